@@ -1,0 +1,205 @@
+//! A run: objects from the input, findings from the rules, and the report.
+
+use crate::fix;
+use crate::model::{Input, InputError, Object};
+use crate::options::Options;
+use crate::pointer;
+use crate::report::{
+    Finding, Location, PssTag, Report, ReportError, Resource, Summary, Suppression, Tool,
+    REPORT_VERSION,
+};
+use crate::rules::{Check, Ctx, Emitter, RawFinding, RuleInfo, RULES};
+
+/// The annotation that silences rules on one object:
+/// `kubecheck.io/ignore: rule-a,rule-b # reason`.
+pub const IGNORE_ANNOTATION: &str = "kubecheck.io/ignore";
+
+pub struct Session<'a> {
+    pub input: &'a Input,
+    pub options: &'a Options,
+    pub objects: Vec<Object<'a>>,
+    /// Parse errors and documents that are not Kubernetes objects.
+    pub errors: Vec<InputError>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(input: &'a Input, options: &'a Options) -> Self {
+        let (objects, object_errors) = input.objects();
+        let mut errors = input.errors.clone();
+        errors.extend(object_errors);
+        Session {
+            input,
+            options,
+            objects,
+            errors,
+        }
+    }
+
+    /// Runs the enabled built-in rules.
+    pub fn run_builtin(&self) -> Vec<RawFinding> {
+        let ctx = Ctx {
+            options: self.options,
+            input: self.input,
+        };
+        let mut findings = Vec::new();
+        for rule in RULES.iter().filter(|r| self.options.is_enabled(&r.info())) {
+            let mut emitter = Emitter::new(rule.id);
+            match rule.check {
+                Check::Object(check) => {
+                    for object in &self.objects {
+                        check(&ctx, object, &mut emitter);
+                    }
+                }
+                Check::Input(check) => check(&ctx, &self.objects, &mut emitter),
+            }
+            findings.extend(emitter.into_findings());
+        }
+        findings
+    }
+
+    /// Where `pointer` (relative to object `id`) is in the source: the node itself, or
+    /// its closest existing parent. `None` for an unknown object or a malformed pointer.
+    pub fn locate(&self, id: usize, relative: &str) -> Option<Location> {
+        let object = self.objects.get(id)?;
+        let absolute = format!("{}{relative}", object.prefix);
+        let doc = self.input.document(object.source, object.document)?;
+        let (node, consumed) = pointer::resolve_prefix(&doc.root, &absolute)?;
+        Some(Location {
+            source: self.input.sources[object.source].name.clone(),
+            document: object.document,
+            path: pointer::prefix(&absolute, consumed),
+            line: node.span.start.line,
+            column: node.span.start.column,
+            end_line: node.span.end.line,
+            end_column: node.span.end.column,
+        })
+    }
+
+    /// Applies options and suppressions, locates every finding and counts them. `rules`
+    /// describes every rule that may appear in `raw` (built-in and plugin rules);
+    /// findings of rules not in it are dropped.
+    pub fn report(
+        &self,
+        raw: Vec<RawFinding>,
+        rules: &[RuleInfo],
+        extra_errors: Vec<ReportError>,
+    ) -> Report {
+        let mut findings = Vec::new();
+        let mut suppressed = Vec::new();
+        for raw in raw {
+            let Some(rule) = rules.iter().find(|r| r.id == raw.rule) else {
+                continue;
+            };
+            if !self.options.is_enabled(rule) {
+                continue;
+            }
+            let severity = self.options.severity_of(rule);
+            if self.options.min_severity.is_some_and(|min| severity < min) {
+                continue;
+            }
+            let (Some(object), Some(location)) = (
+                self.objects.get(raw.object),
+                self.locate(raw.object, &raw.pointer),
+            ) else {
+                continue;
+            };
+            let fix = raw.fix.as_ref().and_then(|spec| {
+                let doc = self.input.document(object.source, object.document)?;
+                fix::build(&doc.root, &object.prefix, spec)
+            });
+            let mut finding = Finding {
+                rule: rule.id.clone(),
+                severity,
+                category: rule.category,
+                message: raw.message,
+                resource: Resource {
+                    api_version: object.api_version.clone(),
+                    kind: object.kind.clone(),
+                    name: object.name().map(str::to_owned),
+                    namespace: object.namespace().map(str::to_owned),
+                },
+                location,
+                remediation: rule.remediation.clone(),
+                fix,
+                pss: rule.pss.map(|p| PssTag {
+                    level: p.level,
+                    control: p.control.to_owned(),
+                }),
+                suppression: None,
+            };
+            match suppression(object, &rule.id) {
+                Some(reason) => {
+                    finding.suppression = Some(Suppression {
+                        by: "annotation".into(),
+                        reason,
+                    });
+                    suppressed.push(finding);
+                }
+                None => findings.push(finding),
+            }
+        }
+        let order = |f: &Finding| {
+            (
+                f.location.source.clone(),
+                f.location.document,
+                f.location.line,
+                f.location.column,
+                f.rule.clone(),
+                f.message.clone(),
+            )
+        };
+        findings.sort_by_key(order);
+        suppressed.sort_by_key(order);
+        let mut errors: Vec<ReportError> = self
+            .errors
+            .iter()
+            .map(|e| ReportError {
+                source: self
+                    .input
+                    .sources
+                    .get(e.source)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                document: e.document,
+                line: e.pos.line,
+                column: e.pos.column,
+                message: e.message.clone(),
+                plugin: None,
+            })
+            .collect();
+        errors.extend(extra_errors);
+        Report {
+            version: REPORT_VERSION,
+            tool: Tool::default(),
+            summary: Summary::count(
+                &findings,
+                self.objects.len(),
+                suppressed.len(),
+                errors.len(),
+            ),
+            findings,
+            suppressed,
+            errors,
+        }
+    }
+}
+
+/// The reason `rule` is silenced on `object`, if it is.
+fn suppression(object: &Object<'_>, rule: &str) -> Option<String> {
+    let value = object.annotation(IGNORE_ANNOTATION)?;
+    let (ids, reason) = match value.split_once('#') {
+        Some((ids, reason)) => (ids, reason.trim()),
+        None => (value, ""),
+    };
+    let listed = ids
+        .split(',')
+        .map(str::trim)
+        .any(|id| id == rule || id == "all");
+    listed.then(|| {
+        if reason.is_empty() {
+            format!("{IGNORE_ANNOTATION} annotation (no reason given)")
+        } else {
+            reason.to_owned()
+        }
+    })
+}

@@ -1,0 +1,11 @@
+//! The input as Kubernetes objects: parsed sources, objects with typed views, pod templates.
+
+mod input;
+mod object;
+mod pod;
+mod typed;
+
+pub use input::{Input, InputError, Source};
+pub use object::Object;
+pub use pod::{ContainerKind, ContainerRef, PodTemplate};
+pub use typed::typed_with_repair;

@@ -1,0 +1,128 @@
+//! One Kubernetes object of the input.
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::de::DeserializeOwned;
+
+use super::pod::PodTemplate;
+use crate::yaml::{from_node, Node, TypeError};
+
+#[derive(Debug)]
+pub struct Object<'a> {
+    /// Position in [`super::Input::objects`]; plugins name resources by it.
+    pub id: usize,
+    /// Index into [`super::Input::sources`].
+    pub source: usize,
+    /// Index of the YAML document in its source.
+    pub document: usize,
+    /// Pointer of the object in its document: empty, or `/items/N` inside a `List`.
+    pub prefix: String,
+    pub node: &'a Node,
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: ObjectMeta,
+    pub pod: Option<PodTemplate>,
+    /// Values whose type does not match the Kubernetes schema, found while reading the
+    /// typed views; pointers are relative to the object.
+    pub type_errors: Vec<TypeError>,
+}
+
+impl<'a> Object<'a> {
+    pub fn name(&self) -> Option<&str> {
+        self.metadata.name.as_deref()
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.metadata.namespace.as_deref()
+    }
+
+    /// The API group without the version: `""` for the core group.
+    pub fn group(&self) -> &str {
+        self.api_version
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.metadata
+            .annotations
+            .as_ref()?
+            .get(key)
+            .map(String::as_str)
+    }
+
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.metadata.labels.as_ref()?.get(key).map(String::as_str)
+    }
+
+    /// The node at `pointer` (relative to the object).
+    pub fn at(&self, pointer: &str) -> Option<&'a Node> {
+        crate::pointer::resolve(self.node, pointer)
+    }
+
+    /// A typed view of the part of the object at `pointer`; `None` if it is absent or
+    /// does not fit `T`.
+    pub fn typed<T: DeserializeOwned>(&self, pointer: &str) -> Option<T> {
+        from_node(self.at(pointer)?, pointer).ok()
+    }
+
+    /// `Kind/name` (or `Kind/namespace/name`) for messages.
+    pub fn display_name(&self) -> String {
+        match (self.namespace(), self.name()) {
+            (Some(ns), Some(name)) => format!("{}/{ns}/{name}", self.kind),
+            (None, Some(name)) => format!("{}/{name}", self.kind),
+            _ => self.kind.clone(),
+        }
+    }
+
+    pub(crate) fn read(
+        id: usize,
+        source: usize,
+        document: usize,
+        prefix: String,
+        node: &'a Node,
+    ) -> Result<Self, String> {
+        let field = |name: &str| {
+            node.get(name)
+                .and_then(Node::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        if node.as_map().is_none() {
+            return Err(format!(
+                "document is a {}, not a Kubernetes object (a mapping with `apiVersion` and `kind`)",
+                node.type_name()
+            ));
+        }
+        let (api_version, kind) = match (field("apiVersion"), field("kind")) {
+            (Some(a), Some(k)) => (a.to_owned(), k.to_owned()),
+            (None, Some(_)) => {
+                return Err("not a Kubernetes object: `apiVersion` is missing".into())
+            }
+            (Some(_), None) => return Err("not a Kubernetes object: `kind` is missing".into()),
+            (None, None) => {
+                return Err("not a Kubernetes object: `apiVersion` and `kind` are missing".into())
+            }
+        };
+        let mut type_errors = Vec::new();
+        let metadata = match node.get("metadata") {
+            Some(meta) => {
+                let (meta, errors) = super::typed_with_repair::<ObjectMeta>(meta, "/metadata");
+                type_errors.extend(errors);
+                meta.unwrap_or_default()
+            }
+            None => ObjectMeta::default(),
+        };
+        let pod = PodTemplate::read(&kind, node, &metadata, &mut type_errors);
+        Ok(Object {
+            id,
+            source,
+            document,
+            prefix,
+            node,
+            api_version,
+            kind,
+            metadata,
+            pod,
+            type_errors,
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! One view of the pod template of every workload kind, so each rule is written once.
+
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::typed::typed_with_repair;
+use crate::yaml::{Node, TypeError};
+
+/// Where the pod spec sits in each built-in workload kind, relative to the object.
+const POD_SPEC_PATHS: &[(&str, &str)] = &[
+    ("Pod", "/spec"),
+    ("Deployment", "/spec/template/spec"),
+    ("StatefulSet", "/spec/template/spec"),
+    ("DaemonSet", "/spec/template/spec"),
+    ("ReplicaSet", "/spec/template/spec"),
+    ("ReplicationController", "/spec/template/spec"),
+    ("Job", "/spec/template/spec"),
+    ("CronJob", "/spec/jobTemplate/spec/template/spec"),
+    ("PodTemplate", "/template/spec"),
+];
+
+/// Custom resources that embed a pod template the way built-in workloads do
+/// (Argo Rollouts, OpenKruise, ...).
+const EMBEDDED_TEMPLATE_PATHS: &[&str] = &[
+    "/spec/template/spec",
+    "/spec/jobTemplate/spec/template/spec",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerKind {
+    Container,
+    Init,
+    Ephemeral,
+}
+
+impl ContainerKind {
+    pub fn field(self) -> &'static str {
+        match self {
+            ContainerKind::Container => "containers",
+            ContainerKind::Init => "initContainers",
+            ContainerKind::Ephemeral => "ephemeralContainers",
+        }
+    }
+
+    /// How messages name a container of this kind.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ContainerKind::Container => "container",
+            ContainerKind::Init => "init container",
+            ContainerKind::Ephemeral => "ephemeral container",
+        }
+    }
+}
+
+/// A container of any kind with the pointer to it (relative to the object).
+#[derive(Clone, Debug)]
+pub struct ContainerRef {
+    pub kind: ContainerKind,
+    pub index: usize,
+    pub pointer: String,
+    pub container: Container,
+}
+
+impl ContainerRef {
+    pub fn name(&self) -> &str {
+        &self.container.name
+    }
+
+    /// Pointer to a field below this container, e.g. `securityContext/privileged`.
+    pub fn at(&self, relative: &str) -> String {
+        format!("{}/{relative}", self.pointer)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PodTemplate {
+    /// Pointer to the pod spec, relative to the object.
+    pub spec_pointer: String,
+    /// Pointer to the pod's metadata (the template's, or the Pod's own).
+    pub meta_pointer: String,
+    pub spec: PodSpec,
+    pub metadata: ObjectMeta,
+    /// Containers, then init containers, then ephemeral containers.
+    pub containers: Vec<ContainerRef>,
+}
+
+impl PodTemplate {
+    /// Pointer to a field below the pod spec, e.g. `hostNetwork`.
+    pub fn at(&self, relative: &str) -> String {
+        format!("{}/{relative}", self.spec_pointer)
+    }
+
+    /// Finds and reads the pod template of `root` (an object of `kind`), if it has one.
+    pub(crate) fn read(
+        kind: &str,
+        root: &Node,
+        object_meta: &ObjectMeta,
+        errors: &mut Vec<TypeError>,
+    ) -> Option<PodTemplate> {
+        let spec_pointer = match POD_SPEC_PATHS.iter().find(|(k, _)| *k == kind) {
+            Some((_, path)) => (*path).to_owned(),
+            None => (*EMBEDDED_TEMPLATE_PATHS.iter().find(|path| {
+                crate::pointer::resolve(root, &format!("{path}/containers")).is_some()
+            })?)
+            .to_owned(),
+        };
+        let spec_node = crate::pointer::resolve(root, &spec_pointer)?;
+        let meta_pointer = match spec_pointer.strip_suffix("/spec") {
+            Some("") => "/metadata".to_owned(),
+            Some(parent) => format!("{parent}/metadata"),
+            None => "/metadata".to_owned(),
+        };
+        let (spec, spec_errors) = typed_with_repair::<PodSpec>(spec_node, &spec_pointer);
+        errors.extend(spec_errors);
+        let spec = spec?;
+        let metadata = match crate::pointer::resolve(root, &meta_pointer) {
+            Some(node) if meta_pointer != "/metadata" => {
+                let (meta, meta_errors) = typed_with_repair::<ObjectMeta>(node, &meta_pointer);
+                errors.extend(meta_errors);
+                meta.unwrap_or_default()
+            }
+            Some(_) => object_meta.clone(),
+            None => ObjectMeta::default(),
+        };
+        let mut containers = Vec::new();
+        for kind in [
+            ContainerKind::Container,
+            ContainerKind::Init,
+            ContainerKind::Ephemeral,
+        ] {
+            let list: Vec<Container> = match kind {
+                ContainerKind::Container => spec.containers.clone(),
+                ContainerKind::Init => spec.init_containers.clone().unwrap_or_default(),
+                // Ephemeral containers share every field that matters to the rules.
+                ContainerKind::Ephemeral => {
+                    crate::pointer::resolve(spec_node, &format!("/{}", kind.field()))
+                        .and_then(|node| {
+                            typed_with_repair::<Vec<Container>>(
+                                node,
+                                &format!("{spec_pointer}/{}", kind.field()),
+                            )
+                            .0
+                        })
+                        .unwrap_or_default()
+                }
+            };
+            containers.extend(list.into_iter().enumerate().map(|(index, container)| {
+                ContainerRef {
+                    kind,
+                    index,
+                    pointer: format!("{spec_pointer}/{}/{index}", kind.field()),
+                    container,
+                }
+            }));
+        }
+        Some(PodTemplate {
+            spec_pointer,
+            meta_pointer,
+            spec,
+            metadata,
+            containers,
+        })
+    }
+}

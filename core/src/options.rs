@@ -1,0 +1,66 @@
+//! What to check and how strictly.
+
+use std::collections::BTreeMap;
+
+use crate::pss::PssTarget;
+use crate::rules::RuleInfo;
+use crate::severity::Severity;
+
+/// Options of one run. Rule selectors name a rule id (`privileged-container`,
+/// `acme/owner-label`), a category (`pod-security`), a plugin (`acme`), `pss` (every Pod
+/// Security Standards control) or `all`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    /// When not empty, only rules matching one of these selectors run.
+    pub only: Vec<String>,
+    /// Turns on rules that are off by default.
+    pub enable: Vec<String>,
+    /// Turns rules off; wins over `enable`.
+    pub disable: Vec<String>,
+    pub severity_overrides: BTreeMap<String, Severity>,
+    /// Findings below this severity are dropped.
+    pub min_severity: Option<Severity>,
+    pub pss: PssTarget,
+}
+
+impl Options {
+    pub fn is_enabled(&self, rule: &RuleInfo) -> bool {
+        if !self.only.is_empty() && !self.only.iter().any(|s| selects(s, rule)) {
+            return false;
+        }
+        if self.disable.iter().any(|s| selects(s, rule)) {
+            return false;
+        }
+        rule.enabled_by_default || self.enable.iter().any(|s| selects(s, rule))
+    }
+
+    pub fn severity_of(&self, rule: &RuleInfo) -> Severity {
+        self.severity_overrides
+            .get(&rule.id)
+            .copied()
+            .unwrap_or(rule.severity)
+    }
+
+    /// Selectors (and severity override keys) that match none of `rules`: usually typos,
+    /// which the CLI refuses.
+    pub fn unknown_selectors(&self, rules: &[RuleInfo]) -> Vec<String> {
+        let selectors = self.only.iter().chain(&self.enable).chain(&self.disable);
+        let overrides = self.severity_overrides.keys();
+        selectors
+            .chain(overrides)
+            .filter(|s| !rules.iter().any(|r| selects(s, r)))
+            .cloned()
+            .collect()
+    }
+}
+
+fn selects(selector: &str, rule: &RuleInfo) -> bool {
+    selector == "all"
+        || selector == rule.id
+        || selector == rule.category.as_str()
+        || (selector == "pss" && rule.pss.is_some())
+        || rule
+            .id
+            .split_once('/')
+            .is_some_and(|(plugin, _)| plugin == selector)
+}

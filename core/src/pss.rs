@@ -1,0 +1,111 @@
+//! Pod Security Standards targets: a level and a policy version.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// The newest policy version the Pod Security Standards define (`latest` means this).
+pub const LATEST_MINOR: u32 = 37;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PssLevel {
+    Baseline,
+    Restricted,
+}
+
+impl PssLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PssLevel::Baseline => "baseline",
+            PssLevel::Restricted => "restricted",
+        }
+    }
+}
+
+impl fmt::Display for PssLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A level and the Kubernetes minor release whose definition of it applies
+/// (`v1.<minor>`), as in `pod-security.kubernetes.io/enforce-version`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PssTarget {
+    pub level: PssLevel,
+    pub minor: u32,
+}
+
+impl Default for PssTarget {
+    fn default() -> Self {
+        PssTarget {
+            level: PssLevel::Restricted,
+            minor: LATEST_MINOR,
+        }
+    }
+}
+
+impl fmt::Display for PssTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:v1.{}", self.level, self.minor)
+    }
+}
+
+/// Parses `v1.N` or `latest`.
+pub fn parse_version(s: &str) -> Result<u32, String> {
+    if s == "latest" {
+        return Ok(LATEST_MINOR);
+    }
+    let minor = s
+        .strip_prefix("v1.")
+        .and_then(|m| m.parse::<u32>().ok())
+        .ok_or_else(|| format!("invalid Pod Security version `{s}` (expected `latest` or `v1.0` … `v1.{LATEST_MINOR}`)"))?;
+    // Versions newer than the newest known one are evaluated as the newest, as the
+    // admission controller does.
+    Ok(minor.min(LATEST_MINOR))
+}
+
+impl FromStr for PssLevel {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "baseline" => Ok(PssLevel::Baseline),
+            "restricted" => Ok(PssLevel::Restricted),
+            _ => Err(format!(
+                "invalid Pod Security level `{s}` (expected `baseline` or `restricted`)"
+            )),
+        }
+    }
+}
+
+impl FromStr for PssTarget {
+    type Err = String;
+
+    /// `LEVEL[:VERSION]`, e.g. `baseline`, `restricted:v1.25`, `restricted:latest`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (level, version) = s.split_once(':').unwrap_or((s, "latest"));
+        Ok(PssTarget {
+            level: level.parse()?,
+            minor: parse_version(version)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_level_and_version() {
+        assert_eq!("baseline:v1.25".parse::<PssTarget>().unwrap().minor, 25);
+        assert_eq!(
+            "restricted".parse::<PssTarget>().unwrap(),
+            PssTarget::default()
+        );
+        assert!("strict".parse::<PssTarget>().is_err());
+        assert!("baseline:1.25".parse::<PssTarget>().is_err());
+    }
+}

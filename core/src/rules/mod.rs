@@ -1,0 +1,108 @@
+//! The rule registry. One rule per file under its area's folder; `RULES` is the single
+//! list, and its order is the order of `docs/rules.md`.
+
+mod rule;
+
+pub mod manifest;
+pub mod pod_security;
+
+pub use rule::{Check, Ctx, Emitter, FixSpec, PssControl, RawFinding, Rule, RuleInfo};
+
+/// Every built-in rule, in documentation order.
+pub static RULES: &[&Rule] = &[
+    &manifest::duplicate_key::DUPLICATE_KEY,
+    &manifest::invalid_field_type::INVALID_FIELD_TYPE,
+    &pod_security::privileged_container::PRIVILEGED_CONTAINER,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{check, Options, Source};
+    use std::collections::HashSet;
+
+    /// The YAML blocks of a rule's `## Example`: the failing one, then the one after
+    /// "Use instead:".
+    fn examples(docs: &str) -> (String, String) {
+        let section = docs
+            .split("## Example")
+            .nth(1)
+            .expect("an `## Example` section");
+        let blocks: Vec<String> = section
+            .split("```yaml\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap_or_default().to_owned())
+            .collect();
+        assert!(
+            section.contains("Use instead:"),
+            "the example needs a `Use instead:` part"
+        );
+        assert!(
+            blocks.len() >= 2,
+            "the example needs a failing and a passing YAML block"
+        );
+        (blocks[0].clone(), blocks[1].clone())
+    }
+
+    fn findings_of(rule: &Rule, yaml: &str) -> usize {
+        let options = Options {
+            enable: vec![rule.id.to_owned()],
+            ..Options::default()
+        };
+        let report = check(vec![Source::new("example.yaml", yaml)], &options);
+        assert!(
+            report.errors.is_empty(),
+            "{}: example does not parse: {:?}",
+            rule.id,
+            report.errors
+        );
+        report.findings.iter().filter(|f| f.rule == rule.id).count()
+    }
+
+    #[test]
+    fn every_rule_example_fails_once_and_its_fix_passes() {
+        for rule in RULES {
+            let (failing, passing) = examples(rule.docs);
+            assert_eq!(
+                findings_of(rule, &failing),
+                1,
+                "{}: failing example",
+                rule.id
+            );
+            assert_eq!(
+                findings_of(rule, &passing),
+                0,
+                "{}: passing example",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn registry_ids_are_unique_kebab_case_with_documented_sections() {
+        let mut seen = HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            assert!(
+                rule.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                rule.id
+            );
+            for section in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(rule.docs.contains(section), "{} lacks `{section}`", rule.id);
+            }
+            assert!(
+                rule.remediation.ends_with('.'),
+                "{}: remediation must end in a period",
+                rule.id
+            );
+            assert!(!rule.title.is_empty());
+        }
+    }
+}

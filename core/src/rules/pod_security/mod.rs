@@ -1,0 +1,3 @@
+//! Pod Security: the Pod Security Standards controls and best practice beyond them.
+
+pub mod privileged_container;

@@ -1,0 +1,92 @@
+use k8s_openapi::api::core::v1::SecurityContext;
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::model::Object;
+use crate::pss::PssLevel;
+use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::severity::{Category, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags containers (including init and ephemeral containers) that set
+    /// `securityContext.privileged: true`.
+    ///
+    /// ## Why is this bad?
+    /// A privileged container runs with every capability and access to all host
+    /// devices; escaping to the node is trivial. It disables most of the isolation
+    /// that containers provide.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       privileged: true
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       privileged: false
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix sets `privileged: false`. Workloads that really need host devices (CNI
+    /// and storage drivers) break; grant the specific capability or device instead.
+    ///
+    /// ## References
+    /// - Pod Security Standards, baseline: Privileged Containers
+    /// - CIS Kubernetes Benchmark 5.2.2
+    pub static PRIVILEGED_CONTAINER = Rule {
+        id: "privileged-container",
+        title: "Privileged container",
+        category: Category::PodSecurity,
+        severity: Severity::Critical,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Set `securityContext.privileged: false` and grant only the capabilities the container needs.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        ],
+        pss: Some(PssControl { control: "privileged", level: PssLevel::Baseline }),
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+fn is_privileged(ctx: &SecurityContext) -> bool {
+    ctx.privileged == Some(true)
+}
+
+fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    for c in &pod.containers {
+        if c.container
+            .security_context
+            .as_ref()
+            .is_some_and(is_privileged)
+        {
+            let pointer = c.at("securityContext/privileged");
+            out.report(
+                object,
+                &pointer,
+                format!("{} `{}` sets `privileged: true`", c.kind.noun(), c.name()),
+            )
+            .fix_set("set `privileged: false`", pointer, json!(false));
+        }
+    }
+}

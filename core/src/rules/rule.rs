@@ -1,0 +1,165 @@
+//! What a rule is, what it sees and how it reports.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::model::{Input, Object};
+use crate::options::Options;
+use crate::pss::PssLevel;
+use crate::severity::{Category, Severity};
+
+/// Declares a rule once: its `///` doc comment becomes [`Rule::docs`], which is the
+/// rule's documentation in `kubecheck explain` and `docs/rules.md`.
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* pub static $name:ident = Rule { $($field:ident : $value:expr),* $(,)? };) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::rules::Rule = $crate::rules::Rule {
+            docs: concat!($($doc, "\n"),*),
+            $($field: $value),*
+        };
+    };
+}
+
+/// The Pod Security Standards control a rule implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PssControl {
+    /// The upstream check id, e.g. `hostNamespaces`.
+    pub control: &'static str,
+    /// The lowest level whose policy forbids what the rule finds.
+    pub level: PssLevel,
+}
+
+/// How a rule looks at the input.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// One object at a time.
+    Object(fn(&Ctx<'_>, &Object<'_>, &mut Emitter)),
+    /// All objects together (bindings reaching service accounts, policies covering pods).
+    Input(fn(&Ctx<'_>, &[Object<'_>], &mut Emitter)),
+}
+
+pub struct Rule {
+    /// Stable kebab-case id naming the risky pattern.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// The kinds the rule looks at, for the docs (`Pod and workloads`, `ClusterRole`…).
+    pub applies_to: &'static str,
+    /// One sentence, ending in a period.
+    pub remediation: &'static str,
+    pub references: &'static [&'static str],
+    pub pss: Option<PssControl>,
+    pub enabled_by_default: bool,
+    /// Markdown: What it does / Why is this bad? / Example / …
+    pub docs: &'static str,
+    pub check: Check,
+}
+
+impl Rule {
+    pub fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: self.id.to_owned(),
+            title: self.title.to_owned(),
+            category: self.category,
+            severity: self.severity,
+            remediation: self.remediation.to_owned(),
+            pss: self.pss,
+            help: self.docs.to_owned(),
+            enabled_by_default: self.enabled_by_default,
+        }
+    }
+}
+
+/// Rule metadata as data: built-in rules and plugin rules alike.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub remediation: String,
+    pub pss: Option<PssControl>,
+    /// Markdown documentation.
+    pub help: String,
+    pub enabled_by_default: bool,
+}
+
+/// What a rule sees besides the object: the options and the whole input.
+pub struct Ctx<'a> {
+    pub options: &'a Options,
+    pub input: &'a Input,
+}
+
+/// A fix: set each pointer (relative to the object) to a value, creating missing
+/// parents. The report turns it into a JSON Patch and, where the YAML allows, text edits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixSpec {
+    pub description: String,
+    pub set: Vec<(String, Json)>,
+}
+
+/// A finding before options, suppression and locations are applied.
+#[derive(Clone, Debug)]
+pub struct RawFinding {
+    pub rule: String,
+    pub object: usize,
+    /// Relative to the object.
+    pub pointer: String,
+    pub message: String,
+    pub fix: Option<FixSpec>,
+}
+
+/// Collects a rule's findings.
+pub struct Emitter {
+    rule: &'static str,
+    pub(crate) findings: Vec<RawFinding>,
+}
+
+impl Emitter {
+    pub fn new(rule: &'static str) -> Self {
+        Emitter {
+            rule,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Reports `message` at `pointer` (relative to the object). A pointer to a field
+    /// that is absent is fine: the location falls back to its closest existing parent.
+    pub fn report(
+        &mut self,
+        object: &Object<'_>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut RawFinding {
+        self.findings.push(RawFinding {
+            rule: self.rule.to_owned(),
+            object: object.id,
+            pointer: pointer.into(),
+            message: message.into(),
+            fix: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    pub fn into_findings(self) -> Vec<RawFinding> {
+        self.findings
+    }
+}
+
+impl RawFinding {
+    /// Attaches a fix that sets `pointer` (relative to the object) to `value`.
+    pub fn fix_set(
+        &mut self,
+        description: impl Into<String>,
+        pointer: impl Into<String>,
+        value: Json,
+    ) -> &mut Self {
+        self.fix = Some(FixSpec {
+            description: description.into(),
+            set: vec![(pointer.into(), value)],
+        });
+        self
+    }
+}

@@ -1,0 +1,414 @@
+//! Typed views (k8s-openapi structs) read straight from the spanned tree.
+//!
+//! Decoding follows the Kubernetes YAML decoder: a string field takes any scalar's text
+//! (`image: 1.0` is the string `"1.0"`), `null` is the zero value, and the last of
+//! duplicate keys wins. A type mismatch comes back as a [`TypeError`] with the JSON
+//! pointer and span of the offending value, so it can be reported where it is.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Unexpected, Visitor};
+
+use super::node::{Entry, Node, ScalarValue, Span, Value};
+use crate::pointer;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeError {
+    /// Pointer of the offending value, relative to the document root.
+    pub pointer: String,
+    pub span: Span,
+    pub message: String,
+    located: bool,
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.message, self.pointer)
+    }
+}
+
+impl std::error::Error for TypeError {}
+
+impl de::Error for TypeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        TypeError {
+            pointer: String::new(),
+            span: Span::default(),
+            message: msg.to_string(),
+            located: false,
+        }
+    }
+}
+
+/// Reads `node` (found at `base` in its document) as a `T`.
+pub fn from_node<T: DeserializeOwned>(node: &Node, base: &str) -> Result<T, TypeError> {
+    let root = Path::Root(base);
+    T::deserialize(De { node, path: &root })
+}
+
+enum Path<'p> {
+    Root(&'p str),
+    Key(&'p Path<'p>, &'p str),
+    Index(&'p Path<'p>, usize),
+}
+
+impl Path<'_> {
+    fn pointer(&self) -> String {
+        match self {
+            Path::Root(base) => (*base).to_owned(),
+            Path::Key(parent, key) => format!("{}/{}", parent.pointer(), pointer::escape(key)),
+            Path::Index(parent, i) => format!("{}/{i}", parent.pointer()),
+        }
+    }
+}
+
+struct De<'n, 'p> {
+    node: &'n Node,
+    path: &'p Path<'p>,
+}
+
+impl De<'_, '_> {
+    fn locate<T>(&self, result: Result<T, TypeError>) -> Result<T, TypeError> {
+        result.map_err(|mut e| {
+            if !e.located {
+                e.pointer = self.path.pointer();
+                e.span = self.node.span;
+                e.located = true;
+            }
+            e
+        })
+    }
+
+    fn unexpected(&self) -> Unexpected<'_> {
+        match &self.node.value {
+            Value::Scalar(s) => match &s.value {
+                ScalarValue::Null => Unexpected::Unit,
+                ScalarValue::Bool(b) => Unexpected::Bool(*b),
+                ScalarValue::Int(i) => Unexpected::Signed(*i),
+                ScalarValue::Float(f) => Unexpected::Float(*f),
+                ScalarValue::Str => Unexpected::Str(&s.text),
+            },
+            Value::Seq(_) => Unexpected::Seq,
+            Value::Map(_) => Unexpected::Map,
+        }
+    }
+
+    fn mismatch<T>(&self, expected: &dyn de::Expected) -> Result<T, TypeError> {
+        self.locate(Err(de::Error::invalid_type(self.unexpected(), expected)))
+    }
+
+    fn scalar_value(&self) -> Option<&ScalarValue> {
+        match &self.node.value {
+            Value::Scalar(s) => Some(&s.value),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! integer {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+            match self.scalar_value() {
+                Some(ScalarValue::Int(i)) => { let r = visitor.visit_i64(*i); self.locate(r) }
+                Some(ScalarValue::Null) => { let r = visitor.visit_i64(0); self.locate(r) }
+                _ => self.mismatch(&visitor),
+            }
+        }
+    )*};
+}
+
+macro_rules! float {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+            let r = match self.scalar_value() {
+                Some(ScalarValue::Int(i)) => visitor.visit_f64(*i as f64),
+                Some(ScalarValue::Float(f)) => visitor.visit_f64(*f),
+                Some(ScalarValue::Null) => visitor.visit_f64(0.0),
+                _ => return self.mismatch(&visitor),
+            };
+            self.locate(r)
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for De<'_, '_> {
+    type Error = TypeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        let r = match &self.node.value {
+            Value::Scalar(s) => match &s.value {
+                ScalarValue::Null => visitor.visit_unit(),
+                ScalarValue::Bool(b) => visitor.visit_bool(*b),
+                ScalarValue::Int(i) => visitor.visit_i64(*i),
+                ScalarValue::Float(f) => visitor.visit_f64(*f),
+                ScalarValue::Str => visitor.visit_str(&s.text),
+            },
+            Value::Seq(items) => visitor.visit_seq(SeqAccess::new(items, self.path)),
+            Value::Map(entries) => visitor.visit_map(MapAccess::new(entries, self.path)),
+        };
+        self.locate(r)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        let r = match self.scalar_value() {
+            Some(ScalarValue::Bool(b)) => visitor.visit_bool(*b),
+            Some(ScalarValue::Null) => visitor.visit_bool(false),
+            _ => return self.mismatch(&visitor),
+        };
+        self.locate(r)
+    }
+
+    integer!(deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64);
+    float!(deserialize_f32 deserialize_f64);
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        let r = match &self.node.value {
+            Value::Scalar(s) if s.value == ScalarValue::Null => visitor.visit_str(""),
+            Value::Scalar(s) => visitor.visit_str(&s.text),
+            _ => return self.mismatch(&visitor),
+        };
+        self.locate(r)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        if self.node.is_null() {
+            let r = visitor.visit_none();
+            self.locate(r)
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        let r = visitor.visit_unit();
+        self.locate(r)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TypeError> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TypeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        let r = match &self.node.value {
+            Value::Seq(items) => visitor.visit_seq(SeqAccess::new(items, self.path)),
+            _ if self.node.is_null() => visitor.visit_seq(SeqAccess::new(&[], self.path)),
+            _ => return self.mismatch(&visitor),
+        };
+        self.locate(r)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TypeError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TypeError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        let r = match &self.node.value {
+            Value::Map(entries) => visitor.visit_map(MapAccess::new(entries, self.path)),
+            _ if self.node.is_null() => visitor.visit_map(MapAccess::new(&[], self.path)),
+            _ => return self.mismatch(&visitor),
+        };
+        self.locate(r)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TypeError> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TypeError> {
+        let r = match &self.node.value {
+            Value::Scalar(s) => visitor.visit_enum(s.text.as_str().into_deserializer()),
+            _ => return self.mismatch(&visitor),
+        };
+        self.locate(r)
+    }
+
+    /// Unknown fields are skipped without descending, so their depth costs nothing.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        visitor.visit_unit()
+    }
+}
+
+struct SeqAccess<'n, 'p> {
+    items: &'n [Node],
+    next: usize,
+    path: &'p Path<'p>,
+}
+
+impl<'n, 'p> SeqAccess<'n, 'p> {
+    fn new(items: &'n [Node], path: &'p Path<'p>) -> Self {
+        SeqAccess {
+            items,
+            next: 0,
+            path,
+        }
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for SeqAccess<'_, '_> {
+    type Error = TypeError;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, TypeError> {
+        let Some(node) = self.items.get(self.next) else {
+            return Ok(None);
+        };
+        let path = Path::Index(self.path, self.next);
+        self.next += 1;
+        seed.deserialize(De { node, path: &path }).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len() - self.next)
+    }
+}
+
+struct MapAccess<'n, 'p> {
+    entries: Vec<&'n Entry>,
+    next: usize,
+    path: &'p Path<'p>,
+}
+
+impl<'n, 'p> MapAccess<'n, 'p> {
+    /// Only the last of duplicate keys is shown to the visitor.
+    fn new(all: &'n [Entry], path: &'p Path<'p>) -> Self {
+        let mut seen = HashSet::new();
+        let mut entries: Vec<&Entry> = all
+            .iter()
+            .rev()
+            .filter(|e| e.key_str().is_none_or(|k| seen.insert(k)))
+            .collect();
+        entries.reverse();
+        MapAccess {
+            entries,
+            next: 0,
+            path,
+        }
+    }
+}
+
+impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
+    type Error = TypeError;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TypeError> {
+        let Some(entry) = self.entries.get(self.next) else {
+            return Ok(None);
+        };
+        seed.deserialize(De {
+            node: &entry.key,
+            path: self.path,
+        })
+        .map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TypeError> {
+        let entry = self.entries[self.next];
+        self.next += 1;
+        let key = entry.key_str().unwrap_or("");
+        let path = Path::Key(self.path, key);
+        seed.deserialize(De {
+            node: &entry.value,
+            path: &path,
+        })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len() - self.next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_documents;
+    use k8s_openapi::api::core::v1::{Container, PodSpec};
+
+    fn doc(text: &str) -> Node {
+        parse_documents(text).remove(0).result.unwrap()
+    }
+
+    #[test]
+    fn reads_k8s_types_the_way_the_api_server_does() {
+        let node = doc("name: app\nimage: 1.0\nsecurityContext:\n  privileged: yes\nresources:\n  limits: {cpu: 0.5, memory: 64Mi}\n");
+        let c: Container = from_node(&node, "").unwrap();
+        assert_eq!(c.image.as_deref(), Some("1.0"));
+        assert_eq!(c.security_context.unwrap().privileged, Some(true));
+        assert_eq!(c.resources.unwrap().limits.unwrap()["cpu"].0, "0.5");
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_pointer_and_span() {
+        let node = doc("containers:\n- name: app\n  securityContext:\n    privileged: \"yes\"\n");
+        let err = from_node::<PodSpec>(&node, "/spec").unwrap_err();
+        assert_eq!(err.pointer, "/spec/containers/0/securityContext/privileged");
+        assert_eq!((err.span.start.line, err.span.start.column), (4, 17));
+        assert!(
+            err.message.contains("expected a boolean"),
+            "{}",
+            err.message
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! The document tree: every value keeps the span it was read from.
+
+use serde::{Deserialize, Serialize};
+
+/// A position in a source text. Lines and columns are 1-based and count Unicode scalar
+/// values, so they are the same in every place the core runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A half-open range `[start, end)` in a source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+/// How a scalar was written: resolution of plain scalars follows YAML 1.1 as the
+/// Kubernetes API machinery does (`yes` is a boolean there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    Quoted,
+    Block,
+}
+
+/// What a scalar resolves to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScalarValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The scalar's text after unescaping; for strings this is the value.
+    pub text: String,
+    pub style: ScalarStyle,
+    pub value: ScalarValue,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+impl Entry {
+    /// The key as text; complex (non-scalar) keys have none.
+    pub fn key_str(&self) -> Option<&str> {
+        match &self.key.value {
+            Value::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a collection was written in block or flow (`{}`/`[]`) style; text fixes can
+/// only insert keys into block mappings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CollectionStyle {
+    Block,
+    Flow,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+    pub style: CollectionStyle,
+}
+
+impl Node {
+    pub fn null_at(span: Span) -> Node {
+        Node {
+            value: Value::Scalar(Scalar {
+                text: String::new(),
+                style: ScalarStyle::Plain,
+                value: ScalarValue::Null,
+            }),
+            span,
+            style: CollectionStyle::Block,
+        }
+    }
+
+    /// The value of `key` in a mapping. With duplicate keys the last one wins, as in
+    /// the API server's decoder.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().rev().find(|e| e.key_str() == Some(key)),
+            _ => None,
+        }
+    }
+
+    pub fn index(&self, i: usize) -> Option<&Node> {
+        match &self.value {
+            Value::Seq(items) => items.get(i),
+            _ => None,
+        }
+    }
+
+    /// A string scalar's text; `None` for anything else (numbers and booleans included).
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) if s.value == ScalarValue::Str => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Scalar(Scalar {
+                value: ScalarValue::Bool(b),
+                ..
+            }) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(
+            &self.value,
+            Value::Scalar(Scalar {
+                value: ScalarValue::Null,
+                ..
+            })
+        )
+    }
+
+    /// Number of nodes in this subtree, counted without recursion.
+    pub fn size(&self) -> usize {
+        let mut count = 0;
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            count += 1;
+            match &node.value {
+                Value::Scalar(_) => {}
+                Value::Seq(items) => stack.extend(items),
+                Value::Map(entries) => {
+                    for e in entries {
+                        stack.push(&e.key);
+                        stack.push(&e.value);
+                    }
+                }
+            }
+        }
+        count
+    }
+
+    /// A short name of the node's type for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar(s) => match s.value {
+                ScalarValue::Null => "null",
+                ScalarValue::Bool(_) => "boolean",
+                ScalarValue::Int(_) => "integer",
+                ScalarValue::Float(_) => "number",
+                ScalarValue::Str => "string",
+            },
+            Value::Seq(_) => "list",
+            Value::Map(_) => "mapping",
+        }
+    }
+}
