@@ -7,6 +7,7 @@ pub mod engine;
 pub mod fix;
 pub mod model;
 pub mod options;
+pub mod output;
 pub mod pointer;
 pub mod pss;
 pub mod report;

@@ -1,0 +1,156 @@
+//! SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps).
+
+use serde_json::{json, Value as Json};
+
+use crate::report::{Finding, Report};
+use crate::rules::RuleInfo;
+use crate::severity::Severity;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// `rules` describes every rule that may appear (built-in and plugin rules).
+pub fn sarif(report: &Report, rules: &[RuleInfo]) -> Json {
+    let descriptors: Vec<Json> = rules.iter().map(descriptor).collect();
+    let results: Vec<Json> = report
+        .findings
+        .iter()
+        .map(|f| result(f, rules, false))
+        .chain(report.suppressed.iter().map(|f| result(f, rules, true)))
+        .collect();
+    let notifications: Vec<Json> = report
+        .errors
+        .iter()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": { "text": match &e.plugin { Some(p) => format!("plugin `{p}`: {}", e.message), None => e.message.clone() } },
+                "locations": [ { "physicalLocation": {
+                    "artifactLocation": { "uri": uri(&e.source) },
+                    "region": { "startLine": e.line.max(1), "startColumn": e.column.max(1) }
+                } } ]
+            })
+        })
+        .collect();
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [ {
+            "tool": { "driver": {
+                "name": report.tool.name,
+                "version": report.tool.version,
+                "informationUri": "https://github.com/kubecheck/kubecheck",
+                "rules": descriptors,
+            } },
+            "columnKind": "unicodeCodePoints",
+            "invocations": [ {
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            } ],
+            "results": results,
+        } ]
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub orders alerts by `security-severity` (0–10).
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+fn descriptor(rule: &RuleInfo) -> Json {
+    let mut tags = vec![json!("security"), json!(rule.category.as_str())];
+    if let Some(p) = rule.pss {
+        tags.push(json!(format!("pss-{}", p.level)));
+    }
+    json!({
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": { "text": rule.title },
+        "fullDescription": { "text": rule.remediation },
+        "help": { "text": rule.help, "markdown": rule.help },
+        "helpUri": format!("https://github.com/kubecheck/kubecheck/blob/main/docs/rules.md#{}", rule.id),
+        "defaultConfiguration": { "level": level(rule.severity), "enabled": rule.enabled_by_default },
+        "properties": { "tags": tags, "security-severity": security_severity(rule.severity) },
+    })
+}
+
+fn result(f: &Finding, rules: &[RuleInfo], suppressed: bool) -> Json {
+    let loc = &f.location;
+    let mut result = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": f.message },
+        "locations": [ {
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&loc.source) },
+                "region": {
+                    "startLine": loc.line, "startColumn": loc.column,
+                    "endLine": loc.end_line, "endColumn": loc.end_column,
+                },
+            },
+            "logicalLocations": [ { "name": resource_name(f), "fullyQualifiedName": format!("{}{}", resource_name(f), loc.path), "kind": "resource" } ],
+        } ],
+        "partialFingerprints": { "kubecheck/v1": fingerprint(f) },
+        "properties": { "severity": f.severity.as_str(), "jsonPointer": loc.path, "document": loc.document },
+    });
+    if let Some(index) = rules.iter().position(|r| r.id == f.rule) {
+        result["ruleIndex"] = json!(index);
+    }
+    if suppressed {
+        let reason = f
+            .suppression
+            .as_ref()
+            .map(|s| s.reason.clone())
+            .unwrap_or_default();
+        result["suppressions"] = json!([ { "kind": "inSource", "justification": reason } ]);
+    }
+    result
+}
+
+fn resource_name(f: &Finding) -> String {
+    let r = &f.resource;
+    match (&r.namespace, &r.name) {
+        (Some(ns), Some(name)) => format!("{}/{ns}/{name}", r.kind),
+        (None, Some(name)) => format!("{}/{name}", r.kind),
+        _ => r.kind.clone(),
+    }
+}
+
+/// Stable across runs and edits elsewhere in the file: rule, resource and JSON pointer,
+/// not line numbers. FNV-1a, written out so the value never depends on a hasher's seed.
+fn fingerprint(f: &Finding) -> String {
+    let key = format!(
+        "{}|{}|{}|{}",
+        f.rule,
+        f.location.source,
+        resource_name(f),
+        f.location.path
+    );
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Relative paths become URIs with `/` separators; spaces and `%` are escaped.
+fn uri(source: &str) -> String {
+    source
+        .replace('\\', "/")
+        .replace('%', "%25")
+        .replace(' ', "%20")
+}

@@ -1,0 +1,149 @@
+//! Human-readable findings, each with the source line under it:
+//!
+//! ```text
+//! critical privileged-container: container `app` sets `privileged: true`
+//!   --> deploy/web.yaml:31:13
+//!    |
+//! 31 |             privileged: true
+//!    |                         ^^^^
+//! ```
+
+use std::fmt::Write;
+
+use crate::model::Source;
+use crate::report::{Finding, Report};
+use crate::severity::Severity;
+
+struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Critical => "1;35",
+            Severity::High => "1;31",
+            Severity::Medium => "1;33",
+            Severity::Low => "1;36",
+            Severity::Info => "1;34",
+        };
+        self.paint(code, s.as_str())
+    }
+}
+
+/// `color` adds ANSI colours; the caller decides (terminal, `NO_COLOR`).
+pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
+    let p = Palette { color };
+    let mut out = String::new();
+    for finding in &report.findings {
+        render_finding(&mut out, &p, finding, sources);
+    }
+    for error in &report.errors {
+        let origin = error
+            .plugin
+            .as_ref()
+            .map(|name| format!(" (plugin `{name}`)"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}{origin}: {}",
+            p.paint("1;31", "error"),
+            error.message
+        );
+        let _ = writeln!(
+            out,
+            "  --> {}:{}:{}",
+            error.source, error.line, error.column
+        );
+        if let Some(line) = source_line(sources, &error.source, error.line) {
+            snippet(
+                &mut out,
+                &p,
+                error.line,
+                line,
+                error.column,
+                error.column + 1,
+            );
+        }
+        out.push('\n');
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "{} resources, {} findings ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {} errors",
+        s.resources, s.findings, s.critical, s.high, s.medium, s.low, s.info, s.suppressed, s.errors
+    );
+    out
+}
+
+fn render_finding(out: &mut String, p: &Palette, f: &Finding, sources: &[Source]) {
+    let loc = &f.location;
+    let _ = writeln!(
+        out,
+        "{} {}: {}",
+        p.severity(f.severity),
+        p.paint("1", &f.rule),
+        f.message
+    );
+    let _ = writeln!(out, "  --> {}:{}:{}", loc.source, loc.line, loc.column);
+    if let Some(line) = source_line(sources, &loc.source, loc.line) {
+        let end = if loc.end_line == loc.line {
+            loc.end_column
+        } else {
+            line.chars().count() as u32 + 1
+        };
+        snippet(out, p, loc.line, line, loc.column, end);
+    }
+    let _ = writeln!(out, "   = fix: {}", f.remediation);
+    out.push('\n');
+}
+
+fn source_line<'s>(sources: &'s [Source], name: &str, line: u32) -> Option<&'s str> {
+    let source = sources.iter().find(|s| s.name == name)?;
+    source.text.lines().nth(line.checked_sub(1)? as usize)
+}
+
+/// The line with a caret run under columns `[start, end)`.
+fn snippet(out: &mut String, p: &Palette, line_no: u32, line: &str, start: u32, end: u32) {
+    let gutter = line_no.to_string();
+    let pad = " ".repeat(gutter.len());
+    let shown: String = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let width = end.saturating_sub(start).max(1) as usize;
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{gutter} | {shown}");
+    let _ = writeln!(
+        out,
+        "{pad} | {}{}",
+        " ".repeat(start.saturating_sub(1) as usize),
+        p.paint("1;31", &"^".repeat(width))
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{check, Options};
+
+    #[test]
+    fn shows_the_line_and_a_caret_under_the_value() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext: {privileged: true}\n";
+        let sources = vec![Source::new("pod.yaml", yaml)];
+        let report = check(sources.clone(), &Options::default());
+        let out = text(&report, &sources, false);
+        let expected = "critical privileged-container: container `app` sets `privileged: true`\n  --> pod.yaml:8:35\n  |\n8 |     securityContext: {privileged: true}\n  |                                   ^^^^\n";
+        assert!(out.contains(expected), "{out}");
+        assert!(!out.contains('\x1b'));
+        assert!(text(&report, &sources, true).contains('\x1b'));
+    }
+}

@@ -1,0 +1,113 @@
+//! The command line, declared with clap: each `///` is the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "kubecheck", version, about = "Security checks for Kubernetes manifests", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests (files, folders, or `-` for stdin) and report findings.
+    Check(CheckArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print the documentation of a rule.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads stdin.
+    #[arg(default_value = "-")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with code 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+    /// Turn rules on: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// Turn rules off: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// Run only these rules: rule ids, categories, plugin names, or `pss` for the Pod Security Standards controls.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Config file [default: .kubecheck.yaml in the current directory, if present].
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    /// The rules reference, as in docs/rules.md.
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A rule id, e.g. `privileged-container`.
+    pub rule: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn selectors_split_on_commas() {
+        let cli = Cli::parse_from([
+            "kubecheck",
+            "check",
+            "--disable",
+            "a,b",
+            "--disable",
+            "c",
+            "x.yaml",
+        ]);
+        let Command::Check(args) = cli.command else {
+            panic!("not check")
+        };
+        assert_eq!(args.disable, ["a", "b", "c"]);
+        assert_eq!(args.fail_on, FailOn::High);
+    }
+}

@@ -1,0 +1,34 @@
+//! `kubecheck explain RULE`: a rule's documentation.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+use crate::cli::ExplainArgs;
+
+pub fn run(args: ExplainArgs) -> Result<ExitCode> {
+    let Some(rule) = kubecheck_core::rules::find(&args.rule) else {
+        bail!(
+            "unknown rule `{}` (`kubecheck rules` lists them)",
+            args.rule
+        );
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "# {} ({})\n", rule.id, rule.title)?;
+    writeln!(
+        out,
+        "severity: {}   category: {}",
+        rule.severity, rule.category
+    )?;
+    if let Some(pss) = rule.pss {
+        writeln!(
+            out,
+            "Pod Security Standards: {} control `{}`",
+            pss.level, pss.control
+        )?;
+    }
+    writeln!(out, "\n{}", rule.docs)?;
+    writeln!(out, "Remediation: {}", rule.remediation)?;
+    Ok(ExitCode::SUCCESS)
+}

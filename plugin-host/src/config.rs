@@ -1,0 +1,75 @@
+//! `.kubecheck.yaml`: the project's settings, merged under the command line's.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use kubecheck_core::Severity;
+use serde::Deserialize;
+
+/// The file looked for in the current directory when `--config` is not given.
+pub const DEFAULT_CONFIG: &str = ".kubecheck.yaml";
+
+/// Schema of `.kubecheck.yaml` (documented in the README).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Config {
+    /// Rule selectors to turn on.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// Rule selectors to turn off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Rule id to severity.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    /// Drop findings below this severity.
+    #[serde(default)]
+    pub min_severity: Option<Severity>,
+}
+
+/// The explicit config, or `.kubecheck.yaml` if the current directory has one.
+pub fn load(explicit: Option<&Path>) -> Result<Option<(PathBuf, Config)>> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = PathBuf::from(DEFAULT_CONFIG);
+            if !default.is_file() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading config {}", path.display()))?;
+    let config = parse(&text).with_context(|| format!("invalid config {}", path.display()))?;
+    Ok(Some((path, config)))
+}
+
+pub fn parse(text: &str) -> Result<Config> {
+    if text.trim().is_empty() {
+        return Ok(Config::default());
+    }
+    Ok(serde_yaml::from_str(text)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_documented_fields() {
+        let config = parse("disable: [latest-image-tag]\nseverity:\n  privileged-container: high\nminSeverity: low\n").unwrap();
+        assert_eq!(config.disable, ["latest-image-tag"]);
+        assert_eq!(config.severity["privileged-container"], Severity::High);
+        assert_eq!(config.min_severity, Some(Severity::Low));
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_a_line() {
+        let err = parse("disable: []\ndisabel: [x]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+}

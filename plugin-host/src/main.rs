@@ -1,0 +1,43 @@
+//! `kubecheck`: the command line over the checking core.
+//!
+//! Exit codes: 0 nothing at or above the threshold, 1 findings at or above it,
+//! 2 usage, input, parse or plugin errors.
+
+mod cli;
+mod commands;
+mod config;
+mod inputs;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Rules(args) => commands::rules::run(args),
+        Command::Explain(args) => commands::explain::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(std::io::stderr(), "kubecheck: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A closed pipe (`kubecheck ... | head`) ends the program quietly.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
