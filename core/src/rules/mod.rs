@@ -5,6 +5,10 @@ mod rule;
 
 pub mod manifest;
 pub mod pod_security;
+pub mod rbac;
+pub mod network;
+pub mod secrets;
+pub mod encryption;
 
 pub use rule::{Check, Ctx, Emitter, FixSpec, PssControl, RawFinding, Rule, RuleInfo};
 
@@ -13,6 +17,19 @@ pub static RULES: &[&Rule] = &[
     &manifest::duplicate_key::DUPLICATE_KEY,
     &manifest::invalid_field_type::INVALID_FIELD_TYPE,
     &pod_security::privileged_container::PRIVILEGED_CONTAINER,
+    &rbac::rbac_wildcard::RBAC_WILDCARD,
+    &rbac::rbac_secrets_access::RBAC_SECRETS_ACCESS,
+    &rbac::rbac_escalation_verbs::RBAC_ESCALATION_VERBS,
+    &rbac::cluster_admin_binding::CLUSTER_ADMIN_BINDING,
+    &rbac::unauthenticated_subject_binding::UNAUTHENTICATED_SUBJECT_BINDING,
+    &rbac::default_service_account_binding::DEFAULT_SERVICE_ACCOUNT_BINDING,
+    &network::namespace_without_network_policy::NAMESPACE_WITHOUT_NETWORK_POLICY,
+    &network::load_balancer_without_source_ranges::LOAD_BALANCER_WITHOUT_SOURCE_RANGES,
+    &secrets::secrets_in_env::SECRETS_IN_ENV,
+    &secrets::secret_in_config_map::SECRET_IN_CONFIG_MAP,
+    &encryption::ingress_without_tls::INGRESS_WITHOUT_TLS,
+    &encryption::apiservice_insecure_skip_tls::APISERVICE_INSECURE_SKIP_TLS,
+    &encryption::unencrypted_secrets_at_rest::UNENCRYPTED_SECRETS_AT_REST,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -1,0 +1,357 @@
+//! RBAC: roles that grant too much and bindings that hand it to the wrong subjects.
+
+pub mod cluster_admin_binding;
+pub mod default_service_account_binding;
+pub mod rbac_escalation_verbs;
+pub mod rbac_secrets_access;
+pub mod rbac_wildcard;
+pub mod unauthenticated_subject_binding;
+
+use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
+
+use crate::model::Object;
+
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// The rules of a Role or ClusterRole with their index; empty for other kinds or when
+/// `rules` does not fit the schema (that is reported by `invalid-field-type`).
+fn policy_rules(object: &Object<'_>) -> Vec<(usize, PolicyRule)> {
+    if object.group() != RBAC_GROUP || !matches!(object.kind.as_str(), "Role" | "ClusterRole") {
+        return Vec::new();
+    }
+    object
+        .typed::<Vec<PolicyRule>>("/rules")
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .collect()
+}
+
+/// The role reference and subjects of a RoleBinding or ClusterRoleBinding.
+fn binding(object: &Object<'_>) -> Option<(RoleRef, Vec<Subject>)> {
+    if object.group() != RBAC_GROUP
+        || !matches!(object.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")
+    {
+        return None;
+    }
+    let role_ref = object.typed::<RoleRef>("/roleRef")?;
+    let subjects = object
+        .typed::<Vec<Subject>>("/subjects")
+        .unwrap_or_default();
+    Some((role_ref, subjects))
+}
+
+/// Whether a rule's `apiGroups` reach `group` (`""` is the core group).
+fn covers_group(rule: &PolicyRule, group: &str) -> bool {
+    rule.api_groups
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|g| g == group || g == "*")
+}
+
+/// `cluster role `view`` or `role `reader`` for messages.
+fn describe_role(role_ref: &RoleRef) -> String {
+    let noun = if role_ref.kind == "ClusterRole" {
+        "cluster role"
+    } else {
+        "role"
+    };
+    format!("{noun} `{}`", role_ref.name)
+}
+
+/// `service account `ns/name``, `group `name``, `user `name`` for messages.
+fn describe_subject(subject: &Subject) -> String {
+    let kind = match subject.kind.as_str() {
+        "ServiceAccount" => "service account",
+        "Group" => "group",
+        "User" => "user",
+        other => other,
+    };
+    match &subject.namespace {
+        Some(ns) if subject.kind == "ServiceAccount" => format!("{kind} `{ns}/{}`", subject.name),
+        _ => format!("{kind} `{}`", subject.name),
+    }
+}
+
+/// `a`, `a` and `b`, `a`, `b` and 3 more: a short list of backticked names.
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
+    match names.len() {
+        0 => String::new(),
+        1 => shown[0].to_owned(),
+        n if n <= SHOWN => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
+        n => format!("{} and {} more", shown.join(", "), n - SHOWN),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{check, Options, Source};
+
+    /// `(line, path, message)` of each finding of `rule` in `yaml`.
+    fn findings(rule: &str, yaml: &str) -> Vec<(u32, String, String)> {
+        let options = Options {
+            only: vec![rule.to_owned()],
+            ..Options::default()
+        };
+        let report = check(vec![Source::new("test.yaml", yaml)], &options);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+            .findings
+            .into_iter()
+            .map(|f| (f.location.line, f.location.path, f.message))
+            .collect()
+    }
+
+    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
+        findings(rule, yaml)
+            .into_iter()
+            .map(|(line, path, _)| (line, path))
+            .collect()
+    }
+
+    #[test]
+    fn wildcard_in_verbs_or_resources_fires_at_the_first_star() {
+        let yaml = "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: fire-wildcards
+rules:
+- apiGroups: [\"*\"]
+  resources: [pods]
+  verbs: [get]
+- apiGroups: [apps]
+  resources: [deployments, \"*\"]
+  verbs: [get, \"*\"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: fire-resources
+  namespace: shop
+rules:
+- apiGroups: [\"\"]
+  resources: [\"*\"]
+  verbs: [list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: dont-fire-not-a-role
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: \"*\"}
+";
+        let found = findings("rbac-wildcard", yaml);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    11,
+                    "/rules/1/verbs/1".to_owned(),
+                    "rule 1 uses `*` in `verbs` and `resources`".to_owned()
+                ),
+                (
+                    20,
+                    "/rules/0/resources/0".to_owned(),
+                    "rule 0 uses `*` in `resources`".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn reading_secrets_fires_unless_limited_by_name() {
+        let yaml = "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: mixed
+rules:
+- apiGroups: [\"\"]
+  resources: [configmaps, secrets]
+  verbs: [list, watch]
+- apiGroups: [\"\"]
+  resources: [secrets]
+  resourceNames: [app-db]
+  verbs: [get]
+- apiGroups: [\"\"]
+  resources: [secrets]
+  verbs: [create, delete]
+- apiGroups: [example.com]
+  resources: [secrets]
+  verbs: [get]
+";
+        assert_eq!(
+            findings("rbac-secrets-access", yaml),
+            vec![(
+                7,
+                "/rules/0/resources/1".to_owned(),
+                "rule 0 allows `list` and `watch` on all `secrets`".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn escalation_verbs_fire_on_explicit_grants_only() {
+        let yaml = "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: mixed
+rules:
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles, clusterrolebindings]
+  verbs: [get, bind, escalate]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles]
+  resourceNames: [view]
+  verbs: [bind]
+- apiGroups: [\"\"]
+  resources: [users, groups, serviceaccounts]
+  verbs: [impersonate]
+- apiGroups: [\"\"]
+  resources: [pods/exec, pods/log]
+  verbs: [get, create]
+- apiGroups: [\"*\"]
+  resources: [\"*\"]
+  verbs: [\"*\"]
+- apiGroups: [example.com]
+  resources: [roles]
+  verbs: [bind]
+";
+        assert_eq!(
+            findings("rbac-escalation-verbs", yaml),
+            vec![
+                (
+                    8,
+                    "/rules/0/verbs/1".to_owned(),
+                    "rule 0 grants `bind` on `clusterroles`".to_owned()
+                ),
+                (
+                    8,
+                    "/rules/0/verbs/2".to_owned(),
+                    "rule 0 grants `escalate` on `clusterroles`".to_owned()
+                ),
+                (
+                    15,
+                    "/rules/2/verbs/0".to_owned(),
+                    "rule 2 grants `impersonate` on `users`, `groups` and `serviceaccounts`"
+                        .to_owned()
+                ),
+                (
+                    18,
+                    "/rules/3/verbs/1".to_owned(),
+                    "rule 3 grants `create` on `pods/exec`".to_owned()
+                ),
+            ]
+        );
+    }
+
+    const BINDINGS: &str = "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: fire-admin
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+- kind: ServiceAccount
+  name: default
+  namespace: ci
+- kind: Group
+  name: system:authenticated
+  apiGroup: rbac.authorization.k8s.io
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: fire-admin-in-namespace
+  namespace: shop
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+- kind: User
+  name: alice
+  apiGroup: rbac.authorization.k8s.io
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: dont-fire-default-discovery
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: system:public-info-viewer
+subjects:
+- kind: Group
+  name: system:unauthenticated
+  apiGroup: rbac.authorization.k8s.io
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: fire-default-account
+  namespace: shop
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: reader
+subjects:
+- kind: ServiceAccount
+  name: default
+";
+
+    #[test]
+    fn cluster_admin_bindings_name_their_subjects() {
+        assert_eq!(
+            findings("cluster-admin-binding", BINDINGS),
+            vec![
+                (
+                    8,
+                    "/roleRef/name".to_owned(),
+                    "binding grants `cluster-admin` to service account `ci/default`, group `system:authenticated`"
+                        .to_owned()
+                ),
+                (
+                    25,
+                    "/roleRef/name".to_owned(),
+                    "binding grants `cluster-admin` in namespace `shop` to user `alice`".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn bindings_to_everyone_fire_except_the_default_ones() {
+        assert_eq!(
+            located("unauthenticated-subject-binding", BINDINGS),
+            vec![(14, "/subjects/1/name".to_owned())]
+        );
+    }
+
+    #[test]
+    fn bindings_to_default_service_accounts_fire() {
+        assert_eq!(
+            findings("default-service-account-binding", BINDINGS),
+            vec![
+                (
+                    11,
+                    "/subjects/0/name".to_owned(),
+                    "binding grants cluster role `cluster-admin` to service account `ci/default`"
+                        .to_owned()
+                ),
+                (
+                    55,
+                    "/subjects/0/name".to_owned(),
+                    "binding grants role `reader` to service account `shop/default`".to_owned()
+                ),
+            ]
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! Secrets: credentials written into manifests where they do not belong.
+
+pub mod secret_in_config_map;
+pub mod secrets_in_env;
+
+/// The last words of a name that hold a credential: `DB_PASSWORD`, `githubToken`,
+/// `api-key`, `AWS_SECRET_ACCESS_KEY`. A name that only mentions one (`PASSWORD_FILE`,
+/// `SECRET_NAME`, `TOKEN_TTL`) names something about the credential, not the credential.
+fn is_credential_name(name: &str) -> bool {
+    let words = words(name);
+    let Some(last) = words.last() else {
+        return false;
+    };
+    // Run-together names (`PGPASSWORD`, `ACCESSTOKEN`) end in the word too.
+    const SUFFIXES: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY"];
+    if SUFFIXES.iter().any(|s| last.ends_with(s)) {
+        return true;
+    }
+    match last.as_str() {
+        "PASS" | "CREDENTIALS" => true,
+        "KEY" => {
+            words.len() >= 2
+                && matches!(
+                    words[words.len() - 2].as_str(),
+                    "API" | "PRIVATE" | "SECRET" | "ACCESS" | "ENCRYPTION" | "SIGNING" | "SSH"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Upper-case words of a name split at `_`, `-`, `.` and lower-to-upper case changes.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_uppercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Whether a value is a literal credential rather than a placeholder, a reference or
+/// a setting: empty values, `$(VAR)`/`${VAR}`/`{{ .template }}` references, file paths,
+/// booleans and numbers are not.
+fn is_literal_credential(value: &str) -> bool {
+    let value = value.trim();
+    let is_placeholder = value.starts_with('<') && value.ends_with('>');
+    let is_reference = value.contains("$(") || value.contains("${") || value.contains("{{");
+    let is_setting = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null" | "enabled" | "disabled"
+    ) || value.parse::<f64>().is_ok();
+    !value.is_empty() && !is_placeholder && !is_reference && !is_setting && !value.starts_with('/')
+}
+
+/// The kind of secret material found in a value, if any: a PEM private key block or an
+/// AWS access key id.
+fn embedded_secret(value: &str) -> Option<&'static str> {
+    if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
+        return Some("a PEM private key");
+    }
+    if contains_aws_access_key_id(value) {
+        return Some("an AWS access key id");
+    }
+    None
+}
+
+/// `AKIA` or `ASIA` followed by 16 upper-case letters or digits, as a whole word.
+fn contains_aws_access_key_id(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let is_key_char = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
+    (0..bytes.len().saturating_sub(19)).any(|start| {
+        let candidate = &bytes[start..start + 20];
+        (candidate.starts_with(b"AKIA") || candidate.starts_with(b"ASIA"))
+            && candidate[4..].iter().all(|&b| is_key_char(b))
+            && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+            && bytes
+                .get(start + 20)
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{check, Options, Source};
+
+    /// `(line, path)` of each finding of `rule` in `yaml`.
+    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
+        let options = Options {
+            only: vec![rule.to_owned()],
+            ..Options::default()
+        };
+        let report = check(vec![Source::new("test.yaml", yaml)], &options);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+            .findings
+            .into_iter()
+            .map(|f| (f.location.line, f.location.path))
+            .collect()
+    }
+
+    #[test]
+    fn credential_names_end_in_a_credential_word() {
+        for name in [
+            "DB_PASSWORD",
+            "githubToken",
+            "api-key",
+            "AWS_SECRET_ACCESS_KEY",
+            "password",
+            "CLIENT_SECRET",
+            "SECRET_KEY",
+            "REDIS_PASS",
+            "PGPASSWORD",
+        ] {
+            assert!(is_credential_name(name), "{name}");
+        }
+        for name in [
+            "PASSWORD_FILE",
+            "SECRET_NAME",
+            "TOKEN_TTL",
+            "AWS_ACCESS_KEY_ID",
+            "KEY",
+            "passwordMtime",
+            "BYPASS",
+            "CACHE_KEY",
+        ] {
+            assert!(!is_credential_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn literal_credentials_exclude_references_and_settings() {
+        assert!(is_literal_credential("hunter2"));
+        for value in [
+            "",
+            " ",
+            "$(DB_PASS)",
+            "${TOKEN}",
+            "{{ .Values.x }}",
+            "/etc/pw",
+            "true",
+            "8080",
+            "<your-token>",
+        ] {
+            assert!(!is_literal_credential(value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn aws_access_key_ids_are_whole_words() {
+        assert!(contains_aws_access_key_id("id: AKIAIOSFODNN7EXAMPLE\n"));
+        assert!(contains_aws_access_key_id("AKIAIOSFODNN7EXAMPLE"));
+        assert!(!contains_aws_access_key_id("XAKIAIOSFODNN7EXAMPLE"));
+        assert!(!contains_aws_access_key_id("AKIAIOSFODNN7EXAMPLE1"));
+        assert!(!contains_aws_access_key_id("AKIAiosfodnn7example"));
+        assert!(!contains_aws_access_key_id("AKIA"));
+    }
+
+    #[test]
+    fn literal_credentials_in_env_fire_at_the_value() {
+        let yaml = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: migrate
+        image: shop/migrate:1.0
+        env:
+        - name: PGPASSWORD
+          value: hunter2
+      containers:
+      - name: app
+        image: shop/web:1.4.2
+        env:
+        - name: DB_HOST
+          value: db
+        - name: DB_PASSWORD_FILE
+          value: /etc/db/password
+        - name: API_TOKEN
+          value: $(TOKEN_FROM_SECRET)
+        - name: AWS_SECRET_ACCESS_KEY
+          value: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+        - name: DB_PASSWORD
+          valueFrom:
+            secretKeyRef: {name: db, key: password}
+        - name: ACCESS_ID
+          value: AKIAIOSFODNN7EXAMPLE
+";
+        assert_eq!(
+            located("secrets-in-env", yaml),
+            vec![
+                (
+                    13,
+                    "/spec/template/spec/initContainers/0/env/0/value".to_owned()
+                ),
+                (
+                    25,
+                    "/spec/template/spec/containers/0/env/3/value".to_owned()
+                ),
+                (
+                    30,
+                    "/spec/template/spec/containers/0/env/5/value".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn config_map_credentials_fire_at_the_key() {
+        let yaml = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+data:
+  log_level: info
+  admin.password: changeme
+  tls.key: |
+    -----BEGIN RSA PRIVATE KEY-----
+    MIIB
+    -----END RSA PRIVATE KEY-----
+  ca.crt: |
+    -----BEGIN CERTIFICATE-----
+    MIIB
+    -----END CERTIFICATE-----
+  enable_token: \"true\"
+  secret_name: app-credentials
+";
+        assert_eq!(
+            located("secret-in-config-map", yaml),
+            vec![
+                (7, "/data/admin.password".to_owned()),
+                (9, "/data/tls.key".to_owned()),
+            ]
+        );
+    }
+}

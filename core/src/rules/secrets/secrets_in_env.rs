@@ -1,0 +1,110 @@
+use super::{embedded_secret, is_credential_name, is_literal_credential};
+use crate::declare_rule;
+use crate::model::Object;
+use crate::rules::{Check, Ctx, Emitter};
+use crate::severity::{Category, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags environment variables of containers (including init and ephemeral
+    /// containers) that hold a literal credential in `value`: variables whose name ends
+    /// in a credential word (`PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`, `APIKEY`, also
+    /// run together as in `PGPASSWORD`; `PASS`, `CREDENTIALS`; `KEY` after `API`,
+    /// `PRIVATE`, `SECRET`, `ACCESS`, `ENCRYPTION`, `SIGNING` or `SSH`), and variables
+    /// of any name whose value holds a PEM private key or an AWS access key id.
+    ///
+    /// Values that are empty, references (`$(VAR)`, `${VAR}`, `{{ … }}`), `<placeholders>`,
+    /// paths, booleans or numbers are not credentials and are not reported. Names that
+    /// only mention a credential (`PASSWORD_FILE`, `SECRET_NAME`) are not either.
+    ///
+    /// ## Why is this bad?
+    /// The credential is stored in plain text in the manifest, in version control, in
+    /// every copy of the pod spec (`kubectl get -o yaml`, audit logs, CI logs) and is
+    /// readable by anyone who can read the workload, which is far more people than can
+    /// read Secrets.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: shop/web:1.4.2
+    ///     env:
+    ///     - name: DB_PASSWORD
+    ///       value: s3cr3t-passw0rd
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: shop/web:1.4.2
+    ///     env:
+    ///     - name: DB_PASSWORD
+    ///       valueFrom:
+    ///         secretKeyRef:
+    ///           name: web-db
+    ///           key: password
+    /// ```
+    ///
+    /// ## Known problems
+    /// Example manifests use well-known demo passwords on purpose; they are still
+    /// reported, since such manifests get copied.
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark 5.4.1: Prefer using secrets as files over secrets as environment variables
+    /// - NSA/CISA Kubernetes Hardening Guide: Secrets
+    pub static SECRETS_IN_ENV = Rule {
+        id: "secrets-in-env",
+        title: "Credential in a container environment variable",
+        category: Category::Secrets,
+        severity: Severity::High,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Store the credential in a Secret and mount it as a file, or reference it with `valueFrom.secretKeyRef`.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables",
+            "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
+        ],
+        pss: None,
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+/// What is wrong with an environment variable, if anything.
+fn credential_in(name: &str, value: &str) -> Option<&'static str> {
+    if let Some(found) = embedded_secret(value) {
+        return Some(found);
+    }
+    (is_credential_name(name) && is_literal_credential(value)).then_some("a literal credential")
+}
+
+fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    for c in &pod.containers {
+        for (j, var) in c.container.env.iter().flatten().enumerate() {
+            let Some(value) = &var.value else { continue };
+            if let Some(found) = credential_in(&var.name, value) {
+                out.report(
+                    object,
+                    c.at(&format!("env/{j}/value")),
+                    format!(
+                        "{} `{}` sets `{}` to {found}",
+                        c.kind.noun(),
+                        c.name(),
+                        var.name
+                    ),
+                );
+            }
+        }
+    }
+}
