@@ -1,0 +1,35 @@
+//! Why a plugin failed. Each variant's text is the reason the report shows next to the
+//! plugin's name, so it reads as "plugin `acme`: <reason>".
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum PluginError {
+    #[error("cannot read {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("sha256 mismatch: the configuration pins {expected} but the file is {actual}")]
+    HashMismatch { expected: String, actual: String },
+    #[error("not a valid WebAssembly module: {0}")]
+    Invalid(String),
+    #[error("forbidden import(s) {}: a plugin may import only `kubecheck.log`", names.join(", "))]
+    ForbiddenImport { names: Vec<String> },
+    #[error("bad ABI: {0}")]
+    BadAbi(String),
+    #[error("bad metadata: {0}")]
+    BadMetadata(String),
+    #[error("out of fuel: the call executed more than {fuel} units of fuel")]
+    OutOfFuel { fuel: u64 },
+    #[error("timeout: the call ran longer than {ms} ms")]
+    Timeout { ms: u64 },
+    #[error("memory limit: the plugin tried to grow its memory beyond {bytes} bytes")]
+    MemoryLimit { bytes: u64 },
+    #[error("trap: {0}")]
+    Trap(String),
+    #[error("bad output: {0}")]
+    BadOutput(String),
+    #[error("plugin error: {0}")]
+    Reported(String),
+    /// The host itself could not set up the sandbox (engine configuration, threads).
+    #[error("plugin runtime: {0}")]
+    Runtime(String),
+}

@@ -1,0 +1,300 @@
+//! Plugins in a `kubecheck check` run: load the configured ones, give them the run's
+//! objects, turn their validated findings into the core's raw findings, and describe
+//! their rules so options, suppressions and locations apply as to built-in rules.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use kubecheck_core::report::{Finding, ReportError, Summary};
+use kubecheck_core::rules::RawFinding;
+use kubecheck_core::{Category, Report, RuleInfo, Session, Severity};
+use serde_json::Value as Json;
+
+use super::abi::{self, PluginFinding, Resource};
+use super::error::PluginError;
+use super::limits::Limits;
+use super::runtime::{sha256_hex, Plugin, PluginRuntime};
+
+/// A plugin as the config (or `--plugin`) names it.
+#[derive(Clone, Debug)]
+pub struct Configured {
+    /// Overrides the metadata's name as the rule id prefix.
+    pub name: Option<String>,
+    pub path: PathBuf,
+    /// The pin; `None` only for ad-hoc `--plugin` use.
+    pub sha256: Option<String>,
+    pub settings: Json,
+    pub limits: Limits,
+}
+
+/// Loaded plugins and the ones that failed to load.
+#[derive(Default)]
+pub struct Loaded {
+    plugins: Vec<(Plugin, Json, String)>,
+    errors: Vec<ReportError>,
+    failed: Vec<String>,
+}
+
+/// What the plugins contributed to a run.
+pub struct PluginRun {
+    /// Every loaded plugin's rules, ids prefixed `<plugin>/`.
+    pub rules: Vec<RuleInfo>,
+    /// Findings with the severity a plugin set on them, if it did.
+    pub findings: Vec<(RawFinding, Option<Severity>)>,
+    /// One per plugin that failed to load or to run.
+    pub errors: Vec<ReportError>,
+}
+
+impl Loaded {
+    /// The loaded plugins' rules, prefixed.
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        self.plugins
+            .iter()
+            .flat_map(|(p, _, _)| rule_infos(p))
+            .collect()
+    }
+
+    /// Whether `selector` names a plugin that failed to load (or one of its rules): such
+    /// selectors are not typos and must not stop the run.
+    pub fn names_failed_plugin(&self, selector: &str) -> bool {
+        let plugin = selector.split_once('/').map_or(selector, |(p, _)| p);
+        self.failed.iter().any(|f| f == plugin)
+    }
+}
+
+/// Loads every configured plugin; a plugin that cannot be loaded becomes an error in the
+/// report and the others load anyway.
+pub fn load(runtime: &PluginRuntime, configured: &[Configured]) -> Loaded {
+    let mut loaded = Loaded {
+        plugins: Vec::new(),
+        errors: Vec::new(),
+        failed: Vec::new(),
+    };
+    let mut names = HashSet::new();
+    for config in configured {
+        let path = config.path.display().to_string();
+        let fallback = config.name.clone().unwrap_or_else(|| file_stem(config));
+        match load_one(runtime, config) {
+            Ok(plugin) if !names.insert(plugin.name().to_owned()) => {
+                let name = plugin.name().to_owned();
+                loaded.errors.push(error(
+                    &name,
+                    &path,
+                    format!("another plugin is already named `{name}`: rename one with `name:` in the config"),
+                ));
+                loaded.failed.push(name);
+            }
+            Ok(plugin) => loaded.plugins.push((plugin, config.settings.clone(), path)),
+            Err(e) => {
+                loaded.errors.push(error(&fallback, &path, e.to_string()));
+                loaded.failed.push(fallback);
+            }
+        }
+    }
+    loaded
+}
+
+fn load_one(runtime: &PluginRuntime, config: &Configured) -> Result<Plugin, PluginError> {
+    let bytes = std::fs::read(&config.path).map_err(|e| PluginError::Io {
+        path: config.path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if let Some(expected) = &config.sha256 {
+        let actual = sha256_hex(&bytes);
+        if !actual.eq_ignore_ascii_case(expected.trim()) {
+            return Err(PluginError::HashMismatch {
+                expected: expected.clone(),
+                actual,
+            });
+        }
+    }
+    let mut plugin = runtime.load(&bytes, config.limits)?;
+    if let Some(name) = &config.name {
+        if !abi::is_name(name, true) {
+            return Err(PluginError::BadMetadata(format!(
+                "configured name `{name}` must be 1-63 characters of a-z, 0-9 and `-`, starting with a letter"
+            )));
+        }
+        plugin.rename(name.clone());
+    }
+    let reserved = ["all", "pss"];
+    if reserved.contains(&plugin.name())
+        || Category::ALL.iter().any(|c| c.as_str() == plugin.name())
+    {
+        return Err(PluginError::BadMetadata(format!(
+            "the name `{}` is a rule selector of its own: rename the plugin with `name:` in the config",
+            plugin.name()
+        )));
+    }
+    Ok(plugin)
+}
+
+fn file_stem(config: &Configured) -> String {
+    config.path.file_stem().map_or_else(
+        || config.path.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+fn error(plugin: &str, path: &str, message: String) -> ReportError {
+    ReportError {
+        source: path.to_owned(),
+        document: None,
+        line: 0,
+        column: 0,
+        message,
+        plugin: Some(plugin.to_owned()),
+    }
+}
+
+/// The plugin's rules as the core describes rules, ids prefixed with its name.
+pub fn rule_infos(plugin: &Plugin) -> Vec<RuleInfo> {
+    plugin
+        .metadata()
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            id: format!("{}/{}", plugin.name(), r.id),
+            title: r.title.clone(),
+            category: r.category,
+            severity: r.severity,
+            remediation: r.remediation.clone(),
+            pss: None,
+            help: r.description.clone(),
+            enabled_by_default: r.enabled_by_default,
+        })
+        .collect()
+}
+
+/// The run's objects as ABI resources: ids are indexes into `session.objects`.
+pub fn resources(session: &Session<'_>) -> Vec<Resource> {
+    session
+        .objects
+        .iter()
+        .enumerate()
+        .map(|(id, object)| Resource {
+            id,
+            source: session
+                .input
+                .sources
+                .get(object.source)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            object: kubecheck_core::yaml::to_json(object.node),
+        })
+        .collect()
+}
+
+/// Runs every loaded plugin that has an enabled rule over the session's objects.
+pub fn run(loaded: &Loaded, session: &Session<'_>) -> PluginRun {
+    let mut run = PluginRun {
+        rules: loaded.rules(),
+        findings: Vec::new(),
+        errors: loaded.errors.clone(),
+    };
+    let wanted: Vec<&(Plugin, Json, String)> = loaded
+        .plugins
+        .iter()
+        .filter(|(p, _, _)| rule_infos(p).iter().any(|r| session.options.is_enabled(r)))
+        .collect();
+    if wanted.is_empty() {
+        return run;
+    }
+    let resources = resources(session);
+    for (plugin, settings, path) in wanted {
+        let input = abi::input_document(settings, &resources);
+        let output = plugin
+            .check(&input)
+            .and_then(|o| o.validate(plugin.metadata(), &resources).map(|()| o));
+        match output {
+            Ok(output) => run.findings.extend(
+                output
+                    .findings
+                    .into_iter()
+                    .map(|f| raw_finding(plugin.name(), f)),
+            ),
+            Err(e) => run.errors.push(error(plugin.name(), path, e.to_string())),
+        }
+    }
+    run
+}
+
+fn raw_finding(plugin: &str, finding: PluginFinding) -> (RawFinding, Option<Severity>) {
+    (
+        RawFinding {
+            rule: format!("{plugin}/{}", finding.rule),
+            object: finding.resource,
+            pointer: finding.path,
+            message: finding.message,
+            fix: None,
+        },
+        finding.severity,
+    )
+}
+
+/// The report of built-in and plugin findings together. A plugin finding with its own
+/// severity is reported with a copy of its rule at that severity, unless the user set
+/// one for the rule: the user's word wins.
+pub fn report(
+    session: &Session<'_>,
+    builtin: Vec<RawFinding>,
+    builtin_rules: &[RuleInfo],
+    plugins: PluginRun,
+    mut extra_errors: Vec<ReportError>,
+) -> Report {
+    let mut rules = builtin_rules.to_vec();
+    rules.extend(plugins.rules.iter().cloned());
+    let mut plain = builtin;
+    let mut by_severity: BTreeMap<(String, Severity), Vec<RawFinding>> = BTreeMap::new();
+    for (finding, severity) in plugins.findings {
+        let overridden = session
+            .options
+            .severity_overrides
+            .contains_key(&finding.rule);
+        match severity {
+            Some(severity) if !overridden => by_severity
+                .entry((finding.rule.clone(), severity))
+                .or_default()
+                .push(finding),
+            _ => plain.push(finding),
+        }
+    }
+    extra_errors.extend(plugins.errors);
+    let mut report = session.report(plain, &rules, extra_errors);
+    if by_severity.is_empty() {
+        return report;
+    }
+    for ((id, severity), findings) in by_severity {
+        let Some(rule) = rules.iter().find(|r| r.id == id) else {
+            continue;
+        };
+        let rule = RuleInfo {
+            severity,
+            ..rule.clone()
+        };
+        let part = session.report(findings, &[rule], Vec::new());
+        report.findings.extend(part.findings);
+        report.suppressed.extend(part.suppressed);
+    }
+    report.findings.sort_by_key(order);
+    report.suppressed.sort_by_key(order);
+    report.summary = Summary::count(
+        &report.findings,
+        report.summary.resources,
+        report.suppressed.len(),
+        report.errors.len(),
+    );
+    report
+}
+
+/// The core's report order: by place, then rule and message.
+fn order(f: &Finding) -> (String, usize, u32, u32, String, String) {
+    (
+        f.location.source.clone(),
+        f.location.document,
+        f.location.line,
+        f.location.column,
+        f.rule.clone(),
+        f.message.clone(),
+    )
+}
