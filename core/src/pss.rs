@@ -47,6 +47,14 @@ impl Default for PssTarget {
     }
 }
 
+impl PssTarget {
+    /// Whether this target enforces a control of `level` that the Pod Security Standards
+    /// define from policy version `v1.<since>` on (restricted includes baseline).
+    pub fn enforces(&self, level: PssLevel, since: u32) -> bool {
+        level <= self.level && self.minor >= since
+    }
+}
+
 impl fmt::Display for PssTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:v1.{}", self.level, self.minor)
@@ -107,5 +115,19 @@ mod tests {
         );
         assert!("strict".parse::<PssTarget>().is_err());
         assert!("baseline:1.25".parse::<PssTarget>().is_err());
+        assert_eq!(
+            "baseline:v1.99".parse::<PssTarget>().unwrap().minor,
+            LATEST_MINOR
+        );
+    }
+
+    #[test]
+    fn restricted_includes_baseline_from_the_control_version_on() {
+        let old: PssTarget = "restricted:v1.7".parse().unwrap();
+        assert!(old.enforces(PssLevel::Baseline, 0));
+        assert!(old.enforces(PssLevel::Restricted, 0));
+        assert!(!old.enforces(PssLevel::Restricted, 8));
+        let baseline: PssTarget = "baseline".parse().unwrap();
+        assert!(!baseline.enforces(PssLevel::Restricted, 0));
     }
 }

@@ -41,6 +41,10 @@ pub struct CheckArgs {
     /// Run only these rules: rule ids, categories, plugin names, or `pss` for the Pod Security Standards controls.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+    /// Pod Security Standards level and policy version to check against: `baseline` or
+    /// `restricted`, optionally `:v1.N` or `:latest` (e.g. `baseline:v1.25`).
+    #[arg(long, value_name = "LEVEL[:VERSION]", default_value = "restricted:latest")]
+    pub pss: kubecheck_core::pss::PssTarget,
     /// Config file [default: .kubecheck.yaml in the current directory, if present].
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -91,6 +95,25 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn pss_takes_a_level_and_an_optional_version() {
+        use kubecheck_core::pss::{PssLevel, PssTarget, LATEST_MINOR};
+        let pss = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["kubecheck", "check"].iter().chain(args))?;
+            let Command::Check(check) = cli.command else {
+                panic!("not check")
+            };
+            Ok::<PssTarget, clap::Error>(check.pss)
+        };
+        assert_eq!(pss(&[]).unwrap(), PssTarget::default());
+        let baseline = pss(&["--pss", "baseline:v1.25"]).unwrap();
+        assert_eq!((baseline.level, baseline.minor), (PssLevel::Baseline, 25));
+        let latest = pss(&["--pss", "restricted"]).unwrap();
+        assert_eq!(latest.minor, LATEST_MINOR);
+        assert!(pss(&["--pss", "privileged"]).is_err());
+        assert!(pss(&["--pss", "baseline:1.25"]).is_err());
     }
 
     #[test]

@@ -52,6 +52,7 @@ fn options(args: &CheckArgs) -> Result<Options> {
     options.enable.extend(args.enable.iter().cloned());
     options.disable.extend(args.disable.iter().cloned());
     options.only.extend(args.only.iter().cloned());
+    options.pss = args.pss;
     Ok(options)
 }
 

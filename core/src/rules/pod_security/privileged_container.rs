@@ -5,6 +5,8 @@ use crate::declare_rule;
 use crate::model::Object;
 use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
+
+use super::standards::{container_context, enforced};
 use crate::severity::{Category, Severity};
 
 declare_rule! {
@@ -49,6 +51,10 @@ declare_rule! {
     /// The fix sets `privileged: false`. Workloads that really need host devices (CNI
     /// and storage drivers) break; grant the specific capability or device instead.
     ///
+    /// ## Version history
+    /// Pod Security Standards control `privileged` (baseline), unchanged since policy
+    /// version v1.0. Applies to containers, init containers and ephemeral containers.
+    ///
     /// ## References
     /// - Pod Security Standards, baseline: Privileged Containers
     /// - CIS Kubernetes Benchmark 5.2.2
@@ -72,14 +78,13 @@ fn is_privileged(ctx: &SecurityContext) -> bool {
     ctx.privileged == Some(true)
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
+    if !enforced(ctx, &PRIVILEGED_CONTAINER, 0) {
+        return;
+    }
     for c in &pod.containers {
-        if c.container
-            .security_context
-            .as_ref()
-            .is_some_and(is_privileged)
-        {
+        if container_context(c).is_some_and(is_privileged) {
             let pointer = c.at("securityContext/privileged");
             out.report(
                 object,

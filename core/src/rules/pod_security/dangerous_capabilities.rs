@@ -1,0 +1,127 @@
+use crate::declare_rule;
+use crate::model::Object;
+use crate::pss::PssLevel;
+use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::severity::{Category, Severity};
+
+use super::standards::{container_context, enforced};
+
+/// The capabilities the baseline level lets a container add: the container runtimes'
+/// default set. Compared exactly, as the admission library does (`chown` and
+/// `CAP_CHOWN` are not `CHOWN`).
+pub(crate) const BASELINE_CAPABILITIES: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+pub(crate) fn is_baseline_capability(capability: &str) -> bool {
+    BASELINE_CAPABILITIES.contains(&capability)
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags containers (including init and ephemeral containers) that add a capability
+    /// outside the container runtimes' default set under `securityContext.capabilities.add`.
+    ///
+    /// ## Why is this bad?
+    /// Capabilities such as `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE` or `NET_RAW` hand out
+    /// parts of root's power over the kernel: mounting file systems, reconfiguring the
+    /// network, reading other processes' memory, spoofing packets. Most lead to a
+    /// container escape.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       capabilities:
+    ///         add: [SYS_ADMIN]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       capabilities:
+    ///         drop: [ALL]
+    ///         add: [NET_BIND_SERVICE]
+    /// ```
+    ///
+    /// ## Known problems
+    /// Names are compared exactly as the API server's admission does: `CAP_CHOWN` or
+    /// `chown` are reported even though some runtimes accept them.
+    ///
+    /// ## Version history
+    /// Pod Security Standards control `capabilities_baseline` (baseline), unchanged since
+    /// policy version v1.0. Allowed: `AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`,
+    /// `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`,
+    /// `SETUID`, `SYS_CHROOT`.
+    ///
+    /// ## References
+    /// - Pod Security Standards, baseline: Capabilities
+    /// - CIS Kubernetes Benchmark 5.2.8, 5.2.9
+    pub static DANGEROUS_CAPABILITIES = Rule {
+        id: "dangerous-capabilities",
+        title: "Container adds a dangerous capability",
+        category: Category::PodSecurity,
+        severity: Severity::High,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Remove the capability from `capabilities.add`; keep only runtime-default capabilities such as `NET_BIND_SERVICE`.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+            "https://man7.org/linux/man-pages/man7/capabilities.7.html",
+        ],
+        pss: Some(PssControl { control: "capabilities_baseline", level: PssLevel::Baseline }),
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    if !enforced(ctx, &DANGEROUS_CAPABILITIES, 0) {
+        return;
+    }
+    for c in &pod.containers {
+        let added = container_context(c)
+            .and_then(|sc| sc.capabilities.as_ref())
+            .and_then(|caps| caps.add.as_ref());
+        for (i, capability) in added.into_iter().flatten().enumerate() {
+            if !is_baseline_capability(capability) {
+                out.report(
+                    object,
+                    c.at(&format!("securityContext/capabilities/add/{i}")),
+                    format!(
+                        "{} `{}` adds capability `{capability}`",
+                        c.kind.noun(),
+                        c.name()
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+use crate::declare_rule;
+use crate::model::Object;
+use crate::pss::PssLevel;
+use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::severity::{Category, Severity};
+
+use super::standards::{container_context, enforced, pod_context, pod_context_at};
+
+const SINCE: u32 = 23;
+
+declare_rule! {
+    /// ## What it does
+    /// At the restricted level, flags `runAsUser: 0` in the pod's or a container's
+    /// security context.
+    ///
+    /// ## Why is this bad?
+    /// User id 0 is root. Setting it explicitly runs the container as root whatever the
+    /// image says, and contradicts `runAsNonRoot`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       runAsUser: 0
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       runAsUser: 10001
+    /// ```
+    ///
+    /// ## Known problems
+    /// As for `run-as-root`, the admission library's feature-gated relaxation for pods
+    /// with `hostUsers: false` is not applied.
+    ///
+    /// ## Version history
+    /// Pod Security Standards control `runAsUser` (restricted), from policy version v1.23
+    /// on.
+    ///
+    /// ## References
+    /// - Pod Security Standards, restricted: Running as Non-root user
+    pub static ROOT_USER_ID = Rule {
+        id: "root-user-id",
+        title: "Container runs as user id 0",
+        category: Category::PodSecurity,
+        severity: Severity::High,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Set `runAsUser` to a non-zero user id, or remove it and use an image with a non-root `USER`.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        ],
+        pss: Some(PssControl { control: "runAsUser", level: PssLevel::Restricted }),
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    if !enforced(ctx, &ROOT_USER_ID, SINCE) {
+        return;
+    }
+    if pod_context(pod).and_then(|sc| sc.run_as_user) == Some(0) {
+        out.report(
+            object,
+            pod_context_at(pod, "runAsUser"),
+            "pod sets `runAsUser: 0`",
+        );
+    }
+    for c in &pod.containers {
+        if container_context(c).and_then(|sc| sc.run_as_user) == Some(0) {
+            out.report(
+                object,
+                c.at("securityContext/runAsUser"),
+                format!("{} `{}` sets `runAsUser: 0`", c.kind.noun(), c.name()),
+            );
+        }
+    }
+}

@@ -1,0 +1,108 @@
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::model::Object;
+use crate::pss::PssLevel;
+use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::severity::{Category, Severity};
+
+use super::standards::{container_context, enforced, pod_context, pod_context_at};
+
+declare_rule! {
+    /// ## What it does
+    /// At the restricted level, flags pods whose containers may run as root: neither the
+    /// pod nor the container sets `runAsNonRoot: true`, or either sets it to `false`.
+    /// A container's own setting wins over the pod's.
+    ///
+    /// ## Why is this bad?
+    /// Root in a container is root on the node's kernel, kept in only by namespaces,
+    /// capabilities and seccomp. Any kernel or runtime bug, or any mistake in the other
+    /// settings, turns into full control of the node. `runAsNonRoot: true` makes the
+    /// kubelet refuse to start a container whose user is 0.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///     runAsUser: 10001
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix sets `runAsNonRoot: true`. An image whose user is root then fails to start
+    /// until it gets a non-root `USER` or the pod a `runAsUser`.
+    ///
+    /// ## Known problems
+    /// The admission library can relax this control for pods in their own user namespace
+    /// (`hostUsers: false`) behind a feature gate that is off by default; kubecheck does
+    /// not relax it.
+    ///
+    /// ## Version history
+    /// Pod Security Standards control `runAsNonRoot` (restricted), unchanged since policy
+    /// version v1.0.
+    ///
+    /// ## References
+    /// - Pod Security Standards, restricted: Running as Non-root
+    /// - CIS Kubernetes Benchmark 5.2.7
+    pub static RUN_AS_ROOT = Rule {
+        id: "run-as-root",
+        title: "Container may run as root",
+        category: Category::PodSecurity,
+        severity: Severity::Medium,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Set `securityContext.runAsNonRoot: true` on the pod (and not `false` on any container).",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        ],
+        pss: Some(PssControl { control: "runAsNonRoot", level: PssLevel::Restricted }),
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    if !enforced(ctx, &RUN_AS_ROOT, 0) {
+        return;
+    }
+    let pod_setting = pod_context(pod).and_then(|sc| sc.run_as_non_root);
+    if pod_setting == Some(false) {
+        let pointer = pod_context_at(pod, "runAsNonRoot");
+        out.report(object, &pointer, "pod sets `runAsNonRoot: false`")
+            .fix_set("set `runAsNonRoot: true`", pointer, json!(true));
+    }
+    for c in &pod.containers {
+        let message = match container_context(c).and_then(|sc| sc.run_as_non_root) {
+            Some(true) => continue,
+            Some(false) => "sets `runAsNonRoot: false`",
+            None if pod_setting == Some(true) => continue,
+            None => "may run as root: neither it nor the pod sets `runAsNonRoot: true`",
+        };
+        let pointer = c.at("securityContext/runAsNonRoot");
+        out.report(
+            object,
+            &pointer,
+            format!("{} `{}` {message}", c.kind.noun(), c.name()),
+        )
+        .fix_set("set `runAsNonRoot: true`", pointer, json!(true));
+    }
+}

@@ -1,0 +1,131 @@
+use k8s_openapi::api::core::v1::SeccompProfile;
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::model::Object;
+use crate::pss::PssLevel;
+use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::severity::{Category, Severity};
+
+use super::privilege_escalation::WINDOWS_EXEMPT_SINCE;
+use super::standards::{
+    container_context, enforced, is_windows, minor, pod_context, pod_context_at,
+};
+use super::unconfined_seccomp::FIELDS_SINCE;
+
+declare_rule! {
+    /// ## What it does
+    /// At the restricted level, flags pods where a container (including init and
+    /// ephemeral containers) does not run with the `RuntimeDefault` or a `Localhost`
+    /// seccomp profile: the container sets another type, or sets none while the pod
+    /// sets no allowed one. A pod-level type other than those two is flagged as well.
+    ///
+    /// ## Why is this bad?
+    /// Without a profile, most runtimes run the container unconfined: every system call,
+    /// including the ones only kernel exploits use, is allowed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   securityContext:
+    ///     seccompProfile:
+    ///       type: RuntimeDefault
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix sets `RuntimeDefault` on the container; software that needs a blocked
+    /// system call fails and needs a `Localhost` profile.
+    ///
+    /// ## Known problems
+    /// An explicit `Unconfined` is also reported by `unconfined-seccomp` (baseline): both
+    /// controls forbid it at the restricted level.
+    ///
+    /// ## Version history
+    /// Pod Security Standards control `seccompProfile_restricted` (restricted), from
+    /// policy version v1.19 on. From v1.25 on, pods with `spec.os.name: windows` are
+    /// exempt.
+    ///
+    /// ## References
+    /// - Pod Security Standards, restricted: Seccomp
+    pub static SECCOMP_NOT_ENFORCED = Rule {
+        id: "seccomp-not-enforced",
+        title: "Seccomp profile not enforced",
+        category: Category::PodSecurity,
+        severity: Severity::Medium,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+            "https://kubernetes.io/docs/tutorials/security/seccomp/",
+        ],
+        pss: Some(PssControl { control: "seccompProfile_restricted", level: PssLevel::Restricted }),
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+fn allowed(profile: &SeccompProfile) -> bool {
+    matches!(profile.type_.as_str(), "RuntimeDefault" | "Localhost")
+}
+
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    if !enforced(ctx, &SECCOMP_NOT_ENFORCED, FIELDS_SINCE)
+        || (minor(ctx) >= WINDOWS_EXEMPT_SINCE && is_windows(pod))
+    {
+        return;
+    }
+    let pod_profile = pod_context(pod).and_then(|sc| sc.seccomp_profile.as_ref());
+    if let Some(profile) = pod_profile.filter(|p| !allowed(p)) {
+        let pointer = pod_context_at(pod, "seccompProfile/type");
+        out.report(
+            object,
+            &pointer,
+            format!("pod sets `seccompProfile.type: {}`", profile.type_),
+        )
+        .fix_set(
+            "use the runtime's default profile",
+            pointer,
+            json!("RuntimeDefault"),
+        );
+    }
+    let pod_allowed = pod_profile.is_some_and(allowed);
+    for c in &pod.containers {
+        let message = match container_context(c).and_then(|sc| sc.seccomp_profile.as_ref()) {
+            Some(profile) if allowed(profile) => continue,
+            Some(profile) => format!("sets `seccompProfile.type: {}`", profile.type_),
+            None if pod_allowed => continue,
+            None => "has no seccomp profile, and the pod sets no allowed one".to_owned(),
+        };
+        let pointer = c.at("securityContext/seccompProfile/type");
+        out.report(
+            object,
+            &pointer,
+            format!("{} `{}` {message}", c.kind.noun(), c.name()),
+        )
+        .fix_set(
+            "use the runtime's default profile",
+            pointer,
+            json!("RuntimeDefault"),
+        );
+    }
+}

@@ -1,0 +1,181 @@
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::model::Object;
+use crate::pss::PssLevel;
+use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::severity::{Category, Severity};
+
+use super::standards::{
+    annotation_at, container_context, enforced, minor, pod_context, pod_context_at,
+};
+
+/// Policy versions before v1.19 read the seccomp annotations; from v1.19 on, the
+/// `seccompProfile` fields (GA in Kubernetes 1.19).
+pub(crate) const FIELDS_SINCE: u32 = 19;
+const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+const CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
+
+declare_rule! {
+    /// ## What it does
+    /// Flags seccomp profiles explicitly set to `Unconfined`: `seccompProfile.type` of the
+    /// pod or of a container (including init and ephemeral containers), or, for policy
+    /// versions before v1.19, the seccomp annotations set to `unconfined`.
+    ///
+    /// ## Why is this bad?
+    /// Seccomp filters the system calls a container may make; the runtime's default
+    /// profile blocks dozens that serve only kernel exploits and escapes (`unshare`,
+    /// `keyctl`, `bpf`...). `Unconfined` turns the filter off.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   securityContext:
+    ///     seccompProfile:
+    ///       type: Unconfined
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   securityContext:
+    ///     seccompProfile:
+    ///       type: RuntimeDefault
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix selects `RuntimeDefault`; software that needs a blocked system call (some
+    /// debuggers, nested sandboxes) fails and needs a `Localhost` profile.
+    ///
+    /// ## Version history
+    /// Pod Security Standards control `seccompProfile_baseline` (baseline). Policy
+    /// versions v1.0 to v1.18 check the annotations
+    /// `seccomp.security.alpha.kubernetes.io/pod` and
+    /// `container.seccomp.security.alpha.kubernetes.io/<container>`; from v1.19 on, the
+    /// `seccompProfile.type` fields.
+    ///
+    /// ## References
+    /// - Pod Security Standards, baseline: Seccomp
+    pub static UNCONFINED_SECCOMP = Rule {
+        id: "unconfined-seccomp",
+        title: "Seccomp turned off",
+        category: Category::PodSecurity,
+        severity: Severity::High,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Set `seccompProfile.type` to `RuntimeDefault` (or `Localhost` with a profile) instead of `Unconfined`.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+            "https://kubernetes.io/docs/tutorials/security/seccomp/",
+        ],
+        pss: Some(PssControl { control: "seccompProfile_baseline", level: PssLevel::Baseline }),
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    if object.pod.is_none() || !enforced(ctx, &UNCONFINED_SECCOMP, 0) {
+        return;
+    }
+    if minor(ctx) < FIELDS_SINCE {
+        check_annotations(object, out);
+    } else {
+        check_fields(object, out);
+    }
+}
+
+fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    let annotation = |key: &str| {
+        pod.metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .filter(|value| *value == "unconfined")
+    };
+    if annotation(POD_ANNOTATION).is_some() {
+        let pointer = annotation_at(pod, POD_ANNOTATION);
+        out.report(
+            object,
+            &pointer,
+            "annotation sets the pod's seccomp profile to `unconfined`",
+        )
+        .fix_set(
+            "use the runtime's default profile",
+            pointer,
+            json!("runtime/default"),
+        );
+    }
+    for c in &pod.containers {
+        let key = format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.name());
+        if annotation(&key).is_some() {
+            let pointer = annotation_at(pod, &key);
+            out.report(
+                object,
+                &pointer,
+                format!(
+                    "annotation sets the seccomp profile of {} `{}` to `unconfined`",
+                    c.kind.noun(),
+                    c.name()
+                ),
+            )
+            .fix_set(
+                "use the runtime's default profile",
+                pointer,
+                json!("runtime/default"),
+            );
+        }
+    }
+}
+
+fn check_fields(object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    let pod_type = pod_context(pod).and_then(|sc| sc.seccomp_profile.as_ref());
+    if pod_type.is_some_and(|p| p.type_ == "Unconfined") {
+        let pointer = pod_context_at(pod, "seccompProfile/type");
+        out.report(
+            object,
+            &pointer,
+            "pod sets `seccompProfile.type: Unconfined`",
+        )
+        .fix_set(
+            "use the runtime's default profile",
+            pointer,
+            json!("RuntimeDefault"),
+        );
+    }
+    for c in &pod.containers {
+        let profile = container_context(c).and_then(|sc| sc.seccomp_profile.as_ref());
+        if profile.is_some_and(|p| p.type_ == "Unconfined") {
+            let pointer = c.at("securityContext/seccompProfile/type");
+            out.report(
+                object,
+                &pointer,
+                format!(
+                    "{} `{}` sets `seccompProfile.type: Unconfined`",
+                    c.kind.noun(),
+                    c.name()
+                ),
+            )
+            .fix_set(
+                "use the runtime's default profile",
+                pointer,
+                json!("RuntimeDefault"),
+            );
+        }
+    }
+}

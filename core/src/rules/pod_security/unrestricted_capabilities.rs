@@ -1,0 +1,132 @@
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::model::Object;
+use crate::pss::PssLevel;
+use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::severity::{Category, Severity};
+
+use super::dangerous_capabilities::{is_baseline_capability, DANGEROUS_CAPABILITIES};
+use super::privilege_escalation::WINDOWS_EXEMPT_SINCE;
+use super::standards::{container_context, enforced, is_windows, minor, reported_by};
+
+const SINCE: u32 = 22;
+
+declare_rule! {
+    /// ## What it does
+    /// At the restricted level, flags containers (including init and ephemeral
+    /// containers) that do not drop `ALL` capabilities, or that add any capability but
+    /// `NET_BIND_SERVICE`.
+    ///
+    /// ## Why is this bad?
+    /// The runtime's default capabilities (`CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `SETUID`,
+    /// `SETGID`, `MKNOD`...) are rarely needed by applications and give a root process
+    /// in the container a good start on an escape. Dropping them all and adding back only
+    /// what is needed keeps the container's power to the minimum.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       capabilities:
+    ///         drop: [ALL]
+    ///         add: [NET_BIND_SERVICE]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix replaces `capabilities.drop` with `[ALL]`; a process that needs a default
+    /// capability (changing file owners, switching users) fails until it is added back.
+    ///
+    /// ## Known problems
+    /// Added capabilities outside the baseline set are left to `dangerous-capabilities`
+    /// when that rule runs, so each is reported once.
+    ///
+    /// ## Version history
+    /// Pod Security Standards control `capabilities_restricted` (restricted), from policy
+    /// version v1.22 on. From v1.25 on, pods with `spec.os.name: windows` are exempt.
+    /// Names are compared exactly (`ALL`, `NET_BIND_SERVICE`).
+    ///
+    /// ## References
+    /// - Pod Security Standards, restricted: Capabilities
+    pub static UNRESTRICTED_CAPABILITIES = Rule {
+        id: "unrestricted-capabilities",
+        title: "Capabilities not dropped",
+        category: Category::PodSecurity,
+        severity: Severity::Medium,
+        applies_to: "Pod and workloads with a pod template",
+        remediation: "Set `capabilities.drop: [ALL]` and add back only `NET_BIND_SERVICE` if the container needs it.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        ],
+        pss: Some(PssControl { control: "capabilities_restricted", level: PssLevel::Restricted }),
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    if !enforced(ctx, &UNRESTRICTED_CAPABILITIES, SINCE)
+        || (minor(ctx) >= WINDOWS_EXEMPT_SINCE && is_windows(pod))
+    {
+        return;
+    }
+    let mut baseline_reports: Option<bool> = None;
+    for c in &pod.containers {
+        let capabilities = container_context(c).and_then(|sc| sc.capabilities.as_ref());
+        let drop = capabilities.and_then(|caps| caps.drop.as_ref());
+        if !drop.is_some_and(|d| d.iter().any(|cap| cap == "ALL")) {
+            let pointer = c.at("securityContext/capabilities/drop");
+            out.report(
+                object,
+                &pointer,
+                format!(
+                    "{} `{}` does not drop `ALL` capabilities",
+                    c.kind.noun(),
+                    c.name()
+                ),
+            )
+            .fix_set("drop all capabilities", pointer, json!(["ALL"]));
+        }
+        let added = capabilities.and_then(|caps| caps.add.as_ref());
+        for (i, capability) in added.into_iter().flatten().enumerate() {
+            if capability == "NET_BIND_SERVICE" {
+                continue;
+            }
+            let left_to_baseline = !is_baseline_capability(capability)
+                && *baseline_reports
+                    .get_or_insert_with(|| reported_by(ctx, &DANGEROUS_CAPABILITIES, 0));
+            if left_to_baseline {
+                continue;
+            }
+            out.report(
+                object,
+                c.at(&format!("securityContext/capabilities/add/{i}")),
+                format!(
+                    "{} `{}` adds capability `{capability}`",
+                    c.kind.noun(),
+                    c.name()
+                ),
+            );
+        }
+    }
+}
