@@ -21,6 +21,9 @@ pub struct Options {
     /// Findings below this severity are dropped.
     pub min_severity: Option<Severity>,
     pub pss: PssTarget,
+    /// The Kubernetes version (major, minor) the manifests target, when known; rules whose
+    /// verdict depends on the cluster version read it.
+    pub kubernetes_version: Option<(u32, u32)>,
 }
 
 impl Options {

@@ -21,3 +21,21 @@ pub mod unmasked_proc_mount_restricted;
 pub mod unrestricted_capabilities;
 pub mod unsafe_sysctls;
 pub mod windows_host_process;
+
+// Pod Security Admission: namespace labels and the policy that came before them.
+mod admission;
+pub mod admission_rejected_workload;
+pub mod admission_warned_workload;
+pub mod invalid_pod_security_label;
+pub mod namespace_without_pod_security;
+pub mod pod_security_policy;
+
+// Best practice beyond the Pod Security Standards.
+pub mod automount_service_account_token;
+pub mod missing_resource_limits;
+pub mod net_raw_capability;
+pub mod no_seccomp_profile;
+pub(crate) mod pss_overlap;
+pub mod sensitive_host_path;
+pub mod share_process_namespace;
+pub mod writable_root_filesystem;

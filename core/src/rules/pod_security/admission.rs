@@ -1,0 +1,305 @@
+//! The Pod Security Admission view of a namespace: what its
+//! `pod-security.kubernetes.io/*` labels ask for, and how the namespace's workloads fare
+//! under that policy. The verdicts come from the PSS rules themselves (every rule
+//! with a `pss` control in [`RULES`]), run with the namespace's level and version, so
+//! there is one definition of each control.
+
+use std::fmt;
+
+use crate::model::Object;
+use crate::options::Options;
+use crate::pointer;
+use crate::pss::{PssLevel, PssTarget, LATEST_MINOR};
+use crate::rules::{Check, Ctx, Emitter, RawFinding, RULES};
+
+pub(crate) const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Enforce,
+    Audit,
+    Warn,
+}
+
+impl Mode {
+    pub(crate) const ALL: [Mode; 3] = [Mode::Enforce, Mode::Audit, Mode::Warn];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Mode::Enforce => "enforce",
+            Mode::Audit => "audit",
+            Mode::Warn => "warn",
+        }
+    }
+
+    pub(crate) fn level_label(self) -> String {
+        format!("{LABEL_PREFIX}{}", self.as_str())
+    }
+
+    pub(crate) fn version_label(self) -> String {
+        format!("{LABEL_PREFIX}{}-version", self.as_str())
+    }
+}
+
+/// One mode's policy. `level: None` is the `privileged` level: nothing is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ModePolicy {
+    pub level: Option<PssLevel>,
+    pub minor: u32,
+}
+
+impl ModePolicy {
+    /// What the admission controller applies when a namespace has no label for a mode
+    /// (its default configuration: privileged, latest).
+    const UNLABELED: ModePolicy = ModePolicy {
+        level: None,
+        minor: LATEST_MINOR,
+    };
+
+    pub(crate) fn target(self) -> Option<PssTarget> {
+        self.level.map(|level| PssTarget {
+            level,
+            minor: self.minor,
+        })
+    }
+}
+
+impl fmt::Display for ModePolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.target() {
+            Some(target) => write!(f, "{target}"),
+            None => f.write_str("privileged"),
+        }
+    }
+}
+
+/// A label whose key or value the admission controller does not accept.
+#[derive(Debug, PartialEq)]
+pub(crate) struct LabelError {
+    pub key: String,
+    pub message: String,
+}
+
+impl LabelError {
+    /// Pointer to the label's value, relative to the object.
+    pub(crate) fn pointer(&self) -> String {
+        label_pointer(&self.key)
+    }
+}
+
+pub(crate) fn label_pointer(key: &str) -> String {
+    format!("/metadata/labels/{}", pointer::escape(key))
+}
+
+#[derive(Debug, PartialEq)]
+pub(crate) struct NamespacePolicy {
+    pub enforce: ModePolicy,
+    pub audit: ModePolicy,
+    pub warn: ModePolicy,
+    /// Whether the namespace has an `enforce` level label at all.
+    pub has_enforce_label: bool,
+}
+
+impl NamespacePolicy {
+    pub(crate) fn mode(&self, mode: Mode) -> ModePolicy {
+        match mode {
+            Mode::Enforce => self.enforce,
+            Mode::Audit => self.audit,
+            Mode::Warn => self.warn,
+        }
+    }
+}
+
+/// `privileged`, `baseline` or `restricted`; `Err` for anything else.
+fn parse_level(value: &str) -> Result<Option<PssLevel>, String> {
+    match value {
+        "privileged" => Ok(None),
+        "baseline" => Ok(Some(PssLevel::Baseline)),
+        "restricted" => Ok(Some(PssLevel::Restricted)),
+        _ => Err(format!(
+            "`{value}` is not a Pod Security level (expected `privileged`, `baseline` or `restricted`)"
+        )),
+    }
+}
+
+/// `latest` or `v1.N` (no leading zeros). Versions newer than the newest known policy
+/// are evaluated with the newest one, as the admission controller does.
+fn parse_version(value: &str) -> Result<u32, String> {
+    if value == "latest" {
+        return Ok(LATEST_MINOR);
+    }
+    let minor = value
+        .strip_prefix("v1.")
+        .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|m| *m == "0" || !m.starts_with('0'))
+        .and_then(|m| m.parse::<u32>().ok());
+    minor.map(|m| m.min(LATEST_MINOR)).ok_or_else(|| {
+        format!("`{value}` is not a Pod Security version (expected `latest` or `v1.<minor>`, e.g. `v1.{LATEST_MINOR}`)")
+    })
+}
+
+/// Reads a namespace's labels the way the admission controller does: a mode without a
+/// label is `privileged`; an invalid level counts as `restricted` and an invalid version
+/// as `latest` (the most restrictive reading); `warn` follows a stricter `enforce` level
+/// unless it has its own label.
+pub(crate) fn namespace_policy(namespace: &Object<'_>) -> (NamespacePolicy, Vec<LabelError>) {
+    let mut errors = Vec::new();
+    let mut read = |mode: Mode| -> (ModePolicy, bool, bool) {
+        let mut policy = ModePolicy::UNLABELED;
+        let level_key = mode.level_label();
+        let version_key = mode.version_label();
+        let has_level = namespace.label(&level_key).is_some();
+        let has_version = namespace.label(&version_key).is_some();
+        if let Some(value) = namespace.label(&level_key) {
+            policy.level = parse_level(value).unwrap_or_else(|message| {
+                errors.push(LabelError {
+                    key: level_key.clone(),
+                    message,
+                });
+                Some(PssLevel::Restricted)
+            });
+        }
+        if let Some(value) = namespace.label(&version_key) {
+            policy.minor = parse_version(value).unwrap_or_else(|message| {
+                errors.push(LabelError {
+                    key: version_key.clone(),
+                    message,
+                });
+                LATEST_MINOR
+            });
+        }
+        (policy, has_level, has_version)
+    };
+    let (enforce, has_enforce, _) = read(Mode::Enforce);
+    let (audit, _, _) = read(Mode::Audit);
+    let (mut warn, has_warn, has_warn_version) = read(Mode::Warn);
+    if has_enforce && !has_warn && enforce.level > warn.level {
+        warn.level = enforce.level;
+        if !has_warn_version {
+            warn.minor = enforce.minor;
+        }
+    }
+    let known: Vec<String> = Mode::ALL
+        .iter()
+        .flat_map(|m| [m.level_label(), m.version_label()])
+        .collect();
+    for key in namespace.metadata.labels.iter().flatten().map(|(k, _)| k) {
+        if key.starts_with(LABEL_PREFIX) && !known.contains(key) {
+            errors.push(LabelError {
+                key: key.clone(),
+                message: format!(
+                    "`{key}` is not a Pod Security Admission label and is ignored (expected `{LABEL_PREFIX}enforce|audit|warn` and their `-version` labels)"
+                ),
+            });
+        }
+    }
+    let policy = NamespacePolicy {
+        enforce,
+        audit,
+        warn,
+        has_enforce_label: has_enforce,
+    };
+    (policy, errors)
+}
+
+/// The Namespace objects of the input.
+pub(crate) fn namespaces<'o, 'a>(
+    objects: &'o [Object<'a>],
+) -> impl Iterator<Item = &'o Object<'a>> {
+    objects
+        .iter()
+        .filter(|o| o.kind == "Namespace" && o.api_version == "v1" && o.name().is_some())
+}
+
+/// The objects of the input with a pod template in namespace `name`.
+pub(crate) fn workloads_in<'o, 'a>(
+    objects: &'o [Object<'a>],
+    name: &'o str,
+) -> impl Iterator<Item = &'o Object<'a>> {
+    objects
+        .iter()
+        .filter(move |o| o.pod.is_some() && o.namespace() == Some(name))
+}
+
+/// A Pod Security violation of a workload: the control and the PSS rule's finding.
+pub(crate) struct Violation {
+    pub control: &'static str,
+    pub finding: RawFinding,
+}
+
+/// What the Pod Security Standards rules find in `object` at `target`, in registry order.
+pub(crate) fn violations(ctx: &Ctx<'_>, object: &Object<'_>, target: PssTarget) -> Vec<Violation> {
+    let options = Options {
+        pss: target,
+        kubernetes_version: ctx.options.kubernetes_version,
+        ..Options::default()
+    };
+    let pss_ctx = Ctx {
+        options: &options,
+        input: ctx.input,
+    };
+    let mut found = Vec::new();
+    for rule in RULES {
+        let Some(control) = rule.pss.filter(|p| p.level <= target.level) else {
+            continue;
+        };
+        let mut emitter = Emitter::new(rule.id);
+        match rule.check {
+            Check::Object(check) => check(&pss_ctx, object, &mut emitter),
+            Check::Input(check) => check(&pss_ctx, std::slice::from_ref(object), &mut emitter),
+        }
+        found.extend(
+            emitter
+                .into_findings()
+                .into_iter()
+                .map(|finding| Violation {
+                    control: control.control,
+                    finding,
+                }),
+        );
+    }
+    found
+}
+
+/// The distinct controls of `violations`, in order, as a message fragment.
+pub(crate) fn controls(violations: &[Violation]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for v in violations {
+        if !names.contains(&v.control) {
+            names.push(v.control);
+        }
+    }
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How messages name what the admission controller checks: a Pod, or a workload's pods.
+pub(crate) fn subject(object: &Object<'_>) -> String {
+    let name = object.name().unwrap_or("(unnamed)");
+    if object.kind == "Pod" {
+        format!("pod `{name}`")
+    } else {
+        format!("the pods of {} `{name}`", object.kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_follow_the_admission_controller() {
+        assert_eq!(parse_version("latest"), Ok(LATEST_MINOR));
+        assert_eq!(parse_version("v1.25"), Ok(25));
+        assert_eq!(parse_version("v1.0"), Ok(0));
+        assert_eq!(parse_version("v1.999"), Ok(LATEST_MINOR));
+        for bad in ["1.25", "v1.025", "v2.1", "v1.", "v1.x", "Latest", ""] {
+            assert!(parse_version(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_level("privileged"), Ok(None));
+        assert!(parse_level("Restricted").is_err());
+    }
+}

@@ -1,0 +1,130 @@
+use crate::declare_rule;
+use crate::model::Object;
+use crate::rules::pod_security::admission::{
+    controls, namespace_policy, namespaces, subject, violations, workloads_in,
+};
+use crate::rules::{Check, Ctx, Emitter};
+use crate::severity::{Category, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// A preview of Pod Security Admission. For every `Namespace` in the input with a
+    /// `pod-security.kubernetes.io/enforce` label (and optionally
+    /// `pod-security.kubernetes.io/enforce-version`), evaluates each workload of the
+    /// input in that namespace (`metadata.namespace` equal to the namespace's name) at
+    /// that level and policy version, and reports those whose pods the API server
+    /// would reject. For a Deployment, StatefulSet, Job… the workload itself is
+    /// accepted, but every pod its controller creates is rejected, so it never runs.
+    ///
+    /// The verdict comes from the Pod Security Standards rules of kubecheck, run at the
+    /// namespace's level and version whatever `--pss` and `--only` say; the message
+    /// lists the violated controls and the finding points at the first violation.
+    ///
+    /// ## Why is this bad?
+    /// The manifests cannot be deployed as they are: a Deployment shows no error, its
+    /// ReplicaSet just never gets pods, and the failure is only visible in events.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: shop
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: baseline
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    ///   namespace: shop
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       hostNetwork: true
+    ///       containers:
+    ///       - name: app
+    ///         image: nginx:1.27
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: shop
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: baseline
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    ///   namespace: shop
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers:
+    ///       - name: app
+    ///         image: nginx:1.27
+    /// ```
+    ///
+    /// ## Known problems
+    /// Exemptions from the admission controller's configuration (users, runtime
+    /// classes, namespaces) and a cluster-wide default level are not known to
+    /// kubecheck: a namespace without labels is treated as `privileged`. Workloads
+    /// without `metadata.namespace` are not matched to any namespace. An invalid label
+    /// value is read as `restricted` / `latest`, as the admission controller does for
+    /// an existing namespace (see `invalid-pod-security-label`).
+    ///
+    /// ## References
+    /// - Kubernetes docs: Pod Security Admission
+    /// - Kubernetes docs: Enforce Pod Security Standards with Namespace Labels
+    pub static ADMISSION_REJECTED_WORKLOAD = Rule {
+        id: "admission-rejected-workload",
+        title: "Workload rejected by its namespace's Pod Security level",
+        category: Category::PodSecurity,
+        severity: Severity::High,
+        applies_to: "Namespace with Pod Security labels, and the Pods and workloads in it",
+        remediation: "Change the workload to meet its namespace's Pod Security level, or move it to a namespace whose level allows what it needs.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-admission/",
+            "https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/",
+        ],
+        pss: None,
+        enabled_by_default: true,
+        check: Check::Input(check),
+    };
+}
+
+fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
+    for namespace in namespaces(objects) {
+        let (policy, _) = namespace_policy(namespace);
+        let Some(target) = policy.enforce.target() else {
+            continue;
+        };
+        let name = namespace.name().unwrap_or_default();
+        for workload in workloads_in(objects, name) {
+            let found = violations(ctx, workload, target);
+            let Some(first) = found.first() else { continue };
+            out.report(
+                workload,
+                first.finding.pointer.clone(),
+                format!(
+                    "{} would be rejected in namespace `{name}` (`enforce: {}`): {}",
+                    subject(workload),
+                    policy.enforce,
+                    controls(&found)
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,145 @@
+use crate::declare_rule;
+use crate::model::Object;
+use crate::rules::pod_security::admission::{
+    controls, namespace_policy, namespaces, subject, violations, workloads_in, Mode,
+};
+use crate::rules::{Check, Ctx, Emitter};
+use crate::severity::{Category, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// The other half of the Pod Security Admission preview (see
+    /// `admission-rejected-workload`): reports the workloads of a `Namespace` in the
+    /// input that its `enforce` level admits but its `warn` or `audit` level
+    /// (`pod-security.kubernetes.io/warn`, `…/audit` and their `-version` labels)
+    /// does not. `kubectl apply` then prints a warning, or the API server's audit log
+    /// records the violation. A workload that would be rejected is reported by
+    /// `admission-rejected-workload` only.
+    ///
+    /// Without its own label, `warn` follows a stricter `enforce` level, as in the
+    /// admission controller.
+    ///
+    /// ## Why is this bad?
+    /// Warnings and audit entries are how a namespace announces a stricter level
+    /// before enforcing it: these workloads break the day the namespace's `enforce`
+    /// label catches up.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: shop
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: baseline
+    ///     pod-security.kubernetes.io/warn: restricted
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   namespace: shop
+    /// spec:
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: shop
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: baseline
+    ///     pod-security.kubernetes.io/warn: restricted
+    /// ---
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: web
+    ///   namespace: shop
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///     seccompProfile:
+    ///       type: RuntimeDefault
+    ///   containers:
+    ///   - name: app
+    ///     image: nginx:1.27
+    ///     securityContext:
+    ///       allowPrivilegeEscalation: false
+    ///       capabilities:
+    ///         drop: ["ALL"]
+    /// ```
+    ///
+    /// ## Known problems
+    /// As for `admission-rejected-workload`: exemptions and cluster defaults from the
+    /// admission configuration are not known.
+    ///
+    /// ## References
+    /// - Kubernetes docs: Pod Security Admission (modes)
+    pub static ADMISSION_WARNED_WORKLOAD = Rule {
+        id: "admission-warned-workload",
+        title: "Workload warned or audited by its namespace's Pod Security labels",
+        category: Category::PodSecurity,
+        severity: Severity::Low,
+        applies_to: "Namespace with Pod Security labels, and the Pods and workloads in it",
+        remediation: "Change the workload to meet the namespace's `warn` and `audit` levels before they are enforced.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces",
+        ],
+        pss: None,
+        enabled_by_default: true,
+        check: Check::Input(check),
+    };
+}
+
+fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
+    for namespace in namespaces(objects) {
+        let (policy, _) = namespace_policy(namespace);
+        let name = namespace.name().unwrap_or_default();
+        for workload in workloads_in(objects, name) {
+            let rejected = policy
+                .enforce
+                .target()
+                .is_some_and(|t| !violations(ctx, workload, t).is_empty());
+            if rejected {
+                continue;
+            }
+            let mut parts = Vec::new();
+            let mut first_pointer = None;
+            for mode in [Mode::Warn, Mode::Audit] {
+                let mode_policy = policy.mode(mode);
+                let Some(target) = mode_policy.target() else {
+                    continue;
+                };
+                let found = violations(ctx, workload, target);
+                let Some(first) = found.first() else { continue };
+                first_pointer.get_or_insert_with(|| first.finding.pointer.clone());
+                let what = match mode {
+                    Mode::Warn => "warned",
+                    _ => "audited",
+                };
+                parts.push(format!(
+                    "{what} (`{}: {mode_policy}`: {})",
+                    mode.as_str(),
+                    controls(&found)
+                ));
+            }
+            let Some(pointer) = first_pointer else {
+                continue;
+            };
+            out.report(
+                workload,
+                pointer,
+                format!(
+                    "{} would be admitted in namespace `{name}` but {}",
+                    subject(workload),
+                    parts.join(" and ")
+                ),
+            );
+        }
+    }
+}

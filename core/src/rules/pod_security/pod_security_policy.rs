@@ -1,0 +1,336 @@
+use crate::declare_rule;
+use crate::model::Object;
+use crate::rules::{Check, Ctx, Emitter};
+use crate::severity::{Category, Severity};
+use crate::yaml::{Node, Scalar, ScalarValue, Value};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `PodSecurityPolicy` (`policy/v1beta1`, or the older
+    /// `extensions/v1beta1`) and says which Pod Security Standards level its rules
+    /// match most closely, so its namespaces can be labelled for Pod Security
+    /// Admission instead.
+    ///
+    /// The level is found from the policy's fields: `privileged`, `hostNetwork`,
+    /// `hostPID`, `hostIPC`, `hostPorts`, `volumes` (`hostPath`, `*`), capabilities
+    /// outside the baseline set in `allowedCapabilities` or `defaultAddCapabilities`,
+    /// `allowedProcMountTypes: [Unmasked]`, `allowedUnsafeSysctls` or custom SELinux
+    /// users, roles and types make it `privileged`. Otherwise volume types outside the
+    /// restricted list, `allowPrivilegeEscalation` not `false`, a `runAsUser` rule
+    /// that allows root, `requiredDropCapabilities` without `ALL` or added
+    /// capabilities other than `NET_BIND_SERVICE` make it `baseline`; else it is
+    /// `restricted`. Looser settings that Pod Security Admission checks differently
+    /// (`seLinux.rule: RunAsAny`, the seccomp annotations) are listed as differences.
+    ///
+    /// ## Why is this bad?
+    /// PodSecurityPolicy was deprecated in Kubernetes 1.21 and removed in 1.25. On a
+    /// current cluster the object cannot even be created, and nothing enforces what
+    /// it says: pods that it used to reject are admitted.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: policy/v1beta1
+    /// kind: PodSecurityPolicy
+    /// metadata:
+    ///   name: restricted
+    /// spec:
+    ///   privileged: false
+    ///   allowPrivilegeEscalation: false
+    ///   requiredDropCapabilities: ["ALL"]
+    ///   volumes: ["configMap", "emptyDir", "projected", "secret", "persistentVolumeClaim"]
+    ///   runAsUser:
+    ///     rule: MustRunAsNonRoot
+    ///   seLinux:
+    ///     rule: RunAsAny
+    ///   supplementalGroups:
+    ///     rule: RunAsAny
+    ///   fsGroup:
+    ///     rule: RunAsAny
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: shop
+    ///   labels:
+    ///     pod-security.kubernetes.io/enforce: restricted
+    ///     pod-security.kubernetes.io/enforce-version: latest
+    /// ```
+    ///
+    /// ## Options
+    /// With `--k8s-version` older than 1.25 the message says the policy is deprecated
+    /// rather than removed.
+    ///
+    /// ## Known problems
+    /// The mapping is per field and approximate where the two models differ: AppArmor
+    /// annotations, `fsGroup`, `supplementalGroups`, `runAsGroup` and
+    /// `readOnlyRootFilesystem` have no Pod Security Standards control and are not
+    /// compared. Which namespaces a policy served depends on RBAC `use` grants and is
+    /// not worked out.
+    ///
+    /// ## References
+    /// - Kubernetes docs: Migrate from PodSecurityPolicy to the Built-In PodSecurity Admission Controller
+    /// - Kubernetes docs: Mapping PodSecurityPolicies to Pod Security Standards
+    /// - CIS Kubernetes Benchmark 5.2.1: Ensure that the cluster has at least one active policy control mechanism in place
+    pub static POD_SECURITY_POLICY = Rule {
+        id: "pod-security-policy",
+        title: "PodSecurityPolicy (removed in Kubernetes 1.25)",
+        category: Category::PodSecurity,
+        severity: Severity::High,
+        applies_to: "PodSecurityPolicy",
+        remediation: "Delete the PodSecurityPolicy and label the namespaces it served with `pod-security.kubernetes.io/enforce` at the level the message names.",
+        references: &[
+            "https://kubernetes.io/docs/tasks/configure-pod-container/migrate-from-psp/",
+            "https://kubernetes.io/docs/reference/access-authn-authz/psp-to-pod-security-standards/",
+        ],
+        pss: None,
+        enabled_by_default: true,
+        check: Check::Object(check),
+    };
+}
+
+/// Capabilities the baseline level lets a container add.
+const BASELINE_CAPABILITIES: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+/// Volume types the restricted level allows.
+const RESTRICTED_VOLUMES: &[&str] = &[
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+];
+
+/// SELinux types the baseline level allows.
+const SELINUX_TYPES: &[&str] = &[
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
+    "container_engine_t",
+];
+
+const SECCOMP_ALLOWED: &str = "seccomp.security.alpha.kubernetes.io/allowedProfileNames";
+const SECCOMP_DEFAULT: &str = "seccomp.security.alpha.kubernetes.io/defaultProfileName";
+
+/// How a policy compares with the Pod Security levels, field by field.
+#[derive(Debug, Default, PartialEq)]
+struct Comparison {
+    /// Settings the baseline level forbids.
+    beyond_baseline: Vec<String>,
+    /// Settings the restricted level forbids (and baseline allows).
+    beyond_restricted: Vec<String>,
+    /// Looser settings that do not decide the level, only differ from it.
+    differences: Vec<String>,
+}
+
+impl Comparison {
+    fn level(&self) -> &'static str {
+        if !self.beyond_baseline.is_empty() {
+            "privileged"
+        } else if !self.beyond_restricted.is_empty() {
+            "baseline"
+        } else {
+            "restricted"
+        }
+    }
+}
+
+fn strings(node: Option<&Node>) -> Vec<&str> {
+    node.and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .collect()
+}
+
+fn integer(node: &Node) -> Option<i64> {
+    match &node.value {
+        Value::Scalar(Scalar {
+            value: ScalarValue::Int(i),
+            ..
+        }) => Some(*i),
+        _ => None,
+    }
+}
+
+fn capability(name: &str) -> String {
+    let upper = name.trim().to_ascii_uppercase();
+    upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned()
+}
+
+fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparison {
+    let mut c = Comparison::default();
+    let flag = |key: &str| spec.get(key).and_then(Node::as_bool) == Some(true);
+    for key in ["privileged", "hostNetwork", "hostPID", "hostIPC"] {
+        if flag(key) {
+            c.beyond_baseline.push(format!("`{key}: true`"));
+        }
+    }
+    if spec
+        .get("hostPorts")
+        .and_then(Node::as_seq)
+        .is_some_and(|ranges| !ranges.is_empty())
+    {
+        c.beyond_baseline.push("`hostPorts`".into());
+    }
+    let volumes = strings(spec.get("volumes"));
+    if volumes.iter().any(|v| *v == "*" || *v == "hostPath") {
+        c.beyond_baseline.push("`hostPath` volumes".into());
+    }
+    let other_volumes: Vec<&str> = volumes
+        .iter()
+        .copied()
+        .filter(|v| *v != "*" && *v != "hostPath" && !RESTRICTED_VOLUMES.contains(v))
+        .collect();
+    if volumes.contains(&"*") || !other_volumes.is_empty() {
+        let list = if volumes.contains(&"*") {
+            "`*`".to_owned()
+        } else {
+            other_volumes
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        c.beyond_restricted.push(format!("volume types {list}"));
+    }
+    let added: Vec<String> = strings(spec.get("allowedCapabilities"))
+        .into_iter()
+        .chain(strings(spec.get("defaultAddCapabilities")))
+        .map(capability)
+        .collect();
+    let beyond: Vec<&String> = added
+        .iter()
+        .filter(|cap| !BASELINE_CAPABILITIES.contains(&cap.as_str()))
+        .collect();
+    if !beyond.is_empty() {
+        let list: Vec<String> = beyond.iter().map(|c| format!("`{c}`")).collect();
+        c.beyond_baseline
+            .push(format!("capabilities {}", list.join(", ")));
+    } else if added.iter().any(|cap| cap != "NET_BIND_SERVICE") {
+        c.beyond_restricted
+            .push("added capabilities other than `NET_BIND_SERVICE`".into());
+    }
+    if strings(spec.get("allowedProcMountTypes")).contains(&"Unmasked") {
+        c.beyond_baseline.push("`Unmasked` proc mounts".into());
+    }
+    if !strings(spec.get("allowedUnsafeSysctls")).is_empty() {
+        c.beyond_baseline.push("unsafe sysctls".into());
+    }
+    let selinux = spec.get("seLinux");
+    match selinux.and_then(|s| s.get("rule")).and_then(Node::as_str) {
+        Some("MustRunAs") => {
+            let options = selinux.and_then(|s| s.get("seLinuxOptions"));
+            let field = |key: &str| {
+                options
+                    .and_then(|o| o.get(key))
+                    .and_then(Node::as_str)
+                    .filter(|v| !v.is_empty())
+            };
+            let custom_type = field("type").is_some_and(|t| !SELINUX_TYPES.contains(&t));
+            if field("user").is_some() || field("role").is_some() || custom_type {
+                c.beyond_baseline.push("custom SELinux options".into());
+            }
+        }
+        _ => c
+            .differences
+            .push("any SELinux options (`seLinux.rule: RunAsAny`)".into()),
+    }
+    if spec.get("allowPrivilegeEscalation").and_then(Node::as_bool) != Some(false) {
+        c.beyond_restricted.push("privilege escalation".into());
+    }
+    let run_as_user = spec.get("runAsUser");
+    let non_root = match run_as_user
+        .and_then(|r| r.get("rule"))
+        .and_then(Node::as_str)
+    {
+        Some("MustRunAsNonRoot") => true,
+        Some("MustRunAs") => {
+            let ranges = run_as_user
+                .and_then(|r| r.get("ranges"))
+                .and_then(Node::as_seq)
+                .unwrap_or_default();
+            !ranges.is_empty()
+                && ranges
+                    .iter()
+                    .all(|r| r.get("min").and_then(integer).is_some_and(|m| m >= 1))
+        }
+        _ => false,
+    };
+    if !non_root {
+        c.beyond_restricted.push("running as root".into());
+    }
+    let drops = strings(spec.get("requiredDropCapabilities"));
+    if !drops.iter().any(|d| capability(d) == "ALL") {
+        c.beyond_restricted
+            .push("keeping capabilities (`requiredDropCapabilities` lacks `ALL`)".into());
+    }
+    let allowed_seccomp = annotation(SECCOMP_ALLOWED).unwrap_or_default();
+    if allowed_seccomp
+        .split(',')
+        .any(|p| matches!(p.trim(), "*" | "unconfined"))
+    {
+        c.differences
+            .push("the `unconfined` seccomp profile".into());
+    }
+    if annotation(SECCOMP_DEFAULT).is_none() {
+        c.differences.push("pods without a seccomp profile".into());
+    }
+    c
+}
+
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let group = object.group();
+    if object.kind != "PodSecurityPolicy" || !(group == "policy" || group == "extensions") {
+        return;
+    }
+    let Some(spec) = object.at("/spec") else {
+        return;
+    };
+    let comparison = compare(spec, |key| object.annotation(key).map(str::to_owned));
+    let level = comparison.level();
+    let name = object.name().unwrap_or("(unnamed)");
+    let status = match ctx.options.kubernetes_version {
+        Some((1, minor)) if minor < 25 => "is deprecated since Kubernetes 1.21 and removed in 1.25",
+        _ => "was removed in Kubernetes 1.25 and is not enforced",
+    };
+    let why = match level {
+        "privileged" => format!(" (it allows {})", comparison.beyond_baseline.join(", ")),
+        "baseline" => format!(
+            " (not restricted: it allows {})",
+            comparison.beyond_restricted.join(", ")
+        ),
+        _ => String::new(),
+    };
+    let differences = if level == "privileged" || comparison.differences.is_empty() {
+        String::new()
+    } else {
+        format!("; it also allows {}", comparison.differences.join(", "))
+    };
+    out.report(
+        object,
+        "/apiVersion",
+        format!(
+            "PodSecurityPolicy `{name}` {status}; it matches the `{level}` Pod Security level most closely{why}{differences}: label its namespaces `pod-security.kubernetes.io/enforce: {level}` instead"
+        ),
+    );
+}
