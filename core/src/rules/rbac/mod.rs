@@ -138,6 +138,15 @@ rules:
   verbs: [list]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: dont-fire-reads-own-resources
+rules:
+- apiGroups: [example.com]
+  resources: [\"*\"]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata:
   name: dont-fire-not-a-role

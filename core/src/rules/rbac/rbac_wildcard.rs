@@ -42,7 +42,9 @@ declare_rule! {
     ///
     /// ## Known problems
     /// `apiGroups: ["*"]` alone (with named resources and verbs) is not reported: it
-    /// only matters for resources of the same name in other groups. Operators that
+    /// only matters for resources of the same name in other groups. Neither is
+    /// `resources: ["*"]` with only `get`, `list` and `watch` in named API groups other
+    /// than the core group: a controller reading its own custom resources. Operators that
     /// manage arbitrary resources (Argo CD, Flux) need wildcards by design; suppress the
     /// finding on their roles with a reason.
     ///
@@ -66,16 +68,26 @@ declare_rule! {
     };
 }
 
-/// The fields of `rule` that hold `*`, each with the index of its first `*`.
+const READ_VERBS: &[&str] = &["get", "list", "watch"];
+
+/// The fields of `rule` that hold a risky `*`, each with the index of its first `*`.
+/// `resources: ["*"]` read-only in named, non-core groups (a controller watching its
+/// own custom resources) is not risky: it reaches no secrets and changes nothing.
 fn wildcards(rule: &PolicyRule) -> Vec<(&'static str, usize)> {
-    let fields: [(&'static str, &[String]); 2] = [
-        ("verbs", &rule.verbs),
-        ("resources", rule.resources.as_deref().unwrap_or_default()),
-    ];
-    fields
-        .into_iter()
-        .filter_map(|(field, values)| Some((field, values.iter().position(|v| v == "*")?)))
-        .collect()
+    let read_only = rule.verbs.iter().all(|v| READ_VERBS.contains(&v.as_str()));
+    let groups = rule.api_groups.as_deref().unwrap_or_default();
+    let reaches_core = groups.iter().any(|g| g.is_empty() || g == "*");
+    let mut found = Vec::new();
+    if let Some(i) = rule.verbs.iter().position(|v| v == "*") {
+        found.push(("verbs", i));
+    }
+    let resources = rule.resources.as_deref().unwrap_or_default();
+    if let Some(i) = resources.iter().position(|r| r == "*") {
+        if !read_only || reaches_core {
+            found.push(("resources", i));
+        }
+    }
+    found
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {

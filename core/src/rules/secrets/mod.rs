@@ -54,18 +54,41 @@ fn words(name: &str) -> Vec<String> {
     words
 }
 
-/// Whether a value is a literal credential rather than a placeholder, a reference or
-/// a setting: empty values, `$(VAR)`/`${VAR}`/`{{ .template }}` references, file paths,
-/// booleans and numbers are not.
-fn is_literal_credential(value: &str) -> bool {
+/// Whether the value of `name` is a literal credential rather than a placeholder, a
+/// reference or a setting: empty values, `$(VAR)`/`${VAR}`/`{{ .template }}`
+/// references, placeholders (`<token>`, `INSERT_TOKEN`, `YOUR_API_KEY`, `xxxx`, the
+/// variable's own name), file paths, booleans and numbers are not.
+fn is_literal_credential(name: &str, value: &str) -> bool {
     let value = value.trim();
-    let is_placeholder = value.starts_with('<') && value.ends_with('>');
     let is_reference = value.contains("$(") || value.contains("${") || value.contains("{{");
     let is_setting = matches!(
         value.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null" | "enabled" | "disabled"
     ) || value.parse::<f64>().is_ok();
-    !value.is_empty() && !is_placeholder && !is_reference && !is_setting && !value.starts_with('/')
+    !value.is_empty()
+        && !is_placeholder(name, value)
+        && !is_reference
+        && !is_setting
+        && !value.starts_with('/')
+}
+
+fn is_placeholder(name: &str, value: &str) -> bool {
+    let normalized: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let name: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (value.starts_with('<') && value.ends_with('>'))
+        || ["INSERT", "YOUR", "REPLACE", "ENTER"]
+            .iter()
+            .any(|w| normalized.starts_with(w))
+        || normalized == name
+        || value.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.'))
 }
 
 /// The kind of secret material found in a value, if any: a PEM private key block or an
@@ -145,8 +168,9 @@ mod tests {
     }
 
     #[test]
-    fn literal_credentials_exclude_references_and_settings() {
-        assert!(is_literal_credential("hunter2"));
+    fn literal_credentials_exclude_references_settings_and_placeholders() {
+        assert!(is_literal_credential("DB_PASSWORD", "hunter2"));
+        assert!(is_literal_credential("DB_PASSWORD", "changeme"));
         for value in [
             "",
             " ",
@@ -157,8 +181,12 @@ mod tests {
             "true",
             "8080",
             "<your-token>",
+            "INSERT_DB_PASSWORD",
+            "your-password-here",
+            "db_password",
+            "xxxxxxxx",
         ] {
-            assert!(!is_literal_credential(value), "{value:?}");
+            assert!(!is_literal_credential("DB_PASSWORD", value), "{value:?}");
         }
     }
 

@@ -68,7 +68,7 @@ fn credential_in(key: &str, value: &str) -> Option<&'static str> {
     if let Some(found) = embedded_secret(value) {
         return Some(found);
     }
-    (is_credential_name(key) && is_literal_credential(value)).then_some("a literal credential")
+    (is_credential_name(key) && is_literal_credential(key, value)).then_some("a literal credential")
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {

@@ -13,7 +13,8 @@ declare_rule! {
     /// `PRIVATE`, `SECRET`, `ACCESS`, `ENCRYPTION`, `SIGNING` or `SSH`), and variables
     /// of any name whose value holds a PEM private key or an AWS access key id.
     ///
-    /// Values that are empty, references (`$(VAR)`, `${VAR}`, `{{ … }}`), `<placeholders>`,
+    /// Values that are empty, references (`$(VAR)`, `${VAR}`, `{{ … }}`), placeholders
+    /// (`<token>`, `INSERT_…`, `YOUR_…`, `REPLACE…`, `xxxx`, the variable's own name),
     /// paths, booleans or numbers are not credentials and are not reported. Names that
     /// only mention a credential (`PASSWORD_FILE`, `SECRET_NAME`) are not either.
     ///
@@ -85,7 +86,8 @@ fn credential_in(name: &str, value: &str) -> Option<&'static str> {
     if let Some(found) = embedded_secret(value) {
         return Some(found);
     }
-    (is_credential_name(name) && is_literal_credential(value)).then_some("a literal credential")
+    (is_credential_name(name) && is_literal_credential(name, value))
+        .then_some("a literal credential")
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
