@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::pss::PssTarget;
 use crate::rules::RuleInfo;
 use crate::severity::Severity;
@@ -9,7 +11,9 @@ use crate::severity::Severity;
 /// Options of one run. Rule selectors name a rule id (`privileged-container`,
 /// `acme/owner-label`), a category (`pod-security`), a plugin (`acme`), `pss` (every Pod
 /// Security Standards control) or `all`.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Serialisable so the built-in rules compiled as a plugin get the same options as data.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Options {
     /// When not empty, only rules matching one of these selectors run.
     pub only: Vec<String>,
@@ -54,6 +58,23 @@ impl Options {
             .filter(|s| !rules.iter().any(|r| selects(s, r)))
             .cloned()
             .collect()
+    }
+}
+
+/// Parses a Kubernetes version for `--k8s-version`: `1.N`, with an optional `v` and
+/// patch (`v1.24.3`).
+pub fn parse_kubernetes_version(s: &str) -> Result<(u32, u32), String> {
+    let digits = s.trim().strip_prefix('v').unwrap_or(s.trim());
+    let mut parts = digits.split('.');
+    let number = |p: Option<&str>| p.and_then(|p| p.parse::<u32>().ok());
+    match (number(parts.next()), number(parts.next()), parts.next()) {
+        (Some(major), Some(minor), None) => Ok((major, minor)),
+        (Some(major), Some(minor), Some(patch)) if patch.parse::<u32>().is_ok() => {
+            Ok((major, minor))
+        }
+        _ => Err(format!(
+            "invalid Kubernetes version `{s}` (expected `1.N`, e.g. `1.30`)"
+        )),
     }
 }
 

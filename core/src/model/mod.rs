@@ -5,7 +5,7 @@ mod object;
 mod pod;
 mod typed;
 
-pub use input::{Input, InputError, Source};
+pub use input::{Input, InputError, ParsedDocument, Source};
 pub use object::Object;
 pub use pod::{ContainerKind, ContainerRef, PodTemplate};
 pub use typed::typed_with_repair;

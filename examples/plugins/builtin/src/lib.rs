@@ -1,0 +1,93 @@
+//! kubecheck's built-in rule set as an ABI v1 plugin, built with the plugin SDK.
+//!
+//! `kubecheck check --engine wasm` embeds this module and runs it in the same sandbox as
+//! third-party plugins; over real manifests it must find exactly what the native core
+//! finds (`tests/tests/wasm_engine_parity.rs`). Rules that need the source text rather
+//! than the objects (`kubecheck_core::objects::SOURCE_RULES`) stay with the host.
+//!
+//! Settings: `{"options": <kubecheck_core::Options as JSON>}` (rule selection, Pod
+//! Security target, ...); absent options are the defaults.
+
+use kubecheck_core::objects::check_objects;
+use kubecheck_core::{builtin_rules, Options};
+use kubecheck_plugin_sdk::{
+    export_plugin, serde_json, CheckInput, Error, Finding, Fix, Metadata, Plugin, Rule,
+};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    #[serde(default)]
+    options: Options,
+}
+
+pub struct Builtin;
+
+impl Plugin for Builtin {
+    fn metadata() -> Metadata {
+        builtin_rules().into_iter().fold(
+            Metadata::new("kubecheck", env!("CARGO_PKG_VERSION")),
+            |m, r| {
+                let mut rule = Rule::new(r.id, r.title, category(r.category), severity(r.severity))
+                    .description(r.help)
+                    .remediation(r.remediation);
+                rule.enabled_by_default = r.enabled_by_default;
+                m.rule(rule)
+            },
+        )
+    }
+
+    fn check(input: &CheckInput) -> Result<Vec<Finding>, Error> {
+        let settings: Settings = input.settings()?;
+        let objects = input
+            .resources
+            .iter()
+            .map(|r| (r.source.as_str(), &r.object));
+        let findings = check_objects(objects, &settings.options)
+            .into_iter()
+            .filter_map(|raw| {
+                let resource = input.resources.get(raw.object)?;
+                let mut finding = Finding::new(raw.rule, resource, raw.pointer, raw.message);
+                finding.fix = raw.fix.map(|fix| Fix {
+                    description: fix.description,
+                    set: fix.set,
+                });
+                Some(finding)
+            })
+            .collect();
+        Ok(findings)
+    }
+}
+
+export_plugin!(Builtin);
+
+/// The core's categories and severities are the ABI's, spelled the same in JSON.
+fn category(category: kubecheck_core::Category) -> kubecheck_plugin_sdk::Category {
+    same_json(category).unwrap_or(kubecheck_plugin_sdk::Category::Manifest)
+}
+
+fn severity(severity: kubecheck_core::Severity) -> kubecheck_plugin_sdk::Severity {
+    same_json(severity).unwrap_or(kubecheck_plugin_sdk::Severity::Info)
+}
+
+fn same_json<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: A) -> Option<B> {
+    serde_json::to_value(a)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_category_and_severity_has_an_abi_spelling() {
+        for rule in builtin_rules() {
+            let c: Option<kubecheck_plugin_sdk::Category> = same_json(rule.category);
+            let s: Option<kubecheck_plugin_sdk::Severity> = same_json(rule.severity);
+            assert!(c.is_some() && s.is_some(), "{}", rule.id);
+        }
+        assert_eq!(Builtin::metadata().rules.len(), builtin_rules().len());
+    }
+}
