@@ -45,6 +45,10 @@ pub struct CheckArgs {
     /// `restricted`, optionally `:v1.N` or `:latest` (e.g. `baseline:v1.25`).
     #[arg(long, value_name = "LEVEL[:VERSION]", default_value = "restricted:latest")]
     pub pss: kubecheck_core::pss::PssTarget,
+    /// The Kubernetes version the manifests are for (`1.N`, e.g. `1.24`); rules whose verdict
+    /// depends on it (seccomp annotations, removed APIs) use it.
+    #[arg(long = "k8s-version", value_name = "1.N", value_parser = kubecheck_core::options::parse_kubernetes_version)]
+    pub k8s_version: Option<(u32, u32)>,
     /// Config file [default: .kubecheck.yaml in the current directory, if present].
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -95,6 +99,22 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn k8s_version_is_major_dot_minor() {
+        let version = |v: &str| {
+            let Command::Check(check) =
+                Cli::try_parse_from(["kubecheck", "check", "--k8s-version", v])?.command
+            else {
+                panic!("not check")
+            };
+            Ok::<_, clap::Error>(check.k8s_version)
+        };
+        assert_eq!(version("1.24").unwrap(), Some((1, 24)));
+        assert_eq!(version("v1.30.2").unwrap(), Some((1, 30)));
+        assert!(version("1").is_err());
+        assert!(version("latest").is_err());
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn options(args: &CheckArgs) -> Result<Options> {
     options.disable.extend(args.disable.iter().cloned());
     options.only.extend(args.only.iter().cloned());
     options.pss = args.pss;
+    options.kubernetes_version = args.k8s_version;
     Ok(options)
 }
 
