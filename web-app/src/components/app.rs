@@ -1,0 +1,113 @@
+//! The root: owns the state, debounces checking while typing, persists settings.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use yew::prelude::*;
+
+use super::editor::Editor;
+use super::errors::Errors;
+use super::findings::Findings;
+use super::options::OptionsPanel;
+use super::rule_doc::RuleDoc;
+use super::summary::Summary;
+use super::toolbar::Toolbar;
+use crate::dom;
+use crate::state::{Action, State};
+
+/// Pause after the last keystroke before re-checking.
+const DEBOUNCE_MS: u32 = 120;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(State::load);
+    let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+
+    {
+        let settings = state.settings.clone();
+        let saver = state.clone();
+        use_effect_with(settings, move |settings| {
+            dom::set_theme(settings.theme.as_str());
+            saver.save_settings();
+        });
+    }
+
+    // Both callbacks are created once, so components that only take them keep their
+    // props equal across keystrokes and skip re-rendering.
+    let on_input = use_callback(state.dispatcher(), move |text: String, dispatch| {
+        dispatch.dispatch(Action::Edit(text));
+        let dispatch = dispatch.clone();
+        // Replacing the timeout drops (cancels) the previous one.
+        *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+            dispatch.dispatch(Action::Check)
+        }));
+    });
+    let on_action = use_callback(state.dispatcher(), |action: Action, dispatch| {
+        dispatch.dispatch(action)
+    });
+
+    let doc = state
+        .doc
+        .as_ref()
+        .and_then(|id| state.rules.iter().find(|r| &r.id == id).cloned());
+
+    html! {
+        <>
+            <Toolbar
+                text={state.text.clone()}
+                report={state.report.clone()}
+                rules={state.rules.clone()}
+                theme={state.settings.theme}
+                share_link={state.share_link.clone()}
+                on_action={on_action.clone()}
+            />
+            if let Some(notice) = &state.notice {
+                <div class="notice" role="status">
+                    <span>{ notice }</span>
+                    <button type="button" onclick={on_action.reform(|_| Action::Notice(None))}
+                        aria-label="Dismiss message">{ "×" }</button>
+                </div>
+            }
+            <main class="layout">
+                <section class="pane editor-pane" aria-label="Manifests">
+                    <Editor
+                        text={state.text.clone()}
+                        report={state.report.clone()}
+                        focus={state.focus}
+                        on_input={on_input}
+                        on_action={on_action.clone()}
+                    />
+                </section>
+                <section class="pane results-pane" aria-label="Results">
+                    <Summary
+                        report={state.report.clone()}
+                        filters={state.filters.clone()}
+                        generation={state.generation}
+                        check_ms={state.check_ms}
+                        stale={state.stale}
+                        on_action={on_action.clone()}
+                    />
+                    <Errors report={state.report.clone()} on_action={on_action.clone()} />
+                    <Findings
+                        report={state.report.clone()}
+                        rules={state.rules.clone()}
+                        filters={state.filters.clone()}
+                        on_action={on_action.clone()}
+                    />
+                    <OptionsPanel
+                        settings={state.settings.clone()}
+                        rules={state.rules.clone()}
+                        on_action={on_action.clone()}
+                    />
+                </section>
+            </main>
+            if let Some(rule) = doc {
+                <RuleDoc rule={rule} on_action={on_action} />
+            }
+            <footer class="footer">
+                { "kubecheck runs entirely in this page: nothing you paste leaves your machine." }
+            </footer>
+        </>
+    }
+}

@@ -1,0 +1,92 @@
+//! One finding: what, where, why, how to fix, and the fix itself.
+
+use kubecheck_core::report::Finding;
+use kubecheck_core::RuleInfo;
+use kubecheck_web::rule_docs::section;
+use yew::prelude::*;
+
+use crate::state::{Action, Span};
+
+#[derive(Properties, PartialEq)]
+pub struct FindingProps {
+    pub index: usize,
+    pub finding: Finding,
+    pub rule: Option<RuleInfo>,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component(FindingRow)]
+pub fn finding_row(props: &FindingProps) -> Html {
+    let f = &props.finding;
+    let loc = &f.location;
+    let span = Span {
+        line: loc.line,
+        column: loc.column,
+        end_line: loc.end_line,
+        end_column: loc.end_column,
+    };
+    let why = props
+        .rule
+        .as_ref()
+        .and_then(|r| section(&r.help, "Why is this bad?"));
+    // The row itself reacts to clicks (select in the editor); its buttons do their own
+    // thing only.
+    let on_doc = {
+        let (on_action, rule) = (props.on_action.clone(), f.rule.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            on_action.emit(Action::ShowDoc(Some(rule.clone())));
+        })
+    };
+    let on_fix = {
+        let (on_action, index) = (props.on_action.clone(), props.index);
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            on_action.emit(Action::ApplyFix(index));
+        })
+    };
+    let fix = f.fix.as_ref().filter(|fix| !fix.edits.is_empty());
+    html! {
+        <li class={classes!("finding", format!("sev-{}", f.severity))}
+            data-testid="finding"
+            data-rule={f.rule.clone()}
+            data-severity={f.severity.as_str()}
+            data-line={loc.line.to_string()}
+            onclick={props.on_action.reform(move |_| Action::Focus(span))}>
+            <button type="button" class="goto"
+                aria-label={format!("{} finding {} at line {}: {}", f.severity, f.rule, loc.line, f.message)}>
+                <span class={classes!("badge", format!("sev-{}", f.severity))}>{ f.severity.as_str() }</span>
+                <span class="message">{ &f.message }</span>
+                <span class="loc">{ format!("line {}", loc.line) }</span>
+            </button>
+            <div class="meta">
+                <code class="rule">{ &f.rule }</code>
+                <span class="category">{ f.category.as_str() }</span>
+                if let Some(pss) = &f.pss {
+                    <span class="pss">{ format!("PSS {} · {}", pss.level, pss.control) }</span>
+                }
+            </div>
+            <details onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                <summary>{ "Why it matters and how to fix it" }</summary>
+                if let Some(why) = why {
+                    <p class="why">{ why }</p>
+                }
+                <p class="remediation"><strong>{ "Fix: " }</strong>{ &f.remediation }</p>
+                if let Some(fix) = fix {
+                    <p class="fix-description">{ format!("Automatic fix: {}", fix.description) }</p>
+                }
+                <button type="button" class="link"
+                    onclick={on_doc}>
+                    { format!("Rule documentation (docs/rules.md#{})", f.rule) }
+                </button>
+            </details>
+            if fix.is_some() {
+                <button type="button" class="apply-fix" data-testid="apply-fix"
+                    aria-label={format!("Apply fix for {} at line {}", f.rule, loc.line)}
+                    onclick={on_fix}>
+                    { "Apply fix" }
+                </button>
+            }
+        </li>
+    }
+}

@@ -1,0 +1,60 @@
+//! The findings, grouped by resource, with "apply all fixes".
+
+use std::rc::Rc;
+
+use kubecheck_core::{Report, RuleInfo};
+use kubecheck_web::view::{groups, Filters};
+use yew::prelude::*;
+
+use super::finding::FindingRow;
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct FindingsProps {
+    pub report: Rc<Report>,
+    pub rules: Rc<Vec<RuleInfo>>,
+    pub filters: Filters,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component(Findings)]
+pub fn findings(props: &FindingsProps) -> Html {
+    let groups = groups(&props.report.findings, &props.filters);
+    let fixable = props
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.fix.as_ref().is_some_and(|fix| !fix.edits.is_empty()))
+        .count();
+    let hidden =
+        props.report.findings.len() - groups.iter().map(|g| g.findings.len()).sum::<usize>();
+    html! {
+        <section class="findings" aria-label="Findings">
+            <div class="findings-head">
+                <h2>{ "Findings" }</h2>
+                <button type="button" class="apply-all" disabled={fixable == 0}
+                    onclick={props.on_action.reform(|_| Action::ApplyAll)}>
+                    { format!("Apply all fixes ({fixable})") }
+                </button>
+            </div>
+            if hidden > 0 {
+                <p class="hint">{ format!("{hidden} hidden by the filters above") }</p>
+            }
+            { for groups.iter().map(|group| html! {
+                <section class="group" aria-label={group.title.clone()}>
+                    <h3>{ &group.title }</h3>
+                    <ul>
+                        { for group.findings.iter().map(|&index| {
+                            let finding = &props.report.findings[index];
+                            let rule = props.rules.iter().find(|r| r.id == finding.rule).cloned();
+                            html! {
+                                <FindingRow {index} finding={finding.clone()} {rule}
+                                    on_action={props.on_action.clone()} />
+                            }
+                        }) }
+                    </ul>
+                </section>
+            }) }
+        </section>
+    }
+}

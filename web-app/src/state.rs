@@ -1,0 +1,210 @@
+//! The page's one state, changed only through [`Action`]s (`use_reducer`).
+
+use std::rc::Rc;
+
+use kubecheck_core::pss::PssLevel;
+use kubecheck_core::{Category, Report, RuleInfo, Severity};
+use kubecheck_web::settings::Settings;
+use kubecheck_web::text::{all_fix_edits, apply_edits, EditError};
+use kubecheck_web::view::Filters;
+use kubecheck_web::{examples::EXAMPLES, share};
+use yew::Reducible;
+
+use crate::dom;
+
+/// A range of the editor's text, 1-based, end exclusive, columns in Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// The span the editor shows selected; `seq` changes on every request, so selecting the
+/// same finding twice scrolls to it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Focus {
+    pub span: Span,
+    pub seq: u64,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct State {
+    pub text: Rc<String>,
+    /// The report for `text` as of the last check.
+    pub report: Rc<Report>,
+    pub rules: Rc<Vec<RuleInfo>>,
+    pub settings: Settings,
+    pub filters: Filters,
+    pub focus: Option<Focus>,
+    /// The rule whose documentation is open.
+    pub doc: Option<String>,
+    /// Counts checks, so tests and screen readers can tell a fresh result.
+    pub generation: u64,
+    pub check_ms: f64,
+    /// The text changed since the last check (a check is pending).
+    pub stale: bool,
+    pub notice: Option<String>,
+    pub share_link: Option<String>,
+}
+
+pub enum Action {
+    /// The user typed: the check follows after a pause.
+    Edit(String),
+    Check,
+    /// Replaces the text (example, files, share link) and checks at once.
+    Load(String),
+    Focus(Span),
+    ApplyFix(usize),
+    ApplyAll,
+    SetPssLevel(PssLevel),
+    SetPssMinor(u32),
+    SetRule(String, bool),
+    ResetRules,
+    ToggleSeverity(Severity),
+    SetCategory(Option<Category>),
+    ShowDoc(Option<String>),
+    CycleTheme,
+    Notice(Option<String>),
+    Shared(String),
+}
+
+const SETTINGS_KEY: &str = "kubecheck.settings";
+
+impl State {
+    /// The first state: settings from local storage, text from a share link if the page
+    /// was opened with one, else the first example.
+    pub fn load() -> State {
+        let settings = Settings::from_json(dom::storage_get(SETTINGS_KEY).as_deref());
+        let (text, notice) = match share::decode(&dom::location_hash()) {
+            Ok(Some(text)) => (text, None),
+            Ok(None) => (EXAMPLES[0].text.to_owned(), None),
+            Err(e) => (String::new(), Some(e)),
+        };
+        let mut state = State {
+            text: Rc::new(text),
+            report: Rc::new(Report {
+                version: kubecheck_core::report::REPORT_VERSION,
+                tool: Default::default(),
+                summary: Default::default(),
+                findings: Vec::new(),
+                suppressed: Vec::new(),
+                errors: Vec::new(),
+            }),
+            rules: Rc::new(kubecheck_core::builtin_rules()),
+            settings,
+            filters: Filters::default(),
+            focus: None,
+            doc: None,
+            generation: 0,
+            check_ms: 0.0,
+            stale: true,
+            notice,
+            share_link: None,
+        };
+        state.check();
+        state
+    }
+
+    pub fn save_settings(&self) {
+        dom::storage_set(SETTINGS_KEY, &self.settings.to_json());
+    }
+
+    fn check(&mut self) {
+        let started = dom::now_ms();
+        self.report = Rc::new(kubecheck_web::check(&self.text, &self.settings));
+        self.check_ms = dom::now_ms() - started;
+        self.generation += 1;
+        self.stale = false;
+    }
+
+    fn focus(&mut self, span: Span) {
+        let seq = self.focus.map_or(0, |f| f.seq + 1);
+        self.focus = Some(Focus { span, seq });
+    }
+
+    fn replace_text(&mut self, text: String) {
+        self.text = Rc::new(text);
+        self.focus = None;
+        self.share_link = None;
+        self.check();
+    }
+
+    fn apply(&mut self, edits: &[kubecheck_core::report::Edit]) {
+        match apply_edits(&self.text, edits) {
+            Ok(text) => {
+                self.notice = None;
+                self.replace_text(text);
+            }
+            Err(EditError::OutOfRange | EditError::Overlapping) => {
+                self.notice =
+                    Some("the fix no longer matches the text; check again and retry".into());
+            }
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::Edit(text) => {
+                state.text = Rc::new(text);
+                state.stale = true;
+                state.focus = None;
+                state.share_link = None;
+            }
+            Action::Check => state.check(),
+            Action::Load(text) => state.replace_text(text),
+            Action::Focus(span) => state.focus(span),
+            Action::ApplyFix(index) => {
+                if state.stale {
+                    state.check();
+                    state.notice =
+                        Some("the text changed: the findings were refreshed, apply again".into());
+                } else if let Some(fix) =
+                    state.report.findings.get(index).and_then(|f| f.fix.clone())
+                {
+                    state.apply(&fix.edits);
+                }
+            }
+            Action::ApplyAll => {
+                if state.stale {
+                    state.check();
+                }
+                let edits = all_fix_edits(&state.report.findings);
+                if !edits.is_empty() {
+                    state.apply(&edits);
+                }
+            }
+            Action::SetPssLevel(level) => {
+                state.settings.set_pss_level(level);
+                state.check();
+            }
+            Action::SetPssMinor(minor) => {
+                state.settings.set_pss_minor(minor);
+                state.check();
+            }
+            Action::SetRule(id, on) => {
+                if let Some(rule) = state.rules.iter().find(|r| r.id == id) {
+                    state.settings.set_rule(rule, on);
+                    state.check();
+                }
+            }
+            Action::ResetRules => {
+                state.settings.rules.clear();
+                state.check();
+            }
+            Action::ToggleSeverity(severity) => state.filters.toggle(severity),
+            Action::SetCategory(category) => state.filters.category = category,
+            Action::ShowDoc(rule) => state.doc = rule,
+            Action::CycleTheme => state.settings.theme = state.settings.theme.next(),
+            Action::Notice(notice) => state.notice = notice,
+            Action::Shared(link) => state.share_link = Some(link),
+        }
+        Rc::new(state)
+    }
+}

@@ -1,0 +1,187 @@
+//! Positions in the editor's text and fix application.
+//!
+//! Reports count columns in Unicode scalar values (1-based, end exclusive); Rust strings
+//! index bytes and the browser's `<textarea>` indexes UTF-16 code units, so each
+//! consumer converts here.
+
+use kubecheck_core::report::{Edit, Finding};
+
+/// The byte offset of 1-based `line`/`column` (in scalar values) in `text`. A column past
+/// the end of its line clamps to the line's end, so a position on a line that was since
+/// shortened still lands on that line.
+pub fn byte_offset(text: &str, line: u32, column: u32) -> Option<usize> {
+    let start = line_start(text, line)?;
+    let rest = &text[start..];
+    let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let wanted = column.saturating_sub(1) as usize;
+    let within = line_text
+        .char_indices()
+        .nth(wanted)
+        .map_or(line_text.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+fn line_start(text: &str, line: u32) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    if line == 1 {
+        return Some(0);
+    }
+    text.match_indices('\n')
+        .nth(line as usize - 2)
+        .map(|(i, _)| i + 1)
+}
+
+/// The UTF-16 offset (what `textarea.setSelectionRange` takes) of a 1-based position.
+pub fn utf16_offset(text: &str, line: u32, column: u32) -> Option<u32> {
+    let byte = byte_offset(text, line, column)?;
+    Some(text[..byte].encode_utf16().count() as u32)
+}
+
+/// The number of lines the editor shows for `text`.
+pub fn line_count(text: &str) -> usize {
+    text.matches('\n').count() + 1
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditError {
+    /// An edit points outside the text: it was made for another version of it.
+    OutOfRange,
+    Overlapping,
+}
+
+/// Applies `edits` (positions refer to `text` before any of them) all at once.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> Result<String, EditError> {
+    let mut ranges = edits
+        .iter()
+        .map(|e| {
+            let start = byte_offset(text, e.line, e.column).ok_or(EditError::OutOfRange)?;
+            let end = byte_offset(text, e.end_line, e.end_column).ok_or(EditError::OutOfRange)?;
+            if end < start {
+                return Err(EditError::OutOfRange);
+            }
+            Ok((start, end, e.text.as_str()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ranges.sort_by_key(|&(start, end, _)| (start, end));
+    if ranges.windows(2).any(|w| w[1].0 < w[0].1) {
+        return Err(EditError::Overlapping);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, replacement) in ranges {
+        out.push_str(&text[at..start]);
+        out.push_str(replacement);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Ok(out)
+}
+
+/// The edits of every finding's fix that can be applied together: a fix is taken whole or
+/// not at all, and one that overlaps a fix already taken (or inserts at the same place)
+/// waits for the next round, after the text is re-checked.
+pub fn all_fix_edits(findings: &[Finding]) -> Vec<Edit> {
+    let mut taken: Vec<Edit> = Vec::new();
+    for fix in findings.iter().filter_map(|f| f.fix.as_ref()) {
+        if fix.edits.is_empty() {
+            continue;
+        }
+        let clashes = fix
+            .edits
+            .iter()
+            .any(|e| taken.iter().any(|t| edits_touch(e, t)));
+        if !clashes {
+            taken.extend(fix.edits.iter().cloned());
+        }
+    }
+    taken
+}
+
+fn edits_touch(a: &Edit, b: &Edit) -> bool {
+    let (a_start, a_end) = ((a.line, a.column), (a.end_line, a.end_column));
+    let (b_start, b_end) = ((b.line, b.column), (b.end_line, b.end_column));
+    a_start <= b_end && b_start <= a_end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(line: u32, column: u32, end_line: u32, end_column: u32, text: &str) -> Edit {
+        Edit {
+            line,
+            column,
+            end_line,
+            end_column,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn offsets_count_scalar_values_and_utf16_units() {
+        let text = "a: é\nb: 😀x\n";
+        assert_eq!(byte_offset(text, 2, 5), Some(text.find('x').unwrap()));
+        assert_eq!(utf16_offset(text, 2, 5), Some(5 + 3 + 2));
+        assert_eq!(
+            utf16_offset(text, 1, 99),
+            Some(4),
+            "clamped to the line end"
+        );
+        assert_eq!(byte_offset(text, 9, 1), None);
+        assert_eq!(byte_offset(text, 0, 1), None);
+    }
+
+    #[test]
+    fn applies_edits_from_the_original_positions() {
+        let text = "privileged: true\nrunAsNonRoot: false\n";
+        let out = apply_edits(
+            text,
+            &[edit(2, 15, 2, 20, "true"), edit(1, 13, 1, 17, "false")],
+        )
+        .unwrap();
+        assert_eq!(out, "privileged: false\nrunAsNonRoot: true\n");
+        let insert = apply_edits("a:\n  b: 1\n", &[edit(2, 3, 2, 3, "c: 2\n  ")]).unwrap();
+        assert_eq!(insert, "a:\n  c: 2\n  b: 1\n");
+    }
+
+    #[test]
+    fn refuses_overlaps_and_stale_positions() {
+        let overlapping = [edit(1, 1, 1, 5, "x"), edit(1, 3, 1, 6, "y")];
+        assert_eq!(
+            apply_edits("abcdefg", &overlapping),
+            Err(EditError::Overlapping)
+        );
+        assert_eq!(
+            apply_edits("abc", &[edit(3, 1, 3, 2, "x")]),
+            Err(EditError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn apply_all_takes_each_fix_whole_and_skips_clashes() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      privileged: true\n";
+        let report = kubecheck_core::check(
+            vec![kubecheck_core::Source::new("m.yaml", text)],
+            &kubecheck_core::Options::default(),
+        );
+        let once = all_fix_edits(&report.findings);
+        assert!(!once.is_empty(), "the privileged container has a fix");
+        let mut doubled = report.findings.clone();
+        doubled.extend(report.findings.iter().cloned());
+        assert_eq!(all_fix_edits(&doubled), once, "a fix is taken once");
+        let fixed = apply_edits(text, &once).unwrap();
+        assert!(fixed.contains("privileged: false"));
+        let after = kubecheck_core::check(
+            vec![kubecheck_core::Source::new("m.yaml", fixed)],
+            &kubecheck_core::Options::default(),
+        );
+        assert!(after.errors.is_empty(), "{:?}", after.errors);
+        assert!(after.findings.len() < report.findings.len());
+        assert!(!after
+            .findings
+            .iter()
+            .any(|f| f.rule == "privileged-container"));
+    }
+}
