@@ -19,6 +19,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation of a rule.
     Explain(ExplainArgs),
+    /// Inspect or precompile WebAssembly rule plugins.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -52,6 +55,9 @@ pub struct CheckArgs {
     /// Config file [default: .kubecheck.yaml in the current directory, if present].
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Run a WebAssembly rule plugin, unpinned (repeatable); prints its sha256 to pin in the config.
+    #[arg(long = "plugin", value_name = "FILE")]
+    pub plugins: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +89,38 @@ pub enum RulesFormat {
     Json,
     /// The rules reference, as in docs/rules.md.
     Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Print a plugin's metadata, imports, exports and sha256.
+    Inspect(PluginInspectArgs),
+    /// Compile a plugin ahead of time into a `.cwasm` for this build of kubecheck.
+    Compile(PluginCompileArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PluginInspectArgs {
+    /// The plugin (`.wasm`, or a `.cwasm` from `kubecheck plugin compile`).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PluginCompileArgs {
+    /// The plugin `.wasm`.
+    pub file: PathBuf,
+    /// Where to write the `.cwasm`.
+    #[arg(short, long)]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,5 +190,15 @@ mod tests {
         };
         assert_eq!(args.disable, ["a", "b", "c"]);
         assert_eq!(args.fail_on, FailOn::High);
+    }
+    #[test]
+    fn plugins_repeat() {
+        let cli = Cli::parse_from(["kubecheck", "check", "--plugin", "a.wasm", "--plugin", "b.wasm"]);
+        let Command::Check(args) = cli.command else {
+            panic!("not check")
+        };
+        assert_eq!(args.plugins, [PathBuf::from("a.wasm"), PathBuf::from("b.wasm")]);
+        let cli = Cli::parse_from(["kubecheck", "plugin", "compile", "a.wasm", "-o", "a.cwasm"]);
+        assert!(matches!(cli.command, Command::Plugin(PluginCommand::Compile(_))));
     }
 }

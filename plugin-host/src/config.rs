@@ -7,6 +7,8 @@ use anyhow::{Context, Result};
 use kubecheck_core::Severity;
 use serde::Deserialize;
 
+use crate::plugin::LimitsConfig;
+
 /// The file looked for in the current directory when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = ".kubecheck.yaml";
 
@@ -26,6 +28,27 @@ pub struct Config {
     /// Drop findings below this severity.
     #[serde(default)]
     pub min_severity: Option<Severity>,
+    /// WebAssembly rule plugins (docs/plugin-abi.md, section 7).
+    #[serde(default)]
+    pub plugins: Vec<PluginConfig>,
+}
+
+/// One entry of `plugins:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginConfig {
+    /// Prefix of the plugin's rule ids; the plugin's own name when left out.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The `.wasm` file, relative to the config file.
+    pub path: PathBuf,
+    /// Required: a plugin runs only if the file is exactly the one reviewed.
+    pub sha256: String,
+    /// Passed to the plugin as its input's `settings`.
+    #[serde(default)]
+    pub settings: Option<serde_json::Value>,
+    #[serde(default)]
+    pub limits: LimitsConfig,
 }
 
 /// The explicit config, or `.kubecheck.yaml` if the current directory has one.
@@ -63,6 +86,20 @@ mod tests {
         assert_eq!(config.disable, ["latest-image-tag"]);
         assert_eq!(config.severity["privileged-container"], Severity::High);
         assert_eq!(config.min_severity, Some(Severity::Low));
+    }
+
+    #[test]
+    fn reads_plugins() {
+        let config = parse(
+            "plugins:\n  - path: p.wasm\n    sha256: ab\n    settings: {registries: [a/]}\n    limits: {fuel: 5, timeoutMs: 100}\n",
+        )
+        .unwrap();
+        let plugin = &config.plugins[0];
+        assert_eq!(plugin.path, PathBuf::from("p.wasm"));
+        assert_eq!(plugin.settings, Some(serde_json::json!({"registries": ["a/"]})));
+        assert_eq!(plugin.limits.timeout_ms, Some(100));
+        let unpinned = parse("plugins:\n  - path: p.wasm\n").unwrap_err();
+        assert!(format!("{unpinned:#}").contains("sha256"), "{unpinned:#}");
     }
 
     #[test]

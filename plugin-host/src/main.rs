@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod config;
 mod inputs;
+mod plugin;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Plugin(command) => commands::plugin::run(command),
     };
     match result {
         Ok(code) => code,

@@ -1,19 +1,39 @@
 //! `kubecheck check`: sources in, report out, exit code from the findings.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use kubecheck_core::report::ReportError;
-use kubecheck_core::{Input, Options, Report, Session, Severity};
+use kubecheck_core::{Input, Options, Report, RuleInfo, Session, Severity};
+use serde_json::json;
 
 use crate::cli::{CheckArgs, FailOn, Format};
+use crate::config::Config;
+use crate::plugin::{self, sha256_hex, Configured, Limits, PluginRuntime};
 use crate::{config, inputs};
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
-    let options = options(&args)?;
-    let rules = kubecheck_core::builtin_rules();
-    let unknown = options.unknown_selectors(&rules);
+    let config = config::load(args.config.as_deref())?;
+    let options = options(&args, config.as_ref().map(|(_, c)| c));
+    let configured = plugins(&args, config.as_ref())?;
+    // No wasmtime engine and no epoch thread unless a plugin needs them.
+    let runtime = match configured.is_empty() {
+        true => None,
+        false => Some(PluginRuntime::new()?),
+    };
+    let plugins = runtime
+        .as_ref()
+        .map(|r| plugin::load(r, &configured))
+        .unwrap_or_default();
+    let mut rules = kubecheck_core::builtin_rules();
+    rules.extend(plugins.rules());
+    let unknown: Vec<String> = options
+        .unknown_selectors(&rules)
+        .into_iter()
+        .filter(|s| !plugins.names_failed_plugin(s))
+        .collect();
     if !unknown.is_empty() {
         bail!(
             "unknown rule selector(s): {} (`kubecheck rules` lists rule ids)",
@@ -36,17 +56,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let input = Input::parse(loaded.sources);
     let session = Session::new(&input, &options);
     let findings = session.run_builtin();
-    let report = session.report(findings, &rules, unreadable);
-    write_report(&report, &input, args.format)?;
+    let plugin_run = plugin::run(&plugins, &session);
+    let report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
+    write_report(&report, &input, &rules, args.format)?;
     Ok(exit_code(&report, args.fail_on))
 }
 
-fn options(args: &CheckArgs) -> Result<Options> {
+fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     let mut options = Options::default();
-    if let Some((_, config)) = config::load(args.config.as_deref())? {
-        options.enable = config.enable;
-        options.disable = config.disable;
-        options.severity_overrides = config.severity;
+    if let Some(config) = config {
+        options.enable = config.enable.clone();
+        options.disable = config.disable.clone();
+        options.severity_overrides = config.severity.clone();
         options.min_severity = config.min_severity;
     }
     options.enable.extend(args.enable.iter().cloned());
@@ -54,20 +75,55 @@ fn options(args: &CheckArgs) -> Result<Options> {
     options.only.extend(args.only.iter().cloned());
     options.pss = args.pss;
     options.kubernetes_version = args.k8s_version;
-    Ok(options)
+    options
 }
 
-fn write_report(report: &Report, input: &Input, format: Format) -> Result<()> {
+/// Plugins from the config (paths relative to it, pinned) and from `--plugin` (unpinned:
+/// their sha256 is printed so it can be pinned).
+fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<Configured>> {
+    let mut configured = Vec::new();
+    if let Some((path, config)) = config {
+        let base = path.parent().unwrap_or(Path::new(""));
+        for entry in &config.plugins {
+            let limits = entry.limits.resolve().map_err(|e| {
+                anyhow::anyhow!("invalid config {}: plugin {}: {e}", path.display(), entry.path.display())
+            })?;
+            configured.push(Configured {
+                name: entry.name.clone(),
+                path: base.join(&entry.path),
+                sha256: Some(entry.sha256.clone()),
+                settings: entry.settings.clone().unwrap_or_else(|| json!({})),
+                limits,
+            });
+        }
+    }
+    for path in &args.plugins {
+        if let Ok(bytes) = std::fs::read(path) {
+            eprintln!(
+                "kubecheck: plugin {} has sha256 {} (pin it as `sha256:` in .kubecheck.yaml)",
+                path.display(),
+                sha256_hex(&bytes)
+            );
+        }
+        configured.push(Configured {
+            name: None,
+            path: path.clone(),
+            sha256: None,
+            settings: json!({}),
+            limits: Limits::default(),
+        });
+    }
+    Ok(configured)
+}
+
+fn write_report(report: &Report, input: &Input, rules: &[RuleInfo], format: Format) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(report)?)?,
         Format::Sarif => writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&kubecheck_core::output::sarif(
-                report,
-                &kubecheck_core::builtin_rules()
-            ))?
+            serde_json::to_string_pretty(&kubecheck_core::output::sarif(report, rules))?
         )?,
         Format::Text => write!(
             out,
