@@ -1,0 +1,120 @@
+//! `kubecheck check --engine wasm` (the built-in rules compiled to wasm, run in the plugin
+//! sandbox) must report exactly what the native engine reports: same findings (rule,
+//! severity, resource, location, message, fix), same suppressed findings, same errors.
+//!
+//! Needs a binary built after `scripts/build-plugins.sh`, which embeds the core wasm.
+
+use std::collections::BTreeSet;
+
+use kubecheck_tests::{corpus_dir, json_report, repo_root, run_kubecheck};
+use serde_json::Value;
+
+/// Runs both engines with `args` and compares their JSON reports.
+fn assert_parity(args: &[&str]) {
+    let report = |engine: &str| {
+        let mut full = vec!["check", "--format", "json", "--fail-on", "never"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["--engine", engine]);
+        let output = run_kubecheck(&full, None);
+        assert!(
+            output.status.code() == Some(0) || output.status.code() == Some(2),
+            "--engine {engine} {args:?} failed ({:?}): {}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        json_report(&output)
+    };
+    let native = report("native");
+    let wasm = report("wasm");
+    assert!(
+        native["summary"]["findings"].as_u64() > Some(0),
+        "{args:?}: the native engine found nothing, so parity would prove nothing"
+    );
+    for list in ["findings", "suppressed", "errors"] {
+        let diff = differences(&native[list], &wasm[list]);
+        assert!(diff.is_empty(), "{args:?}: `{list}` differ:\n{diff}");
+    }
+    assert_eq!(
+        native["summary"], wasm["summary"],
+        "{args:?}: summaries differ"
+    );
+}
+
+/// The entries only one engine reported, one per line, or nothing when the lists are
+/// equal (order included: the report's order is part of its contract).
+fn differences(native: &Value, wasm: &Value) -> String {
+    if native == wasm {
+        return String::new();
+    }
+    let lines = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .map(|items| items.iter().map(Value::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (native, wasm) = (lines(native), lines(wasm));
+    let native_set: BTreeSet<&String> = native.iter().collect();
+    let wasm_set: BTreeSet<&String> = wasm.iter().collect();
+    let mut out = String::new();
+    for only in native_set.difference(&wasm_set).take(20) {
+        out.push_str(&format!("  native only: {only}\n"));
+    }
+    for only in wasm_set.difference(&native_set).take(20) {
+        out.push_str(&format!("  wasm only:   {only}\n"));
+    }
+    if out.is_empty() {
+        out.push_str("  same entries in a different order\n");
+    }
+    out
+}
+
+#[test]
+fn real_corpus_gives_the_same_report() {
+    let real = corpus_dir().join("real");
+    assert_parity(&[real.to_str().expect("UTF-8 path")]);
+}
+
+#[test]
+fn every_rule_and_other_options_give_the_same_report() {
+    // Off-by-default rules, another Pod Security target and a cluster version travel to
+    // the wasm as options; duplicate keys and the examples' suppressions are covered too.
+    let corpus = corpus_dir();
+    let manifests = repo_root().join("examples/manifests");
+    assert_parity(&[
+        "--enable",
+        "all",
+        "--pss",
+        "baseline:v1.25",
+        "--k8s-version",
+        "1.24",
+        corpus.join("psa").to_str().expect("UTF-8 path"),
+        manifests.to_str().expect("UTF-8 path"),
+    ]);
+}
+
+#[test]
+fn version_names_the_embedded_core_wasm() {
+    let output = run_kubecheck(&["--version"], None);
+    let version = String::from_utf8_lossy(&output.stdout);
+    let expected = std::fs::read(repo_root().join("target/plugins/kubecheck-builtin.wasm"))
+        .map(|_| sha256sum(&repo_root().join("target/plugins/kubecheck-builtin.wasm")));
+    match expected {
+        Ok(hash) => assert!(
+            version.contains(&format!("core wasm sha256 {hash}")),
+            "`kubecheck --version` is {version:?}, the built core wasm is {hash}: rebuild kubecheck after scripts/build-plugins.sh"
+        ),
+        Err(e) => panic!("target/plugins/kubecheck-builtin.wasm: {e}; run scripts/build-plugins.sh"),
+    }
+}
+
+/// The hash from coreutils, independent of the code under test.
+fn sha256sum(path: &std::path::Path) -> String {
+    let output = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum runs");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
