@@ -11,6 +11,8 @@ pub mod non_restricted_volume_type;
 pub mod privilege_escalation;
 pub mod privileged_container;
 pub mod probe_custom_host;
+#[cfg(test)]
+mod pss_tests;
 pub mod root_user_id;
 pub mod run_as_root;
 pub mod seccomp_not_enforced;

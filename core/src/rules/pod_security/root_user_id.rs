@@ -4,7 +4,10 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::standards::{container_context, enforced, pod_context, pod_context_at};
+use super::standards::{
+    container_context, enforced, in_user_namespace, minor, pod_context, pod_context_at,
+    USER_NAMESPACE_RELAXATION_SINCE,
+};
 
 const SINCE: u32 = 23;
 
@@ -49,13 +52,10 @@ declare_rule! {
     ///       runAsUser: 10001
     /// ```
     ///
-    /// ## Known problems
-    /// As for `run-as-root`, the admission library's feature-gated relaxation for pods
-    /// with `hostUsers: false` is not applied.
-    ///
     /// ## Version history
     /// Pod Security Standards control `runAsUser` (restricted), from policy version v1.23
-    /// on.
+    /// on. From v1.35 on, pods with their own user namespace (`hostUsers: false`) are
+    /// exempt, as for `run-as-root`.
     ///
     /// ## References
     /// - Pod Security Standards, restricted: Running as Non-root user
@@ -77,7 +77,9 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(ctx, &ROOT_USER_ID, SINCE) {
+    if !enforced(ctx, &ROOT_USER_ID, SINCE)
+        || (minor(ctx) >= USER_NAMESPACE_RELAXATION_SINCE && in_user_namespace(pod))
+    {
         return;
     }
     if pod_context(pod).and_then(|sc| sc.run_as_user) == Some(0) {

@@ -6,7 +6,10 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::standards::{container_context, enforced, pod_context, pod_context_at};
+use super::standards::{
+    container_context, enforced, in_user_namespace, minor, pod_context, pod_context_at,
+    USER_NAMESPACE_RELAXATION_SINCE,
+};
 
 declare_rule! {
     /// ## What it does
@@ -51,14 +54,11 @@ declare_rule! {
     /// The fix sets `runAsNonRoot: true`. An image whose user is root then fails to start
     /// until it gets a non-root `USER` or the pod a `runAsUser`.
     ///
-    /// ## Known problems
-    /// The admission library can relax this control for pods in their own user namespace
-    /// (`hostUsers: false`) behind a feature gate that is off by default; kubecheck does
-    /// not relax it.
-    ///
     /// ## Version history
-    /// Pod Security Standards control `runAsNonRoot` (restricted), unchanged since policy
-    /// version v1.0.
+    /// Pod Security Standards control `runAsNonRoot` (restricted), since policy version
+    /// v1.0. From v1.35 on, pods with their own user namespace (`hostUsers: false`) are
+    /// exempt: root in the pod is not root on the node. Before v1.35 that relaxation
+    /// existed only behind an alpha feature gate, off by default, and is not applied.
     ///
     /// ## References
     /// - Pod Security Standards, restricted: Running as Non-root
@@ -81,7 +81,9 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(ctx, &RUN_AS_ROOT, 0) {
+    if !enforced(ctx, &RUN_AS_ROOT, 0)
+        || (minor(ctx) >= USER_NAMESPACE_RELAXATION_SINCE && in_user_namespace(pod))
+    {
         return;
     }
     let pod_setting = pod_context(pod).and_then(|sc| sc.run_as_non_root);

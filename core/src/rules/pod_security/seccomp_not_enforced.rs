@@ -1,4 +1,3 @@
-use k8s_openapi::api::core::v1::SeccompProfile;
 use serde_json::json;
 
 use crate::declare_rule;
@@ -11,7 +10,7 @@ use super::privilege_escalation::WINDOWS_EXEMPT_SINCE;
 use super::standards::{
     container_context, enforced, is_windows, minor, pod_context, pod_context_at,
 };
-use super::unconfined_seccomp::FIELDS_SINCE;
+use super::unconfined_seccomp::{allowed_type as allowed, FIELDS_SINCE};
 
 declare_rule! {
     /// ## What it does
@@ -81,10 +80,6 @@ declare_rule! {
         enabled_by_default: true,
         check: Check::Object(check),
     };
-}
-
-fn allowed(profile: &SeccompProfile) -> bool {
-    matches!(profile.type_.as_str(), "RuntimeDefault" | "Localhost")
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {

@@ -1,3 +1,4 @@
+use k8s_openapi::api::core::v1::SeccompProfile;
 use serde_json::json;
 
 use crate::declare_rule;
@@ -18,9 +19,10 @@ const CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.alpha.kube
 
 declare_rule! {
     /// ## What it does
-    /// Flags seccomp profiles explicitly set to `Unconfined`: `seccompProfile.type` of the
-    /// pod or of a container (including init and ephemeral containers), or, for policy
-    /// versions before v1.19, the seccomp annotations set to `unconfined`.
+    /// Flags seccomp profiles explicitly set to anything but the runtime default or a
+    /// profile on the node, in practice `Unconfined`: `seccompProfile.type` of the pod or
+    /// of a container (including init and ephemeral containers), or, for policy versions
+    /// before v1.19, the seccomp annotations.
     ///
     /// ## Why is this bad?
     /// Seccomp filters the system calls a container may make; the runtime's default
@@ -65,8 +67,9 @@ declare_rule! {
     /// Pod Security Standards control `seccompProfile_baseline` (baseline). Policy
     /// versions v1.0 to v1.18 check the annotations
     /// `seccomp.security.alpha.kubernetes.io/pod` and
-    /// `container.seccomp.security.alpha.kubernetes.io/<container>`; from v1.19 on, the
-    /// `seccompProfile.type` fields.
+    /// `container.seccomp.security.alpha.kubernetes.io/<container>` (allowed:
+    /// `runtime/default`, `docker/default`, `localhost/<profile>`); from v1.19 on, the
+    /// `seccompProfile.type` fields (allowed: `RuntimeDefault`, `Localhost`).
     ///
     /// ## References
     /// - Pod Security Standards, baseline: Seccomp
@@ -98,21 +101,32 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     }
 }
 
+/// Annotation values older policy versions accept.
+fn allowed_annotation(value: &str) -> bool {
+    value == "runtime/default" || value == "docker/default" || value.starts_with("localhost/")
+}
+
+/// Field types the policy accepts.
+pub(crate) fn allowed_type(profile: &SeccompProfile) -> bool {
+    matches!(profile.type_.as_str(), "RuntimeDefault" | "Localhost")
+}
+
 fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    let annotation = |key: &str| {
+    let forbidden = |key: &str| {
         pod.metadata
             .annotations
             .as_ref()
             .and_then(|a| a.get(key))
-            .filter(|value| *value == "unconfined")
+            .filter(|value| !allowed_annotation(value))
+            .cloned()
     };
-    if annotation(POD_ANNOTATION).is_some() {
+    if let Some(value) = forbidden(POD_ANNOTATION) {
         let pointer = annotation_at(pod, POD_ANNOTATION);
         out.report(
             object,
             &pointer,
-            "annotation sets the pod's seccomp profile to `unconfined`",
+            format!("annotation sets the pod's seccomp profile to `{value}`"),
         )
         .fix_set(
             "use the runtime's default profile",
@@ -122,13 +136,13 @@ fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
     }
     for c in &pod.containers {
         let key = format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.name());
-        if annotation(&key).is_some() {
+        if let Some(value) = forbidden(&key) {
             let pointer = annotation_at(pod, &key);
             out.report(
                 object,
                 &pointer,
                 format!(
-                    "annotation sets the seccomp profile of {} `{}` to `unconfined`",
+                    "annotation sets the seccomp profile of {} `{}` to `{value}`",
                     c.kind.noun(),
                     c.name()
                 ),
@@ -144,13 +158,13 @@ fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
 
 fn check_fields(object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    let pod_type = pod_context(pod).and_then(|sc| sc.seccomp_profile.as_ref());
-    if pod_type.is_some_and(|p| p.type_ == "Unconfined") {
+    let pod_profile = pod_context(pod).and_then(|sc| sc.seccomp_profile.as_ref());
+    if let Some(profile) = pod_profile.filter(|p| !allowed_type(p)) {
         let pointer = pod_context_at(pod, "seccompProfile/type");
         out.report(
             object,
             &pointer,
-            "pod sets `seccompProfile.type: Unconfined`",
+            format!("pod sets `seccompProfile.type: {}`", profile.type_),
         )
         .fix_set(
             "use the runtime's default profile",
@@ -160,15 +174,16 @@ fn check_fields(object: &Object<'_>, out: &mut Emitter) {
     }
     for c in &pod.containers {
         let profile = container_context(c).and_then(|sc| sc.seccomp_profile.as_ref());
-        if profile.is_some_and(|p| p.type_ == "Unconfined") {
+        if let Some(profile) = profile.filter(|p| !allowed_type(p)) {
             let pointer = c.at("securityContext/seccompProfile/type");
             out.report(
                 object,
                 &pointer,
                 format!(
-                    "{} `{}` sets `seccompProfile.type: Unconfined`",
+                    "{} `{}` sets `seccompProfile.type: {}`",
                     c.kind.noun(),
-                    c.name()
+                    c.name(),
+                    profile.type_
                 ),
             )
             .fix_set(

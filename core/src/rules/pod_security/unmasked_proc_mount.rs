@@ -6,11 +6,9 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::standards::{container_context, enforced, minor};
-
-/// From policy v1.35 on, baseline allows `Unmasked` in pods with their own user
-/// namespace (`hostUsers: false`); restricted still refuses it.
-pub(crate) const USER_NAMESPACE_RELAXATION_SINCE: u32 = 35;
+use super::standards::{
+    container_context, enforced, in_user_namespace, minor, USER_NAMESPACE_RELAXATION_SINCE,
+};
 
 declare_rule! {
     /// ## What it does
@@ -87,7 +85,7 @@ pub(crate) fn non_default_proc_mount(c: &ContainerRef) -> Option<&str> {
 
 /// Whether baseline at `minor` lets this pod unmask `/proc`.
 pub(crate) fn baseline_allows(pod: &PodTemplate, minor: u32) -> bool {
-    minor >= USER_NAMESPACE_RELAXATION_SINCE && pod.spec.host_users == Some(false)
+    minor >= USER_NAMESPACE_RELAXATION_SINCE && in_user_namespace(pod)
 }
 
 pub(crate) fn report(object: &Object<'_>, c: &ContainerRef, mount: &str, out: &mut Emitter) {

@@ -4,10 +4,9 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::standards::{enforced, minor, reported_by};
+use super::standards::{enforced, minor, reported_by, USER_NAMESPACE_RELAXATION_SINCE};
 use super::unmasked_proc_mount::{
     baseline_allows, non_default_proc_mount, report, UNMASKED_PROC_MOUNT,
-    USER_NAMESPACE_RELAXATION_SINCE,
 };
 
 declare_rule! {
