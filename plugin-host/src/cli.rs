@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "kubecheck", version, about = "Security checks for Kubernetes manifests", long_about = None)]
+#[command(name = "kubecheck", version = crate::builtin_wasm::VERSION, about = "Security checks for Kubernetes manifests", long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -58,6 +58,15 @@ pub struct CheckArgs {
     /// Run a WebAssembly rule plugin, unpinned (repeatable); prints its sha256 to pin in the config.
     #[arg(long = "plugin", value_name = "FILE")]
     pub plugins: Vec<PathBuf>,
+    /// Where the built-in rules run: natively, or from the bundled core wasm in the plugin sandbox.
+    #[arg(long, value_enum, default_value_t = Engine::Native)]
+    pub engine: Engine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    Native,
+    Wasm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,7 +199,19 @@ mod tests {
         };
         assert_eq!(args.disable, ["a", "b", "c"]);
         assert_eq!(args.fail_on, FailOn::High);
+        assert_eq!(args.engine, Engine::Native);
     }
+
+    #[test]
+    fn engine_is_native_or_wasm() {
+        let cli = Cli::parse_from(["kubecheck", "check", "--engine", "wasm", "x.yaml"]);
+        let Command::Check(args) = cli.command else {
+            panic!("not check")
+        };
+        assert_eq!(args.engine, Engine::Wasm);
+        assert!(Cli::try_parse_from(["kubecheck", "check", "--engine", "js"]).is_err());
+    }
+
     #[test]
     fn plugins_repeat() {
         let cli = Cli::parse_from(["kubecheck", "check", "--plugin", "a.wasm", "--plugin", "b.wasm"]);

@@ -3,6 +3,7 @@
 //! Exit codes: 0 nothing at or above the threshold, 1 findings at or above it,
 //! 2 usage, input, parse or plugin errors.
 
+mod builtin_wasm;
 mod cli;
 mod commands;
 mod config;

@@ -9,17 +9,17 @@ use kubecheck_core::report::ReportError;
 use kubecheck_core::{Input, Options, Report, RuleInfo, Session, Severity};
 use serde_json::json;
 
-use crate::cli::{CheckArgs, FailOn, Format};
+use crate::cli::{CheckArgs, Engine, FailOn, Format};
 use crate::config::Config;
 use crate::plugin::{self, sha256_hex, Configured, Limits, PluginRuntime};
-use crate::{config, inputs};
+use crate::{builtin_wasm, config, inputs};
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let config = config::load(args.config.as_deref())?;
     let options = options(&args, config.as_ref().map(|(_, c)| c));
     let configured = plugins(&args, config.as_ref())?;
-    // No wasmtime engine and no epoch thread unless a plugin needs them.
-    let runtime = match configured.is_empty() {
+    // No wasmtime engine and no epoch thread unless a plugin or the wasm engine needs them.
+    let runtime = match configured.is_empty() && args.engine == Engine::Native {
         true => None,
         false => Some(PluginRuntime::new()?),
     };
@@ -55,7 +55,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         .collect();
     let input = Input::parse(loaded.sources);
     let session = Session::new(&input, &options);
-    let findings = session.run_builtin();
+    let findings = match (&runtime, args.engine) {
+        (Some(runtime), Engine::Wasm) => builtin_wasm::run(&session, runtime)?,
+        _ => session.run_builtin(),
+    };
     let plugin_run = plugin::run(&plugins, &session);
     let report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
     write_report(&report, &input, &rules, args.format)?;

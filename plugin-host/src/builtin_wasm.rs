@@ -1,0 +1,109 @@
+//! `kubecheck check --engine wasm`: the built-in rules run from the core compiled to
+//! wasm (`examples/plugins/builtin`, embedded at build time, see `build.rs`) in the same
+//! sandbox as third-party plugins, instead of natively.
+//!
+//! The module gets every object as JSON, like any plugin. Rules that read the source
+//! text rather than the objects (`kubecheck_core::objects::SOURCE_RULES`: duplicate keys,
+//! which JSON cannot hold) still run natively; together the two give exactly the
+//! findings of the native engine (`tests/tests/wasm_engine_parity.rs`).
+
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use kubecheck_core::rules::{FixSpec, RawFinding};
+use kubecheck_core::yaml::to_json;
+use kubecheck_core::Session;
+use serde::Deserialize;
+use serde_json::{json, Value as Json};
+
+use crate::plugin::{Limits, PluginRuntime};
+
+#[cfg(kubecheck_builtin_wasm)]
+const BUNDLED: Option<&[u8]> = Some(include_bytes!(env!("KUBECHECK_BUILTIN_WASM")));
+#[cfg(not(kubecheck_builtin_wasm))]
+const BUNDLED: Option<&[u8]> = None;
+
+/// The limits of the core module: it is kubecheck's own code, so they only guard
+/// against a runaway, and must fit the largest inputs (the whole run is one call).
+const LIMITS: Limits = Limits {
+    fuel: u64::MAX,
+    timeout: Duration::from_secs(600),
+    memory_bytes: 4 << 30,
+    output_bytes: 1 << 30,
+};
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Output {
+    Findings { findings: Vec<Finding> },
+    Error { error: String },
+}
+
+#[derive(Deserialize)]
+struct Finding {
+    rule: String,
+    resource: usize,
+    path: String,
+    message: String,
+    #[serde(default)]
+    fix: Option<Fix>,
+}
+
+#[derive(Deserialize)]
+struct Fix {
+    description: String,
+    set: Vec<(String, Json)>,
+}
+
+/// The built-in findings of `session`, computed by the bundled core wasm.
+pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFinding>> {
+    let Some(wasm) = BUNDLED else {
+        bail!("built without the bundled core wasm; run scripts/build-plugins.sh, then rebuild kubecheck");
+    };
+    let plugin = runtime
+        .load(wasm, LIMITS)
+        .context("loading the bundled core wasm")?;
+    let resources: Vec<Json> = session
+        .objects
+        .iter()
+        .map(|object| {
+            json!({
+                "id": object.id,
+                "source": session.input.sources.get(object.source).map_or("", |s| s.name.as_str()),
+                "object": to_json(object.node),
+            })
+        })
+        .collect();
+    let input = json!({
+        "abiVersion": 1,
+        "settings": {"options": session.options},
+        "resources": resources,
+    });
+    let output = plugin
+        .check_raw(&serde_json::to_vec(&input)?)
+        .context("running the bundled core wasm")?;
+    let findings = match serde_json::from_slice(&output)
+        .context("the bundled core wasm returned an unreadable output")?
+    {
+        Output::Findings { findings } => findings,
+        Output::Error { error } => bail!("the bundled core wasm failed: {error}"),
+    };
+    let mut raw: Vec<RawFinding> = findings
+        .into_iter()
+        .map(|f| RawFinding {
+            rule: f.rule,
+            object: f.resource,
+            pointer: f.path,
+            message: f.message,
+            fix: f.fix.map(|fix| FixSpec {
+                description: fix.description,
+                set: fix.set,
+            }),
+        })
+        .collect();
+    raw.extend(kubecheck_core::objects::run_source_rules(session));
+    Ok(raw)
+}
+
+/// `kubecheck --version`: the package version and the sha256 of the embedded core wasm.
+pub const VERSION: &str = env!("KUBECHECK_VERSION");
