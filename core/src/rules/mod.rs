@@ -55,6 +55,7 @@ pub static RULES: &[&Rule] = &[
     &rbac::unauthenticated_subject_binding::UNAUTHENTICATED_SUBJECT_BINDING,
     &rbac::default_service_account_binding::DEFAULT_SERVICE_ACCOUNT_BINDING,
     &network::namespace_without_network_policy::NAMESPACE_WITHOUT_NETWORK_POLICY,
+    &network::workload_without_network_policy::WORKLOAD_WITHOUT_NETWORK_POLICY,
     &network::load_balancer_without_source_ranges::LOAD_BALANCER_WITHOUT_SOURCE_RANGES,
     &secrets::secrets_in_env::SECRETS_IN_ENV,
     &secrets::secret_in_config_map::SECRET_IN_CONFIG_MAP,

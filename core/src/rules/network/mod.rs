@@ -2,6 +2,37 @@
 
 pub mod load_balancer_without_source_ranges;
 pub mod namespace_without_network_policy;
+pub mod workload_without_network_policy;
+
+use crate::model::Object;
+
+/// Namespaced Calico and Cilium policies: `(API group, kind)`. Their selectors are
+/// not evaluated here.
+const OTHER_POLICIES: &[(&str, &str)] = &[
+    ("projectcalico.org", "NetworkPolicy"),
+    ("crd.projectcalico.org", "NetworkPolicy"),
+    ("cilium.io", "CiliumNetworkPolicy"),
+];
+
+/// Policies that apply across namespaces.
+const CLUSTER_POLICIES: &[(&str, &str)] = &[
+    ("projectcalico.org", "GlobalNetworkPolicy"),
+    ("crd.projectcalico.org", "GlobalNetworkPolicy"),
+    ("cilium.io", "CiliumClusterwideNetworkPolicy"),
+    ("policy.networking.k8s.io", "AdminNetworkPolicy"),
+    ("policy.networking.k8s.io", "BaselineAdminNetworkPolicy"),
+    ("policy.networking.k8s.io", "ClusterNetworkPolicy"),
+];
+
+fn is_network_policy(object: &Object<'_>) -> bool {
+    object.group() == "networking.k8s.io" && object.kind == "NetworkPolicy"
+}
+
+fn is_one_of(object: &Object<'_>, kinds: &[(&str, &str)]) -> bool {
+    kinds
+        .iter()
+        .any(|(group, kind)| object.group() == *group && object.kind == *kind)
+}
 
 #[cfg(test)]
 mod tests {
@@ -150,5 +181,135 @@ spec:
             located("load-balancer-without-source-ranges", yaml),
             vec![(6, "/spec/type".to_owned()), (33, "/spec/type".to_owned())]
         );
+    }
+
+    #[test]
+    fn workloads_no_policy_selects_fire_where_policies_exist() {
+        let yaml = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector:
+    matchLabels: {app: web}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector:
+    matchExpressions:
+    - {key: tier, operator: Exists}
+    - {key: app, operator: NotIn, values: [web]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dont-fire-web, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers: [{name: web, image: web:1}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: fire-cart, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: cart}
+    spec:
+      containers: [{name: cart, image: cart:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: dont-fire-db
+  namespace: shop
+  labels: {app: db, tier: data}
+spec:
+  containers: [{name: db, image: db:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dont-fire-no-policies-here, namespace: other}
+spec:
+  containers: [{name: c, image: c:1}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all}
+spec:
+  podSelector: {}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dont-fire-default-deny}
+spec:
+  containers: [{name: c, image: c:1}]
+";
+        assert_eq!(
+            located("workload-without-network-policy", yaml),
+            vec![(33, "/spec/template/metadata/labels".to_owned())]
+        );
+    }
+
+    #[test]
+    fn namespaces_with_cilium_policies_are_not_judged() {
+        let yaml = "\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  endpointSelector: {}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector:
+    matchLabels: {app: web}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cart, namespace: shop}
+spec:
+  containers: [{name: c, image: c:1}]
+";
+        assert!(located("workload-without-network-policy", yaml).is_empty());
+    }
+
+    #[test]
+    fn files_without_namespaces_do_not_share_policies() {
+        let policy = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector:
+    matchLabels: {app: web}
+";
+        let pod = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: cart}
+spec:
+  containers: [{name: c, image: c:1}]
+";
+        let run = |sources: Vec<Source>| {
+            let options = Options {
+                only: vec!["workload-without-network-policy".to_owned()],
+                ..Options::default()
+            };
+            check(sources, &options).findings.len()
+        };
+        let apart = vec![
+            Source::new("policy.yaml", policy),
+            Source::new("pod.yaml", pod),
+        ];
+        assert_eq!(run(apart), 0);
+        let together = vec![Source::new("all.yaml", format!("{policy}---\n{pod}"))];
+        assert_eq!(run(together), 1);
     }
 }

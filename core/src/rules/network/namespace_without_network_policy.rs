@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 
+use super::{is_network_policy, is_one_of, CLUSTER_POLICIES, OTHER_POLICIES};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
@@ -107,30 +108,6 @@ declare_rule! {
     };
 }
 
-/// Namespaced policy kinds: `(API group, kind)`.
-const POLICIES: &[(&str, &str)] = &[
-    ("networking.k8s.io", "NetworkPolicy"),
-    ("projectcalico.org", "NetworkPolicy"),
-    ("crd.projectcalico.org", "NetworkPolicy"),
-    ("cilium.io", "CiliumNetworkPolicy"),
-];
-
-/// Policies that apply across namespaces.
-const CLUSTER_POLICIES: &[(&str, &str)] = &[
-    ("projectcalico.org", "GlobalNetworkPolicy"),
-    ("crd.projectcalico.org", "GlobalNetworkPolicy"),
-    ("cilium.io", "CiliumClusterwideNetworkPolicy"),
-    ("policy.networking.k8s.io", "AdminNetworkPolicy"),
-    ("policy.networking.k8s.io", "BaselineAdminNetworkPolicy"),
-    ("policy.networking.k8s.io", "ClusterNetworkPolicy"),
-];
-
-fn is_one_of(object: &Object<'_>, kinds: &[(&str, &str)]) -> bool {
-    kinds
-        .iter()
-        .any(|(group, kind)| object.group() == *group && object.kind == *kind)
-}
-
 fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
     if objects.iter().any(|o| is_one_of(o, CLUSTER_POLICIES)) {
         return;
@@ -145,7 +122,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         if object.pod.is_some() {
             counts.0 += 1;
         }
-        if is_one_of(object, POLICIES) {
+        if is_network_policy(object) || is_one_of(object, OTHER_POLICIES) {
             counts.1 += 1;
         }
     }
