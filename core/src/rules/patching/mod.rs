@@ -1,3 +1,58 @@
 //! Patching: image pinning, removed APIs and versions.
 
 pub mod latest_image_tag;
+
+#[cfg(test)]
+mod tests {
+    use crate::{check, Options, Source};
+
+    /// `(line, path)` of each finding of `rule` in `yaml`.
+    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
+        let options = Options {
+            only: vec![rule.to_owned()],
+            ..Options::default()
+        };
+        let report = check(vec![Source::new("test.yaml", yaml)], &options);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+            .findings
+            .into_iter()
+            .map(|f| (f.location.line, f.location.path))
+            .collect()
+    }
+
+    #[test]
+    fn latest_image_tag_fires_on_untagged_latest_and_missing_images() {
+        let yaml = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: fire-and-dont-fire
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: fire-no-image
+      containers:
+      - name: fire-untagged
+        image: nginx
+      - name: fire-latest
+        image: registry.example:5000/team/app:latest
+      - name: fire-port-is-not-a-tag
+        image: registry.example:5000/team/app
+      - name: dont-fire-tag
+        image: nginx:1.27.3
+      - name: dont-fire-digest
+        image: nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31
+";
+        assert_eq!(
+            located("latest-image-tag", yaml),
+            [
+                (9, "/spec/template/spec/initContainers/0".to_owned()),
+                (12, "/spec/template/spec/containers/0/image".to_owned()),
+                (14, "/spec/template/spec/containers/1/image".to_owned()),
+                (16, "/spec/template/spec/containers/2/image".to_owned()),
+            ]
+        );
+    }
+}

@@ -41,3 +41,8 @@ pub(crate) mod pss_overlap;
 pub mod sensitive_host_path;
 pub mod share_process_namespace;
 pub mod writable_root_filesystem;
+
+#[cfg(test)]
+mod admission_tests;
+#[cfg(test)]
+mod best_practice_tests;
