@@ -22,6 +22,15 @@ pub enum Command {
     /// Inspect or precompile WebAssembly rule plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Serve the web app at `/` and the JSON API at `POST /api/check`.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`HOST:PORT`; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Plugin(command) => commands::plugin::run(command),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(code) => code,

@@ -4,3 +4,4 @@ pub mod check;
 pub mod explain;
 pub mod plugin;
 pub mod rules;
+pub mod serve;
