@@ -2,6 +2,7 @@
 
 pub mod cluster_admin_binding;
 pub mod default_service_account_binding;
+pub mod privileged_service_account;
 pub mod rbac_escalation_verbs;
 pub mod rbac_secrets_access;
 pub mod rbac_wildcard;
@@ -359,6 +360,91 @@ subjects:
                     55,
                     "/subjects/0/name".to_owned(),
                     "binding grants role `reader` to service account `shop/default`".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn workloads_fire_when_their_service_account_is_powerful() {
+        let yaml = "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ci-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: runner, namespace: ci}
+- {kind: ServiceAccount, name: quiet, namespace: ci}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: quiet, namespace: ci}
+automountServiceAccountToken: false
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: binder, namespace: ops}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [bind]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: binder, namespace: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: binder}
+subjects:
+- {kind: ServiceAccount, name: default, namespace: ops}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: fire-runner, namespace: ci}
+spec:
+  template:
+    spec:
+      serviceAccountName: runner
+      containers: [{name: c, image: c:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dont-fire-no-token, namespace: ci}
+spec:
+  serviceAccountName: runner
+  automountServiceAccountToken: false
+  containers: [{name: c, image: c:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dont-fire-account-without-token, namespace: ci}
+spec:
+  serviceAccountName: quiet
+  containers: [{name: c, image: c:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: fire-default-account, namespace: ops}
+spec:
+  containers: [{name: c, image: c:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dont-fire-other-namespace, namespace: shop}
+spec:
+  serviceAccountName: runner
+  containers: [{name: c, image: c:1}]
+";
+        assert_eq!(
+            findings("privileged-service-account", yaml),
+            vec![
+                (
+                    33,
+                    "/spec/template/spec/serviceAccountName".to_owned(),
+                    "pods run as service account `runner`, which `ClusterRoleBinding/ci-admin` grants cluster role `cluster-admin`"
+                        .to_owned()
+                ),
+                (
+                    55,
+                    "/spec".to_owned(),
+                    "pods run as service account `default`, which `RoleBinding/binder` grants role `binder` (`bind` on `roles`)"
+                        .to_owned()
                 ),
             ]
         );

@@ -95,7 +95,7 @@ const ESCALATIONS: &[(&[&str], &str, &str)] = &[
 ];
 
 /// The resources of `rule` that `verb` escalates on.
-fn escalating_resources(rule: &PolicyRule, verb: &str) -> Vec<String> {
+pub(super) fn escalating_resources(rule: &PolicyRule, verb: &str) -> Vec<String> {
     let resources = rule.resources.as_deref().unwrap_or_default();
     let mut found = Vec::new();
     for resource in resources {

@@ -1,0 +1,278 @@
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::rbac::v1::PolicyRule;
+
+use super::rbac_escalation_verbs::escalating_resources;
+use super::{binding, policy_rules};
+use crate::declare_rule;
+use crate::model::Object;
+use crate::rules::{Check, Ctx, Emitter};
+use crate::severity::{Category, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Looks at the input as a whole and links each workload to the RBAC bindings of
+    /// its service account (`serviceAccountName`, or `default`). It flags the workload
+    /// when a binding of the input grants that account a powerful role:
+    /// - the built-in ClusterRoles `cluster-admin`, `admin` or `edit`;
+    /// - a Role or ClusterRole of the input with `*` verbs on `*` resources, or with a
+    ///   privilege-escalation verb (as `rbac-escalation-verbs` finds them).
+    ///
+    /// A workload whose pods do not mount a token (`automountServiceAccountToken:
+    /// false` on the pod, or on a ServiceAccount of the input without the pod turning
+    /// it back on) is not reported. A binding subject matches a workload with the same
+    /// service account name in the subject's namespace; for a workload without
+    /// `metadata.namespace`, subjects from the same file match in any namespace.
+    ///
+    /// ## Why is this bad?
+    /// Every process in the pod can read the mounted token and act with the role's
+    /// rights. One remote-code-execution bug in the application then becomes control
+    /// of the namespace or of the cluster.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: List
+    /// items:
+    /// - apiVersion: rbac.authorization.k8s.io/v1
+    ///   kind: ClusterRoleBinding
+    ///   metadata:
+    ///     name: ci-admin
+    ///   roleRef:
+    ///     apiGroup: rbac.authorization.k8s.io
+    ///     kind: ClusterRole
+    ///     name: cluster-admin
+    ///   subjects:
+    ///   - kind: ServiceAccount
+    ///     name: runner
+    ///     namespace: ci
+    /// - apiVersion: apps/v1
+    ///   kind: Deployment
+    ///   metadata:
+    ///     name: runner
+    ///     namespace: ci
+    ///   spec:
+    ///     selector:
+    ///       matchLabels: {app: runner}
+    ///     template:
+    ///       metadata:
+    ///         labels: {app: runner}
+    ///       spec:
+    ///         serviceAccountName: runner
+    ///         containers:
+    ///         - name: runner
+    ///           image: ci/runner:3.2.0
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: List
+    /// items:
+    /// - apiVersion: rbac.authorization.k8s.io/v1
+    ///   kind: RoleBinding
+    ///   metadata:
+    ///     name: ci-deployer
+    ///     namespace: shop
+    ///   roleRef:
+    ///     apiGroup: rbac.authorization.k8s.io
+    ///     kind: ClusterRole
+    ///     name: view
+    ///   subjects:
+    ///   - kind: ServiceAccount
+    ///     name: runner
+    ///     namespace: ci
+    /// - apiVersion: apps/v1
+    ///   kind: Deployment
+    ///   metadata:
+    ///     name: runner
+    ///     namespace: ci
+    ///   spec:
+    ///     selector:
+    ///       matchLabels: {app: runner}
+    ///     template:
+    ///       metadata:
+    ///         labels: {app: runner}
+    ///       spec:
+    ///         serviceAccountName: runner
+    ///         containers:
+    ///         - name: runner
+    ///           image: ci/runner:3.2.0
+    /// ```
+    ///
+    /// ## Known problems
+    /// Bindings and roles that exist only in the cluster are not seen. Operators
+    /// (Argo CD, Calico's tigera-operator) need such rights by design; suppress the
+    /// finding on their workload with a reason.
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark 5.1.1: Ensure that the cluster-admin role is only used where required
+    /// - CIS Kubernetes Benchmark 5.1.6: Ensure that Service Account Tokens are only mounted where necessary
+    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
+    pub static PRIVILEGED_SERVICE_ACCOUNT = Rule {
+        id: "privileged-service-account",
+        title: "Workload runs as a service account with admin or escalation rights",
+        category: Category::Rbac,
+        severity: Severity::High,
+        applies_to: "Pod and workloads with a pod template, with the RBAC objects of the input",
+        remediation: "Give the workload its own service account bound to a role with only the rights it uses, or set `automountServiceAccountToken: false` if it does not call the API.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege",
+            "https://kubernetes.io/docs/concepts/security/service-accounts/",
+        ],
+        pss: None,
+        enabled_by_default: true,
+        check: Check::Input(check),
+    };
+}
+
+/// Built-in ClusterRoles that allow reading secrets and exec into pods, or more.
+const POWERFUL_BUILT_IN: &[&str] = &["cluster-admin", "admin", "edit"];
+
+/// Why a role's rules are powerful, if they are.
+fn power_of(rules: &[(usize, PolicyRule)]) -> Option<String> {
+    for (_, rule) in rules {
+        let resources = rule.resources.as_deref().unwrap_or_default();
+        if rule.verbs.iter().any(|v| v == "*") && resources.iter().any(|r| r == "*") {
+            return Some("`*` on `*`".to_owned());
+        }
+        if rule.resource_names.as_ref().is_some_and(|n| !n.is_empty()) {
+            continue;
+        }
+        for verb in &rule.verbs {
+            if let Some(resource) = escalating_resources(rule, verb).first() {
+                return Some(format!("`{verb}` on {resource}"));
+            }
+        }
+    }
+    None
+}
+
+/// A role as a binding's `roleRef` names it: kind, namespace (Roles only), name.
+type RoleKey<'a> = (&'a str, Option<&'a str>, &'a str);
+
+struct Grant {
+    /// `ClusterRoleBinding/name`.
+    binding: String,
+    /// `cluster role `edit`` or `role `deployer` (`bind` on `roles`)`.
+    role: String,
+    namespace: Option<String>,
+    source: usize,
+}
+
+fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
+    // Roles of the input with what makes them powerful.
+    // Several files may define a role of the same name: each is kept with its source.
+    let mut roles: BTreeMap<RoleKey<'_>, Vec<(usize, Option<String>)>> = BTreeMap::new();
+    for object in objects {
+        let rules = policy_rules(object);
+        if rules.is_empty() {
+            continue;
+        }
+        let Some(name) = object.name() else { continue };
+        let namespace = (object.kind == "Role")
+            .then(|| object.namespace())
+            .flatten();
+        roles
+            .entry((object.kind.as_str(), namespace, name))
+            .or_default()
+            .push((object.source, power_of(&rules)));
+    }
+    // Service accounts of the input that do not mount tokens.
+    let no_automount: Vec<(Option<&str>, &str)> = objects
+        .iter()
+        .filter(|o| o.kind == "ServiceAccount" && o.api_version == "v1")
+        .filter(|o| {
+            o.at("/automountServiceAccountToken")
+                .and_then(|n| n.as_bool())
+                == Some(false)
+        })
+        .filter_map(|o| Some((o.namespace(), o.name()?)))
+        .collect();
+    // Service account name -> powerful grants.
+    let mut grants: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
+    for object in objects {
+        let Some((role_ref, subjects)) = binding(object) else {
+            continue;
+        };
+        let role = if role_ref.kind == "ClusterRole"
+            && POWERFUL_BUILT_IN.contains(&role_ref.name.as_str())
+        {
+            Some(super::describe_role(&role_ref))
+        } else {
+            let namespace = (role_ref.kind == "Role")
+                .then(|| object.namespace())
+                .flatten();
+            let found = roles
+                .get(&(role_ref.kind.as_str(), namespace, role_ref.name.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            // The role from the binding's own file wins over same-named ones elsewhere.
+            found
+                .iter()
+                .find(|(source, _)| *source == object.source)
+                .or(found.first())
+                .and_then(|(_, power)| power.as_ref())
+                .map(|power| format!("{} ({power})", super::describe_role(&role_ref)))
+        };
+        let Some(role) = role else { continue };
+        for subject in subjects.iter().filter(|s| s.kind == "ServiceAccount") {
+            grants.entry(subject.name.clone()).or_default().push(Grant {
+                binding: format!("{}/{}", object.kind, object.name().unwrap_or_default()),
+                role: role.clone(),
+                namespace: subject
+                    .namespace
+                    .clone()
+                    .or_else(|| object.namespace().map(str::to_owned)),
+                source: object.source,
+            });
+        }
+    }
+    if grants.is_empty() {
+        return;
+    }
+    for object in objects {
+        let Some(pod) = &object.pod else { continue };
+        let spec = &pod.spec;
+        let account = spec
+            .service_account_name
+            .as_deref()
+            .or(spec.service_account.as_deref())
+            .filter(|a| !a.is_empty())
+            .unwrap_or("default");
+        let mounts = match spec.automount_service_account_token {
+            Some(mounts) => mounts,
+            None => !no_automount.contains(&(object.namespace(), account)),
+        };
+        if !mounts {
+            continue;
+        }
+        let Some(grant) =
+            grants
+                .get(account)
+                .into_iter()
+                .flatten()
+                .find(|g| match object.namespace() {
+                    Some(ns) => g.namespace.as_deref() == Some(ns),
+                    None => g.source == object.source,
+                })
+        else {
+            continue;
+        };
+        let pointer = if spec.service_account_name.is_some() {
+            pod.at("serviceAccountName")
+        } else if spec.service_account.is_some() {
+            pod.at("serviceAccount")
+        } else {
+            pod.spec_pointer.clone()
+        };
+        out.report(
+            object,
+            pointer,
+            format!(
+                "pods run as service account `{account}`, which `{}` grants {}",
+                grant.binding, grant.role
+            ),
+        );
+    }
+}
