@@ -29,6 +29,17 @@ pub(crate) fn is_baseline_capability(capability: &str) -> bool {
     BASELINE_CAPABILITIES.contains(&capability)
 }
 
+/// The exact spelling the admission expects when `capability` is a differently written
+/// baseline capability (`chown`, `CAP_CHOWN`).
+fn canonical_spelling(capability: &str) -> Option<&'static str> {
+    let upper = capability.to_ascii_uppercase();
+    let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
+    BASELINE_CAPABILITIES
+        .iter()
+        .copied()
+        .find(|c| *c == name && *c != capability)
+}
+
 declare_rule! {
     /// ## What it does
     /// Flags containers (including init and ephemeral containers) that add a capability
@@ -111,17 +122,21 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
             .and_then(|sc| sc.capabilities.as_ref())
             .and_then(|caps| caps.add.as_ref());
         for (i, capability) in added.into_iter().flatten().enumerate() {
-            if !is_baseline_capability(capability) {
-                out.report(
-                    object,
-                    c.at(&format!("securityContext/capabilities/add/{i}")),
-                    format!(
-                        "{} `{}` adds capability `{capability}`",
-                        c.kind.noun(),
-                        c.name()
-                    ),
-                );
+            if is_baseline_capability(capability) {
+                continue;
             }
+            let hint = canonical_spelling(capability)
+                .map(|c| format!(" (names are compared exactly: write `{c}`)"))
+                .unwrap_or_default();
+            out.report(
+                object,
+                c.at(&format!("securityContext/capabilities/add/{i}")),
+                format!(
+                    "{} `{}` adds capability `{capability}`{hint}",
+                    c.kind.noun(),
+                    c.name()
+                ),
+            );
         }
     }
 }

@@ -96,11 +96,18 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         let drop = capabilities.and_then(|caps| caps.drop.as_ref());
         if !drop.is_some_and(|d| d.iter().any(|cap| cap == "ALL")) {
             let pointer = c.at("securityContext/capabilities/drop");
+            let miswritten =
+                drop.is_some_and(|d| d.iter().any(|cap| cap.eq_ignore_ascii_case("ALL")));
+            let hint = if miswritten {
+                " (names are compared exactly: write `ALL`)"
+            } else {
+                ""
+            };
             out.report(
                 object,
                 &pointer,
                 format!(
-                    "{} `{}` does not drop `ALL` capabilities",
+                    "{} `{}` does not drop `ALL` capabilities{hint}",
                     c.kind.noun(),
                     c.name()
                 ),
