@@ -60,6 +60,7 @@ pub static RULES: &[&Rule] = &[
     &network::load_balancer_without_source_ranges::LOAD_BALANCER_WITHOUT_SOURCE_RANGES,
     &secrets::secrets_in_env::SECRETS_IN_ENV,
     &secrets::secret_in_config_map::SECRET_IN_CONFIG_MAP,
+    &secrets::service_account_token_secret::SERVICE_ACCOUNT_TOKEN_SECRET,
     &encryption::ingress_without_tls::INGRESS_WITHOUT_TLS,
     &encryption::apiservice_insecure_skip_tls::APISERVICE_INSECURE_SKIP_TLS,
     &encryption::unencrypted_secrets_at_rest::UNENCRYPTED_SECRETS_AT_REST,

@@ -2,6 +2,7 @@
 
 pub mod secret_in_config_map;
 pub mod secrets_in_env;
+pub mod service_account_token_secret;
 
 /// The last words of a name that hold a credential: `DB_PASSWORD`, `githubToken`,
 /// `api-key`, `AWS_SECRET_ACCESS_KEY`. A name that only mentions one (`PASSWORD_FILE`,
@@ -280,6 +281,28 @@ data:
                 (7, "/data/admin.password".to_owned()),
                 (9, "/data/tls.key".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn service_account_token_secrets_fire_at_their_type() {
+        let yaml = "\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: fire-token
+  annotations: {kubernetes.io/service-account.name: reader}
+type: kubernetes.io/service-account-token
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: dont-fire-opaque}
+type: Opaque
+stringData: {color: blue}
+";
+        assert_eq!(
+            located("service-account-token-secret", yaml),
+            vec![(6, "/type".to_owned())]
         );
     }
 }
