@@ -66,8 +66,14 @@ pub fn parse_version(s: &str) -> Result<u32, String> {
     if s == "latest" {
         return Ok(LATEST_MINOR);
     }
+    // Only canonical minors, as the admission controller's `v1.N` format: digits, no sign,
+    // no leading zero.
+    let canonical = |m: &&str| {
+        !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()) && (*m == "0" || !m.starts_with('0'))
+    };
     let minor = s
         .strip_prefix("v1.")
+        .filter(canonical)
         .and_then(|m| m.parse::<u32>().ok())
         .ok_or_else(|| format!("invalid Pod Security version `{s}` (expected `latest` or `v1.0` … `v1.{LATEST_MINOR}`)"))?;
     // Versions newer than the newest known one are evaluated as the newest, as the
@@ -115,6 +121,10 @@ mod tests {
         );
         assert!("strict".parse::<PssTarget>().is_err());
         assert!("baseline:1.25".parse::<PssTarget>().is_err());
+        for bad in ["v1.+5", "v1.05", "v1.", "v1.2a", "v2.0"] {
+            assert!(parse_version(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_version("v1.0"), Ok(0));
         assert_eq!(
             "baseline:v1.99".parse::<PssTarget>().unwrap().minor,
             LATEST_MINOR

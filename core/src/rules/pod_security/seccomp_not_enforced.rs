@@ -50,13 +50,13 @@ declare_rule! {
     ///     image: nginx:1.27
     /// ```
     ///
-    /// ## Fix safety
-    /// The fix sets `RuntimeDefault` on the container; software that needs a blocked
-    /// system call fails and needs a `Localhost` profile.
-    ///
     /// ## Known problems
     /// An explicit `Unconfined` is also reported by `unconfined-seccomp` (baseline): both
     /// controls forbid it at the restricted level.
+    ///
+    /// ## Fix safety
+    /// The fix sets `RuntimeDefault` on the container; software that needs a blocked
+    /// system call fails and needs a `Localhost` profile.
     ///
     /// ## Version history
     /// Pod Security Standards control `seccompProfile_restricted` (restricted), from

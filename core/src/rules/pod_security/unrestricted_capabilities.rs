@@ -52,13 +52,13 @@ declare_rule! {
     ///         add: [NET_BIND_SERVICE]
     /// ```
     ///
-    /// ## Fix safety
-    /// The fix replaces `capabilities.drop` with `[ALL]`; a process that needs a default
-    /// capability (changing file owners, switching users) fails until it is added back.
-    ///
     /// ## Known problems
     /// Added capabilities outside the baseline set are left to `dangerous-capabilities`
     /// when that rule runs, so each is reported once.
+    ///
+    /// ## Fix safety
+    /// The fix replaces `capabilities.drop` with `[ALL]`; a process that needs a default
+    /// capability (changing file owners, switching users) fails until it is added back.
     ///
     /// ## Version history
     /// Pod Security Standards control `capabilities_restricted` (restricted), from policy
