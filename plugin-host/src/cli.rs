@@ -115,6 +115,19 @@ pub enum PluginCommand {
     Inspect(PluginInspectArgs),
     /// Compile a plugin ahead of time into a `.cwasm` for this build of kubecheck.
     Compile(PluginCompileArgs),
+    /// Measure a plugin: compilation (cold and from the cache), instantiation, calls.
+    Bench(PluginBenchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PluginBenchArgs {
+    /// The plugin `.wasm`.
+    pub file: PathBuf,
+    /// Manifests (files or folders) to time a real call on.
+    pub paths: Vec<PathBuf>,
+    /// Calls per measurement; the median is printed.
+    #[arg(long, default_value_t = 50)]
+    pub iterations: u32,
 }
 
 #[derive(Debug, clap::Args)]

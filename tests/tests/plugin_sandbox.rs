@@ -280,17 +280,24 @@ fn report_of(output: &Output) -> Value {
 fn a_sha256_mismatch_refuses_the_plugin_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let wasm = example_wasm();
-    config(dir.path(), &wasm, &"0".repeat(64), "", "");
+    config(dir.path(), &wasm, &"0".repeat(64), "    name: edge\n", "");
     let output = kubecheck_in(dir.path(), &["check", "--format", "json", "-"], MANIFESTS);
     let report = report(&output);
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{report:#}");
-    assert_eq!(errors[0]["plugin"], "plugin");
+    assert_eq!(errors[0]["plugin"], "edge");
     let message = errors[0]["message"].as_str().unwrap();
     assert!(message.starts_with("sha256 mismatch"), "{message}");
     assert!(rules_found(&report).contains(&"privileged-container"));
     assert!(!rules_found(&report).contains(&EXAMPLE_RULE));
     assert_eq!(output.status.code(), Some(2));
+    // Selectors naming the refused plugin are not typos: the run still reports.
+    let selected = kubecheck_in(
+        dir.path(),
+        &["check", "--format", "json", "--enable", EXAMPLE_RULE, "-"],
+        MANIFESTS,
+    );
+    assert_eq!(report_of(&selected)["errors"][0]["plugin"], "edge");
 }
 
 #[test]

@@ -1,19 +1,29 @@
-//! `kubecheck plugin inspect|compile`: look at a plugin before pinning it, and
-//! precompile it for a faster start.
+//! `kubecheck plugin inspect|compile|bench`: look at a plugin before pinning it,
+//! precompile it for a faster start, and measure what it costs.
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use crate::cli::{InspectFormat, PluginCommand, PluginCompileArgs, PluginInspectArgs};
-use crate::plugin::{rule_infos, sha256_hex, Limits, ModuleOrigin, Plugin, PluginRuntime};
+use crate::cli::{
+    InspectFormat, PluginBenchArgs, PluginCommand, PluginCompileArgs, PluginInspectArgs,
+};
+use kubecheck_core::{Input, Options, Session};
+
+use crate::inputs;
+use crate::plugin::abi::input_document;
+use crate::plugin::{
+    resources, rule_infos, sha256_hex, Limits, ModuleOrigin, Plugin, PluginRuntime,
+};
 
 pub fn run(command: PluginCommand) -> Result<ExitCode> {
     match command {
         PluginCommand::Inspect(args) => inspect(args),
         PluginCommand::Compile(args) => compile(args),
+        PluginCommand::Bench(args) => bench(args),
     }
 }
 
@@ -124,4 +134,78 @@ fn compile(args: PluginCompileArgs) -> Result<ExitCode> {
         sha256_hex(&compiled)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Times what a plugin costs in a run, in this process, with the plugin's default
+/// limits. The numbers for the README come from here (see `scripts/bench-plugins.sh`).
+fn bench(args: PluginBenchArgs) -> Result<ExitCode> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let limits = Limits::default();
+    let cache = std::env::temp_dir().join(format!("kubecheck-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let cold = PluginRuntime::with_cache_dir(Some(cache.clone()))?;
+    let started = Instant::now();
+    let plugin = cold.load(&bytes, limits)?;
+    let compile = started.elapsed();
+    let warm = PluginRuntime::with_cache_dir(Some(cache.clone()))?;
+    let started = Instant::now();
+    let cached = warm.load(&bytes, limits)?;
+    let from_cache = started.elapsed();
+    let _ = std::fs::remove_dir_all(&cache);
+    anyhow::ensure!(
+        cached.origin() == ModuleOrigin::Cached,
+        "the second load did not come from the cache"
+    );
+
+    let n = args.iterations.max(1);
+    let instantiate = median(n, || plugin.instantiate_only())?;
+    let empty = input_document(&json!({}), &[]);
+    let empty_call = median(n, || plugin.check_raw(&empty).map(drop))?;
+
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "plugin {} ({} bytes)",
+        args.file.display(),
+        bytes.len()
+    )?;
+    writeln!(out, "  compile + load, cold:          {}", ms(compile))?;
+    writeln!(out, "  load from the compile cache:   {}", ms(from_cache))?;
+    writeln!(out, "  instantiate (median of {n}):    {}", ms(instantiate))?;
+    writeln!(out, "  call, no resources (median):   {}", ms(empty_call))?;
+    if !args.paths.is_empty() {
+        let loaded = inputs::load(&args.paths)?;
+        let input = Input::parse(loaded.sources);
+        let options = Options::default();
+        let session = Session::new(&input, &options);
+        let document = input_document(&json!({}), &resources(&session));
+        let call = median(n, || plugin.check(&document).map(drop))?;
+        writeln!(
+            out,
+            "  call, {} resources, {} KiB of input (median): {}",
+            session.objects.len(),
+            document.len() / 1024,
+            ms(call)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn median(
+    n: u32,
+    mut run: impl FnMut() -> Result<(), crate::plugin::error::PluginError>,
+) -> Result<Duration> {
+    let mut times = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let started = Instant::now();
+        run()?;
+        times.push(started.elapsed());
+    }
+    times.sort_unstable();
+    Ok(times[times.len() / 2])
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }

@@ -15,6 +15,6 @@ mod host;
 mod limits;
 mod runtime;
 
-pub use host::{load, report, rule_infos, run, Configured};
+pub use host::{load, report, resources, rule_infos, run, Configured};
 pub use limits::{Limits, LimitsConfig};
 pub use runtime::{sha256_hex, ModuleOrigin, Plugin, PluginRuntime};

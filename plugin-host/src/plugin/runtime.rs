@@ -282,6 +282,12 @@ impl Plugin {
         Ok(())
     }
 
+    /// Creates and drops one instance: what every call pays before its own work
+    /// (`kubecheck plugin bench`).
+    pub fn instantiate_only(&self) -> Result<(), PluginError> {
+        self.instantiate().map(drop)
+    }
+
     /// A fresh store and instance with this plugin's limits, `_initialize` already run.
     fn instantiate(&self) -> Result<Call, PluginError> {
         let limits = self.limits;
