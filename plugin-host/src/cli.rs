@@ -236,12 +236,25 @@ mod tests {
 
     #[test]
     fn plugins_repeat() {
-        let cli = Cli::parse_from(["kubecheck", "check", "--plugin", "a.wasm", "--plugin", "b.wasm"]);
+        let cli = Cli::parse_from([
+            "kubecheck",
+            "check",
+            "--plugin",
+            "a.wasm",
+            "--plugin",
+            "b.wasm",
+        ]);
         let Command::Check(args) = cli.command else {
             panic!("not check")
         };
-        assert_eq!(args.plugins, [PathBuf::from("a.wasm"), PathBuf::from("b.wasm")]);
+        assert_eq!(
+            args.plugins,
+            [PathBuf::from("a.wasm"), PathBuf::from("b.wasm")]
+        );
         let cli = Cli::parse_from(["kubecheck", "plugin", "compile", "a.wasm", "-o", "a.cwasm"]);
-        assert!(matches!(cli.command, Command::Plugin(PluginCommand::Compile(_))));
+        assert!(matches!(
+            cli.command,
+            Command::Plugin(PluginCommand::Compile(_))
+        ));
     }
 }

@@ -96,7 +96,10 @@ mod tests {
         .unwrap();
         let plugin = &config.plugins[0];
         assert_eq!(plugin.path, PathBuf::from("p.wasm"));
-        assert_eq!(plugin.settings, Some(serde_json::json!({"registries": ["a/"]})));
+        assert_eq!(
+            plugin.settings,
+            Some(serde_json::json!({"registries": ["a/"]}))
+        );
         assert_eq!(plugin.limits.timeout_ms, Some(100));
         let unpinned = parse("plugins:\n  - path: p.wasm\n").unwrap_err();
         assert!(format!("{unpinned:#}").contains("sha256"), "{unpinned:#}");

@@ -89,7 +89,11 @@ fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<C
         let base = path.parent().unwrap_or(Path::new(""));
         for entry in &config.plugins {
             let limits = entry.limits.resolve().map_err(|e| {
-                anyhow::anyhow!("invalid config {}: plugin {}: {e}", path.display(), entry.path.display())
+                anyhow::anyhow!(
+                    "invalid config {}: plugin {}: {e}",
+                    path.display(),
+                    entry.path.display()
+                )
             })?;
             configured.push(Configured {
                 name: entry.name.clone(),
