@@ -449,4 +449,47 @@ spec:
             ]
         );
     }
+
+    #[test]
+    fn same_named_roles_resolve_to_the_nearest_file() {
+        let binding = "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: adapter}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: adapter}
+subjects:
+- {kind: ServiceAccount, name: adapter, namespace: monitoring}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: adapter, namespace: monitoring}
+spec:
+  serviceAccountName: adapter
+  containers: [{name: c, image: c:1}]
+";
+        let role = |verbs: &str| {
+            format!(
+                "apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: adapter}}
+rules:
+- {{apiGroups: [\"\"], resources: [\"*\"], verbs: [{verbs}]}}
+"
+            )
+        };
+        let run = |near: &str, far: &str| {
+            let sources = vec![
+                Source::new("far/role.yaml", role(far)),
+                Source::new("repo/manifests/binding.yaml", binding),
+                Source::new("repo/manifests/role.yaml", role(near)),
+            ];
+            let options = Options {
+                only: vec!["privileged-service-account".to_owned()],
+                ..Options::default()
+            };
+            check(sources, &options).findings.len()
+        };
+        assert_eq!(run("get", "\"*\""), 0);
+        assert_eq!(run("\"*\"", "get"), 1);
+    }
 }

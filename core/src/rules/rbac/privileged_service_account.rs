@@ -160,7 +160,21 @@ struct Grant {
     source: usize,
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
+/// How close two sources are: the same file beats a shared folder, and a longer
+/// shared folder path beats a shorter one.
+fn closeness(ctx: &Ctx<'_>, a: usize, b: usize) -> usize {
+    if a == b {
+        return usize::MAX;
+    }
+    let name = |i: usize| ctx.input.sources.get(i).map_or("", |s| s.name.as_str());
+    name(a)
+        .split('/')
+        .zip(name(b).split('/'))
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
     // Roles of the input with what makes them powerful.
     // Several files may define a role of the same name: each is kept with its source.
     let mut roles: BTreeMap<RoleKey<'_>, Vec<(usize, Option<String>)>> = BTreeMap::new();
@@ -207,11 +221,11 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                 .get(&(role_ref.kind.as_str(), namespace, role_ref.name.as_str()))
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            // The role from the binding's own file wins over same-named ones elsewhere.
+            // Unrelated files may define roles of the same name: take the one from the
+            // binding's own file, else from the nearest folder.
             found
                 .iter()
-                .find(|(source, _)| *source == object.source)
-                .or(found.first())
+                .max_by_key(|(source, _)| closeness(ctx, *source, object.source))
                 .and_then(|(_, power)| power.as_ref())
                 .map(|power| format!("{} ({power})", super::describe_role(&role_ref)))
         };
