@@ -95,7 +95,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Policies that exist only in the cluster are not seen: check a namespace's
-    /// manifests together.
+    /// manifests together. Unrelated projects checked together that use the same
+    /// namespace name share their policies here.
     ///
     /// ## References
     /// - CIS Kubernetes Benchmark 5.3.2: Ensure that all Namespaces have Network Policies defined

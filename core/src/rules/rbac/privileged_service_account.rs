@@ -101,7 +101,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// Bindings and roles that exist only in the cluster are not seen. Operators
+    /// Bindings and roles that exist only in the cluster are not seen. Unrelated
+    /// projects checked together can link a binding of one to a workload of another
+    /// that uses the same namespace and service account name. Operators
     /// (Argo CD, Calico's tigera-operator) need such rights by design; suppress the
     /// finding on their workload with a reason.
     ///
