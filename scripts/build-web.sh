@@ -44,7 +44,7 @@ wasm="$out/kubecheck-web_bg.wasm"
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
-cp web-app/static/index.html web-app/static/style.css web-app/static/boot.js "$out/"
+cp web-app/static/index.html web-app/static/style.css web-app/static/boot.js web-app/static/favicon.svg "$out/"
 
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

@@ -41,6 +41,8 @@ impl Theme {
 #[serde(default)]
 pub struct Settings {
     pub pss: PssTarget,
+    /// The Kubernetes minor version (`1.N`) the manifests are for; unset means the newest.
+    pub kubernetes_minor: Option<u32>,
     /// Rules the user switched away from their default: id → on.
     pub rules: BTreeMap<String, bool>,
     pub theme: Theme,
@@ -82,6 +84,10 @@ impl Settings {
         self.pss.minor = minor.clamp(OLDEST_MINOR, LATEST_MINOR);
     }
 
+    pub fn set_kubernetes_minor(&mut self, minor: Option<u32>) {
+        self.kubernetes_minor = minor.map(|m| m.min(LATEST_MINOR));
+    }
+
     pub fn options(&self, rules: &[RuleInfo]) -> Options {
         let switched = |on: bool| {
             rules
@@ -94,6 +100,7 @@ impl Settings {
             enable: switched(true),
             disable: switched(false),
             pss: self.pss,
+            kubernetes_version: self.kubernetes_minor.map(|minor| (1, minor)),
             ..Options::default()
         }
     }
@@ -111,7 +118,9 @@ mod tests {
         settings.set_rule(rule, false);
         settings.set_pss_level(PssLevel::Baseline);
         settings.set_pss_minor(99);
+        settings.set_kubernetes_minor(Some(24));
         let options = settings.options(&rules);
+        assert_eq!(options.kubernetes_version, Some((1, 24)));
         assert_eq!(options.disable, [rule.id.clone()]);
         assert!(options.enable.is_empty());
         assert_eq!(options.pss.minor, LATEST_MINOR);

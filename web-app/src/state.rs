@@ -29,12 +29,36 @@ pub struct Focus {
     pub seq: u64,
 }
 
+/// Shared data compared by identity: a new report is a new check, and comparing two
+/// reports field by field on every render would cost more than re-rendering.
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 #[derive(Clone, PartialEq)]
 pub struct State {
     pub text: Rc<String>,
     /// The report for `text` as of the last check.
-    pub report: Rc<Report>,
-    pub rules: Rc<Vec<RuleInfo>>,
+    pub report: Shared<Report>,
+    pub rules: Shared<Vec<RuleInfo>>,
     pub settings: Settings,
     pub filters: Filters,
     pub focus: Option<Focus>,
@@ -60,6 +84,7 @@ pub enum Action {
     ApplyAll,
     SetPssLevel(PssLevel),
     SetPssMinor(u32),
+    SetKubernetesMinor(Option<u32>),
     SetRule(String, bool),
     ResetRules,
     ToggleSeverity(Severity),
@@ -82,29 +107,22 @@ impl State {
             Ok(None) => (EXAMPLES[0].text.to_owned(), None),
             Err(e) => (String::new(), Some(e)),
         };
-        let mut state = State {
+        let started = dom::now_ms();
+        let report = kubecheck_web::check(&text, &settings);
+        State {
+            check_ms: dom::now_ms() - started,
             text: Rc::new(text),
-            report: Rc::new(Report {
-                version: kubecheck_core::report::REPORT_VERSION,
-                tool: Default::default(),
-                summary: Default::default(),
-                findings: Vec::new(),
-                suppressed: Vec::new(),
-                errors: Vec::new(),
-            }),
-            rules: Rc::new(kubecheck_core::builtin_rules()),
+            report: Shared(Rc::new(report)),
+            rules: Shared(Rc::new(kubecheck_core::builtin_rules())),
             settings,
             filters: Filters::default(),
             focus: None,
             doc: None,
-            generation: 0,
-            check_ms: 0.0,
-            stale: true,
+            generation: 1,
+            stale: false,
             notice,
             share_link: None,
-        };
-        state.check();
-        state
+        }
     }
 
     pub fn save_settings(&self) {
@@ -113,7 +131,7 @@ impl State {
 
     fn check(&mut self) {
         let started = dom::now_ms();
-        self.report = Rc::new(kubecheck_web::check(&self.text, &self.settings));
+        self.report = Shared(Rc::new(kubecheck_web::check(&self.text, &self.settings)));
         self.check_ms = dom::now_ms() - started;
         self.generation += 1;
         self.stale = false;
@@ -186,6 +204,10 @@ impl Reducible for State {
             }
             Action::SetPssMinor(minor) => {
                 state.settings.set_pss_minor(minor);
+                state.check();
+            }
+            Action::SetKubernetesMinor(minor) => {
+                state.settings.set_kubernetes_minor(minor);
                 state.check();
             }
             Action::SetRule(id, on) => {

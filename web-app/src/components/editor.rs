@@ -12,12 +12,12 @@ use yew::prelude::*;
 
 use super::gutter::{Gutter, Mark};
 use crate::dom;
-use crate::state::{Action, Focus, Span};
+use crate::state::{Action, Focus, Shared, Span};
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub text: Rc<String>,
-    pub report: Rc<Report>,
+    pub report: Shared<Report>,
     pub focus: Option<Focus>,
     pub on_input: Callback<String>,
     pub on_action: Callback<Action>,

@@ -1,15 +1,13 @@
 //! Documents that could not be read: each error is a button that marks its place.
 
-use std::rc::Rc;
-
 use kubecheck_core::Report;
 use yew::prelude::*;
 
-use crate::state::{Action, Span};
+use crate::state::{Action, Shared, Span};
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorsProps {
-    pub report: Rc<Report>,
+    pub report: Shared<Report>,
     pub on_action: Callback<Action>,
 }
 

@@ -1,9 +1,12 @@
 //! One finding: what, where, why, how to fix, and the fix itself.
 
+use std::rc::Rc;
+
 use kubecheck_core::report::Finding;
-use kubecheck_core::RuleInfo;
-use kubecheck_web::rule_docs::section;
+use kubecheck_web::rule_docs::inlines;
 use yew::prelude::*;
+
+use super::rule_doc::inline;
 
 use crate::state::{Action, Span};
 
@@ -11,7 +14,8 @@ use crate::state::{Action, Span};
 pub struct FindingProps {
     pub index: usize,
     pub finding: Finding,
-    pub rule: Option<RuleInfo>,
+    /// The rule's "Why is this bad?" text.
+    pub why: Option<Rc<str>>,
     pub on_action: Callback<Action>,
 }
 
@@ -25,10 +29,6 @@ pub fn finding_row(props: &FindingProps) -> Html {
         end_line: loc.end_line,
         end_column: loc.end_column,
     };
-    let why = props
-        .rule
-        .as_ref()
-        .and_then(|r| section(&r.help, "Why is this bad?"));
     // The row itself reacts to clicks (select in the editor); its buttons do their own
     // thing only.
     let on_doc = {
@@ -56,7 +56,7 @@ pub fn finding_row(props: &FindingProps) -> Html {
             <button type="button" class="goto"
                 aria-label={format!("{} finding {} at line {}: {}", f.severity, f.rule, loc.line, f.message)}>
                 <span class={classes!("badge", format!("sev-{}", f.severity))}>{ f.severity.as_str() }</span>
-                <span class="message">{ &f.message }</span>
+                <span class="message">{ for inlines(&f.message).into_iter().map(inline) }</span>
                 <span class="loc">{ format!("line {}", loc.line) }</span>
             </button>
             <div class="meta">
@@ -68,10 +68,10 @@ pub fn finding_row(props: &FindingProps) -> Html {
             </div>
             <details onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <summary>{ "Why it matters and how to fix it" }</summary>
-                if let Some(why) = why {
-                    <p class="why">{ why }</p>
+                if let Some(why) = &props.why {
+                    <p class="why">{ for inlines(why).into_iter().map(inline) }</p>
                 }
-                <p class="remediation"><strong>{ "Fix: " }</strong>{ &f.remediation }</p>
+                <p class="remediation"><strong>{ "Fix: " }</strong>{ for inlines(&f.remediation).into_iter().map(inline) }</p>
                 if let Some(fix) = fix {
                     <p class="fix-description">{ format!("Automatic fix: {}", fix.description) }</p>
                 }

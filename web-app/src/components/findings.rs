@@ -1,24 +1,38 @@
 //! The findings, grouped by resource, with "apply all fixes".
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use kubecheck_core::{Report, RuleInfo};
+use kubecheck_web::rule_docs::section;
 use kubecheck_web::view::{groups, Filters};
 use yew::prelude::*;
 
 use super::finding::FindingRow;
-use crate::state::Action;
+use crate::state::{Action, Shared};
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    pub report: Rc<Report>,
-    pub rules: Rc<Vec<RuleInfo>>,
+    pub report: Shared<Report>,
+    pub rules: Shared<Vec<RuleInfo>>,
     pub filters: Filters,
     pub on_action: Callback<Action>,
 }
 
 #[function_component(Findings)]
 pub fn findings(props: &FindingsProps) -> Html {
+    // Parsed once per rule set, not once per finding and render.
+    let why = use_memo(props.rules.clone(), |rules| {
+        rules
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.id.clone(),
+                    Rc::from(section(&r.help, "Why is this bad?")?),
+                ))
+            })
+            .collect::<HashMap<String, Rc<str>>>()
+    });
     let groups = groups(&props.report.findings, &props.filters);
     let fixable = props
         .report
@@ -46,9 +60,9 @@ pub fn findings(props: &FindingsProps) -> Html {
                     <ul>
                         { for group.findings.iter().map(|&index| {
                             let finding = &props.report.findings[index];
-                            let rule = props.rules.iter().find(|r| r.id == finding.rule).cloned();
+                            let why = why.get(&finding.rule).cloned();
                             html! {
-                                <FindingRow {index} finding={finding.clone()} {rule}
+                                <FindingRow {index} finding={finding.clone()} {why}
                                     on_action={props.on_action.clone()} />
                             }
                         }) }

@@ -1,19 +1,21 @@
 //! Options: the Pod Security level and version, and rules on or off. Kept in local storage.
 
-use std::rc::Rc;
-
 use kubecheck_core::pss::{PssLevel, LATEST_MINOR};
 use kubecheck_core::RuleInfo;
 use kubecheck_web::settings::{Settings, OLDEST_MINOR};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::Action;
+use crate::state::{Action, Shared};
+
+/// The oldest release offered as a target: old enough for the removed-API and seccomp
+/// annotation rules, whose verdicts change across 1.16–1.25.
+const OLDEST_KUBERNETES_MINOR: u32 = 16;
 
 #[derive(Properties, PartialEq)]
 pub struct OptionsProps {
     pub settings: Settings,
-    pub rules: Rc<Vec<RuleInfo>>,
+    pub rules: Shared<Vec<RuleInfo>>,
     pub on_action: Callback<Action>,
 }
 
@@ -28,6 +30,11 @@ pub fn options_panel(props: &OptionsProps) -> Html {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
         Action::SetPssMinor(value.parse().unwrap_or(LATEST_MINOR))
     });
+    let on_kubernetes = props.on_action.reform(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Action::SetKubernetesMinor(value.parse().ok())
+    });
+    let kubernetes = props.settings.kubernetes_minor;
     html! {
         <details class="options">
             <summary>{ "Options" }</summary>
@@ -41,7 +48,16 @@ pub fn options_panel(props: &OptionsProps) -> Html {
                     </select>
                 </label>
                 <label>
-                    <span>{ "Kubernetes version (Pod Security policy)" }</span>
+                    <span>{ "Target Kubernetes version" }</span>
+                    <select onchange={on_kubernetes}>
+                        <option value="" selected={kubernetes.is_none()}>{ "newest" }</option>
+                        { for (OLDEST_KUBERNETES_MINOR..=LATEST_MINOR).rev().map(|minor| html! {
+                            <option value={minor.to_string()} selected={kubernetes == Some(minor)}>{ format!("1.{minor}") }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>
+                    <span>{ "Pod Security version" }</span>
                     <select onchange={on_version}>
                         { for (OLDEST_MINOR..=LATEST_MINOR).rev().map(|minor| html! {
                             <option value={minor.to_string()} selected={pss.minor == minor}>

@@ -69,7 +69,8 @@ fn render(block: Block) -> Html {
     }
 }
 
-fn inline(part: Inline) -> Html {
+/// Text with `code` spans, as rule docs and finding messages write them.
+pub fn inline(part: Inline) -> Html {
     match part {
         Inline::Text(text) => html! { { text } },
         Inline::Code(code) => html! { <code>{ code }</code> },

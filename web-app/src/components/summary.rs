@@ -1,17 +1,15 @@
 //! Counts per severity, which double as the severity filter, and the category filter.
 
-use std::rc::Rc;
-
 use kubecheck_core::{Category, Report, Severity};
 use kubecheck_web::view::{categories, Filters};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::state::Action;
+use crate::state::{Action, Shared};
 
 #[derive(Properties, PartialEq)]
 pub struct SummaryProps {
-    pub report: Rc<Report>,
+    pub report: Shared<Report>,
     pub filters: Filters,
     pub generation: u64,
     pub check_ms: f64,
@@ -69,7 +67,7 @@ pub fn summary(props: &SummaryProps) -> Html {
                         </button>
                     }
                 }) }
-                <label class="category">
+                <label class="category-filter">
                     <span>{ "Category" }</span>
                     <select onchange={on_category}>
                         <option value="" selected={props.filters.category.is_none()}>{ "all" }</option>

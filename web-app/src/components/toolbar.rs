@@ -10,13 +10,13 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::dom;
-use crate::state::Action;
+use crate::state::{Action, Shared};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
     pub text: Rc<String>,
-    pub report: Rc<Report>,
-    pub rules: Rc<Vec<RuleInfo>>,
+    pub report: Shared<Report>,
+    pub rules: Shared<Vec<RuleInfo>>,
     pub theme: Theme,
     pub share_link: Option<String>,
     pub on_action: Callback<Action>,

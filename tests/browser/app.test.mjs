@@ -1,0 +1,299 @@
+// Browser tests of the web app, in the system's headless Chromium driven by playwright-core
+// (tools/node_modules; no browser download), against the page served by the real
+// `kubecheck serve`. Run by tests/tests/browser.rs (`cargo test`), or by hand:
+//   KUBECHECK_BIN=target/debug/kubecheck node tests/browser/app.test.mjs
+// Screenshots go to tests/artifacts/. Exits non-zero on the first failed check.
+
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(join(root, 'tools/package.json'));
+const { chromium } = require('playwright-core');
+
+const kubecheck = process.env.KUBECHECK_BIN ?? join(root, 'target/debug/kubecheck');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const artifacts = join(root, 'tests/artifacts');
+const TIMEOUT = 15_000;
+
+const PRIVILEGED_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    securityContext:
+      privileged: true
+`;
+const PRIVILEGED_LINE = 11; // the line of `privileged: true`
+
+const BROKEN = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: broken
+data:
+  key: "unterminated
+`;
+
+/// Starts `kubecheck serve` on a free port and resolves to its URL.
+function startServer() {
+  return new Promise((resolvePromise, reject) => {
+    const server = spawn(kubecheck, ['serve', '--addr', '127.0.0.1:0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`kubecheck serve did not start:\n${stderr}`)), TIMEOUT);
+    server.on('error', (e) => reject(new Error(`cannot run ${kubecheck}: ${e.message}`)));
+    server.on('exit', (code) => reject(new Error(`kubecheck serve exited with ${code}:\n${stderr}`)));
+    server.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const match = stderr.match(/serving the web app at (http:\/\/\S+\/)/);
+      if (match) {
+        clearTimeout(timer);
+        if (/warning/.test(stderr)) {
+          reject(new Error(`kubecheck serve has no web app:\n${stderr}`));
+        }
+        resolvePromise({ server, url: match[1] });
+      }
+    });
+  });
+}
+
+function step(name) {
+  console.log(`browser: ${name}`);
+}
+
+/// Replaces the editor's text the way a paste does (one input event).
+async function setText(page, text) {
+  await page.getByTestId('manifest-input').fill(text);
+}
+
+async function generation(page) {
+  return Number(await page.getByTestId('summary').getAttribute('data-generation'));
+}
+
+/// Waits until a check newer than `after` has rendered.
+async function waitForCheck(page, after) {
+  await page.waitForFunction(
+    (after) => Number(document.querySelector('[data-testid=summary]').dataset.generation) > after,
+    after,
+    { timeout: TIMEOUT },
+  );
+}
+
+/// A manifest of exactly `lines` lines: Deployments with a few findings each.
+function bigManifest(lines) {
+  const doc = (i) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-${i}
+  namespace: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web-${i}
+  template:
+    metadata:
+      labels:
+        app: web-${i}
+    spec:
+      containers:
+      - name: app
+        image: nginx:latest
+        securityContext:
+          privileged: true
+        ports:
+        - containerPort: 80
+---
+`;
+  const out = [];
+  for (let i = 0; out.length < lines; i++) out.push(...doc(i).split('\n').slice(0, -1));
+  return out.slice(0, lines).join('\n');
+}
+
+async function main() {
+  mkdirSync(artifacts, { recursive: true });
+  const { server, url } = await startServer();
+  const origin = new URL(url).origin;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'kubecheck-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const requests = [];
+  const problems = [];
+  context.on('request', (request) => requests.push(request.url()));
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(TIMEOUT);
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(String(e)));
+
+    step(`load ${url}`);
+    await page.goto(url);
+    const input = page.getByTestId('manifest-input');
+    await input.waitFor();
+    await page.waitForSelector('[data-testid=finding]');
+
+    step('type a manifest with a privileged container');
+    await setText(page, '');
+    let before = await generation(page);
+    await input.pressSequentially(PRIVILEGED_POD, { delay: 0 });
+    await waitForCheck(page, before);
+    const finding = page.locator('[data-testid=finding][data-rule=privileged-container]');
+    await finding.waitFor();
+    assert.equal(await finding.count(), 1, 'one privileged-container finding');
+    assert.equal(await finding.getAttribute('data-line'), String(PRIVILEGED_LINE));
+    assert.equal(await finding.getAttribute('data-severity'), 'critical');
+    assert.match(await page.getByTestId('summary').innerText(), /critical/);
+
+    step('click it: the editor selects and marks the span');
+    await finding.locator('.goto').click();
+    const selection = await input.evaluate((ta) => ({
+      focused: document.activeElement === ta,
+      selected: ta.value.slice(ta.selectionStart, ta.selectionEnd),
+      line: ta.value.slice(0, ta.selectionStart).split('\n').length,
+    }));
+    assert.deepEqual(selection, { focused: true, selected: 'true', line: PRIVILEGED_LINE });
+    assert.equal(await page.locator('.backdrop mark').innerText(), 'true');
+    await page.locator(`.gutter .ln.selected[data-line="${PRIVILEGED_LINE}"]`).waitFor();
+
+    step('apply its fix: the finding disappears');
+    before = await generation(page);
+    await finding.getByRole('button', { name: /apply fix/i }).click();
+    await waitForCheck(page, before);
+    await finding.waitFor({ state: 'detached' });
+    assert.match(await input.inputValue(), /privileged: false/);
+
+    step('keyboard: Tab reaches a finding, Enter selects its span');
+    await setText(page, PRIVILEGED_POD);
+    await finding.waitFor();
+    await page.locator('[data-testid=summary] button').first().focus();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(
+        () => document.activeElement?.closest('[data-rule=privileged-container]') !== null
+          && document.activeElement?.classList.contains('goto'),
+      );
+    }
+    assert.ok(reached, 'a finding is reachable with Tab');
+    await page.keyboard.press('Enter');
+    assert.equal(await input.evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd)), 'true');
+
+    step('a document with a parse error is marked (opened from a share link)');
+    const fragment = `m=${deflateRawSync(Buffer.from(BROKEN)).toString('base64url')}`;
+    await page.goto(`${url}#${fragment}`);
+    await page.reload(); // a fragment-only change does not reload the page
+    const error = page.getByTestId('error');
+    await error.waitFor();
+    const errorLine = await error.getAttribute('data-line');
+    assert.ok(Number(errorLine) >= 6, `the error is at the unterminated string (line ${errorLine})`);
+    await page.locator(`.gutter .ln.mark-error[data-line="${errorLine}"]`).waitFor();
+    assert.equal(await input.inputValue(), BROKEN);
+    await error.locator('button').click();
+    assert.equal(await input.evaluate((ta) => ta.value.slice(0, ta.selectionStart).split('\n').length), Number(errorLine));
+
+    step('options persist: a rule switched off stays off after a reload');
+    await page.goto(url);
+    await setText(page, PRIVILEGED_POD);
+    await finding.waitFor();
+    await page.locator('details.options > summary').click();
+    const toggle = page.locator('.rule-toggle', { hasText: 'privileged-container' }).locator('input');
+    await toggle.uncheck();
+    await finding.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.locator('details.options > summary').click();
+    assert.equal(await toggle.isChecked(), false, 'still off after reload');
+    await toggle.check();
+
+    step('keystroke to rendered findings, 1,000-line manifest');
+    const big = bigManifest(1000);
+    before = await generation(page);
+    await setText(page, big);
+    await waitForCheck(page, before);
+    await page.evaluate(() => {
+      const ta = document.querySelector('[data-testid=manifest-input]');
+      const summary = document.querySelector('[data-testid=summary]');
+      ta.addEventListener('keydown', () => { window.__keydown = performance.now(); }, true);
+      new MutationObserver(() => {
+        // The next frame after the DOM changed: the findings are painted by then.
+        requestAnimationFrame(() => setTimeout(() => { window.__rendered = performance.now(); }, 0));
+      }).observe(summary, { attributes: true, attributeFilter: ['data-generation'] });
+    });
+    const samples = [];
+    for (let i = 0; i < 7; i++) {
+      await input.evaluate((ta) => {
+        ta.focus();
+        ta.setSelectionRange(ta.value.length, ta.value.length);
+        window.__rendered = undefined;
+      });
+      before = await generation(page);
+      await page.keyboard.press(i % 2 ? 'Backspace' : 'x');
+      await waitForCheck(page, before);
+      await page.waitForFunction(() => window.__rendered !== undefined);
+      const [total, checkMs, findings] = await page.evaluate(() => [
+        window.__rendered - window.__keydown,
+        Number(document.querySelector('[data-testid=summary]').dataset.checkMs),
+        document.querySelectorAll('[data-testid=finding]').length,
+      ]);
+      samples.push({ total, checkMs, findings });
+    }
+    const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const lines = (await input.inputValue()).split('\n').length;
+    console.log(
+      `browser: PERF ${lines} lines, ${samples[0].findings} findings: keystroke to rendered findings ` +
+        `median ${median(samples.map((s) => s.total)).toFixed(1)} ms (includes the 120 ms typing pause), ` +
+        `check alone median ${median(samples.map((s) => s.checkMs)).toFixed(1)} ms, ` +
+        `samples ${samples.map((s) => s.total.toFixed(0)).join(' ')} ms`,
+    );
+
+    step('screenshots');
+    await page.goto(url);
+    await page.waitForSelector('[data-testid=finding]');
+    await page.locator('[data-testid=finding][data-rule=privileged-container] .goto').first().click();
+    await page.screenshot({ path: join(artifacts, 'browser-desktop.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: /theme/i }).click(); // system → light
+    await page.getByRole('button', { name: /theme/i }).click(); // light → dark
+    await page.screenshot({ path: join(artifacts, 'browser-phone-dark.png') });
+    await page.getByRole('button', { name: /theme/i }).click(); // back to system
+
+    step('no request left the page');
+    const outside = requests.filter((r) => !r.startsWith(`${origin}/`) && !r.startsWith('blob:') && !r.startsWith('data:'));
+    assert.deepEqual(outside, [], 'requests to other origins');
+    assert.ok(requests.some((r) => r.endsWith('.wasm')), 'the page loaded its wasm from its origin');
+    assert.deepEqual(problems, [], 'console errors or CSP violations');
+    console.log(`browser: ok (${requests.length} requests, all to ${origin})`);
+  } finally {
+    await context.close();
+    server.kill();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`browser: FAILED: ${error.stack ?? error}`);
+  process.exit(1);
+});
