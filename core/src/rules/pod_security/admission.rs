@@ -211,14 +211,34 @@ pub(crate) fn namespaces<'o, 'a>(
         .filter(|o| o.kind == "Namespace" && o.api_version == "v1" && o.name().is_some())
 }
 
-/// The objects of the input with a pod template in namespace `name`.
+/// The Namespace object whose labels apply to `object`: the one of its namespace's name
+/// in the same source if there is one (a repository may declare a namespace in several
+/// variants), else the first in the input.
+fn governing_namespace<'o, 'a>(
+    objects: &'o [Object<'a>],
+    object: &Object<'_>,
+) -> Option<&'o Object<'a>> {
+    let name = object.namespace()?;
+    let mut candidates = namespaces(objects).filter(|n| n.name() == Some(name));
+    let first = candidates.next()?;
+    if first.source == object.source {
+        return Some(first);
+    }
+    Some(
+        candidates
+            .find(|n| n.source == object.source)
+            .unwrap_or(first),
+    )
+}
+
+/// The objects of the input with a pod template that `namespace` governs.
 pub(crate) fn workloads_in<'o, 'a>(
     objects: &'o [Object<'a>],
-    name: &'o str,
+    namespace: &'o Object<'a>,
 ) -> impl Iterator<Item = &'o Object<'a>> {
-    objects
-        .iter()
-        .filter(move |o| o.pod.is_some() && o.namespace() == Some(name))
+    objects.iter().filter(move |o| {
+        o.pod.is_some() && governing_namespace(objects, o).is_some_and(|n| n.id == namespace.id)
+    })
 }
 
 /// A Pod Security violation of a workload: the control and the PSS rule's finding.

@@ -112,7 +112,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             continue;
         };
         let name = namespace.name().unwrap_or_default();
-        for workload in workloads_in(objects, name) {
+        for workload in workloads_in(objects, namespace) {
             let found = violations(ctx, workload, target);
             let Some(first) = found.first() else { continue };
             out.report(

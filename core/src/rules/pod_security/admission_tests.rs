@@ -211,3 +211,39 @@ fn invalid_labels_are_located_at_their_values() {
         ]
     );
 }
+
+#[test]
+fn a_namespace_declared_in_two_files_governs_the_workloads_of_its_own_file() {
+    let namespace = |labels: &str| {
+        format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n{labels}---\n")
+    };
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hostPID: true\n  containers:\n  - {name: app, image: nginx:1.27}\n";
+    let strict = namespace("  labels:\n    pod-security.kubernetes.io/enforce: baseline\n") + pod;
+    let open = namespace("") + pod;
+    let options = Options {
+        only: vec![
+            "admission-rejected-workload".into(),
+            "namespace-without-pod-security".into(),
+        ],
+        ..Options::default()
+    };
+    let report = check(
+        vec![
+            Source::new("strict.yaml", strict),
+            Source::new("open.yaml", open),
+        ],
+        &options,
+    );
+    let found: Vec<(&str, &str, u32)> = report
+        .findings
+        .iter()
+        .map(|f| (f.location.source.as_str(), f.rule.as_str(), f.location.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("open.yaml", "namespace-without-pod-security", 4),
+            ("strict.yaml", "admission-rejected-workload", 14),
+        ]
+    );
+}

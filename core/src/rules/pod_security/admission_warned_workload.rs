@@ -100,7 +100,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
     for namespace in namespaces(objects) {
         let (policy, _) = namespace_policy(namespace);
         let name = namespace.name().unwrap_or_default();
-        for workload in workloads_in(objects, name) {
+        for workload in workloads_in(objects, namespace) {
             let rejected = policy
                 .enforce
                 .target()

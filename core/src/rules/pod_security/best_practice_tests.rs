@@ -253,7 +253,16 @@ spec:
   template:
     spec:
       containers:
-      - {name: agent, image: agent:1.0}
+      - name: agent
+        image: agent:1.0
+        volumeMounts:
+        - {name: fire-socket, mountPath: /run/containerd/containerd.sock}
+        - {name: fire-root, mountPath: /host, readOnly: true}
+        - {name: fire-parent-of-kubelet, mountPath: /host/var/lib}
+        - {name: fire-writable-logs, mountPath: /var/lib/docker/containers}
+        - {name: dont-fire-read-only-logs, mountPath: /logs, readOnly: true}
+        - {name: dont-fire-var-log, mountPath: /var/log}
+        - {name: dont-fire-calico, mountPath: /var/run/calico}
       volumes:
       - name: fire-socket
         hostPath: {path: /run/containerd/containerd.sock, type: Socket}
@@ -263,20 +272,25 @@ spec:
       - name: fire-parent-of-kubelet
         hostPath:
           path: /var/lib
-      - name: dont-fire-logs
-        hostPath:
-          path: /var/log
+      - name: fire-writable-logs
+        hostPath: {path: /var/lib/docker/containers}
+      - name: dont-fire-read-only-logs
+        hostPath: {path: /var/lib/docker/containers}
+      - name: dont-fire-var-log
+        hostPath: {path: /var/log}
       - name: dont-fire-calico
-        hostPath:
-          path: /var/run/calico
+        hostPath: {path: /var/run/calico}
+      - name: dont-fire-not-mounted
+        hostPath: {path: /var/run/docker.sock}
 ";
     let findings = run("sensitive-host-path", yaml, |_| {});
     assert_eq!(
         at(&findings),
         owned(&[
-            (12, "/spec/template/spec/volumes/0/hostPath/path"),
-            (15, "/spec/template/spec/volumes/1/hostPath/path"),
-            (18, "/spec/template/spec/volumes/2/hostPath/path"),
+            (21, "/spec/template/spec/volumes/0/hostPath/path"),
+            (24, "/spec/template/spec/volumes/1/hostPath/path"),
+            (27, "/spec/template/spec/volumes/2/hostPath/path"),
+            (29, "/spec/template/spec/volumes/3/hostPath/path"),
         ])
     );
     assert!(findings[0].message.contains("containerd socket"));

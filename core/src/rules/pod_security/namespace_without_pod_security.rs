@@ -67,8 +67,12 @@ declare_rule! {
     };
 }
 
-/// The strictest level that every workload of namespace `name` in the input meets.
-fn strictest_passing(ctx: &Ctx<'_>, objects: &[Object<'_>], name: &str) -> Option<PssLevel> {
+/// The strictest level that every workload of `namespace` in the input meets.
+fn strictest_passing(
+    ctx: &Ctx<'_>,
+    objects: &[Object<'_>],
+    namespace: &Object<'_>,
+) -> Option<PssLevel> {
     [PssLevel::Restricted, PssLevel::Baseline]
         .into_iter()
         .find(|&level| {
@@ -76,7 +80,7 @@ fn strictest_passing(ctx: &Ctx<'_>, objects: &[Object<'_>], name: &str) -> Optio
                 level,
                 minor: LATEST_MINOR,
             };
-            workloads_in(objects, name).all(|w| violations(ctx, w, target).is_empty())
+            workloads_in(objects, namespace).all(|w| violations(ctx, w, target).is_empty())
         })
 }
 
@@ -95,7 +99,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         };
         let pointer = label_pointer(&Mode::Enforce.level_label());
         let finding = out.report(namespace, &pointer, message);
-        if let Some(level) = strictest_passing(ctx, objects, name) {
+        if let Some(level) = strictest_passing(ctx, objects, namespace) {
             finding.fix_set(
                 format!("enforce the `{level}` Pod Security level"),
                 pointer,

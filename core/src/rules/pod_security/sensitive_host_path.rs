@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -9,9 +9,14 @@ declare_rule! {
     /// node itself: a container runtime socket (`/var/run/docker.sock`,
     /// `/run/containerd/containerd.sock`, `/var/run/crio/crio.sock`, …), the runtime
     /// directories `/var/run` and `/run`, or anything in `/etc`, `/proc`, `/sys`,
-    /// `/dev`, `/boot`, `/root`, `/home`, `/var/lib/kubelet`, `/var/lib/docker`,
-    /// `/var/lib/containerd` or `/var/lib/etcd`. A directory above one of these (`/`,
-    /// `/var`, `/var/lib`) is flagged too, since it contains them.
+    /// `/dev`, `/boot`, `/root`, `/var/lib/kubelet`, `/var/lib/docker`,
+    /// `/var/lib/containerd` or `/var/lib/etcd`, and `/home` or a user's directory in
+    /// it. A directory above one of these (`/`, `/var`, `/var/lib`) is flagged too,
+    /// since it contains them. Volumes that no container mounts are skipped, and so are
+    /// routine harmless entries: CA bundles (`/etc/ssl/certs`), `/etc/localtime`,
+    /// `/etc/resolv.conf`, `/dev/log`, CSI registration directories under
+    /// `/var/lib/kubelet/plugins*`, and `/var/lib/docker/containers` when mounted
+    /// read-only (log collectors).
     ///
     /// ## Why is this bad?
     /// Each of these is a known path to root on the node: the runtime socket starts a
@@ -107,7 +112,6 @@ const SENSITIVE: &[(&str, &str)] = &[
     ("/dev", "the node's devices"),
     ("/boot", "the node's kernel and boot loader"),
     ("/root", "root's home directory"),
-    ("/home", "the node users' home directories"),
     (
         "/var/lib/kubelet",
         "the kubelet's state, with every pod's secrets",
@@ -128,6 +132,35 @@ const RUNTIME_DIRS: &[(&str, &str)] = &[
         "the node's runtime directory, with the container runtime socket",
     ),
 ];
+
+/// Home directories: `/home` and each user's directory (`/home/alice`, with its
+/// `.ssh`), not deeper paths that some distributions use for system files
+/// (`/home/kubernetes/bin` on Container-Optimized OS).
+const HOMES: &str = "/home";
+
+/// Entries inside the trees above that are routinely mounted and hand over nothing:
+/// CA bundles, the time zone, the resolver, the syslog socket, CSI registration.
+const HARMLESS: &[&str] = &[
+    "/etc/ssl/certs",
+    "/etc/pki/ca-trust",
+    "/etc/pki/tls/certs",
+    "/etc/ca-certificates",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/machine-id",
+    "/etc/resolv.conf",
+    "/etc/os-release",
+    "/dev/log",
+    "/dev/shm",
+    "/dev/fuse",
+    "/dev/net/tun",
+    "/var/lib/kubelet/plugins",
+    "/var/lib/kubelet/plugins_registry",
+];
+
+/// Entries that are harmless when every mount of them is read-only: container logs,
+/// which log collectors read.
+const HARMLESS_READ_ONLY: &[&str] = &["/var/lib/docker/containers"];
 
 /// `/a//b/./c/` → `/a/b/c`; `None` for a relative path (the API server refuses it).
 fn normalize(path: &str) -> Option<String> {
@@ -156,6 +189,16 @@ fn sensitivity(path: &str) -> Option<String> {
     if path == "/" {
         return Some("the node's whole filesystem".to_owned());
     }
+    if HARMLESS.iter().any(|dir| within(&path, dir)) {
+        return None;
+    }
+    if path == HOMES
+        || path
+            .rsplit_once('/')
+            .is_some_and(|(parent, _)| parent == HOMES)
+    {
+        return Some("the node users' home directories".to_owned());
+    }
     if let Some((_, why)) = SENSITIVE.iter().find(|(dir, _)| within(&path, dir)) {
         return Some((*why).to_owned());
     }
@@ -166,8 +209,23 @@ fn sensitivity(path: &str) -> Option<String> {
     SENSITIVE
         .iter()
         .chain(RUNTIME_DIRS)
-        .find(|(dir, _)| within(dir, &path))
-        .map(|(dir, _)| format!("a directory that contains `{dir}`"))
+        .map(|(dir, _)| *dir)
+        .chain([HOMES])
+        .find(|dir| within(dir, &path))
+        .map(|dir| format!("a directory that contains `{dir}`"))
+}
+
+/// Whether some container mounts volume `name`, and whether every such mount is
+/// read-only.
+fn mounts(pod: &PodTemplate, name: &str) -> (bool, bool) {
+    let mut all = pod
+        .containers
+        .iter()
+        .flat_map(|c| c.container.volume_mounts.iter().flatten())
+        .filter(|m| m.name == name)
+        .peekable();
+    let mounted = all.peek().is_some();
+    (mounted, all.all(|m| m.read_only == Some(true)))
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
@@ -179,6 +237,12 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         let Some(why) = sensitivity(&host_path.path) else {
             continue;
         };
+        let (mounted, read_only) = mounts(pod, &volume.name);
+        let only_read = normalize(&host_path.path)
+            .is_some_and(|p| HARMLESS_READ_ONLY.iter().any(|dir| within(&p, dir)));
+        if !mounted || (read_only && only_read) {
+            continue;
+        }
         out.report(
             object,
             pod.at(&format!("volumes/{i}/hostPath/path")),
@@ -211,6 +275,9 @@ mod tests {
             "/var/lib/kubelet/pods",
             "/root/.ssh",
             "//etc//",
+            "/home",
+            "/home/alice",
+            "/var/lib/docker/containers",
         ] {
             assert!(sensitivity(path).is_some(), "{path}");
         }
@@ -223,6 +290,10 @@ mod tests {
             "/etcd-data",
             "/var/lib/calico",
             "relative/etc",
+            "/etc/ssl/certs",
+            "/dev/log",
+            "/home/kubernetes/bin/nvidia",
+            "/var/lib/kubelet/plugins_registry",
         ] {
             assert!(sensitivity(path).is_none(), "{path}");
         }
