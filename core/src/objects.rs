@@ -6,6 +6,8 @@
 //! with [`run_source_rules`] and merges both lists, which gives the same findings as
 //! [`crate::Session::run_builtin`].
 
+use std::collections::BTreeMap;
+
 use serde_json::Value as Json;
 
 use crate::model::{Input, Object, ParsedDocument, Source};
@@ -26,11 +28,22 @@ pub fn check_objects<'a>(
     options: &Options,
 ) -> Vec<RawFinding> {
     let mut input = Input::default();
-    for (index, (source, json)) in objects.into_iter().enumerate() {
-        input.sources.push(Source::new(source, ""));
+    // Rules relate objects of the same file (a binding and the role it names), so objects
+    // of one source name share a source, as they do natively.
+    let mut source_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut documents_per_source: Vec<usize> = Vec::new();
+    for (source, json) in objects {
+        let next = source_ids.len();
+        let source_id = *source_ids.entry(source).or_insert(next);
+        if source_id == next {
+            input.sources.push(Source::new(source, ""));
+            documents_per_source.push(0);
+        }
+        let index = documents_per_source[source_id];
+        documents_per_source[source_id] += 1;
         input.documents.push(ParsedDocument {
-            source: index,
-            index: 0,
+            source: source_id,
+            index,
             root: from_json(json),
             duplicate_keys: Vec::new(),
         });
@@ -41,7 +54,9 @@ pub fn check_objects<'a>(
         .documents
         .iter()
         .enumerate()
-        .filter_map(|(id, doc)| Object::read(id, id, 0, String::new(), &doc.root).ok())
+        .filter_map(|(id, doc)| {
+            Object::read(id, doc.source, doc.index, String::new(), &doc.root).ok()
+        })
         .collect();
     let ctx = Ctx {
         options,

@@ -46,6 +46,23 @@ impl Resource {
         self.object.pointer(pointer)
     }
 
+    /// `pointer` if it resolves, else its longest prefix that does: ABI v1 findings must
+    /// point at an existing value, so a finding about a missing field points at its
+    /// closest parent. A string that is not a JSON pointer is returned unchanged.
+    pub fn existing<'p>(&self, pointer: &'p str) -> &'p str {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return pointer;
+        }
+        let mut prefix = pointer;
+        while self.at(prefix).is_none() {
+            match prefix.rfind('/') {
+                Some(slash) => prefix = &prefix[..slash],
+                None => return "",
+            }
+        }
+        prefix
+    }
+
     /// The string at a JSON pointer, if it is a string.
     pub fn str_at(&self, pointer: &str) -> Option<&str> {
         self.at(pointer)?.as_str()
@@ -318,6 +335,23 @@ mod tests {
         assert_eq!(svc.label("team"), Some("a"));
         assert_eq!(svc.annotation("x"), Some("y"));
         assert_eq!(svc.label("missing"), None);
+    }
+
+    #[test]
+    fn pointers_to_missing_fields_become_their_closest_parent() {
+        let pod = resource(json!({"kind": "Pod", "spec": {"containers": [{"name": "a/b"}]}}));
+        assert_eq!(
+            pod.existing("/spec/containers/0/name"),
+            "/spec/containers/0/name"
+        );
+        assert_eq!(
+            pod.existing("/spec/containers/0/securityContext/privileged"),
+            "/spec/containers/0"
+        );
+        assert_eq!(pod.existing("/spec/containers/01"), "/spec/containers");
+        assert_eq!(pod.existing("/metadata/labels"), "");
+        assert_eq!(pod.existing(""), "");
+        assert_eq!(pod.existing("spec"), "spec");
     }
 
     #[test]

@@ -118,3 +118,66 @@ fn sha256sum(path: &std::path::Path) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// `(rule, source, line, column, message)` of findings and suppressed findings.
+fn keyed(report: &Value, rule: impl Fn(&str) -> Option<String>) -> BTreeSet<String> {
+    ["findings", "suppressed"]
+        .iter()
+        .flat_map(|list| report[list].as_array().cloned().unwrap_or_default())
+        .filter_map(|f| {
+            let rule = rule(f["rule"].as_str()?)?;
+            let l = &f["location"];
+            Some(format!(
+                "{rule} {}:{}:{} {}",
+                l["source"], l["line"], l["column"], f["message"]
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn the_core_wasm_is_a_valid_plugin_like_any_other() {
+    // Loaded with `--plugin`, the module goes through the host's checks of plugin output
+    // (known rules, resources in range, paths that resolve) and its findings come back as
+    // `kubecheck/<rule>`: the same ones as the native rules, but for the rules the host
+    // keeps (source text) and for suppressions, which name the unprefixed ids.
+    let real = corpus_dir().join("real");
+    let real = real.to_str().expect("UTF-8 path");
+    let wasm = repo_root().join("target/plugins/kubecheck-builtin.wasm");
+    let plugin = run_kubecheck(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--plugin",
+            wasm.to_str().expect("UTF-8 path"),
+            "--only",
+            "kubecheck",
+            real,
+        ],
+        None,
+    );
+    let plugin = json_report(&plugin);
+    let native = json_report(&run_kubecheck(
+        &["check", "--format", "json", "--fail-on", "never", real],
+        None,
+    ));
+    let plugin_errors: Vec<&Value> = plugin["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter(|e| !e["plugin"].is_null())
+        .collect();
+    assert!(plugin_errors.is_empty(), "{plugin_errors:#?}");
+    let from_plugin = keyed(&plugin, |r| r.strip_prefix("kubecheck/").map(str::to_owned));
+    let from_native = keyed(&native, |r| (r != "duplicate-key").then(|| r.to_owned()));
+    assert!(!from_native.is_empty());
+    let diff: Vec<String> = from_native
+        .symmetric_difference(&from_plugin)
+        .take(20)
+        .cloned()
+        .collect();
+    assert!(diff.is_empty(), "differ:\n{}", diff.join("\n"));
+}

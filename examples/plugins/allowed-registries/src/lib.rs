@@ -100,11 +100,8 @@ fn required_labels<'a>(
     resource: &'a Resource,
     required: &'a [String],
 ) -> impl Iterator<Item = Finding> + 'a {
-    // Point at the labels when there are some, else at the closest parent that exists.
-    let path = ["/metadata/labels", "/metadata", ""]
-        .into_iter()
-        .find(|p| resource.at(p).is_some())
-        .unwrap_or_default();
+    // The labels, or their closest parent when there are none.
+    let path = resource.existing("/metadata/labels");
     required
         .iter()
         .filter(|label| resource.label(label).is_none())

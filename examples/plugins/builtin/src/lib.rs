@@ -48,7 +48,11 @@ impl Plugin for Builtin {
             .into_iter()
             .filter_map(|raw| {
                 let resource = input.resources.get(raw.object)?;
-                let mut finding = Finding::new(raw.rule, resource, raw.pointer, raw.message);
+                // The core points at absent fields (`securityContext/runAsNonRoot`) and
+                // locates them at their closest parent; the ABI wants that parent, and the
+                // location is the same.
+                let path = resource.existing(&raw.pointer).to_owned();
+                let mut finding = Finding::new(raw.rule, resource, path, raw.message);
                 finding.fix = raw.fix.map(|fix| Fix {
                     description: fix.description,
                     set: fix.set,
