@@ -55,6 +55,7 @@ pub static RULES: &[&Rule] = &[
     &rbac::unauthenticated_subject_binding::UNAUTHENTICATED_SUBJECT_BINDING,
     &rbac::default_service_account_binding::DEFAULT_SERVICE_ACCOUNT_BINDING,
     &rbac::privileged_service_account::PRIVILEGED_SERVICE_ACCOUNT,
+    &rbac::insecure_apiserver_flag::INSECURE_APISERVER_FLAG,
     &network::namespace_without_network_policy::NAMESPACE_WITHOUT_NETWORK_POLICY,
     &network::workload_without_network_policy::WORKLOAD_WITHOUT_NETWORK_POLICY,
     &network::load_balancer_without_source_ranges::LOAD_BALANCER_WITHOUT_SOURCE_RANGES,

@@ -2,6 +2,7 @@
 
 pub mod cluster_admin_binding;
 pub mod default_service_account_binding;
+pub mod insecure_apiserver_flag;
 pub mod privileged_service_account;
 pub mod rbac_escalation_verbs;
 pub mod rbac_secrets_access;
@@ -491,5 +492,66 @@ rules:
         };
         assert_eq!(run("get", "\"*\""), 0);
         assert_eq!(run("\"*\"", "get"), 1);
+    }
+
+    #[test]
+    fn apiserver_flags_that_skip_authn_or_authz_fire() {
+        let yaml = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver, namespace: kube-system}
+spec:
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.34.1
+    command:
+    - /usr/local/bin/kube-apiserver
+    - --authorization-mode=Node,RBAC
+    - --anonymous-auth
+    - --enable-admission-plugins=NodeRestriction,AlwaysAdmit
+    - --insecure-port=0
+    args: [--token-auth-file, /etc/tokens.csv]
+  - name: sidecar
+    image: example/proxy:1.0
+    args: [--anonymous-auth=true]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: shell-apiserver}
+spec:
+  containers:
+  - name: apiserver
+    image: registry.k8s.io/kube-apiserver:v1.34.1
+    command: [sh, -c, \"exec kube-apiserver --authorization-mode=AlwaysAllow\"]
+";
+        assert_eq!(
+            findings("insecure-apiserver-flag", yaml),
+            vec![
+                (
+                    11,
+                    "/spec/containers/0/command/2".to_owned(),
+                    "container `kube-apiserver` accepts anonymous requests (`--anonymous-auth=true`)"
+                        .to_owned()
+                ),
+                (
+                    12,
+                    "/spec/containers/0/command/3".to_owned(),
+                    "container `kube-apiserver` admits every request (`--enable-admission-plugins=NodeRestriction,AlwaysAdmit`)"
+                        .to_owned()
+                ),
+                (
+                    14,
+                    "/spec/containers/0/args/0".to_owned(),
+                    "container `kube-apiserver` accepts static bearer tokens (`--token-auth-file=/etc/tokens.csv`)"
+                        .to_owned()
+                ),
+                (
+                    26,
+                    "/spec/containers/0/command/2".to_owned(),
+                    "container `apiserver` authorizes every request (`--authorization-mode=AlwaysAllow`)"
+                        .to_owned()
+                ),
+            ]
+        );
     }
 }
