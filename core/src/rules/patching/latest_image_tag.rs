@@ -39,10 +39,16 @@ declare_rule! {
     ///     image: nginx:1.27.3
     /// ```
     ///
+    /// An image whose name and tag are a template variable (`$IMAGE`, `${IMAGE_URI}`,
+    /// `{{ .Values.image }}`) is left alone: the real reference is substituted before
+    /// it is applied. A missing image is not reported for custom resources (operators
+    /// fill it in) nor for apps/v1 workloads without `spec.selector`, which are patch
+    /// fragments (kustomize) rather than complete objects.
+    ///
     /// ## Known problems
     /// A fixed tag such as `1.27.3` can still be re-pushed; pin by digest where that
-    /// matters. Placeholders substituted at deploy time (`gcr.io/PROJECT_ID/app`)
-    /// are reported like any image without a tag.
+    /// matters. Placeholders in the registry part (`gcr.io/PROJECT_ID/app`) are
+    /// reported like any image without a tag.
     ///
     /// ## References
     /// - Kubernetes docs, Configuration best practices: Container images
@@ -86,12 +92,35 @@ fn pinning(image: &str) -> Pinning {
     }
 }
 
+/// `$IMAGE`, `${IMAGE_URI}`, `{{ .Values.image }}`: the name and tag are filled in later.
+fn is_template(image: &str) -> bool {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.contains('$') || last.contains("{{")
+}
+
+/// Whether a missing image is a mistake rather than left to someone else: built-in
+/// kinds only, and not patch fragments of apps/v1 workloads (they lack the required
+/// `spec.selector`).
+fn image_required(object: &Object<'_>) -> bool {
+    match (object.api_version.as_str(), object.kind.as_str()) {
+        ("apps/v1", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
+            object.at("/spec/selector").is_some()
+        }
+        ("v1", "Pod" | "PodTemplate" | "ReplicationController")
+        | ("batch/v1", "Job" | "CronJob") => true,
+        _ => false,
+    }
+}
+
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
     for c in &pod.containers {
         let noun = c.kind.noun();
         let name = c.name();
         let image = c.container.image.as_deref().map(str::trim).unwrap_or("");
+        if (image.is_empty() && !image_required(object)) || is_template(image) {
+            continue;
+        }
         let message = if image.is_empty() {
             format!("{noun} `{name}` has no `image`")
         } else {
@@ -120,5 +149,8 @@ mod tests {
         assert_eq!(pinning("registry:5000/team/app:v2"), Pinning::Tag);
         assert_eq!(pinning("nginx:latest@sha256:abc"), Pinning::Digest);
         assert_eq!(pinning("nginx:"), Pinning::NoTag);
+        assert!(is_template("${IMAGE_URI}"));
+        assert!(is_template("gcr.io/x/{{ .Values.name }}"));
+        assert!(!is_template("gcr.io/$PROJECT/app"));
     }
 }
