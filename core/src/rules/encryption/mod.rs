@@ -132,4 +132,43 @@ resources:
             ]
         );
     }
+
+    #[test]
+    fn apiservers_without_an_encryption_config_fire() {
+        let yaml = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver, namespace: kube-system}
+spec:
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.34.1
+    command:
+    - kube-apiserver
+    - --authorization-mode=Node,RBAC
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: encrypted, namespace: kube-system}
+spec:
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.34.1
+    command: [kube-apiserver]
+    args: [--encryption-provider-config, /etc/kubernetes/enc.yaml]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: not-an-apiserver}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+    command: [nginx]
+";
+        assert_eq!(
+            located("unencrypted-secrets-at-rest", yaml),
+            vec![(9, "/spec/containers/0/command".to_owned())]
+        );
+    }
 }

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::model::Object;
+use crate::rules::rbac::{command_words, runs_apiserver};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 use crate::yaml::Node;
@@ -10,6 +11,9 @@ declare_rule! {
     /// finds the first `resources` entry that covers Secrets (`secrets`, `*.` or
     /// `*.*`); the API server uses that entry. The rule flags the configuration when
     /// the entry's first provider is `identity`, or when no entry covers Secrets.
+    ///
+    /// It also flags containers that run `kube-apiserver` (control-plane static pods)
+    /// without an `--encryption-provider-config` flag, so with no encryption at all.
     ///
     /// ## Why is this bad?
     /// The first provider of the entry encrypts every write. With `identity` first (or
@@ -53,14 +57,14 @@ declare_rule! {
     /// which is reported.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 1.2: Ensure that encryption providers are appropriately configured
+    /// - CIS Kubernetes Benchmark 1.2 (API Server): `--encryption-provider-config` is set as appropriate; encryption providers are appropriately configured
     /// - NSA/CISA Kubernetes Hardening Guide: Secrets (encrypt at rest)
     pub static UNENCRYPTED_SECRETS_AT_REST = Rule {
         id: "unencrypted-secrets-at-rest",
         title: "Secrets stored in etcd without encryption",
         category: Category::Encryption,
         severity: Severity::High,
-        applies_to: "EncryptionConfiguration",
+        applies_to: "EncryptionConfiguration, Pods and workloads running kube-apiserver",
         remediation: "Put a `kms` (v2) provider, or `secretbox`/`aesgcm` with key rotation, first in the entry for `secrets`.",
         references: &[
             "https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/",
@@ -83,9 +87,41 @@ fn covers_secrets(resources: &Node) -> bool {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    if object.kind != "EncryptionConfiguration" || object.group() != "apiserver.config.k8s.io" {
-        return;
+    if object.kind == "EncryptionConfiguration" && object.group() == "apiserver.config.k8s.io" {
+        check_configuration(object, out);
     }
+    check_apiserver(object, out);
+}
+
+/// kube-apiserver containers started without an encryption configuration.
+fn check_apiserver(object: &Object<'_>, out: &mut Emitter) {
+    let Some(pod) = &object.pod else { return };
+    for c in &pod.containers {
+        let words = command_words(c);
+        let configured = words.iter().any(|w| {
+            w.text == "--encryption-provider-config"
+                || w.text.starts_with("--encryption-provider-config=")
+        });
+        if runs_apiserver(&words) && !configured {
+            let field = if c.container.command.is_some() {
+                "command"
+            } else {
+                "args"
+            };
+            out.report(
+                object,
+                c.at(field),
+                format!(
+                    "{} `{}` runs `kube-apiserver` without `--encryption-provider-config`: secrets are stored unencrypted",
+                    c.kind.noun(),
+                    c.name()
+                ),
+            );
+        }
+    }
+}
+
+fn check_configuration(object: &Object<'_>, out: &mut Emitter) {
     let entries = object
         .at("/resources")
         .and_then(Node::as_seq)

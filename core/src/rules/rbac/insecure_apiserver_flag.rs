@@ -1,5 +1,6 @@
+use super::{command_words, runs_apiserver};
 use crate::declare_rule;
-use crate::model::{ContainerRef, Object};
+use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -84,39 +85,6 @@ declare_rule! {
     };
 }
 
-/// One word of a container's command line with the pointer of the list item it is in.
-struct Word<'a> {
-    text: &'a str,
-    pointer: String,
-}
-
-/// The words of `command` then `args`; list items holding a shell line are split at
-/// whitespace, every word keeping its item's pointer.
-fn words(container: &ContainerRef) -> Vec<Word<'_>> {
-    let lists = [
-        ("command", container.container.command.as_deref()),
-        ("args", container.container.args.as_deref()),
-    ];
-    let mut words = Vec::new();
-    for (field, items) in lists {
-        for (i, item) in items.unwrap_or_default().iter().enumerate() {
-            for text in item.split_whitespace() {
-                words.push(Word {
-                    text,
-                    pointer: container.at(&format!("{field}/{i}")),
-                });
-            }
-        }
-    }
-    words
-}
-
-fn runs_apiserver(words: &[Word<'_>]) -> bool {
-    words
-        .iter()
-        .any(|w| w.text.rsplit('/').next() == Some("kube-apiserver"))
-}
-
 /// Why a flag set to `value` is insecure, if it is.
 fn insecurity(flag: &str, value: &str) -> Option<&'static str> {
     let listed = |wanted: &str| value.split(',').any(|v| v.trim() == wanted);
@@ -141,7 +109,7 @@ fn insecurity(flag: &str, value: &str) -> Option<&'static str> {
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
     for c in &pod.containers {
-        let words = words(c);
+        let words = command_words(c);
         if !runs_apiserver(&words) {
             continue;
         }
