@@ -121,7 +121,7 @@ mod tests {
         settings.set_kubernetes_minor(Some(24));
         let options = settings.options(&rules);
         assert_eq!(options.kubernetes_version, Some((1, 24)));
-        assert_eq!(options.disable, [rule.id.clone()]);
+        assert_eq!(options.disable, std::slice::from_ref(&rule.id));
         assert!(options.enable.is_empty());
         assert_eq!(options.pss.minor, LATEST_MINOR);
         assert!(!settings.is_on(rule));
