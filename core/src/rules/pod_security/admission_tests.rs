@@ -1,6 +1,7 @@
 //! The Pod Security Admission preview over a multi-document input: namespaces with
 //! labels, workloads inside them and elsewhere.
 
+use crate::pss::LATEST_MINOR;
 use crate::report::{Finding, Report};
 use crate::{check, Options, Source};
 
@@ -245,5 +246,57 @@ fn a_namespace_declared_in_two_files_governs_the_workloads_of_its_own_file() {
             ("open.yaml", "namespace-without-pod-security", 4),
             ("strict.yaml", "admission-rejected-workload", 14),
         ]
+    );
+}
+
+#[test]
+fn warn_and_audit_at_one_level_read_as_one_verdict() {
+    let yaml = "\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    pod-security.kubernetes.io/enforce: privileged
+    pod-security.kubernetes.io/warn: baseline
+    pod-security.kubernetes.io/audit: baseline
+    pod-security.kubernetes.io/audit-version: v1.25
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  hostIPC: true
+  containers:
+  - {name: app, image: nginx:1.27}
+";
+    let options = Options {
+        only: vec!["admission-warned-workload".into()],
+        ..Options::default()
+    };
+    let run = |text: &str| check(vec![Source::new("test.yaml", text)], &options).findings;
+    let different = run(yaml);
+    assert_eq!(
+        at(&different),
+        [("admission-warned-workload", 17, "/spec/hostIPC")]
+    );
+    let latest = format!("baseline:v1.{LATEST_MINOR}");
+    let expected = format!(
+        "but warned (`warn: {latest}`: `hostNamespaces`) and audited (`audit: baseline:v1.25`: `hostNamespaces`)"
+    );
+    assert!(
+        different[0].message.ends_with(&expected),
+        "{}",
+        different[0].message
+    );
+    let same = run(&yaml.replace("v1.25", "latest"));
+    assert!(
+        same[0].message.ends_with(&format!(
+            "but warned and audited (`warn`/`audit: {latest}`: `hostNamespaces`)"
+        )),
+        "{}",
+        same[0].message
     );
 }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::pod_security::admission::{
-    controls, namespace_policy, namespaces, subject, violations, workloads_in, Mode,
+    controls, namespace_policy, namespaces, subject, violations, workloads_in, Mode, ModePolicy,
 };
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -108,8 +108,8 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             if rejected {
                 continue;
             }
-            let mut parts = Vec::new();
             let mut first_pointer = None;
+            let mut reported: Vec<(Mode, ModePolicy, String)> = Vec::new();
             for mode in [Mode::Warn, Mode::Audit] {
                 let mode_policy = policy.mode(mode);
                 let Some(target) = mode_policy.target() else {
@@ -118,18 +118,28 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                 let found = violations(ctx, workload, target);
                 let Some(first) = found.first() else { continue };
                 first_pointer.get_or_insert_with(|| first.finding.pointer.clone());
-                let what = match mode {
-                    Mode::Warn => "warned",
-                    _ => "audited",
-                };
-                parts.push(format!(
-                    "{what} (`{}: {mode_policy}`: {})",
-                    mode.as_str(),
-                    controls(&found)
-                ));
+                reported.push((mode, mode_policy, controls(&found)));
             }
             let Some(pointer) = first_pointer else {
                 continue;
+            };
+            let verdict = match reported.as_slice() {
+                // The usual set-up: warn and audit at the same level say the same thing.
+                [(_, warn, why), (_, audit, same)] if warn == audit && why == same => {
+                    format!("warned and audited (`warn`/`audit: {warn}`: {why})")
+                }
+                _ => reported
+                    .iter()
+                    .map(|(mode, mode_policy, why)| {
+                        let what = if *mode == Mode::Warn {
+                            "warned"
+                        } else {
+                            "audited"
+                        };
+                        format!("{what} (`{}: {mode_policy}`: {why})", mode.as_str())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and "),
             };
             out.report(
                 workload,
@@ -137,7 +147,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                 format!(
                     "{} would be admitted in namespace `{name}` but {}",
                     subject(workload),
-                    parts.join(" and ")
+                    verdict
                 ),
             );
         }
