@@ -354,6 +354,19 @@ mod tests {
         assert_eq!(pod.existing("spec"), "spec");
     }
 
+    #[cfg(feature = "k8s-openapi")]
+    #[test]
+    fn typed_views_use_k8s_openapi() {
+        let pod = resource(json!({"kind": "Pod", "spec": {"hostPID": true,
+            "containers": [{"name": "a", "securityContext": {"privileged": true}}]}}));
+        let template = pod.pod_template().unwrap();
+        assert_eq!(template.typed_spec().unwrap().host_pid, Some(true));
+        let container = pod.containers()[0].typed().unwrap();
+        assert_eq!(container.security_context.unwrap().privileged, Some(true));
+        let broken = resource(json!({"kind": "Pod", "spec": {"containers": [{"name": 3}]}}));
+        assert!(broken.containers()[0].typed().is_none());
+    }
+
     #[test]
     fn settings_default_from_null() {
         #[derive(Deserialize)]

@@ -34,6 +34,15 @@
 //!
 //! The ABI functions the macro exports are in [`abi`]; [`run_check`] and
 //! [`metadata_json`] are the same logic without the memory protocol, for native tests.
+//!
+//! Building: `crate-type = ["cdylib"]` in the plugin's `Cargo.toml`, then
+//! `cargo build --release --target wasm32-unknown-unknown`; the plugin is
+//! `target/wasm32-unknown-unknown/release/<crate>.wasm`. It imports nothing.
+//!
+//! Helpers: [`Resource::pod_template`] and [`Resource::containers`] find the pod spec
+//! of every workload kind with JSON pointers; [`Resource::existing`] turns a pointer to
+//! a missing field into its closest existing parent, as the ABI requires. With the
+//! `k8s-openapi` feature, pod specs and containers also come as k8s-openapi types.
 
 pub mod abi;
 mod finding;
