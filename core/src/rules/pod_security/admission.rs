@@ -211,34 +211,30 @@ pub(crate) fn namespaces<'o, 'a>(
         .filter(|o| o.kind == "Namespace" && o.api_version == "v1" && o.name().is_some())
 }
 
-/// The Namespace object whose labels apply to `object`: the one of its namespace's name
-/// in the same source if there is one (a repository may declare a namespace in several
-/// variants), else the first in the input.
-fn governing_namespace<'o, 'a>(
+/// Each Namespace of the input with the workloads (objects with a pod template) whose
+/// `metadata.namespace` names it. A namespace declared several times (variants of one
+/// install in one repository) governs the workloads of its own source; workloads in
+/// another source go to the first declaration.
+pub(crate) fn governed<'o, 'a>(
     objects: &'o [Object<'a>],
-    object: &Object<'_>,
-) -> Option<&'o Object<'a>> {
-    let name = object.namespace()?;
-    let mut candidates = namespaces(objects).filter(|n| n.name() == Some(name));
-    let first = candidates.next()?;
-    if first.source == object.source {
-        return Some(first);
+) -> Vec<(&'o Object<'a>, Vec<&'o Object<'a>>)> {
+    let mut groups: Vec<(&Object<'a>, Vec<&Object<'a>>)> =
+        namespaces(objects).map(|n| (n, Vec::new())).collect();
+    for object in objects.iter().filter(|o| o.pod.is_some()) {
+        let Some(name) = object.namespace() else {
+            continue;
+        };
+        let index = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, (n, _))| n.name() == Some(name))
+            .min_by_key(|(i, (n, _))| (n.source != object.source, *i))
+            .map(|(i, _)| i);
+        if let Some(i) = index {
+            groups[i].1.push(object);
+        }
     }
-    Some(
-        candidates
-            .find(|n| n.source == object.source)
-            .unwrap_or(first),
-    )
-}
-
-/// The objects of the input with a pod template that `namespace` governs.
-pub(crate) fn workloads_in<'o, 'a>(
-    objects: &'o [Object<'a>],
-    namespace: &'o Object<'a>,
-) -> impl Iterator<Item = &'o Object<'a>> {
-    objects.iter().filter(move |o| {
-        o.pod.is_some() && governing_namespace(objects, o).is_some_and(|n| n.id == namespace.id)
-    })
+    groups
 }
 
 /// A Pod Security violation of a workload: the control and the PSS rule's finding.

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::pod_security::admission::{
-    controls, namespace_policy, namespaces, subject, violations, workloads_in,
+    controls, governed, namespace_policy, subject, violations,
 };
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -106,13 +106,13 @@ declare_rule! {
 }
 
 fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    for namespace in namespaces(objects) {
+    for (namespace, workloads) in governed(objects) {
         let (policy, _) = namespace_policy(namespace);
         let Some(target) = policy.enforce.target() else {
             continue;
         };
         let name = namespace.name().unwrap_or_default();
-        for workload in workloads_in(objects, namespace) {
+        for workload in workloads {
             let found = violations(ctx, workload, target);
             let Some(first) = found.first() else { continue };
             out.report(

@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::model::Object;
 use crate::pss::{PssLevel, PssTarget, LATEST_MINOR};
 use crate::rules::pod_security::admission::{
-    label_pointer, namespace_policy, namespaces, violations, workloads_in, Mode,
+    governed, label_pointer, namespace_policy, violations, Mode,
 };
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -67,12 +67,8 @@ declare_rule! {
     };
 }
 
-/// The strictest level that every workload of `namespace` in the input meets.
-fn strictest_passing(
-    ctx: &Ctx<'_>,
-    objects: &[Object<'_>],
-    namespace: &Object<'_>,
-) -> Option<PssLevel> {
+/// The strictest level that every one of `workloads` meets.
+fn strictest_passing(ctx: &Ctx<'_>, workloads: &[&Object<'_>]) -> Option<PssLevel> {
     [PssLevel::Restricted, PssLevel::Baseline]
         .into_iter()
         .find(|&level| {
@@ -80,12 +76,14 @@ fn strictest_passing(
                 level,
                 minor: LATEST_MINOR,
             };
-            workloads_in(objects, namespace).all(|w| violations(ctx, w, target).is_empty())
+            workloads
+                .iter()
+                .all(|w| violations(ctx, w, target).is_empty())
         })
 }
 
 fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    for namespace in namespaces(objects) {
+    for (namespace, workloads) in governed(objects) {
         let (policy, _) = namespace_policy(namespace);
         if policy.has_enforce_label {
             continue;
@@ -99,7 +97,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         };
         let pointer = label_pointer(&Mode::Enforce.level_label());
         let finding = out.report(namespace, &pointer, message);
-        if let Some(level) = strictest_passing(ctx, objects, namespace) {
+        if let Some(level) = strictest_passing(ctx, &workloads) {
             finding.fix_set(
                 format!("enforce the `{level}` Pod Security level"),
                 pointer,
