@@ -228,6 +228,51 @@ async function main() {
     assert.equal(await toggle.isChecked(), false, 'still off after reload');
     await toggle.check();
 
+    step('open two files at once: one stream, each file named');
+    before = await generation(page);
+    await page.getByLabel('Open manifest files').setInputFiles([
+      { name: 'pod.yaml', mimeType: 'application/yaml', buffer: Buffer.from(PRIVILEGED_POD) },
+      { name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(BROKEN) },
+    ]);
+    await waitForCheck(page, before);
+    const opened = await input.inputValue();
+    assert.match(opened, /^# file: pod\.yaml\n/);
+    assert.match(opened, /\n---\n# file: broken\.yaml\n/);
+    await finding.waitFor();
+    await error.waitFor();
+
+    step('apply all fixes: fewer findings, still valid YAML');
+    await setText(page, PRIVILEGED_POD);
+    await finding.waitFor();
+    const countBefore = await page.getByTestId('finding').count();
+    before = await generation(page);
+    await page.getByRole('button', { name: /apply all fixes/i }).click();
+    await waitForCheck(page, before);
+    await finding.waitFor({ state: 'detached' });
+    assert.ok((await page.getByTestId('finding').count()) < countBefore, 'fewer findings');
+    assert.equal(await page.getByTestId('error').count(), 0, 'the fixed text still parses');
+
+    step('download the report as JSON and SARIF');
+    await setText(page, PRIVILEGED_POD);
+    await finding.waitFor();
+    const download = async (name) => {
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name, exact: true }).click(),
+      ]);
+      const chunks = [];
+      for await (const chunk of await file.createReadStream()) chunks.push(chunk);
+      return { name: file.suggestedFilename(), json: JSON.parse(Buffer.concat(chunks).toString()) };
+    };
+    const json = await download('Report JSON');
+    assert.equal(json.name, 'kubecheck-report.json');
+    assert.equal(json.json.version, 1);
+    assert.ok(json.json.findings.some((f) => f.rule === 'privileged-container' && f.location.line === PRIVILEGED_LINE));
+    const sarif = await download('SARIF');
+    assert.equal(sarif.name, 'kubecheck.sarif');
+    assert.equal(sarif.json.version, '2.1.0');
+    assert.ok(sarif.json.runs[0].results.some((r) => r.ruleId === 'privileged-container'));
+
     step('keystroke to rendered findings, 1,000-line manifest');
     const big = bigManifest(1000);
     before = await generation(page);

@@ -21,6 +21,17 @@ pub struct Span {
     pub end_column: u32,
 }
 
+impl Span {
+    pub fn of(location: &kubecheck_core::report::Location) -> Span {
+        Span {
+            line: location.line,
+            column: location.column,
+            end_line: location.end_line,
+            end_column: location.end_column,
+        }
+    }
+}
+
 /// The span the editor shows selected; `seq` changes on every request, so selecting the
 /// same finding twice scrolls to it again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

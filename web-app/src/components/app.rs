@@ -93,6 +93,7 @@ pub fn app() -> Html {
                         report={state.report.clone()}
                         rules={state.rules.clone()}
                         filters={state.filters.clone()}
+                        focus={state.focus}
                         on_action={on_action.clone()}
                     />
                     <OptionsPanel

@@ -16,6 +16,8 @@ pub struct FindingProps {
     pub finding: Finding,
     /// The rule's "Why is this bad?" text.
     pub why: Option<Rc<str>>,
+    /// Its span is the one selected in the editor.
+    pub selected: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -23,12 +25,7 @@ pub struct FindingProps {
 pub fn finding_row(props: &FindingProps) -> Html {
     let f = &props.finding;
     let loc = &f.location;
-    let span = Span {
-        line: loc.line,
-        column: loc.column,
-        end_line: loc.end_line,
-        end_column: loc.end_column,
-    };
+    let span = Span::of(loc);
     // The row itself reacts to clicks (select in the editor); its buttons do their own
     // thing only.
     let on_doc = {
@@ -47,7 +44,8 @@ pub fn finding_row(props: &FindingProps) -> Html {
     };
     let fix = f.fix.as_ref().filter(|fix| !fix.edits.is_empty());
     html! {
-        <li class={classes!("finding", format!("sev-{}", f.severity))}
+        <li class={classes!("finding", format!("sev-{}", f.severity), props.selected.then_some("selected"))}
+            aria-current={props.selected.then_some("true")}
             data-testid="finding"
             data-rule={f.rule.clone()}
             data-severity={f.severity.as_str()}

@@ -9,13 +9,15 @@ use kubecheck_web::view::{groups, Filters};
 use yew::prelude::*;
 
 use super::finding::FindingRow;
-use crate::state::{Action, Shared};
+use crate::state::{Action, Focus, Shared, Span};
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
     pub report: Shared<Report>,
     pub rules: Shared<Vec<RuleInfo>>,
     pub filters: Filters,
+    /// The span selected in the editor, to highlight the finding it came from.
+    pub focus: Option<Focus>,
     pub on_action: Callback<Action>,
 }
 
@@ -61,8 +63,9 @@ pub fn findings(props: &FindingsProps) -> Html {
                         { for group.findings.iter().map(|&index| {
                             let finding = &props.report.findings[index];
                             let why = why.get(&finding.rule).cloned();
+                            let selected = props.focus.is_some_and(|f| f.span == Span::of(&finding.location));
                             html! {
-                                <FindingRow {index} finding={finding.clone()} {why}
+                                <FindingRow {index} finding={finding.clone()} {why} {selected}
                                     on_action={props.on_action.clone()} />
                             }
                         }) }
