@@ -66,10 +66,22 @@ impl Rule {
             severity: self.severity,
             remediation: self.remediation.to_owned(),
             pss: self.pss,
-            help: self.docs.to_owned(),
+            help: doc_text(self.docs),
             enabled_by_default: self.enabled_by_default,
         }
     }
+}
+
+/// The doc comment as Markdown: `/// text` captures ` text`, so one leading space per line
+/// goes, or headings (`## Example`) would not start their lines.
+fn doc_text(docs: &str) -> String {
+    docs.lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .fold(String::with_capacity(docs.len()), |mut out, line| {
+            out.push_str(line);
+            out.push('\n');
+            out
+        })
 }
 
 /// Rule metadata as data: built-in rules and plugin rules alike.

@@ -28,7 +28,7 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
             pss.level, pss.control
         )?;
     }
-    writeln!(out, "\n{}", rule.docs)?;
+    writeln!(out, "\n{}", rule.info().help)?;
     writeln!(out, "Remediation: {}", rule.remediation)?;
     Ok(ExitCode::SUCCESS)
 }

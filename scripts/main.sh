@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The README's main command: build kubecheck, check the bundled example manifests, then
+# serve the web app and API. Arguments go to `kubecheck serve` (see `kubecheck serve --help`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+command -v cargo >/dev/null || {
+    echo "scripts/main.sh: cargo is missing: install Rust from https://rustup.rs" >&2
+    exit 1
+}
+
+step "cargo build -p kubecheck"
+cargo build -p kubecheck
+kubecheck=target/debug/kubecheck
+
+if [[ -x scripts/build-web.sh ]]; then
+    step "scripts/build-web.sh"
+    scripts/build-web.sh
+fi
+
+step "kubecheck check examples/manifests"
+# The examples include a deliberately risky Deployment, so exit code 1 (findings at or
+# above `--fail-on high`) is the expected result here; 2 means something is broken.
+status=0
+"$kubecheck" check examples/manifests --format text || status=$?
+if [[ $status -eq 2 ]]; then
+    echo "scripts/main.sh: kubecheck could not check the examples (exit code 2)" >&2
+    exit 2
+fi
+echo "(exit code $status: 0 = clean, 1 = findings at or above --fail-on)"
+
+if "$kubecheck" serve --help >/dev/null 2>&1; then
+    step "kubecheck serve $*"
+    exec "$kubecheck" serve "$@"
+else
+    echo
+    echo "This build has no \`kubecheck serve\` yet; once it has, run: $kubecheck serve"
+fi

@@ -1,0 +1,457 @@
+//! Hostile and broken input through the real binary: every case ends with a clear,
+//! located error (or a documented, bounded result), exit code 2 where nothing could be
+//! checked, and never a panic, a hang or unbounded memory.
+
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use kubecheck_tests::kubecheck_bin;
+use serde_json::Value;
+
+/// A run that takes longer than this is a hang.
+const TIMEOUT: Duration = Duration::from_secs(60);
+/// Peak memory allowed for the small inputs below.
+const SMALL_RSS_BYTES: u64 = 200 << 20;
+
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+    max_rss_bytes: u64,
+}
+
+impl Run {
+    fn report(&self) -> Value {
+        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not a JSON report ({e}); stderr:\n{}",
+                self.stderr
+            )
+        })
+    }
+}
+
+/// GNU time measures the peak memory of exactly the checked process. (`wait4` on our own
+/// child would not: Linux carries the spawning test process's peak over `exec`.)
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Runs `kubecheck check --format json ARGS` under GNU time, feeding `stdin`; kills it
+/// after [`TIMEOUT`] and fails.
+fn check(args: &[&str], stdin: &[u8]) -> Run {
+    assert!(
+        Path::new(GNU_TIME).is_file(),
+        "{GNU_TIME} is missing: install GNU time (`apt-get install time`) to measure peak memory"
+    );
+    let rss_file = tempfile::NamedTempFile::new().expect("a temporary file");
+    let mut child = Command::new(GNU_TIME)
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(rss_file.path())
+        .arg(kubecheck_bin())
+        .args(["check", "--format", "json"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        // Its own process group, so a hang can be killed along with GNU time.
+        .process_group(0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kubecheck starts");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let mut out = child.stdout.take().expect("stdout is piped");
+    let mut err = child.stderr.take().expect("stderr is piped");
+    let stdout = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out.read_to_end(&mut buf);
+        buf
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err.read_to_end(&mut buf);
+        buf
+    });
+
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for kubecheck") {
+            break status;
+        }
+        if started.elapsed() > TIMEOUT {
+            let group = -(child.id() as libc::pid_t);
+            // SAFETY: kill(2) with a negative pid signals our child's process group.
+            unsafe { libc::kill(group, libc::SIGKILL) };
+            let _ = child.wait();
+            panic!("kubecheck {args:?} hung: killed after {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    writer.join().expect("stdin writer");
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr reader")).into_owned();
+    let code = status.code().expect("GNU time exits normally");
+    let measured = std::fs::read_to_string(rss_file.path()).expect("GNU time output");
+    assert!(
+        !measured.contains("terminated by signal"),
+        "kubecheck {args:?} was killed: {measured}; stderr:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "kubecheck {args:?} panicked:\n{stderr}"
+    );
+    assert!(
+        [0, 1, 2].contains(&code),
+        "kubecheck {args:?} exited with {code}; stderr:\n{stderr}"
+    );
+    // `%M` is the peak resident set in kilobytes, on the last line.
+    let kilobytes: u64 = measured
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("unexpected GNU time output: {measured:?}"));
+    Run {
+        code,
+        stdout,
+        stderr,
+        max_rss_bytes: kilobytes * 1024,
+    }
+}
+
+fn check_stdin(input: &[u8]) -> Run {
+    let run = check(&["-"], input);
+    assert!(
+        run.max_rss_bytes < SMALL_RSS_BYTES,
+        "{} MB for a {} byte input",
+        run.max_rss_bytes >> 20,
+        input.len()
+    );
+    run
+}
+
+/// The report's only error, asserting nothing else could be checked.
+fn single_error(run: &Run) -> Value {
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    let report = run.report();
+    assert_eq!(report["summary"]["resources"], 0, "{report}");
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{report}");
+    let error = errors[0].clone();
+    assert!(error["line"].as_u64().unwrap() >= 1, "{error}");
+    assert!(error["column"].as_u64().unwrap() >= 1, "{error}");
+    error
+}
+
+fn message(error: &Value) -> &str {
+    error["message"].as_str().expect("an error message")
+}
+
+#[test]
+fn empty_input_is_an_error() {
+    for input in ["", "\n\n", "# only a comment\n", "---\n---\n", "   \n\t\n"] {
+        let error = single_error(&check_stdin(input.as_bytes()));
+        assert!(
+            message(&error).contains("no YAML documents"),
+            "{input:?}: {error}"
+        );
+        assert_eq!(
+            (error["line"].as_u64(), error["column"].as_u64()),
+            (Some(1), Some(1))
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_names_the_offset_and_position() {
+    let error = single_error(&check_stdin(
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: \xff}\n",
+    ));
+    assert!(message(&error).contains("not UTF-8"), "{error}");
+    assert!(message(&error).contains("offset 42"), "{error}");
+    assert_eq!(error["line"], 3);
+    assert_eq!(error["column"], 18);
+    assert_eq!(error["source"], "<stdin>");
+}
+
+#[test]
+fn binary_garbage_is_an_error() {
+    // A fixed pseudo-random byte string (xorshift), so failures reproduce.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let garbage: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let error = single_error(&check_stdin(&garbage));
+    assert!(message(&error).contains("not UTF-8"), "{error}");
+
+    // Control characters are valid UTF-8 but not YAML.
+    let controls: Vec<u8> = (0u8..32).cycle().take(4096).collect();
+    let run = check_stdin(&controls);
+    assert_eq!(run.code, 2);
+    let report = run.report();
+    assert_eq!(report["summary"]["resources"], 0);
+    assert!(
+        report["summary"]["errors"].as_u64().unwrap() >= 1,
+        "{report}"
+    );
+}
+
+#[test]
+fn tabs_in_indentation_are_located() {
+    let error = single_error(&check_stdin(
+        b"apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n",
+    ));
+    assert!(message(&error).contains("tab"), "{error}");
+    assert_eq!(error["line"], 4);
+}
+
+#[test]
+fn tabs_inside_values_are_fine() {
+    let run = check_stdin(
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: t}\ndata:\n  x: \"a\\tb\"\n  y: a\tb\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.report()["summary"]["resources"], 1);
+}
+
+#[test]
+fn a_bare_scalar_document_is_not_an_object() {
+    for (input, kind) in [
+        ("hello\n", "string"),
+        ("42\n", "integer"),
+        ("- a\n- b\n", "list"),
+    ] {
+        let error = single_error(&check_stdin(input.as_bytes()));
+        assert!(message(&error).contains(kind), "{input:?}: {error}");
+        assert!(
+            message(&error).contains("not a Kubernetes object"),
+            "{error}"
+        );
+        assert_eq!(error["document"], 0);
+    }
+}
+
+#[test]
+fn documents_without_api_version_or_kind_are_reported() {
+    let cases = [
+        (
+            "metadata: {name: x}\n",
+            "`apiVersion` and `kind` are missing",
+        ),
+        ("apiVersion: v1\nmetadata: {name: x}\n", "`kind` is missing"),
+        (
+            "kind: Pod\nmetadata: {name: x}\n",
+            "`apiVersion` is missing",
+        ),
+    ];
+    for (input, expected) in cases {
+        let error = single_error(&check_stdin(input.as_bytes()));
+        assert!(message(&error).contains(expected), "{input:?}: {error}");
+    }
+    // The other documents of the stream are still checked.
+    let mixed = "metadata: {name: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: nginx:1.27, securityContext: {privileged: true}}\n";
+    let run = check_stdin(mixed.as_bytes());
+    assert_eq!(run.code, 2);
+    let report = run.report();
+    assert_eq!(report["summary"]["resources"], 1);
+    assert_eq!(report["errors"][0]["document"], 0);
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "privileged-container" && f["location"]["line"] == 8));
+}
+
+#[test]
+fn duplicate_keys_are_findings_with_both_lines() {
+    let input = "apiVersion: v1\nkind: Pod\nmetadata: {name: d}\nspec:\n  hostNetwork: false\n  containers: [{name: a, image: nginx:1.27}]\n  hostNetwork: false\n";
+    let run = check(&["--only", "duplicate-key", "-"], input.as_bytes());
+    assert_eq!(run.code, 0, "a medium finding is below --fail-on high");
+    let report = run.report();
+    assert_eq!(report["summary"]["errors"], 0);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "duplicate-key");
+    assert_eq!(finding["location"]["line"], 7);
+    assert_eq!(finding["location"]["path"], "/spec/hostNetwork");
+    let text = finding["message"].as_str().unwrap();
+    assert!(text.contains('5') && text.contains('7'), "{text}");
+}
+
+#[test]
+fn deep_nesting_is_refused_with_a_location() {
+    let depth = 10_000;
+    let block_seq = format!("{}x\n", "- ".repeat(depth));
+    // Block mappings need one indent per level; one space each keeps the file at 50 MB.
+    let block_map: String = (0..depth)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
+    let flow_seq = format!("{}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let flow_map = format!("{}1{}\n", "{a: ".repeat(depth), "}".repeat(depth));
+    for (name, input) in [
+        ("block sequence", block_seq),
+        ("block mapping", block_map),
+        ("flow sequence", flow_seq),
+        ("flow mapping", flow_map),
+    ] {
+        let run = check(&["-"], input.as_bytes());
+        let error = single_error(&run);
+        let text = message(&error);
+        assert!(
+            text.contains("nesting deeper than") || text.contains("recursion limit"),
+            "{name}: {error}"
+        );
+        assert!(
+            run.max_rss_bytes < 1 << 30,
+            "{name}: {} MB",
+            run.max_rss_bytes >> 20
+        );
+    }
+}
+
+#[test]
+fn alias_bombs_are_bounded() {
+    // "Billion laughs": nine levels of nine aliases each would expand to 387 million nodes.
+    let mut lines = vec![
+        "apiVersion: v1".to_owned(),
+        "kind: ConfigMap".to_owned(),
+        "metadata: {name: lol}".to_owned(),
+        "data:".to_owned(),
+        "  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]".to_owned(),
+    ];
+    let names: Vec<char> = "abcdefghi".chars().collect();
+    for pair in names.windows(2) {
+        let refs = vec![format!("*{}", pair[0]); 9].join(", ");
+        lines.push(format!("  {}: &{} [{refs}]", pair[1], pair[1]));
+    }
+    let bomb = lines.join("\n") + "\n";
+    let run = check(&["-"], bomb.as_bytes());
+    let error = single_error(&run);
+    assert!(message(&error).contains("alias"), "{error}");
+    assert!(error["line"].as_u64().unwrap() > 5, "{error}");
+    assert!(
+        run.max_rss_bytes < SMALL_RSS_BYTES,
+        "{} MB",
+        run.max_rss_bytes >> 20
+    );
+
+    // A few aliases, as Helm output has them, are fine.
+    let small = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: &l {app: x}}\ndata: {a: b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y, labels: *l}\n";
+    let run = check_stdin(small.as_bytes());
+    assert_eq!(
+        run.code, 2,
+        "the alias crosses documents, which YAML forbids"
+    );
+    let run = check_stdin(
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {app: x}\n  annotations: *l\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_very_long_line_is_fine() {
+    let value = "x".repeat(4 << 20);
+    let input = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: long}}\ndata: {{big: {value}}}\n"
+    );
+    let run = check_stdin(input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// A 50 MB file shaped like the largest real inputs: big ConfigMaps (dashboards, CRD
+/// schemas) with a workload between them. Checked once, within a generous memory bound.
+#[test]
+fn a_50_mb_file_is_checked_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    let dashboard_line = "      {\"type\": \"timeseries\", \"title\": \"requests per second\", \"targets\": [{\"expr\": \"sum(rate(http_requests_total[5m])) by (code)\"}]},\n";
+    let mut text = String::with_capacity(51 << 20);
+    let mut configmaps = 0;
+    while text.len() < 50 << 20 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboard-{configmaps}\n  namespace: monitoring\ndata:\n  dashboard.json: |\n"
+        ));
+        for _ in 0..8_000 {
+            text.push_str(dashboard_line);
+        }
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{configmaps}}}\nspec:\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext: {{privileged: true}}\n"
+        ));
+        configmaps += 1;
+    }
+    std::fs::write(&path, &text).unwrap();
+    let run = check(&[path.to_str().unwrap()], b"");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.report();
+    assert_eq!(report["summary"]["resources"], 2 * configmaps);
+    let privileged = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "privileged-container")
+        .count();
+    assert_eq!(privileged, configmaps);
+    assert!(
+        run.max_rss_bytes < 1 << 30,
+        "{} MB peak for a 50 MB file",
+        run.max_rss_bytes >> 20
+    );
+}
+
+/// Many small objects cost the most memory per byte (a spanned tree plus typed
+/// Kubernetes views per object): 5 MB of Deployments, with a bound that catches a
+/// super-linear blow-up. README "Limits" has the measured ratio.
+#[test]
+fn many_small_documents_use_memory_linear_in_the_input() {
+    let deployment = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/manifests/risky-deployment.yaml"),
+    )
+    .unwrap();
+    let mut text = String::new();
+    let mut count = 0;
+    while text.len() < 5 << 20 {
+        text.push_str("---\n");
+        text.push_str(&deployment.replace(
+            "name: log-agent\n  namespace",
+            &format!("name: log-agent-{count}\n  namespace"),
+        ));
+        count += 1;
+    }
+    let run = check(&["--only", "privileged-container", "-"], text.as_bytes());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.report()["summary"]["findings"], count);
+    assert!(
+        run.max_rss_bytes < 400 << 20,
+        "{} MB peak for {count} Deployments (5 MB)",
+        run.max_rss_bytes >> 20
+    );
+}
+
+#[test]
+fn a_broken_document_does_not_hide_the_others() {
+    let input = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: a, image: nginx:1.27, securityContext: {privileged: true}}]\n---\nkey: \"unterminated\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: b, image: nginx:1.27, securityContext: {privileged: true}}]\n";
+    let run = check_stdin(input.as_bytes());
+    assert_eq!(run.code, 2);
+    let report = run.report();
+    assert_eq!(report["summary"]["resources"], 2, "{report}");
+    assert_eq!(report["errors"][0]["document"], 1);
+    assert!(report["errors"][0]["line"].as_u64().unwrap() >= 7);
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "privileged-container")
+        .map(|f| f["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [5, 13]);
+}
