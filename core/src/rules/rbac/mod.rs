@@ -339,6 +339,19 @@ subjects:
   apiGroup: rbac.authorization.k8s.io
 ---
 apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: dont-fire-default-issuer-discovery
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: system:service-account-issuer-discovery
+subjects:
+- kind: Group
+  name: system:serviceaccounts
+  apiGroup: rbac.authorization.k8s.io
+---
+apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata:
   name: fire-default-account
@@ -392,7 +405,7 @@ subjects:
                         .to_owned()
                 ),
                 (
-                    55,
+                    68,
                     "/subjects/0/name".to_owned(),
                     "binding grants role `reader` to service account `shop/default`".to_owned()
                 ),
@@ -586,6 +599,26 @@ spec:
                         .to_owned()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn bindings_to_every_service_account_fire() {
+        let yaml = "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: edit-all, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects:
+- {kind: Group, name: system:serviceaccounts, apiGroup: rbac.authorization.k8s.io}
+";
+        assert_eq!(
+            findings("unauthenticated-subject-binding", yaml),
+            vec![(
+                6,
+                "/subjects/0/name".to_owned(),
+                "binding grants cluster role `edit` to `system:serviceaccounts`".to_owned()
+            )]
         );
     }
 }

@@ -9,16 +9,19 @@ use crate::severity::{Category, Severity};
 declare_rule! {
     /// ## What it does
     /// Flags RoleBindings and ClusterRoleBindings that grant a role to the user
-    /// `system:anonymous`, the group `system:unauthenticated` or the group
-    /// `system:authenticated`. The bindings Kubernetes itself makes for these subjects
-    /// (`system:public-info-viewer`, `system:discovery`, `system:basic-user`) are not
-    /// reported.
+    /// `system:anonymous`, or one of the groups `system:unauthenticated`,
+    /// `system:authenticated` and `system:serviceaccounts` (every service account of
+    /// every namespace). The bindings Kubernetes itself makes for these subjects
+    /// (`system:public-info-viewer`, `system:discovery`, `system:basic-user`,
+    /// `system:service-account-issuer-discovery`) are not reported.
     ///
     /// ## Why is this bad?
     /// `system:anonymous` and `system:unauthenticated` are anyone who can reach the API
     /// server without credentials. `system:authenticated` is every user and every
     /// service account of every namespace, and on managed clusters often any account of
-    /// the cloud provider. A role bound to them is granted to the world.
+    /// the cloud provider; `system:serviceaccounts` is every pod of the cluster that
+    /// mounts a token. A role bound to them is granted to the world, or to any
+    /// compromised pod.
     ///
     /// ## Example
     /// ```yaml
@@ -57,7 +60,7 @@ declare_rule! {
     /// - CIS Kubernetes Benchmark 5.1: RBAC and Service Accounts
     pub static UNAUTHENTICATED_SUBJECT_BINDING = Rule {
         id: "unauthenticated-subject-binding",
-        title: "Role granted to anonymous or all authenticated users",
+        title: "Role granted to anonymous users, all users or all service accounts",
         category: Category::Rbac,
         severity: Severity::Critical,
         applies_to: "ClusterRoleBinding, RoleBinding",
@@ -77,6 +80,7 @@ const DEFAULT_ROLES: &[&str] = &[
     "system:public-info-viewer",
     "system:discovery",
     "system:basic-user",
+    "system:service-account-issuer-discovery",
 ];
 
 fn is_everyone(subject: &Subject) -> bool {
@@ -84,7 +88,7 @@ fn is_everyone(subject: &Subject) -> bool {
         "User" => subject.name == "system:anonymous",
         "Group" => matches!(
             subject.name.as_str(),
-            "system:unauthenticated" | "system:authenticated"
+            "system:unauthenticated" | "system:authenticated" | "system:serviceaccounts"
         ),
         _ => false,
     }
