@@ -139,25 +139,35 @@ fn parse_version(value: &str) -> Result<u32, String> {
 }
 
 /// Reads a namespace's labels the way the admission controller does: a mode without a
-/// label is `privileged`; an invalid level counts as `restricted` and an invalid version
-/// as `latest` (the most restrictive reading); `warn` follows a stricter `enforce` level
-/// unless it has its own label.
+/// label is `privileged`; an invalid `enforce` level counts as `restricted` (fail
+/// closed), an invalid `audit` or `warn` level as `privileged` (fail open), an invalid
+/// version as `latest`; `warn` follows a valid, stricter `enforce` level unless it has
+/// its own label.
 pub(crate) fn namespace_policy(namespace: &Object<'_>) -> (NamespacePolicy, Vec<LabelError>) {
     let mut errors = Vec::new();
-    let mut read = |mode: Mode| -> (ModePolicy, bool, bool) {
+    // The policy, whether the level label is there, whether it is valid, and whether
+    // the version label is there.
+    let mut read = |mode: Mode| -> (ModePolicy, bool, bool, bool) {
         let mut policy = ModePolicy::UNLABELED;
         let level_key = mode.level_label();
         let version_key = mode.version_label();
-        let has_level = namespace.label(&level_key).is_some();
-        let has_version = namespace.label(&version_key).is_some();
+        let mut valid = false;
         if let Some(value) = namespace.label(&level_key) {
-            policy.level = parse_level(value).unwrap_or_else(|message| {
-                errors.push(LabelError {
-                    key: level_key.clone(),
-                    message,
-                });
-                Some(PssLevel::Restricted)
-            });
+            match parse_level(value) {
+                Ok(level) => {
+                    policy.level = level;
+                    valid = true;
+                }
+                Err(message) => {
+                    errors.push(LabelError {
+                        key: level_key.clone(),
+                        message,
+                    });
+                    if mode == Mode::Enforce {
+                        policy.level = Some(PssLevel::Restricted);
+                    }
+                }
+            }
         }
         if let Some(value) = namespace.label(&version_key) {
             policy.minor = parse_version(value).unwrap_or_else(|message| {
@@ -168,12 +178,14 @@ pub(crate) fn namespace_policy(namespace: &Object<'_>) -> (NamespacePolicy, Vec<
                 LATEST_MINOR
             });
         }
-        (policy, has_level, has_version)
+        let has_level = namespace.label(&level_key).is_some();
+        let has_version = namespace.label(&version_key).is_some();
+        (policy, has_level, valid, has_version)
     };
-    let (enforce, has_enforce, _) = read(Mode::Enforce);
-    let (audit, _, _) = read(Mode::Audit);
-    let (mut warn, has_warn, has_warn_version) = read(Mode::Warn);
-    if has_enforce && !has_warn && enforce.level > warn.level {
+    let (enforce, has_enforce, valid_enforce, _) = read(Mode::Enforce);
+    let (audit, ..) = read(Mode::Audit);
+    let (mut warn, has_warn, _, has_warn_version) = read(Mode::Warn);
+    if valid_enforce && !has_warn && enforce.level > warn.level {
         warn.level = enforce.level;
         if !has_warn_version {
             warn.minor = enforce.minor;
@@ -305,6 +317,38 @@ pub(crate) fn subject(object: &Object<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn policy_of(labels: &[(&str, &str)]) -> (NamespacePolicy, usize) {
+        let labels: String = labels
+            .iter()
+            .map(|(k, v)| format!("    {LABEL_PREFIX}{k}: {v}\n"))
+            .collect();
+        let yaml =
+            format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n  labels:\n{labels}");
+        let input = crate::Input::parse(vec![crate::Source::new("ns.yaml", yaml)]);
+        let (objects, _) = input.objects();
+        let (policy, errors) = namespace_policy(&objects[0]);
+        (policy, errors.len())
+    }
+
+    #[test]
+    fn labels_read_like_the_admission_controller() {
+        let level = |p: ModePolicy| p.level;
+        let (p, errors) = policy_of(&[("enforce", "baseline"), ("enforce-version", "v1.22")]);
+        assert_eq!(
+            (level(p.warn), p.warn.minor, errors),
+            (Some(PssLevel::Baseline), 22, 0)
+        );
+        // Invalid enforce: fail closed, and warn does not follow it.
+        let (p, errors) = policy_of(&[("enforce", "foo")]);
+        assert_eq!(p.enforce.level, Some(PssLevel::Restricted));
+        assert_eq!((level(p.warn), errors), (None, 1));
+        // Invalid warn: fail open, and it no longer follows enforce.
+        let (p, _) = policy_of(&[("enforce", "baseline"), ("warn", "foo")]);
+        assert_eq!(level(p.warn), None);
+        let (p, errors) = policy_of(&[("audit", "restricted"), ("audit-version", "v1.01")]);
+        assert_eq!((p.audit.minor, errors), (LATEST_MINOR, 1));
+    }
 
     #[test]
     fn versions_follow_the_admission_controller() {

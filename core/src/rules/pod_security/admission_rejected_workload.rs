@@ -82,8 +82,9 @@ declare_rule! {
     /// classes, namespaces) and a cluster-wide default level are not known to
     /// kubecheck: a namespace without labels is treated as `privileged`. Workloads
     /// without `metadata.namespace` are not matched to any namespace. An invalid label
-    /// value is read as `restricted` / `latest`, as the admission controller does for
-    /// an existing namespace (see `invalid-pod-security-label`).
+    /// value is read as the admission controller reads it for an existing namespace:
+    /// an invalid `enforce` level as `restricted`, an invalid version as `latest` (see
+    /// `invalid-pod-security-label`).
     ///
     /// ## References
     /// - Kubernetes docs: Pod Security Admission

@@ -13,9 +13,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The API server refuses to create or relabel a namespace with an invalid level
-    /// or version. An existing namespace that has one is evaluated at `restricted`
-    /// and `latest`, which is rarely what was meant; a misspelt key is ignored
-    /// silently, so the namespace enforces nothing.
+    /// or version. Where an existing namespace has one, the admission controller
+    /// reads an invalid `enforce` level as `restricted` (rejecting more than was
+    /// meant), an invalid `warn` or `audit` level as `privileged` (reporting nothing)
+    /// and an invalid version as `latest`. A misspelt key is ignored silently, so the
+    /// namespace enforces nothing.
     ///
     /// ## Example
     /// ```yaml
