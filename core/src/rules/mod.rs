@@ -59,6 +59,7 @@ pub static RULES: &[&Rule] = &[
     &network::namespace_without_network_policy::NAMESPACE_WITHOUT_NETWORK_POLICY,
     &network::workload_without_network_policy::WORKLOAD_WITHOUT_NETWORK_POLICY,
     &network::load_balancer_without_source_ranges::LOAD_BALANCER_WITHOUT_SOURCE_RANGES,
+    &network::service_external_ips::SERVICE_EXTERNAL_IPS,
     &secrets::secrets_in_env::SECRETS_IN_ENV,
     &secrets::secret_in_config_map::SECRET_IN_CONFIG_MAP,
     &secrets::service_account_token_secret::SERVICE_ACCOUNT_TOKEN_SECRET,

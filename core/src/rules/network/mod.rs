@@ -2,6 +2,7 @@
 
 pub mod load_balancer_without_source_ranges;
 pub mod namespace_without_network_policy;
+pub mod service_external_ips;
 pub mod workload_without_network_policy;
 
 use crate::model::Object;
@@ -311,5 +312,26 @@ spec:
         assert_eq!(run(apart), 0);
         let together = vec![Source::new("all.yaml", format!("{policy}---\n{pod}"))];
         assert_eq!(run(together), 1);
+    }
+
+    #[test]
+    fn services_with_external_ips_fire() {
+        let yaml = "\
+apiVersion: v1
+kind: Service
+metadata: {name: fire}
+spec:
+  externalIPs: [10.0.0.5, 10.0.0.6]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dont-fire-empty}
+spec:
+  externalIPs: []
+";
+        assert_eq!(
+            located("service-external-ips", yaml),
+            vec![(5, "/spec/externalIPs/0".to_owned())]
+        );
     }
 }
