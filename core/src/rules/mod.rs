@@ -42,6 +42,7 @@ pub static RULES: &[&Rule] = &[
     &pod_security::share_process_namespace::SHARE_PROCESS_NAMESPACE,
     &pod_security::sensitive_host_path::SENSITIVE_HOST_PATH,
     &pod_security::net_raw_capability::NET_RAW_CAPABILITY,
+    &pod_security::sys_admin_capability::SYS_ADMIN_CAPABILITY,
     &pod_security::no_seccomp_profile::NO_SECCOMP_PROFILE,
     &pod_security::namespace_without_pod_security::NAMESPACE_WITHOUT_POD_SECURITY,
     &pod_security::invalid_pod_security_label::INVALID_POD_SECURITY_LABEL,

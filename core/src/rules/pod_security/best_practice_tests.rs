@@ -513,3 +513,48 @@ fn pod_security_policy_names_the_closest_level() {
     });
     assert!(old[0].message.contains("deprecated"));
 }
+
+#[test]
+fn sys_admin_capability_speaks_only_when_capabilities_baseline_is_off() {
+    let yaml = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: fire
+spec:
+  containers:
+  - name: fire-sys-admin
+    image: nginx:1.27
+    securityContext:
+      capabilities:
+        add: [NET_BIND_SERVICE, cap_sys_admin]
+  - name: fire-all
+    image: nginx:1.27
+    securityContext:
+      capabilities:
+        add: [ALL]
+  - name: dont-fire-chown
+    image: nginx:1.27
+    securityContext:
+      capabilities:
+        add: [CHOWN]
+";
+    let findings = run("sys-admin-capability", yaml, |_| {});
+    assert_eq!(
+        at(&findings),
+        owned(&[
+            (11, "/spec/containers/0/securityContext/capabilities/add/1"),
+            (16, "/spec/containers/1/securityContext/capabilities/add/0"),
+        ])
+    );
+    assert!(findings[0].message.contains("`SYS_ADMIN`"));
+    let report = check(vec![Source::new("test.yaml", yaml)], &Options::default());
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.rule != "sys-admin-capability"));
+    assert!(report.findings.iter().any(|f| f
+        .pss
+        .as_ref()
+        .is_some_and(|p| p.control == "capabilities_baseline")));
+}

@@ -40,6 +40,7 @@ pub mod no_seccomp_profile;
 pub(crate) mod pss_overlap;
 pub mod sensitive_host_path;
 pub mod share_process_namespace;
+pub mod sys_admin_capability;
 pub mod writable_root_filesystem;
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rules::pod_security::pss_overlap::{control_in_effect, is_windows};
+use crate::rules::pod_security::pss_overlap::{capability_name, control_in_effect, is_windows};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -84,13 +84,10 @@ declare_rule! {
     };
 }
 
-/// `CAP_NET_RAW`, `net_raw` and `NET_RAW` name the same capability.
 fn names(list: Option<&Vec<String>>, wanted: &[&str]) -> bool {
-    list.into_iter().flatten().any(|cap| {
-        let cap = cap.trim().to_ascii_uppercase();
-        let cap = cap.strip_prefix("CAP_").unwrap_or(&cap);
-        wanted.contains(&cap)
-    })
+    list.into_iter()
+        .flatten()
+        .any(|cap| wanted.contains(&capability_name(cap).as_str()))
 }
 
 enum NetRaw {

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::model::Object;
+use crate::rules::pod_security::pss_overlap::capability_name;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 use crate::yaml::{Node, Scalar, ScalarValue, Value};
@@ -172,11 +173,6 @@ fn integer(node: &Node) -> Option<i64> {
     }
 }
 
-fn capability(name: &str) -> String {
-    let upper = name.trim().to_ascii_uppercase();
-    upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned()
-}
-
 fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparison {
     let mut c = Comparison::default();
     let flag = |key: &str| spec.get(key).and_then(Node::as_bool) == Some(true);
@@ -216,7 +212,7 @@ fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparis
     let added: Vec<String> = strings(spec.get("allowedCapabilities"))
         .into_iter()
         .chain(strings(spec.get("defaultAddCapabilities")))
-        .map(capability)
+        .map(capability_name)
         .collect();
     let beyond: Vec<&String> = added
         .iter()
@@ -280,7 +276,7 @@ fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparis
         c.beyond_restricted.push("running as root".into());
     }
     let drops = strings(spec.get("requiredDropCapabilities"));
-    if !drops.iter().any(|d| capability(d) == "ALL") {
+    if !drops.iter().any(|d| capability_name(d) == "ALL") {
         c.beyond_restricted
             .push("keeping capabilities (`requiredDropCapabilities` lacks `ALL`)".into());
     }

@@ -1,5 +1,6 @@
-//! Best-practice rules that overlap a Pod Security Standards control stay silent
-//! while that control is in effect, so one problem is not reported twice.
+//! What the best-practice rules share. Those that overlap a Pod Security Standards
+//! control stay silent while that control is in effect, so one problem is not reported
+//! twice.
 
 use crate::rules::{Ctx, RULES};
 
@@ -19,4 +20,11 @@ pub(crate) fn control_in_effect(ctx: &Ctx<'_>, control: &str, since_minor: u32) 
 /// Windows pods ignore Linux-only security settings; `spec.os.name` says which.
 pub(crate) fn is_windows(spec: &k8s_openapi::api::core::v1::PodSpec) -> bool {
     spec.os.as_ref().is_some_and(|os| os.name == "windows")
+}
+
+/// `CAP_NET_RAW`, `net_raw` and `NET_RAW` name the same capability, as for the container
+/// runtime.
+pub(crate) fn capability_name(name: &str) -> String {
+    let upper = name.trim().to_ascii_uppercase();
+    upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned()
 }
