@@ -505,9 +505,21 @@ fn pod_security_policy_names_the_closest_level() {
     );
     assert!(findings[0].message.contains("removed in Kubernetes 1.25"));
     assert!(findings[0].message.contains("any SELinux options"));
+    assert!(!findings[0].message.contains("without a seccomp profile"));
+    // Baseline does not ask for a seccomp profile: not a difference from it.
+    assert!(!findings[2].message.contains("without a seccomp profile"));
     assert!(findings[1].message.contains("`NET_ADMIN`"));
     assert!(findings[2].message.contains("`nfs`"));
     assert!(findings[2].message.contains("running as root"));
+    let no_default = PSPS.replace(
+        "seccomp.security.alpha.kubernetes.io/defaultProfileName",
+        "example.com/note",
+    );
+    let restricted = &run("pod-security-policy", &no_default, |_| {})[0];
+    assert!(restricted.message.contains("`restricted`"));
+    assert!(restricted
+        .message
+        .contains("pods without a seccomp profile"));
     let old = run("pod-security-policy", PSPS, |o| {
         o.kubernetes_version = Some((1, 24))
     });

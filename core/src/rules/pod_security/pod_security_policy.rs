@@ -139,8 +139,10 @@ struct Comparison {
     beyond_baseline: Vec<String>,
     /// Settings the restricted level forbids (and baseline allows).
     beyond_restricted: Vec<String>,
-    /// Looser settings that do not decide the level, only differ from it.
+    /// Looser settings that do not decide the level, only differ from it: from both
+    /// levels, and from restricted only.
     differences: Vec<String>,
+    differences_from_restricted: Vec<String>,
 }
 
 impl Comparison {
@@ -289,7 +291,8 @@ fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparis
             .push("the `unconfined` seccomp profile".into());
     }
     if annotation(SECCOMP_DEFAULT).is_none() {
-        c.differences.push("pods without a seccomp profile".into());
+        c.differences_from_restricted
+            .push("pods without a seccomp profile".into());
     }
     c
 }
@@ -317,10 +320,22 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         ),
         _ => String::new(),
     };
-    let differences = if level == "privileged" || comparison.differences.is_empty() {
+    let mut differences: Vec<&str> = Vec::new();
+    if level != "privileged" {
+        differences.extend(comparison.differences.iter().map(String::as_str));
+    }
+    if level == "restricted" {
+        differences.extend(
+            comparison
+                .differences_from_restricted
+                .iter()
+                .map(String::as_str),
+        );
+    }
+    let differences = if differences.is_empty() {
         String::new()
     } else {
-        format!("; it also allows {}", comparison.differences.join(", "))
+        format!("; it also allows {}", differences.join(", "))
     };
     out.report(
         object,
