@@ -11,14 +11,15 @@ command -v cargo >/dev/null || {
     exit 1
 }
 
-step "cargo build -p kubecheck"
-cargo build -p kubecheck
-kubecheck=target/debug/kubecheck
-
+# The page first: a release build of kubecheck embeds dist/web (a debug build reads it).
 if [[ -x scripts/build-web.sh ]]; then
     step "scripts/build-web.sh"
     scripts/build-web.sh
 fi
+
+step "cargo build -p kubecheck"
+cargo build -p kubecheck
+kubecheck=target/debug/kubecheck
 
 step "kubecheck check examples/manifests"
 # The examples include a deliberately risky Deployment, so exit code 1 (findings at or

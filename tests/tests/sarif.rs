@@ -112,6 +112,7 @@ fn suppressed_findings_carry_their_justification() {
         .iter()
         .filter(|r| r["suppressions"].is_array())
         .collect();
+    assert!(!suppressed.is_empty(), "the example suppresses a rule");
     for result in &suppressed {
         let suppression = &result["suppressions"][0];
         assert_eq!(suppression["kind"], "inSource");
