@@ -570,3 +570,71 @@ spec:
         .as_ref()
         .is_some_and(|p| p.control == "capabilities_baseline")));
 }
+
+#[test]
+fn pod_security_policy_names_the_namespaces_its_grants_reach() {
+    let psp = "\
+apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata:
+  name: psp
+spec:
+  privileged: true
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: use-psp
+rules:
+- apiGroups: [policy]
+  resources: [podsecuritypolicies]
+  resourceNames: [psp]
+  verbs: [use]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: shop
+  namespace: shop
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: use-psp}
+subjects:
+- {kind: Group, name: system:serviceaccounts:shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: agents
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: use-psp}
+subjects:
+- {kind: ServiceAccount, name: agent, namespace: monitoring}
+- {kind: Group, name: system:serviceaccounts:batch}
+";
+    let message = |yaml: &str| run("pod-security-policy", yaml, |_| {})[0].message.clone();
+    let scoped = message(psp);
+    assert!(
+        scoped.ends_with(
+            "label namespace(s) `batch`, `monitoring`, `shop` `pod-security.kubernetes.io/enforce: privileged` instead"
+        ),
+        "{scoped}"
+    );
+    let everyone = format!(
+        "{psp}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: everyone
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: use-psp}}
+subjects:
+- {{kind: Group, name: system:authenticated}}
+"
+    );
+    let wide = message(&everyone);
+    assert!(
+        wide.contains("granted cluster-wide (to group `system:authenticated`)"),
+        "{wide}"
+    );
+    let other_policy = psp.replace("resourceNames: [psp]", "resourceNames: [other]");
+    assert!(message(&other_policy).ends_with(
+        "label its namespaces `pod-security.kubernetes.io/enforce: privileged` instead"
+    ));
+}

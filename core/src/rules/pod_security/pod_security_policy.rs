@@ -1,3 +1,5 @@
+use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
+
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::pod_security::pss_overlap::capability_name;
@@ -22,6 +24,13 @@ declare_rule! {
     /// capabilities other than `NET_BIND_SERVICE` make it `baseline`; else it is
     /// `restricted`. Looser settings that Pod Security Admission checks differently
     /// (`seLinux.rule: RunAsAny`, the seccomp annotations) are listed as differences.
+    ///
+    /// A policy applies where RBAC lets pods `use` it, so the message also names the
+    /// namespaces to label: those of the `RoleBinding`s, and of the service accounts
+    /// (and `system:serviceaccounts:<namespace>` groups) in `ClusterRoleBinding`s,
+    /// that grant a role with `use` on it. A cluster-wide grant to other users or
+    /// groups is said as such: the admission configuration's default level is then
+    /// the closer replacement.
     ///
     /// ## Why is this bad?
     /// PodSecurityPolicy was deprecated in Kubernetes 1.21 and removed in 1.25. On a
@@ -68,8 +77,8 @@ declare_rule! {
     /// The mapping is per field and approximate where the two models differ: AppArmor
     /// annotations, `fsGroup`, `supplementalGroups`, `runAsGroup` and
     /// `readOnlyRootFilesystem` have no Pod Security Standards control and are not
-    /// compared. Which namespaces a policy served depends on RBAC `use` grants and is
-    /// not worked out.
+    /// compared. Only grants in the input are seen; aggregated cluster roles are not
+    /// followed.
     ///
     /// ## References
     /// - Kubernetes docs: Migrate from PodSecurityPolicy to the Built-In PodSecurity Admission Controller
@@ -88,7 +97,7 @@ declare_rule! {
         ],
         pss: None,
         enabled_by_default: true,
-        check: Check::Object(check),
+        check: Check::Input(check),
     };
 }
 
@@ -297,7 +306,125 @@ fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparis
     c
 }
 
-fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+/// Where RBAC in the input lets pods use a policy.
+#[derive(Debug, Default, PartialEq)]
+struct Reach {
+    namespaces: Vec<String>,
+    /// Subjects granted it in every namespace (`group `x``).
+    cluster_wide: Vec<String>,
+}
+
+/// Whether `role` (a Role or ClusterRole) grants `use` on the policy `name`.
+fn grants_use(role: &Object<'_>, name: &str) -> bool {
+    let any = |list: &Option<Vec<String>>, wanted: &[&str]| {
+        list.iter()
+            .flatten()
+            .any(|v| v == "*" || wanted.contains(&v.as_str()))
+    };
+    role.typed::<Vec<PolicyRule>>("/rules")
+        .unwrap_or_default()
+        .iter()
+        .any(|rule| {
+            any(&rule.api_groups, &["policy", "extensions"])
+                && any(&rule.resources, &["podsecuritypolicies"])
+                && rule.verbs.iter().any(|v| v == "use" || v == "*")
+                && rule
+                    .resource_names
+                    .as_ref()
+                    .is_none_or(|names| names.is_empty() || names.iter().any(|n| n == name))
+        })
+}
+
+fn reach(objects: &[Object<'_>], name: &str) -> Reach {
+    let rbac = |o: &&Object<'_>| o.group() == "rbac.authorization.k8s.io";
+    let roles: Vec<&Object<'_>> = objects
+        .iter()
+        .filter(rbac)
+        .filter(|o| matches!(o.kind.as_str(), "Role" | "ClusterRole"))
+        .filter(|o| grants_use(o, name))
+        .collect();
+    let mut reach = Reach::default();
+    let add = |list: &mut Vec<String>, item: String| {
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    };
+    for binding in objects.iter().filter(rbac) {
+        let Some(role_ref) = binding.typed::<RoleRef>("/roleRef") else {
+            continue;
+        };
+        let granted = roles.iter().any(|role| {
+            role.kind == role_ref.kind
+                && role.name() == Some(role_ref.name.as_str())
+                && (role.kind == "ClusterRole" || role.namespace() == binding.namespace())
+        });
+        if !granted {
+            continue;
+        }
+        if binding.kind == "RoleBinding" {
+            if let Some(ns) = binding.namespace() {
+                add(&mut reach.namespaces, ns.to_owned());
+            }
+            continue;
+        }
+        if binding.kind != "ClusterRoleBinding" {
+            continue;
+        }
+        for subject in binding
+            .typed::<Vec<Subject>>("/subjects")
+            .unwrap_or_default()
+        {
+            match (subject.kind.as_str(), subject.namespace) {
+                ("ServiceAccount", Some(ns)) => add(&mut reach.namespaces, ns),
+                ("Group", _) if subject.name.starts_with("system:serviceaccounts:") => {
+                    let ns = &subject.name["system:serviceaccounts:".len()..];
+                    add(&mut reach.namespaces, ns.to_owned());
+                }
+                (kind, _) => add(
+                    &mut reach.cluster_wide,
+                    format!("{} `{}`", kind.to_ascii_lowercase(), subject.name),
+                ),
+            }
+        }
+    }
+    reach.namespaces.sort();
+    reach
+}
+
+/// The closing advice: which namespaces to label, and with what.
+fn advice(reach: &Reach, level: &str) -> String {
+    let label = format!("`pod-security.kubernetes.io/enforce: {level}`");
+    let names = |items: &[String]| {
+        items
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (reach.namespaces.as_slice(), reach.cluster_wide.as_slice()) {
+        ([], []) => format!("label its namespaces {label} instead"),
+        (namespaces, []) => format!("label namespace(s) {} {label} instead", names(namespaces)),
+        (namespaces, subjects) => {
+            let also = if namespaces.is_empty() {
+                String::new()
+            } else {
+                format!(" and namespace(s) {}", names(namespaces))
+            };
+            format!(
+                "it is granted cluster-wide (to {}): make {label} the admission configuration's default{also}, or label every namespace instead",
+                subjects.join(", ")
+            )
+        }
+    }
+}
+
+fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
+    for object in objects {
+        check_policy(ctx, objects, object, out);
+    }
+}
+
+fn check_policy(ctx: &Ctx<'_>, objects: &[Object<'_>], object: &Object<'_>, out: &mut Emitter) {
     let group = object.group();
     if object.kind != "PodSecurityPolicy" || !(group == "policy" || group == "extensions") {
         return;
@@ -337,11 +464,12 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     } else {
         format!("; it also allows {}", differences.join(", "))
     };
+    let advice = advice(&reach(objects, name), level);
     out.report(
         object,
         "/apiVersion",
         format!(
-            "PodSecurityPolicy `{name}` {status}; it matches the `{level}` Pod Security level most closely{why}{differences}: label its namespaces `pod-security.kubernetes.io/enforce: {level}` instead"
+            "PodSecurityPolicy `{name}` {status}; it matches the `{level}` Pod Security level most closely{why}{differences}: {advice}"
         ),
     );
 }
