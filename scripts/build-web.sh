@@ -44,7 +44,8 @@ wasm="$out/kubecheck-web_bg.wasm"
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
-cp web-app/static/index.html web-app/static/style.css web-app/static/boot.js web-app/static/favicon.svg "$out/"
+cp web-app/static/index.html web-app/static/style.css web-app/static/boot.js \
+  web-app/static/plugin-worker.js web-app/static/favicon.svg "$out/"
 
 # A release build of `kubecheck serve` embeds dist/web; cargo tracks the files it embedded,
 # but not files that were missing then: make the next build look again.

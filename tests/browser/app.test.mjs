@@ -4,9 +4,9 @@
 //   KUBECHECK_BIN=target/debug/kubecheck node tests/browser/app.test.mjs
 // Screenshots go to tests/artifacts/. Exits non-zero on the first failed check.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,24 @@ metadata:
 data:
   key: "unterminated
 `;
+
+const LOAD_BALANCER = `apiVersion: v1
+kind: Service
+metadata:
+  name: shop
+  namespace: shop
+spec:
+  type: LoadBalancer
+  ports:
+  - port: 80
+`;
+
+/// A hostile test plugin from tests/fixtures/hostile, assembled with binaryen's wasm-as.
+function hostilePlugin(name) {
+  const out = join(mkdtempSync(join(tmpdir(), 'kubecheck-plugin-')), `${name}.wasm`);
+  execFileSync(join(root, 'tools/node_modules/.bin/wasm-as'), [join(root, `tests/fixtures/hostile/${name}.wat`), '-o', out]);
+  return { name: `${name}.wasm`, mimeType: 'application/wasm', buffer: readFileSync(out) };
+}
 
 /// Starts `kubecheck serve` on a free port and resolves to its URL.
 function startServer() {
@@ -272,6 +290,40 @@ async function main() {
     assert.equal(sarif.name, 'kubecheck.sarif');
     assert.equal(sarif.json.version, '2.1.0');
     assert.ok(sarif.json.runs[0].results.some((r) => r.ruleId === 'privileged-container'));
+
+    step('plugins: a WAT plugin runs in the page, a looping one is stopped, a WASI one refused');
+    await page.locator('details.options').evaluate((d) => { d.open = true; });
+    const loadPlugins = page.getByLabel('Load rule plugins (.wasm)');
+    await loadPlugins.setInputFiles({
+      name: 'edge.wasm',
+      mimeType: 'application/wasm',
+      buffer: readFileSync(join(root, 'examples/plugins/wat-edge-lb/plugin.wasm')),
+    });
+    await page.locator('[data-testid=plugin][data-plugin=edge]').waitFor();
+    await setText(page, LOAD_BALANCER);
+    const edge = page.locator('[data-testid=finding][data-rule="edge/load-balancer-service"]');
+    await edge.waitFor();
+    assert.equal(await edge.getAttribute('data-line'), '7');
+    assert.equal(await edge.getAttribute('data-severity'), 'high');
+
+    const started = Date.now();
+    await loadPlugins.setInputFiles(hostilePlugin('infinite-loop'));
+    await page.locator('[data-testid=plugin][data-plugin=infinite-loop]').waitFor();
+    const stopped = page.locator('[data-testid=error][data-plugin=infinite-loop]');
+    await stopped.waitFor({ timeout: 20_000 });
+    assert.match(await stopped.innerText(), /timeout/);
+    console.log(`browser: the looping plugin was stopped after ${Date.now() - started} ms`);
+    await edge.waitFor(); // the other plugin and the built-in rules still report
+    await page.waitForSelector('[data-testid=summary][data-pending=false]');
+
+    await loadPlugins.setInputFiles(hostilePlugin('wasi-imports'));
+    await page.locator('.notice', { hasText: 'forbidden import' }).waitFor();
+    assert.match(await page.locator('.notice').innerText(), /wasi_snapshot_preview1\.fd_write/);
+    assert.equal(await page.locator('[data-testid=plugin][data-plugin=wasi-imports]').count(), 0);
+    await page.getByRole('button', { name: 'Remove plugin infinite-loop' }).click();
+    await page.getByRole('button', { name: 'Remove plugin edge' }).click();
+    await edge.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Dismiss message' }).click();
 
     step('keystroke to rendered findings, 1,000-line manifest');
     const big = bigManifest(1000);

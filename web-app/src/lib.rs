@@ -3,6 +3,7 @@
 //! The page itself (`main.rs`, `state.rs`, `components/`) only presents.
 
 pub mod examples;
+pub mod plugin;
 pub mod rule_docs;
 pub mod settings;
 pub mod share;

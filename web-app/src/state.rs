@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use kubecheck_core::pss::PssLevel;
 use kubecheck_core::{Category, Report, RuleInfo, Severity};
+use kubecheck_web::plugin::{self, Outcome, Plugin};
 use kubecheck_web::settings::Settings;
 use kubecheck_web::text::{all_fix_edits, apply_edits, EditError};
 use kubecheck_web::view::Filters;
@@ -64,6 +65,13 @@ impl<T> std::ops::Deref for Shared<T> {
     }
 }
 
+/// A plugin loaded from disk: its metadata and its module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedPlugin {
+    pub plugin: Plugin,
+    pub bytes: Rc<Vec<u8>>,
+}
+
 #[derive(Clone, PartialEq)]
 pub struct State {
     pub text: Rc<String>,
@@ -75,8 +83,13 @@ pub struct State {
     pub focus: Option<Focus>,
     /// The rule whose documentation is open.
     pub doc: Option<String>,
-    /// Counts checks, so tests and screen readers can tell a fresh result.
+    /// Counts rendered results (checks and plugin results), so tests can tell a fresh one.
     pub generation: u64,
+    /// Counts checks of the text; plugin results for an older check are dropped.
+    pub check_seq: u64,
+    pub plugins: Rc<Vec<LoadedPlugin>>,
+    /// The plugins have not answered for the current check yet.
+    pub plugins_pending: bool,
     pub check_ms: f64,
     /// The text changed since the last check (a check is pending).
     pub stale: bool,
@@ -104,6 +117,10 @@ pub enum Action {
     CycleTheme,
     Notice(Option<String>),
     Shared(String),
+    AddPlugin(LoadedPlugin),
+    RemovePlugin(String),
+    /// The plugins' answers for check number `.0`.
+    PluginOutcomes(u64, Vec<Outcome>),
 }
 
 const SETTINGS_KEY: &str = "kubecheck.settings";
@@ -130,6 +147,9 @@ impl State {
             focus: None,
             doc: None,
             generation: 1,
+            check_seq: 1,
+            plugins: Rc::new(Vec::new()),
+            plugins_pending: false,
             stale: false,
             notice,
             share_link: None,
@@ -140,12 +160,32 @@ impl State {
         dom::storage_set(SETTINGS_KEY, &self.settings.to_json());
     }
 
+    fn plugin_list(&self) -> Vec<Plugin> {
+        self.plugins.iter().map(|p| p.plugin.clone()).collect()
+    }
+
+    /// Checks with the built-in rules now; plugins answer later (`PluginOutcomes`).
     fn check(&mut self) {
         let started = dom::now_ms();
-        self.report = Shared(Rc::new(kubecheck_web::check(&self.text, &self.settings)));
+        let report = if self.plugins.is_empty() {
+            kubecheck_web::check(&self.text, &self.settings)
+        } else {
+            plugin::check(&self.text, &self.settings, &self.plugin_list(), &[])
+        };
+        self.report = Shared(Rc::new(report));
         self.check_ms = dom::now_ms() - started;
         self.generation += 1;
+        self.check_seq += 1;
+        self.plugins_pending = !self.plugins.is_empty();
         self.stale = false;
+    }
+
+    fn set_plugins(&mut self, plugins: Vec<LoadedPlugin>) {
+        let mut rules = kubecheck_core::builtin_rules();
+        rules.extend(plugins.iter().flat_map(|p| p.plugin.rules()));
+        self.rules = Shared(Rc::new(rules));
+        self.plugins = Rc::new(plugins);
+        self.check();
     }
 
     fn focus(&mut self, span: Span) {
@@ -237,6 +277,34 @@ impl Reducible for State {
             Action::CycleTheme => state.settings.theme = state.settings.theme.next(),
             Action::Notice(notice) => state.notice = notice,
             Action::Shared(link) => state.share_link = Some(link),
+            Action::AddPlugin(loaded) => {
+                let mut plugins: Vec<LoadedPlugin> = state
+                    .plugins
+                    .iter()
+                    .filter(|p| p.plugin.name != loaded.plugin.name)
+                    .cloned()
+                    .collect();
+                plugins.push(loaded);
+                state.set_plugins(plugins);
+            }
+            Action::RemovePlugin(name) => {
+                let plugins = state
+                    .plugins
+                    .iter()
+                    .filter(|p| p.plugin.name != name)
+                    .cloned()
+                    .collect();
+                state.set_plugins(plugins);
+            }
+            Action::PluginOutcomes(seq, outcomes) => {
+                if seq == state.check_seq && !state.stale {
+                    let plugins = state.plugin_list();
+                    let report = plugin::check(&state.text, &state.settings, &plugins, &outcomes);
+                    state.report = Shared(Rc::new(report));
+                    state.generation += 1;
+                    state.plugins_pending = false;
+                }
+            }
         }
         Rc::new(state)
     }

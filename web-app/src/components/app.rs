@@ -15,6 +15,7 @@ use super::summary::Summary;
 use super::toolbar::Toolbar;
 use crate::dom;
 use crate::state::{Action, State};
+use crate::worker::{self, Call};
 
 /// Pause after the last keystroke before re-checking.
 const DEBOUNCE_MS: u32 = 120;
@@ -30,6 +31,27 @@ pub fn app() -> Html {
         use_effect_with(settings, move |settings| {
             dom::set_theme(settings.theme.as_str());
             saver.save_settings();
+        });
+    }
+
+    // Each check of the text runs the plugins, one fresh worker per plugin call; answers
+    // for an older check are dropped by the reducer.
+    {
+        let dispatch = state.dispatcher();
+        let (plugins, text) = (state.plugins.clone(), state.text.clone());
+        use_effect_with(state.check_seq, move |seq| {
+            let seq = *seq;
+            if !plugins.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let input = kubecheck_web::plugin::input_document(&text);
+                    let mut outcomes = Vec::new();
+                    for loaded in plugins.iter() {
+                        let call = Call::Check(&input);
+                        outcomes.push(worker::call(&loaded.plugin.name, &loaded.bytes, call).await);
+                    }
+                    dispatch.dispatch(Action::PluginOutcomes(seq, outcomes));
+                });
+            }
         });
     }
 
@@ -86,6 +108,7 @@ pub fn app() -> Html {
                         generation={state.generation}
                         check_ms={state.check_ms}
                         stale={state.stale}
+                        plugins_pending={state.plugins_pending}
                         on_action={on_action.clone()}
                     />
                     <Errors report={state.report.clone()} on_action={on_action.clone()} />
@@ -99,6 +122,7 @@ pub fn app() -> Html {
                     <OptionsPanel
                         settings={state.settings.clone()}
                         rules={state.rules.clone()}
+                        plugins={state.plugins.clone()}
                         on_action={on_action.clone()}
                     />
                 </section>

@@ -21,6 +21,15 @@ pub fn errors(props: &ErrorsProps) -> Html {
             <h2>{ "Errors" }</h2>
             <ul>
                 { for props.report.errors.iter().map(|e| {
+                    if let Some(plugin) = &e.plugin {
+                        return html! {
+                            <li data-testid="error" data-plugin={plugin.clone()}>
+                                <span class="badge sev-error">{ "plugin" }</span>
+                                <code>{ plugin }</code>{ " " }
+                                <span class="message">{ &e.message }</span>
+                            </li>
+                        };
+                    }
                     let span = Span { line: e.line, column: e.column, end_line: e.line, end_column: e.column };
                     html! {
                         <li data-testid="error" data-line={e.line.to_string()}>

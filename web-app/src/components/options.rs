@@ -1,12 +1,18 @@
-//! Options: the Pod Security level and version, and rules on or off. Kept in local storage.
+//! Options: the Pod Security level and version, the target Kubernetes version, rules on or
+//! off (kept in local storage), and rule plugins loaded from disk.
+
+use std::rc::Rc;
 
 use kubecheck_core::pss::{PssLevel, LATEST_MINOR};
 use kubecheck_core::RuleInfo;
+use kubecheck_web::plugin::Plugin;
 use kubecheck_web::settings::{Settings, OLDEST_MINOR};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Action, Shared};
+use crate::state::{Action, LoadedPlugin, Shared};
+use crate::worker::{self, Call};
 
 /// The oldest release offered as a target: old enough for the removed-API and seccomp
 /// annotation rules, whose verdicts change across 1.16–1.25.
@@ -16,6 +22,7 @@ const OLDEST_KUBERNETES_MINOR: u32 = 16;
 pub struct OptionsProps {
     pub settings: Settings,
     pub rules: Shared<Vec<RuleInfo>>,
+    pub plugins: Rc<Vec<LoadedPlugin>>,
     pub on_action: Callback<Action>,
 }
 
@@ -35,6 +42,26 @@ pub fn options_panel(props: &OptionsProps) -> Html {
         Action::SetKubernetesMinor(value.parse().ok())
     });
     let kubernetes = props.settings.kubernetes_minor;
+    let on_plugin_files = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let files: Vec<File> = input
+                .files()
+                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+                .unwrap_or_default();
+            input.set_value("");
+            for file in files {
+                let on_action = on_action.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    on_action.emit(match load_plugin(file).await {
+                        Ok(loaded) => Action::AddPlugin(loaded),
+                        Err(e) => Action::Notice(Some(e)),
+                    });
+                });
+            }
+        })
+    };
     html! {
         <details class="options">
             <summary>{ "Options" }</summary>
@@ -67,6 +94,32 @@ pub fn options_panel(props: &OptionsProps) -> Html {
                     </select>
                 </label>
             </div>
+            <fieldset class="plugins">
+                <legend>{ "Plugins" }</legend>
+                <p class="hint">
+                    { "Rule plugins (.wasm, kubecheck plugin ABI v1) run in this page, in a worker stopped after 5 s." }
+                </p>
+                <label class="button">
+                    { "Load plugins" }
+                    <input type="file" class="sr-only" multiple=true accept=".wasm,application/wasm"
+                        aria-label="Load rule plugins (.wasm)" onchange={on_plugin_files} />
+                </label>
+                <ul>
+                    { for props.plugins.iter().map(|loaded| {
+                        let name = loaded.plugin.name.clone();
+                        html! {
+                            <li data-testid="plugin" data-plugin={name.clone()}>
+                                <code>{ &loaded.plugin.name }</code>
+                                { format!(" {} · {} · {} rule(s) ", loaded.plugin.version, loaded.plugin.file, loaded.plugin.rules().len()) }
+                                <button type="button" aria-label={format!("Remove plugin {name}")}
+                                    onclick={props.on_action.reform(move |_| Action::RemovePlugin(name.clone()))}>
+                                    { "Remove" }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </fieldset>
             <fieldset class="rules">
                 <legend>{ "Rules" }</legend>
                 { for props.rules.iter().map(|rule| {
@@ -90,4 +143,22 @@ pub fn options_panel(props: &OptionsProps) -> Html {
             </fieldset>
         </details>
     }
+}
+
+/// Reads a plugin file and asks it for its metadata, in a worker like every plugin call.
+async fn load_plugin(file: File) -> Result<LoadedPlugin, String> {
+    let name = file.name();
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("could not read `{name}`"))?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let metadata = worker::call(&name, &bytes, Call::Metadata)
+        .await
+        .map_err(|e| format!("plugin `{name}` refused: {e}"))?;
+    let plugin = Plugin::from_metadata(&name, &metadata)
+        .map_err(|e| format!("plugin `{name}` refused: {e}"))?;
+    Ok(LoadedPlugin {
+        plugin,
+        bytes: Rc::new(bytes),
+    })
 }

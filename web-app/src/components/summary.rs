@@ -14,6 +14,7 @@ pub struct SummaryProps {
     pub generation: u64,
     pub check_ms: f64,
     pub stale: bool,
+    pub plugins_pending: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -42,6 +43,7 @@ pub fn summary(props: &SummaryProps) -> Html {
             data-findings={s.findings.to_string()}
             data-errors={s.errors.to_string()}
             data-check-ms={format!("{:.2}", props.check_ms)}
+            data-pending={(props.stale || props.plugins_pending).to_string()}
             aria-label="Summary">
             <p class="headline" aria-live="polite">
                 <strong>{ headline }</strong>
@@ -50,7 +52,13 @@ pub fn summary(props: &SummaryProps) -> Html {
                     { format!(" · {} suppressed", s.suppressed) }
                 }
                 <span class="timing">
-                    { if props.stale { "checking…".to_owned() } else { format!("checked in {:.1} ms", props.check_ms) } }
+                    { if props.stale {
+                        "checking…".to_owned()
+                    } else if props.plugins_pending {
+                        "running plugins…".to_owned()
+                    } else {
+                        format!("checked in {:.1} ms", props.check_ms)
+                    } }
                 </span>
             </p>
             <div class="filters" role="group" aria-label="Show severities">

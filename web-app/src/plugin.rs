@@ -1,0 +1,373 @@
+//! Third-party rule plugins in the page, under ABI v1 (`docs/plugin-abi.md`): the
+//! documents exchanged with a plugin and how its findings join the report. The plugin
+//! itself runs in a Web Worker (`static/plugin-worker.js`) that the page terminates at
+//! the deadline; this module never touches WebAssembly.
+
+use kubecheck_core::engine::Session;
+use kubecheck_core::report::{Finding, Report, ReportError, Summary};
+use kubecheck_core::rules::RawFinding;
+use kubecheck_core::{Category, Input, RuleInfo, Severity, Source};
+use serde::Deserialize;
+use serde_json::{json, Value as Json};
+
+use crate::settings::Settings;
+use crate::SOURCE_NAME;
+
+/// Wall-clock limit of one plugin call, as the CLI's default.
+pub const TIMEOUT_MS: u32 = 5_000;
+/// Largest output document accepted, as the CLI's default.
+pub const MAX_OUTPUT: usize = 16 * 1024 * 1024;
+const MAX_MESSAGE: usize = 4096;
+
+/// A plugin the user loaded: its metadata and where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plugin {
+    pub name: String,
+    pub version: String,
+    pub file: String,
+    rules: Vec<RuleMeta>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleMeta {
+    id: String,
+    title: String,
+    category: Category,
+    severity: Severity,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    remediation: String,
+    #[serde(default = "on")]
+    enabled_by_default: bool,
+}
+
+fn on() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    name: String,
+    version: String,
+    rules: Vec<RuleMeta>,
+}
+
+/// `a-z`, `0-9` and `-`, 1 to 63 characters, starting with a letter (or a digit too).
+fn is_name(s: &str, letter_first: bool) -> bool {
+    let first_ok = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || (!letter_first && c.is_ascii_digit()));
+    first_ok
+        && s.len() <= 63
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl Plugin {
+    /// A plugin from its metadata document (section 3 of the ABI).
+    pub fn from_metadata(file: &str, metadata: &str) -> Result<Plugin, String> {
+        let bad = |why: String| format!("bad metadata: {why}");
+        let meta: Metadata = serde_json::from_str(metadata).map_err(|e| bad(e.to_string()))?;
+        if !is_name(&meta.name, true) {
+            return Err(bad(format!(
+                "plugin name `{}` is not 1-63 of a-z, 0-9, - starting with a letter",
+                meta.name
+            )));
+        }
+        if meta.rules.is_empty() {
+            return Err(bad("no rules".into()));
+        }
+        for (i, rule) in meta.rules.iter().enumerate() {
+            if !is_name(&rule.id, false) {
+                return Err(bad(format!(
+                    "rule id `{}` is not 1-63 of a-z, 0-9, -",
+                    rule.id
+                )));
+            }
+            if meta.rules[..i].iter().any(|r| r.id == rule.id) {
+                return Err(bad(format!("rule id `{}` appears twice", rule.id)));
+            }
+            if rule.title.trim().is_empty() || rule.title.contains('\n') {
+                return Err(bad(format!("rule `{}` needs a one-line title", rule.id)));
+            }
+        }
+        Ok(Plugin {
+            name: meta.name,
+            version: meta.version,
+            file: file.to_owned(),
+            rules: meta.rules,
+        })
+    }
+
+    /// Its rules as the report knows them: `<plugin>/<rule>`.
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        self.rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: format!("{}/{}", self.name, r.id),
+                title: r.title.clone(),
+                category: r.category,
+                severity: r.severity,
+                remediation: r.remediation.clone(),
+                pss: None,
+                help: r.description.clone(),
+                enabled_by_default: r.enabled_by_default,
+            })
+            .collect()
+    }
+}
+
+/// The input document of `kubecheck_check` for the editor's text (section 4).
+pub fn input_document(text: &str) -> String {
+    let input = Input::parse(vec![Source::new(SOURCE_NAME, text)]);
+    let (objects, _) = input.objects();
+    let resources: Vec<Json> = objects
+        .iter()
+        .enumerate()
+        .map(|(id, object)| {
+            json!({
+                "id": id,
+                "source": SOURCE_NAME,
+                "object": kubecheck_core::yaml::to_json(object.node),
+            })
+        })
+        .collect();
+    json!({ "abiVersion": 1, "settings": {}, "resources": resources }).to_string()
+}
+
+/// What one plugin call gave: its output document, or why there is none
+/// (`timeout: …`, `trap: …`, as the ABI names the reasons).
+pub type Outcome = Result<String, String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutputFinding {
+    rule: String,
+    resource: usize,
+    path: String,
+    message: String,
+    #[serde(default)]
+    severity: Option<Severity>,
+}
+
+/// The findings of an output document (section 5), validated against the plugin's
+/// rules and the run's objects.
+fn findings(
+    plugin: &Plugin,
+    session: &Session<'_>,
+    output: &str,
+) -> Result<Vec<(RawFinding, Option<Severity>)>, String> {
+    let bad = |why: String| format!("bad output: {why}");
+    if output.len() > MAX_OUTPUT {
+        return Err(bad(format!(
+            "{} bytes, more than {MAX_OUTPUT}",
+            output.len()
+        )));
+    }
+    let doc: Json = serde_json::from_str(output).map_err(|e| bad(e.to_string()))?;
+    if let Some(error) = doc.get("error") {
+        let error = error.as_str().unwrap_or("(not a string)");
+        return Err(format!("plugin error: {error}"));
+    }
+    let list = doc
+        .get("findings")
+        .cloned()
+        .ok_or_else(|| bad("no `findings` and no `error`".into()))?;
+    // Unknown fields are ignored as the ABI says; only the known ones are checked.
+    let list: Vec<Json> = serde_json::from_value(list).map_err(|e| bad(e.to_string()))?;
+    let mut out = Vec::new();
+    for item in list {
+        let item = json!({
+            "rule": item.get("rule"), "resource": item.get("resource"),
+            "path": item.get("path"), "message": item.get("message"),
+            "severity": item.get("severity"),
+        });
+        let f: OutputFinding = serde_json::from_value(item).map_err(|e| bad(e.to_string()))?;
+        if !plugin.rules.iter().any(|r| r.id == f.rule) {
+            return Err(bad(format!("unknown rule `{}`", f.rule)));
+        }
+        let object = session
+            .objects
+            .get(f.resource)
+            .ok_or_else(|| bad(format!("resource {} out of range", f.resource)))?;
+        if object.at(&f.path).is_none() {
+            return Err(bad(format!(
+                "path `{}` does not resolve in resource {}",
+                f.path, f.resource
+            )));
+        }
+        if f.message.is_empty() || f.message.len() > MAX_MESSAGE {
+            return Err(bad("empty or overlong message".into()));
+        }
+        out.push((
+            RawFinding {
+                rule: format!("{}/{}", plugin.name, f.rule),
+                object: object.id,
+                pointer: f.path,
+                message: f.message,
+                fix: None,
+            },
+            f.severity,
+        ));
+    }
+    Ok(out)
+}
+
+/// Checks the editor's text with the built-in rules and the plugins' outcomes (one per
+/// plugin, in order). A failed plugin becomes an error naming it; the rest still count.
+pub fn check(text: &str, settings: &Settings, plugins: &[Plugin], outcomes: &[Outcome]) -> Report {
+    let mut rules = kubecheck_core::builtin_rules();
+    rules.extend(plugins.iter().flat_map(Plugin::rules));
+    let options = settings.options(&rules);
+    let input = Input::parse(vec![Source::new(SOURCE_NAME, text)]);
+    let session = Session::new(&input, &options);
+    let mut plain = session.run_builtin();
+    let mut own_severity: Vec<(RawFinding, Severity)> = Vec::new();
+    let mut errors = Vec::new();
+    for (plugin, outcome) in plugins.iter().zip(outcomes) {
+        let result = outcome
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|output| findings(plugin, &session, output));
+        match result {
+            Ok(found) => {
+                for (finding, severity) in found {
+                    let overridden = options.severity_overrides.contains_key(&finding.rule);
+                    match severity {
+                        Some(severity) if !overridden => own_severity.push((finding, severity)),
+                        _ => plain.push(finding),
+                    }
+                }
+            }
+            Err(message) => errors.push(ReportError {
+                source: plugin.file.clone(),
+                document: None,
+                line: 0,
+                column: 0,
+                message,
+                plugin: Some(plugin.name.clone()),
+            }),
+        }
+    }
+    let mut report = session.report(plain, &rules, errors);
+    if own_severity.is_empty() {
+        return report;
+    }
+    // A finding with its own severity is reported under a copy of its rule at that
+    // severity, so options and suppression still apply the same way.
+    for (finding, severity) in own_severity {
+        let Some(rule) = rules.iter().find(|r| r.id == finding.rule) else {
+            continue;
+        };
+        let rule = RuleInfo {
+            severity,
+            ..rule.clone()
+        };
+        let part = session.report(vec![finding], &[rule], Vec::new());
+        report.findings.extend(part.findings);
+        report.suppressed.extend(part.suppressed);
+    }
+    report.findings.sort_by_key(order);
+    report.suppressed.sort_by_key(order);
+    report.summary = Summary::count(
+        &report.findings,
+        report.summary.resources,
+        report.suppressed.len(),
+        report.errors.len(),
+    );
+    report
+}
+
+fn order(f: &Finding) -> (usize, u32, u32, String, String) {
+    (
+        f.location.document,
+        f.location.line,
+        f.location.column,
+        f.rule.clone(),
+        f.message.clone(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const META: &str = r#"{"name":"acme","version":"1","rules":[
+        {"id":"owner-label","title":"Owner label","category":"manifest","severity":"low",
+         "remediation":"Add an `owner` label."}]}"#;
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a:1\n";
+
+    fn acme() -> Plugin {
+        Plugin::from_metadata("acme.wasm", META).unwrap()
+    }
+
+    #[test]
+    fn metadata_is_validated() {
+        assert_eq!(acme().rules()[0].id, "acme/owner-label");
+        for bad in [
+            r#"{"name":"Acme","version":"1","rules":[{"id":"a","title":"t","category":"manifest","severity":"low"}]}"#,
+            r#"{"name":"acme","version":"1","rules":[]}"#,
+            r#"{"name":"acme","version":"1","rules":[{"id":"a","title":"t","category":"nope","severity":"low"}]}"#,
+            r#"{"name":"acme","version":"1","rules":[{"id":"a","title":"t","category":"manifest","severity":"low"},{"id":"a","title":"t","category":"manifest","severity":"low"}]}"#,
+            "not json",
+        ] {
+            let error = Plugin::from_metadata("x.wasm", bad).unwrap_err();
+            assert!(error.starts_with("bad metadata: "), "{error}");
+        }
+    }
+
+    #[test]
+    fn input_carries_every_object_as_json() {
+        let doc: Json = serde_json::from_str(&input_document(POD)).unwrap();
+        assert_eq!(doc["abiVersion"], 1);
+        assert_eq!(doc["resources"][0]["id"], 0);
+        assert_eq!(doc["resources"][0]["object"]["metadata"]["name"], "p");
+    }
+
+    #[test]
+    fn findings_are_located_and_prefixed_and_failures_named() {
+        let plugins = [acme()];
+        let output = r#"{"findings":[{"rule":"owner-label","resource":0,"path":"/metadata","message":"no `owner` label","severity":"high","extra":1}]}"#;
+        let report = check(POD, &Settings::default(), &plugins, &[Ok(output.into())]);
+        let found = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "acme/owner-label")
+            .expect("the plugin finding");
+        assert_eq!(
+            (found.location.line, found.severity),
+            (4, Severity::High),
+            "at the `metadata` mapping"
+        );
+        assert_eq!(found.remediation, "Add an `owner` label.");
+
+        for (outcome, reason) in [
+            (Ok(r#"{"findings":[{"rule":"nope","resource":0,"path":"","message":"m"}]}"#.to_owned()), "bad output: unknown rule"),
+            (Ok(r#"{"findings":[{"rule":"owner-label","resource":7,"path":"","message":"m"}]}"#.to_owned()), "bad output: resource 7"),
+            (Ok(r#"{"findings":[{"rule":"owner-label","resource":0,"path":"/nope","message":"m"}]}"#.to_owned()), "bad output: path"),
+            (Ok(r#"{"error":"bad settings"}"#.to_owned()), "plugin error: bad settings"),
+            (Ok("[1".to_owned()), "bad output: "),
+            (Err("timeout: over 5000 ms".to_owned()), "timeout: "),
+        ] {
+            let report = check(POD, &Settings::default(), &plugins, &[outcome]);
+            assert!(!report.findings.iter().any(|f| f.rule.starts_with("acme/")));
+            let error = report.errors.iter().find(|e| e.plugin.as_deref() == Some("acme")).expect("a plugin error");
+            assert!(error.message.starts_with(reason), "{} vs {reason}", error.message);
+            assert!(report.findings.iter().any(|f| f.rule == "run-as-root" || f.category == Category::PodSecurity), "built-in rules still ran");
+        }
+    }
+
+    #[test]
+    fn switched_off_plugin_rules_report_nothing() {
+        let plugins = [acme()];
+        let mut settings = Settings::default();
+        settings.set_rule(&plugins[0].rules()[0], false);
+        let output =
+            r#"{"findings":[{"rule":"owner-label","resource":0,"path":"","message":"m"}]}"#;
+        let report = check(POD, &settings, &plugins, &[Ok(output.into())]);
+        assert!(!report.findings.iter().any(|f| f.rule.starts_with("acme/")));
+    }
+}
