@@ -630,7 +630,7 @@ subjects:
     );
     let wide = message(&everyone);
     assert!(
-        wide.contains("granted cluster-wide (to group `system:authenticated`)"),
+        wide.contains("granted in every namespace (to group `system:authenticated`) and namespace(s) `batch`, `monitoring`, `shop`; Pod Security Admission has no per-user levels"),
         "{wide}"
     );
     let other_policy = psp.replace("resourceNames: [psp]", "resourceNames: [other]");

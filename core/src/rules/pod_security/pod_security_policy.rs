@@ -29,8 +29,7 @@ declare_rule! {
     /// namespaces to label: those of the `RoleBinding`s, and of the service accounts
     /// (and `system:serviceaccounts:<namespace>` groups) in `ClusterRoleBinding`s,
     /// that grant a role with `use` on it. A cluster-wide grant to other users or
-    /// groups is said as such: the admission configuration's default level is then
-    /// the closer replacement.
+    /// groups is said as such: Pod Security Admission has no per-user levels.
     ///
     /// ## Why is this bad?
     /// PodSecurityPolicy was deprecated in Kubernetes 1.21 and removed in 1.25. On a
@@ -411,7 +410,7 @@ fn advice(reach: &Reach, level: &str) -> String {
                 format!(" and namespace(s) {}", names(namespaces))
             };
             format!(
-                "it is granted cluster-wide (to {}): make {label} the admission configuration's default{also}, or label every namespace instead",
+                "it is granted in every namespace (to {}){also}; Pod Security Admission has no per-user levels, so label the namespaces whose workloads need it {label} instead",
                 subjects.join(", ")
             )
         }
