@@ -622,3 +622,71 @@ fn every_hostile_plugin_at_once_leaves_the_host_and_the_others_working() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A plugin setting a finding's severity itself (ABI section 5.1): `critical` on the
+/// first resource, for a rule whose default is `low`.
+const SEVERITY_PLUGIN: &str = r#"
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{\"name\":\"sev\",\"version\":\"0\",\"rules\":[{\"id\":\"r\",\"title\":\"t\",\"category\":\"manifest\",\"severity\":\"low\"}]}")
+  (data (i32.const 1024) "{\"findings\":[{\"rule\":\"r\",\"resource\":0,\"path\":\"/metadata/name\",\"message\":\"custom severity\",\"severity\":\"critical\"}]}")
+  (func (export "kubecheck_abi_version") (result i32) (i32.const 1))
+  (func (export "kubecheck_metadata") (result i64) (i64.const 100))
+  (func (export "kubecheck_alloc") (param i32) (result i32) (i32.const 4096))
+  (func (export "kubecheck_check") (param i32 i32) (result i64)
+    (i64.or (i64.shl (i64.const 1024) (i64.const 32)) (i64.const 114))))
+"#;
+
+#[test]
+fn a_finding_severity_from_the_plugin_applies_unless_the_user_set_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("sev.wasm");
+    std::fs::write(&wasm, wat::parse_str(SEVERITY_PLUGIN).unwrap()).unwrap();
+    let wasm = wasm.to_str().unwrap();
+    let finding = |report: &Value| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "sev/r")
+            .cloned()
+            .unwrap_or_else(|| panic!("no sev/r finding: {report:#}"))
+    };
+    let output = kubecheck_in(
+        dir.path(),
+        &["check", "--format", "json", "--plugin", wasm, "-"],
+        MANIFESTS,
+    );
+    let plain = report(&output);
+    let found = finding(&plain);
+    assert_eq!(found["severity"], "critical");
+    assert_eq!(found["location"]["line"], 4, "`name: priv`");
+    assert_eq!(
+        plain["summary"]["critical"], 2,
+        "with privileged-container: {plain:#}"
+    );
+
+    std::fs::write(
+        dir.path().join(".kubecheck.yaml"),
+        "severity:\n  sev/r: info\n",
+    )
+    .unwrap();
+    let output = kubecheck_in(
+        dir.path(),
+        &["check", "--format", "json", "--plugin", wasm, "-"],
+        MANIFESTS,
+    );
+    assert_eq!(finding(&report(&output))["severity"], "info");
+
+    let sarif = kubecheck_in(
+        dir.path(),
+        &["check", "--format", "sarif", "--plugin", wasm, "-"],
+        MANIFESTS,
+    );
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).expect("SARIF is JSON");
+    let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
+    assert!(
+        rules.as_array().unwrap().iter().any(|r| r["id"] == "sev/r"),
+        "plugin rules are described in SARIF"
+    );
+}
