@@ -15,6 +15,8 @@ declare_rule! {
     /// that level and policy version, and reports those whose pods the API server
     /// would reject. For a Deployment, StatefulSet, Job… the workload itself is
     /// accepted, but every pod its controller creates is rejected, so it never runs.
+    /// When the input declares a namespace more than once (variants of one install),
+    /// the declaration in the workload's own file applies, else the first one.
     ///
     /// The verdict comes from the Pod Security Standards rules of kubecheck, run at the
     /// namespace's level and version whatever `--pss` and `--only` say; the message
