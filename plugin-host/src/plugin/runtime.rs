@@ -27,12 +27,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Owns the engine shared by every plugin of the process, the thread that advances its
-/// epoch (the wall-clock deadline) and the compiled-module cache.
+/// epoch (the wall-clock deadline; kept alive by every plugin loaded here) and the
+/// compiled-module cache.
 pub struct PluginRuntime {
     engine: Engine,
     linker: Linker<CallState>,
+    fingerprint: [u8; 32],
     cache: Option<Cache>,
-    _ticker: Ticker,
+    ticker: Arc<Ticker>,
 }
 
 /// How a plugin's module was obtained, for `plugin inspect` and the benchmarks.
@@ -63,6 +65,8 @@ pub struct Plugin {
     info: ModuleInfo,
     pre: InstancePre<CallState>,
     engine: Engine,
+    /// Deadlines need the epoch to advance for as long as any plugin is alive.
+    _ticker: Arc<Ticker>,
 }
 
 impl PluginRuntime {
@@ -79,13 +83,15 @@ impl PluginRuntime {
         linker
             .func_wrap(abi::IMPORT_LOG.0, abi::IMPORT_LOG.1, log)
             .map_err(runtime_error)?;
-        let cache = dir.map(|dir| Cache::new(dir, cache::fingerprint(&engine)));
-        let ticker = Ticker::start(engine.clone())?;
+        let fingerprint = cache::fingerprint(&engine);
+        let cache = dir.map(|dir| Cache::new(dir, fingerprint));
+        let ticker = Arc::new(Ticker::start(engine.clone())?);
         Ok(PluginRuntime {
             engine,
             linker,
+            fingerprint,
             cache,
-            _ticker: ticker,
+            ticker,
         })
     }
 
@@ -110,6 +116,7 @@ impl PluginRuntime {
             info,
             pre,
             engine: self.engine.clone(),
+            _ticker: Arc::clone(&self.ticker),
         };
         plugin.read_metadata()?;
         Ok(plugin)
@@ -124,7 +131,7 @@ impl PluginRuntime {
         check_module(&module)?;
         let serialized = module.serialize().map_err(runtime_error)?;
         Ok(cache::encode(
-            &cache::fingerprint(&self.engine),
+            &self.fingerprint,
             &Sha256::digest(wasm).into(),
             &serialized,
         ))
@@ -132,14 +139,13 @@ impl PluginRuntime {
 
     fn module(&self, bytes: &[u8]) -> Result<(Module, ModuleOrigin), PluginError> {
         if bytes.starts_with(cache::MAGIC) {
-            let payload =
-                cache::decode(bytes, &cache::fingerprint(&self.engine)).ok_or_else(|| {
-                    PluginError::Invalid(
-                        "this .cwasm was not made by this build of kubecheck (or is damaged): \
+            let payload = cache::decode(bytes, &self.fingerprint).ok_or_else(|| {
+                PluginError::Invalid(
+                    "this .cwasm was not made by this build of kubecheck (or is damaged): \
                      recompile it with `kubecheck plugin compile`"
-                            .into(),
-                    )
-                })?;
+                        .into(),
+                )
+            })?;
             // SAFETY: `decode` checked the header and the payload's sha256, so these are the
             // bytes `Module::serialize` produced for an engine with this configuration.
             let module =
@@ -577,7 +583,7 @@ fn extern_type(ty: &ExternType) -> String {
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`] so deadlines fire; stopped and
-/// joined when the runtime is dropped.
+/// joined when the runtime and the last of its plugins are dropped.
 struct Ticker {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
