@@ -101,7 +101,7 @@ fi
 step "cargo build -p kubecheck"
 cargo build -p kubecheck
 
-step "cargo test --workspace"
-cargo test --workspace
+step "cargo test --workspace --no-fail-fast"
+cargo test --workspace --no-fail-fast
 
 printf '\nAll checks passed.\n'

@@ -50,10 +50,19 @@ fn add(loaded: &mut Loaded, name: String, bytes: &[u8]) {
     }
 }
 
-/// Manifest files under `dir`, sorted, so output is the same on every machine.
+/// Manifest files under `dir`, sorted, so output is the same on every machine. Hidden
+/// files and folders are skipped: `.kubecheck.yaml`, `.github/workflows/*.yml` and the
+/// like are YAML but not manifests.
 fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let visible = |entry: &walkdir::DirEntry| {
+        entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+    };
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(visible)
+    {
         let entry = entry.with_context(|| format!("walking {}", dir.display()))?;
         let is_manifest = entry
             .path()

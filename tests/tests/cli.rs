@@ -460,11 +460,14 @@ fn folders_are_walked_recursively_for_yaml_and_json_only() {
         std::fs::write(root.join(file), PRIVILEGED_POD).unwrap();
     }
     std::fs::write(root.join("deploy/nested/deeper/c.json"), pod_json).unwrap();
-    // Not manifests by name: never read, even though their content would fire.
+    // Not manifests by name, or hidden: never read, even though their content would fire.
+    std::fs::create_dir_all(root.join("deploy/.github/workflows")).unwrap();
     for file in [
         "deploy/notes.txt",
         "deploy/nested/README.md",
         "deploy/x.yaml.bak",
+        "deploy/.hidden.yaml",
+        "deploy/.github/workflows/ci.yml",
     ] {
         std::fs::write(root.join(file), PRIVILEGED_POD).unwrap();
     }

@@ -147,10 +147,30 @@ fn fingerprint(f: &Finding) -> String {
     format!("{hash:016x}")
 }
 
-/// Relative paths become URIs with `/` separators; spaces and `%` are escaped.
+/// A source name as a URI reference (RFC 3986): `/` separators, and every byte that may
+/// not appear in a path percent-encoded, so `<stdin>` or `my file.yaml` stay valid. `:` is
+/// encoded too, or `c:/x.yaml` would read as a URI with the scheme `c`.
 fn uri(source: &str) -> String {
-    source
-        .replace('\\', "/")
-        .replace('%', "%25")
-        .replace(' ', "%20")
+    let mut out = String::with_capacity(source.len());
+    for byte in source.replace('\\', "/").bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn source_names_become_uri_references() {
+        assert_eq!(uri("deploy/web.yaml"), "deploy/web.yaml");
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(uri("my dir\\50%.yaml"), "my%20dir/50%25.yaml");
+        assert_eq!(uri("c:/x/é.yaml"), "c%3A/x/%C3%A9.yaml");
+    }
 }

@@ -111,21 +111,35 @@ fn source_line<'s>(sources: &'s [Source], name: &str, line: u32) -> Option<&'s s
     source.text.lines().nth(line.checked_sub(1)? as usize)
 }
 
+/// Longest part of a source line shown; longer lines (minified JSON, very deep flow
+/// collections) are cut to a window around the caret instead of printed whole.
+const MAX_SHOWN: usize = 120;
+
 /// The line with a caret run under columns `[start, end)`.
 fn snippet(out: &mut String, p: &Palette, line_no: u32, line: &str, start: u32, end: u32) {
     let gutter = line_no.to_string();
     let pad = " ".repeat(gutter.len());
-    let shown: String = line
+    let chars: Vec<char> = line
         .chars()
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
-    let width = end.saturating_sub(start).max(1) as usize;
+    let caret = (start.saturating_sub(1) as usize).min(chars.len());
+    let from = if chars.len() > MAX_SHOWN {
+        caret.saturating_sub(MAX_SHOWN / 3)
+    } else {
+        0
+    };
+    let to = (from + MAX_SHOWN).min(chars.len());
+    let before = if from > 0 { "…" } else { "" };
+    let after = if to < chars.len() { "…" } else { "" };
+    let shown: String = chars[from..to].iter().collect();
+    let width = (end.saturating_sub(start).max(1) as usize).min((to - caret).max(1));
     let _ = writeln!(out, "{pad} |");
-    let _ = writeln!(out, "{gutter} | {shown}");
+    let _ = writeln!(out, "{gutter} | {before}{shown}{after}");
     let _ = writeln!(
         out,
         "{pad} | {}{}",
-        " ".repeat(start.saturating_sub(1) as usize),
+        " ".repeat(before.chars().count() + caret - from),
         p.paint("1;31", &"^".repeat(width))
     );
 }
@@ -145,5 +159,23 @@ mod tests {
         assert!(out.contains(expected), "{out}");
         assert!(!out.contains('\x1b'));
         assert!(text(&report, &sources, true).contains('\x1b'));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let mut out = String::new();
+        let line = format!("{}privileged: true{}", "a".repeat(5000), "b".repeat(5000));
+        let palette = Palette { color: false };
+        snippet(&mut out, &palette, 1, &line, 5013, 5017);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[1].chars().count() < MAX_SHOWN + 10, "{}", lines[1]);
+        let caret = lines[2].find('^').unwrap();
+        let under: String = lines[1].chars().skip(caret).take(4).collect();
+        assert_eq!(under, "true");
+        assert_eq!(lines[2].matches('^').count(), 4);
+        // A caret past the end of the line (an error at the end of the input) stays put.
+        let mut out = String::new();
+        snippet(&mut out, &palette, 1, &line, 20_000, 20_001);
+        assert!(out.lines().nth(2).unwrap().ends_with('^'));
     }
 }
