@@ -690,3 +690,33 @@ fn a_finding_severity_from_the_plugin_applies_unless_the_user_set_one() {
         "plugin rules are described in SARIF"
     );
 }
+
+#[test]
+fn the_smallest_plugin_of_the_abi_document_loads_and_runs() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/plugin-abi.md")).unwrap();
+    let appendix = &doc[doc.find("## Appendix A").expect("appendix A")..];
+    let start = appendix.find("```wat\n").expect("a wat block") + "```wat\n".len();
+    let end = start + appendix[start..].find("```").expect("end of the block");
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("minimal.wasm");
+    std::fs::write(
+        &wasm,
+        wat::parse_str(&appendix[start..end]).expect("it assembles"),
+    )
+    .unwrap();
+    let output = kubecheck_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--plugin",
+            wasm.to_str().unwrap(),
+            "-",
+        ],
+        MANIFESTS,
+    );
+    let report = report(&output);
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    assert!(rules_found(&report).contains(&"privileged-container"));
+}
