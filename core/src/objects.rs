@@ -1,30 +1,50 @@
 //! Checking objects that arrive as JSON, without their source text: what the built-in
 //! rules compiled into a plugin (`kubecheck check --engine wasm`) run.
 //!
-//! JSON keeps every value a rule reads but not how it was written, so the rules that
-//! look at the text itself ([`SOURCE_RULES`]) cannot run here; a host runs them natively
-//! with [`run_source_rules`] and merges both lists, which gives the same findings as
-//! [`crate::Session::run_builtin`].
+//! JSON keeps every value a rule reads but not how it was written. Two things are lost:
+//! - duplicate keys, so the rules that look at the text itself ([`SOURCE_RULES`]) cannot
+//!   run here; a host runs them natively with [`run_source_rules`];
+//! - the text of plain scalars that are not strings (`1e3`, `1.10`, `0x1F`, `yes`), which
+//!   a string field takes as written (`name: 1e3` is `"1e3"`, not `"1000.0"`); a host
+//!   sends those texts along ([`scalar_texts`]).
+//!
+//! With both, the findings are those of [`crate::Session::run_builtin`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value as Json;
 
 use crate::model::{Input, Object, ParsedDocument, Source};
 use crate::options::Options;
+use crate::pointer;
 use crate::rules::{Check, Ctx, Emitter, RawFinding, Rule, RULES};
-use crate::yaml::{CollectionStyle, Entry, Node, Scalar, ScalarStyle, ScalarValue, Span, Value};
+use crate::yaml::{
+    resolve_plain, to_json, CollectionStyle, Entry, Node, Scalar, ScalarStyle, ScalarValue, Span,
+    Value,
+};
 use crate::Session;
 
 /// Rules whose findings come from the source text rather than from the object's value
 /// (duplicate keys are gone once a mapping is JSON).
 pub const SOURCE_RULES: &[&str] = &["duplicate-key"];
 
-/// Runs the enabled built-in rules except [`SOURCE_RULES`] over `objects`, each given as
-/// its source name and its JSON. A finding's `object` is the index in `objects`; its
-/// pointer is relative to that object.
+/// Pointer (relative to the object) to the text of a plain scalar, where the JSON of the
+/// value would read back differently.
+pub type ScalarTexts = BTreeMap<String, String>;
+
+/// One object to check.
+pub struct JsonObject<'a> {
+    /// The name of the file it comes from: rules relate objects of one file.
+    pub source: &'a str,
+    pub json: &'a Json,
+    /// From [`scalar_texts`] of the object's tree; empty when the host has none.
+    pub texts: &'a ScalarTexts,
+}
+
+/// Runs the enabled built-in rules except [`SOURCE_RULES`] over `objects`. A finding's
+/// `object` is the index in `objects`; its pointer is relative to that object.
 pub fn check_objects<'a>(
-    objects: impl IntoIterator<Item = (&'a str, &'a Json)>,
+    objects: impl IntoIterator<Item = JsonObject<'a>>,
     options: &Options,
 ) -> Vec<RawFinding> {
     let mut input = Input::default();
@@ -32,7 +52,12 @@ pub fn check_objects<'a>(
     // of one source name share a source, as they do natively.
     let mut source_ids: BTreeMap<&str, usize> = BTreeMap::new();
     let mut documents_per_source: Vec<usize> = Vec::new();
-    for (source, json) in objects {
+    for JsonObject {
+        source,
+        json,
+        texts,
+    } in objects
+    {
         let next = source_ids.len();
         let source_id = *source_ids.entry(source).or_insert(next);
         if source_id == next {
@@ -44,7 +69,7 @@ pub fn check_objects<'a>(
         input.documents.push(ParsedDocument {
             source: source_id,
             index,
-            root: from_json(json),
+            root: from_json_with_texts(json, texts),
             duplicate_keys: Vec::new(),
         });
     }
@@ -96,10 +121,76 @@ fn run(ctx: &Ctx<'_>, objects: &[Object<'_>], select: impl Fn(&Rule) -> bool) ->
     findings
 }
 
+/// The plain scalars of `node` (an object's tree) whose text its JSON does not keep:
+/// numbers, booleans and nulls not written the way JSON prints them.
+pub fn scalar_texts(node: &Node) -> ScalarTexts {
+    let mut texts = ScalarTexts::new();
+    let mut stack = vec![(node, String::new())];
+    while let Some((node, at)) = stack.pop() {
+        match &node.value {
+            Value::Scalar(s) if s.value != ScalarValue::Str => {
+                let as_json = match to_json(node) {
+                    Json::Number(n) => Some(n.to_string()),
+                    Json::Bool(b) => Some(b.to_string()),
+                    Json::Null => Some("null".to_owned()),
+                    // Non-finite floats: JSON has no number for them.
+                    _ => None,
+                };
+                if as_json.as_deref() != Some(s.text.as_str()) {
+                    texts.insert(at, s.text.clone());
+                }
+            }
+            Value::Scalar(_) => {}
+            Value::Seq(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (item, format!("{at}/{i}"))),
+            ),
+            Value::Map(entries) => {
+                // Only the last of duplicate keys is in the JSON.
+                let mut seen = HashSet::new();
+                for entry in entries.iter().rev() {
+                    if let Some(key) = entry.key_str().filter(|k| seen.insert(*k)) {
+                        stack.push((&entry.value, format!("{at}/{}", pointer::escape(key))));
+                    }
+                }
+            }
+        }
+    }
+    texts
+}
+
 /// The tree of a JSON value, as the YAML parser would build it from the same JSON text
-/// (spans are empty: locations come from the host's own parse). serde_json bounds the
-/// nesting, so the recursion is bounded.
+/// (spans are empty: locations come from the host's own parse).
 pub fn from_json(json: &Json) -> Node {
+    from_json_with_texts(json, &ScalarTexts::new())
+}
+
+/// [`from_json`], with the scalars of `texts` as they were written.
+pub fn from_json_with_texts(json: &Json, texts: &ScalarTexts) -> Node {
+    let mut at = String::new();
+    build(json, texts, &mut at)
+}
+
+/// serde_json bounds the nesting of what it parses, so the recursion is bounded.
+fn build(json: &Json, texts: &ScalarTexts, at: &mut String) -> Node {
+    let scalar_json = !matches!(json, Json::Array(_) | Json::Object(_));
+    if let Some(text) = texts.get(at.as_str()).filter(|_| scalar_json) {
+        return node(scalar(text, ScalarStyle::Plain, resolve_plain(text)));
+    }
+    // Pointers are only needed to look texts up.
+    let child = |json: &Json, segment: &str, at: &mut String| {
+        if texts.is_empty() {
+            return build(json, texts, at);
+        }
+        let len = at.len();
+        at.push('/');
+        at.push_str(&pointer::escape(segment));
+        let built = build(json, texts, at);
+        at.truncate(len);
+        built
+    };
     let value = match json {
         Json::Null => scalar("null", ScalarStyle::Plain, ScalarValue::Null),
         Json::Bool(b) => scalar(&b.to_string(), ScalarStyle::Plain, ScalarValue::Bool(*b)),
@@ -111,12 +202,18 @@ pub fn from_json(json: &Json) -> Node {
             scalar(&n.to_string(), ScalarStyle::Plain, resolved)
         }
         Json::String(s) => scalar(s, ScalarStyle::Quoted, ScalarValue::Str),
-        Json::Array(items) => Value::Seq(items.iter().map(from_json).collect()),
+        Json::Array(items) => Value::Seq(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| child(item, &i.to_string(), at))
+                .collect(),
+        ),
         Json::Object(map) => Value::Map(
             map.iter()
                 .map(|(key, value)| Entry {
                     key: node(scalar(key, ScalarStyle::Quoted, ScalarValue::Str)),
-                    value: from_json(value),
+                    value: child(value, key, at),
                 })
                 .collect(),
         ),
@@ -156,8 +253,38 @@ mod tests {
     }
 
     #[test]
+    fn texts_are_kept_where_json_would_change_them() {
+        let text = "a: {n: 1e3, s: \"1e3\", i: 10, o: 010, b: yes, t: true, z: ~, f: .inf, d: 1, d: 0x2}\nl: [1.10, 2.5]\n";
+        let root = parse_documents(text).remove(0).result.unwrap();
+        let texts = scalar_texts(&root);
+        let expected: ScalarTexts = [
+            ("/a/n", "1e3"),
+            ("/a/o", "010"),
+            ("/a/b", "yes"),
+            ("/a/z", "~"),
+            ("/a/f", ".inf"),
+            ("/a/d", "0x2"),
+            ("/l/0", "1.10"),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p.to_owned(), t.to_owned()))
+        .collect();
+        assert_eq!(texts, expected);
+        let rebuilt = from_json_with_texts(&to_json(&root), &texts);
+        let a = rebuilt.get("a").unwrap();
+        assert_eq!(
+            a.get("n").unwrap().value,
+            root.get("a").unwrap().get("n").unwrap().value
+        );
+        assert_eq!(a.get("f").unwrap().type_name(), "number");
+        assert_eq!(a.get("s").unwrap().as_str(), Some("1e3"));
+    }
+
+    #[test]
     fn findings_match_the_native_run_but_for_source_rules() {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  hostNetwork: true\n  hostNetwork: false\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: yes}\n";
+        // Duplicate keys, and scalars whose JSON reads back differently (`1e3`, `1.10`,
+        // `yes` in string fields, an octal port, `.inf` where an integer belongs).
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {v: 1.10, on: yes}}\nspec:\n  hostNetwork: true\n  hostNetwork: false\n  containers:\n  - name: 1e3\n    image: 1.10\n    securityContext: {privileged: yes, runAsUser: .inf}\n    ports: [{containerPort: 0o17, hostPort: 0x50}]\n";
         let input = Input::parse(vec![Source::new("a.yaml", text)]);
         let options = Options::default();
         let session = Session::new(&input, &options);
@@ -170,11 +297,21 @@ mod tests {
             v
         };
         let native = summary(session.run_builtin());
-        let json: Vec<Json> = session.objects.iter().map(|o| to_json(o.node)).collect();
-        let mut merged = check_objects(json.iter().map(|j| ("a.yaml", j)), &options);
+        let json: Vec<(Json, ScalarTexts)> = session
+            .objects
+            .iter()
+            .map(|o| (to_json(o.node), scalar_texts(o.node)))
+            .collect();
+        let objects = json.iter().map(|(json, texts)| JsonObject {
+            source: "a.yaml",
+            json,
+            texts,
+        });
+        let mut merged = check_objects(objects, &options);
         merged.extend(run_source_rules(&session));
         assert!(native.iter().any(|f| f.0 == "duplicate-key"));
         assert!(native.iter().any(|f| f.0 == "privileged-container"));
+        assert!(native.iter().any(|f| f.3.contains("`1e3`")), "{native:?}");
         assert_eq!(summary(merged), native);
     }
 }

@@ -2,9 +2,10 @@
 //! wasm (`examples/plugins/builtin`, embedded at build time, see `build.rs`) in the same
 //! sandbox as third-party plugins, instead of natively.
 //!
-//! The module gets every object as JSON, like any plugin. Rules that read the source
-//! text rather than the objects (`kubecheck_core::objects::SOURCE_RULES`: duplicate keys,
-//! which JSON cannot hold) still run natively; together the two give exactly the
+//! The module gets every object as JSON, like any plugin, plus in its settings the text
+//! of the scalars JSON would change (`1e3`, `yes`: see `kubecheck_core::objects`). Rules
+//! that read the source text rather than the objects (`objects::SOURCE_RULES`: duplicate
+//! keys, which JSON cannot hold) still run natively; together the two give exactly the
 //! findings of the native engine (`tests/tests/wasm_engine_parity.rs`).
 
 use std::time::Duration;
@@ -74,9 +75,17 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
             })
         })
         .collect();
+    let scalar_texts: serde_json::Map<String, Json> = session
+        .objects
+        .iter()
+        .filter_map(|object| {
+            let texts = kubecheck_core::objects::scalar_texts(object.node);
+            (!texts.is_empty()).then(|| (object.id.to_string(), json!(texts)))
+        })
+        .collect();
     let input = json!({
         "abiVersion": 1,
-        "settings": {"options": session.options},
+        "settings": {"options": session.options, "scalarTexts": scalar_texts},
         "resources": resources,
     });
     let output = plugin

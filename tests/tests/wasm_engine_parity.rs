@@ -73,6 +73,46 @@ fn real_corpus_gives_the_same_report() {
     assert_parity(&[real.to_str().expect("UTF-8 path")]);
 }
 
+/// YAML that JSON does not carry one to one: numbers and booleans written unlike JSON
+/// (`1e3`, `1.10`, `0o17`, `yes`) where strings are expected, `.inf`, a quoted boolean,
+/// duplicate keys, a `List` holding another `*List`.
+const ODD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: 010
+  labels: {version: 1.10, big: 99999999999999999999}
+  annotations: {inf: .inf}
+spec:
+  hostNetwork: yes
+  hostNetwork: no
+  containers:
+  - name: 1e3
+    image: 1.10
+    securityContext: {runAsUser: 0x0, privileged: \"true\", runAsNonRoot: on}
+    ports: [{containerPort: 0o17, hostPort: 8_080}]
+---
+kind: List
+apiVersion: v1
+items:
+- {kind: PodList, apiVersion: v1, metadata: {name: inner}, items: []}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: d, namespace: x}
+  spec:
+    template:
+      spec:
+        containers: [{name: c, image: nginx, securityContext: {privileged: 1}}]
+";
+
+#[test]
+fn yaml_that_json_changes_gives_the_same_report() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasm-parity-odd");
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    std::fs::write(dir.join("odd.yaml"), ODD).expect("fixture");
+    assert_parity(&["--enable", "all", dir.to_str().expect("UTF-8 path")]);
+}
+
 #[test]
 fn every_rule_and_other_options_give_the_same_report() {
     // Off-by-default rules, another Pod Security target and a cluster version travel to

@@ -9,5 +9,5 @@ mod to_json;
 pub use de::{from_node, TypeError};
 pub use node::{CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value};
 pub use parse::{parse_documents, Document, DuplicateKey, ParseError, MAX_ALIAS_NODES, MAX_DEPTH};
-pub use resolve::resolve_plain_is_string;
+pub use resolve::{resolve_plain, resolve_plain_is_string};
 pub use to_json::to_json;

@@ -5,10 +5,16 @@
 //! finds (`tests/tests/wasm_engine_parity.rs`). Rules that need the source text rather
 //! than the objects (`kubecheck_core::objects::SOURCE_RULES`) stay with the host.
 //!
-//! Settings: `{"options": <kubecheck_core::Options as JSON>}` (rule selection, Pod
-//! Security target, ...); absent options are the defaults.
+//! Settings, both optional:
+//! - `options`: `kubecheck_core::Options` as JSON (rule selection, Pod Security target,
+//!   Kubernetes version); the defaults when absent;
+//! - `scalarTexts`: resource id -> pointer -> text of the plain scalars whose JSON reads
+//!   back differently (`kubecheck_core::objects::scalar_texts`), so a string field
+//!   written `1e3` is `"1e3"` here as it is natively.
 
-use kubecheck_core::objects::check_objects;
+use std::collections::BTreeMap;
+
+use kubecheck_core::objects::{check_objects, JsonObject, ScalarTexts};
 use kubecheck_core::{builtin_rules, Options};
 use kubecheck_plugin_sdk::{
     export_plugin, serde_json, CheckInput, Error, Finding, Fix, Metadata, Plugin, Rule,
@@ -16,10 +22,12 @@ use kubecheck_plugin_sdk::{
 use serde::Deserialize;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct Settings {
     #[serde(default)]
     options: Options,
+    #[serde(default)]
+    scalar_texts: BTreeMap<u64, ScalarTexts>,
 }
 
 pub struct Builtin;
@@ -40,10 +48,12 @@ impl Plugin for Builtin {
 
     fn check(input: &CheckInput) -> Result<Vec<Finding>, Error> {
         let settings: Settings = input.settings()?;
-        let objects = input
-            .resources
-            .iter()
-            .map(|r| (r.source.as_str(), &r.object));
+        let none = ScalarTexts::new();
+        let objects = input.resources.iter().map(|r| JsonObject {
+            source: &r.source,
+            json: &r.object,
+            texts: settings.scalar_texts.get(&r.id).unwrap_or(&none),
+        });
         let findings = check_objects(objects, &settings.options)
             .into_iter()
             .filter_map(|raw| {
