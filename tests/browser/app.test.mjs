@@ -204,6 +204,18 @@ async function main() {
     await finding.waitFor({ state: 'detached' });
     assert.match(await input.inputValue(), /privileged: false/);
 
+    step('rule documentation opens in the page and closes with Escape');
+    await setText(page, PRIVILEGED_POD);
+    await finding.locator('summary').click();
+    assert.match(await finding.locator('.why').innerText(), /isolation/);
+    await finding.getByRole('button', { name: /rule documentation/i }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /What it does[\s\S]*Why is this bad\?[\s\S]*privileged: false/);
+    await page.screenshot({ path: join(artifacts, 'browser-rule-doc.png') });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
     step('keyboard: Tab reaches a finding, Enter selects its span');
     await setText(page, PRIVILEGED_POD);
     await finding.waitFor();

@@ -15,9 +15,17 @@ pub enum Inline {
     Code(String),
 }
 
-/// The doc comment's lines, without the space `///` leaves in front of each.
+/// The doc comment's lines, without the space `///` leaves in front of each (when the
+/// text still has it: then every line that is not empty starts with one).
 fn lines(help: &str) -> impl Iterator<Item = &str> {
-    help.lines().map(|l| l.strip_prefix(' ').unwrap_or(l))
+    let indented = help.lines().all(|l| l.is_empty() || l.starts_with(' '));
+    help.lines().map(move |l| {
+        if indented {
+            l.strip_prefix(' ').unwrap_or(l)
+        } else {
+            l
+        }
+    })
 }
 
 pub fn blocks(help: &str) -> Vec<Block> {
@@ -150,5 +158,7 @@ mod tests {
             Some("Flags `a` and b.")
         );
         assert_eq!(section(help, "Options"), None);
+        let unindented = "## Example\n```yaml\nspec:\n  a: 1\n```\n";
+        assert_eq!(blocks(unindented)[1], Block::Code("spec:\n  a: 1".into()));
     }
 }
