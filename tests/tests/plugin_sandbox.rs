@@ -319,7 +319,17 @@ fn the_second_load_comes_from_the_cache_and_a_damaged_entry_is_recompiled() {
         assert_eq!(output.status.code(), Some(0));
         report(&output)["module"].as_str().unwrap().to_owned()
     };
+    // An entry of this module for another engine (an older kubecheck) goes once the
+    // module is compiled for this one.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let sha = sha256_of(elsewhere.path(), &wasm);
+    std::fs::create_dir(dir.path().join("cache")).unwrap();
+    let stale = dir
+        .path()
+        .join(format!("cache/{sha}-0000000000000000.cwasm"));
+    std::fs::write(&stale, b"kubecheck-cwasm1 from another build").unwrap();
     assert_eq!(inspect(), "compiled");
+    assert!(!stale.exists(), "stale entry removed");
     assert_eq!(inspect(), "loaded from the compile cache");
     let entries: Vec<PathBuf> = std::fs::read_dir(dir.path().join("cache"))
         .unwrap()

@@ -10,7 +10,7 @@
 //! ```
 
 use std::hash::Hasher;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module};
@@ -133,6 +133,26 @@ impl Cache {
             .and_then(|()| std::fs::rename(&temp, &path));
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
+            return;
+        }
+        self.remove_stale(wasm_sha256, &path);
+    }
+
+    /// Entries of the same module for other engines (an older kubecheck, another CPU
+    /// feature set) are dead weight once it is compiled again here.
+    fn remove_stale(&self, wasm_sha256: &[u8; 32], current: &Path) {
+        let prefix = format!("{}-", hex(wasm_sha256));
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let stale = path != current
+                && path.extension().is_some_and(|e| e == "cwasm")
+                && entry.file_name().to_string_lossy().starts_with(&prefix);
+            if stale {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }
