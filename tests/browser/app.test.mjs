@@ -232,6 +232,20 @@ async function main() {
     await page.keyboard.press('Enter');
     assert.equal(await input.evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd)), 'true');
 
+    step('share link: the manifests travel in the fragment only');
+    await setText(page, PRIVILEGED_POD);
+    await finding.waitFor();
+    await page.getByRole('button', { name: 'Share link' }).click();
+    const link = await page.locator('#share-link').inputValue();
+    const shared = new URL(link);
+    assert.equal(`${shared.origin}${shared.pathname}${shared.search}`, url, 'nothing but the fragment carries the text');
+    assert.match(shared.hash, /^#m=[A-Za-z0-9_-]+$/);
+    await setText(page, '');
+    await page.goto(link);
+    await page.reload();
+    await finding.waitFor();
+    assert.equal(await input.inputValue(), PRIVILEGED_POD);
+
     step('a document with a parse error is marked (opened from a share link)');
     const fragment = `m=${deflateRawSync(Buffer.from(BROKEN)).toString('base64url')}`;
     await page.goto(`${url}#${fragment}`);
