@@ -730,3 +730,32 @@ fn the_smallest_plugin_of_the_abi_document_loads_and_runs() {
     assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
     assert!(rules_found(&report).contains(&"privileged-container"));
 }
+
+#[test]
+fn plugin_bench_measures_every_step() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("svc.yaml"), MANIFESTS).unwrap();
+    let output = kubecheck_in(
+        dir.path(),
+        &[
+            "plugin",
+            "bench",
+            "--iterations",
+            "2",
+            example_wasm().to_str().unwrap(),
+            "svc.yaml",
+        ],
+        "",
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    for step in [
+        "compile + load, cold:",
+        "load from the compile cache:",
+        "instantiate (median of 2):",
+        "call, no resources (median):",
+        "call, 3 resources",
+    ] {
+        assert!(text.contains(step), "missing {step:?} in:\n{text}");
+    }
+}
