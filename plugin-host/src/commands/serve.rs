@@ -3,6 +3,7 @@
 //! The page talks to nothing but its own files; the API is for scripts and CI systems
 //! that would rather not install the binary next to every job.
 
+use std::borrow::Cow;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -13,18 +14,30 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use kubecheck_core::{Options, Source};
-use rust_embed::Embed;
 use serde::Deserialize;
 
 use crate::cli::ServeArgs;
 
-/// The built web app (`scripts/build-web.sh` writes `dist/web`). A release build carries
-/// the files inside the binary, so it serves from any directory; a debug build reads them
-/// from the checkout on each request, so a rebuilt page needs no rebuilt binary.
-#[derive(Embed)]
+/// The built web app (`scripts/build-web.sh` writes `dist/web`), carried inside release
+/// builds so that `kubecheck serve` works from any directory.
+#[cfg(not(debug_assertions))]
+#[derive(rust_embed::Embed)]
 #[folder = "../dist/web/"]
 #[allow_missing = true]
 struct WebApp;
+
+#[cfg(not(debug_assertions))]
+fn web_file(path: &str) -> Option<Cow<'static, [u8]>> {
+    WebApp::get(path).map(|file| file.data)
+}
+
+/// Debug builds read the page from the checkout on each request: a rebuilt page needs no
+/// rebuilt binary, and a binary built before the page still finds it.
+#[cfg(debug_assertions)]
+fn web_file(path: &str) -> Option<Cow<'static, [u8]>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist/web");
+    std::fs::read(dir.join(path)).ok().map(Cow::Owned)
+}
 
 /// The same policy as the page's `<meta>` tag, plus what only a header can say.
 pub const CONTENT_SECURITY_POLICY: &str =
@@ -35,8 +48,8 @@ pub const CONTENT_SECURITY_POLICY: &str =
 /// Largest manifest body the API accepts.
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-const NOT_BUILT: &str = "the web app is not in this build of kubecheck: run scripts/build-web.sh \
-     (it writes dist/web), then rebuild kubecheck; POST /api/check works without it";
+const NOT_BUILT: &str = "the web app is not built: run scripts/build-web.sh (it writes dist/web; \
+     a release build of kubecheck embeds it, so rebuild that afterwards); POST /api/check works without it";
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
     // One thread serves static files and short checks; checks run on the blocking pool.
@@ -48,7 +61,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
-    if WebApp::get("index.html").is_none() {
+    if web_file("index.html").is_none() {
         eprintln!("kubecheck: warning: {NOT_BUILT}");
     }
     let listener = tokio::net::TcpListener::bind(&args.addr)
@@ -106,14 +119,14 @@ async fn asset(method: Method, uri: Uri) -> Response {
     if path.split('/').any(|segment| segment == "..") {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     }
-    match WebApp::get(path) {
-        Some(file) => (
+    match web_file(path) {
+        Some(data) => (
             [
                 (header::CONTENT_TYPE, content_type(path)),
                 // The file names do not change between builds: revalidate every time.
                 (header::CACHE_CONTROL, "no-cache"),
             ],
-            file.data,
+            data,
         )
             .into_response(),
         None if path == "index.html" => {
