@@ -11,8 +11,10 @@
 //! With both, the findings are those of [`crate::Session::run_builtin`].
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
-use serde_json::Value as Json;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Number, Value as Json};
 
 use crate::model::{Input, Object, ParsedDocument, Source};
 use crate::options::Options;
@@ -125,40 +127,95 @@ fn run(ctx: &Ctx<'_>, objects: &[Object<'_>], select: impl Fn(&Rule) -> bool) ->
 /// numbers, booleans and nulls not written the way JSON prints them.
 pub fn scalar_texts(node: &Node) -> ScalarTexts {
     let mut texts = ScalarTexts::new();
-    let mut stack = vec![(node, String::new())];
-    while let Some((node, at)) = stack.pop() {
-        match &node.value {
-            Value::Scalar(s) if s.value != ScalarValue::Str => {
-                let as_json = match to_json(node) {
-                    Json::Number(n) => Some(n.to_string()),
-                    Json::Bool(b) => Some(b.to_string()),
-                    Json::Null => Some("null".to_owned()),
-                    // Non-finite floats: JSON has no number for them.
-                    _ => None,
-                };
-                if as_json.as_deref() != Some(s.text.as_str()) {
-                    texts.insert(at, s.text.clone());
-                }
+    collect_texts(node, &mut String::new(), &mut texts);
+    texts
+}
+
+/// Recursion is bounded by the parser's nesting limit; one pointer buffer serves the
+/// whole walk, since nearly no scalar needs its pointer.
+fn collect_texts(node: &Node, at: &mut String, texts: &mut ScalarTexts) {
+    match &node.value {
+        Value::Scalar(s) if s.value != ScalarValue::Str => {
+            let as_json = match to_json(node) {
+                Json::Number(n) => Some(n.to_string()),
+                Json::Bool(b) => Some(b.to_string()),
+                Json::Null => Some("null".to_owned()),
+                // Non-finite floats: JSON has no number for them.
+                _ => None,
+            };
+            if as_json.as_deref() != Some(s.text.as_str()) {
+                texts.insert(at.clone(), s.text.clone());
             }
-            Value::Scalar(_) => {}
-            Value::Seq(items) => stack.extend(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| (item, format!("{at}/{i}"))),
-            ),
-            Value::Map(entries) => {
-                // Only the last of duplicate keys is in the JSON.
-                let mut seen = HashSet::new();
-                for entry in entries.iter().rev() {
-                    if let Some(key) = entry.key_str().filter(|k| seen.insert(*k)) {
-                        stack.push((&entry.value, format!("{at}/{}", pointer::escape(key))));
+        }
+        Value::Scalar(_) => {}
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = at.len();
+                let _ = write!(at, "/{i}");
+                collect_texts(item, at, texts);
+                at.truncate(len);
+            }
+        }
+        Value::Map(entries) => {
+            // Only the last of duplicate keys is in the JSON.
+            let mut seen = HashSet::new();
+            for entry in entries.iter().rev() {
+                if let Some(key) = entry.key_str().filter(|k| seen.insert(*k)) {
+                    let len = at.len();
+                    at.push('/');
+                    match key.contains(['~', '/']) {
+                        true => at.push_str(&pointer::escape(key)),
+                        false => at.push_str(key),
                     }
+                    collect_texts(&entry.value, at, texts);
+                    at.truncate(len);
                 }
             }
         }
     }
-    texts
+}
+
+/// Serialises a tree as [`to_json`] would convert it, without building the JSON value
+/// first: how a host passes large inputs to plugins cheaply.
+pub struct AsJson<'a>(pub &'a Node);
+
+impl Serialize for AsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0.value {
+            Value::Scalar(s) => match &s.value {
+                ScalarValue::Null => serializer.serialize_unit(),
+                ScalarValue::Bool(b) => serializer.serialize_bool(*b),
+                ScalarValue::Int(i) => serializer.serialize_i64(*i),
+                ScalarValue::Float(f) => match Number::from_f64(*f) {
+                    Some(n) => n.serialize(serializer),
+                    None => serializer.serialize_str(&s.text),
+                },
+                ScalarValue::Str => serializer.serialize_str(&s.text),
+            },
+            Value::Seq(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&AsJson(item))?;
+                }
+                seq.end()
+            }
+            Value::Map(entries) => {
+                // The last of duplicate keys wins, and complex keys are left out.
+                let mut seen = HashSet::new();
+                let mut kept: Vec<(&str, &Node)> = entries
+                    .iter()
+                    .rev()
+                    .filter_map(|e| Some((e.key_str().filter(|k| seen.insert(*k))?, &e.value)))
+                    .collect();
+                kept.reverse();
+                let mut map = serializer.serialize_map(Some(kept.len()))?;
+                for (key, value) in kept {
+                    map.serialize_entry(key, &AsJson(value))?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 /// The tree of a JSON value, as the YAML parser would build it from the same JSON text
@@ -250,6 +307,15 @@ mod tests {
         let json = to_json(root);
         assert_eq!(to_json(&from_json(&json)), json);
         assert_eq!(from_json(&json).get("c").unwrap().type_name(), "integer");
+    }
+
+    #[test]
+    fn as_json_serialises_what_to_json_builds() {
+        let text = "a: {n: 1e3, s: \"x\", b: yes, z: ~, f: .inf, g: -.inf, d: 1, d: [2, {e: 3}]}\n? [complex]\n: 1\nl: [1.10, 2.5, null, \"\"]\n";
+        let root = parse_documents(text).remove(0).result.unwrap();
+        let streamed: Json =
+            serde_json::from_slice(&serde_json::to_vec(&AsJson(&root)).unwrap()).unwrap();
+        assert_eq!(streamed, to_json(&root));
     }
 
     #[test]

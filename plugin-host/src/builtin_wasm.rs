@@ -11,10 +11,10 @@
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use kubecheck_core::objects::AsJson;
 use kubecheck_core::rules::{FixSpec, RawFinding};
-use kubecheck_core::yaml::to_json;
 use kubecheck_core::Session;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
 use crate::plugin::{Limits, PluginRuntime};
@@ -32,6 +32,23 @@ const LIMITS: Limits = Limits {
     memory_bytes: 4 << 30,
     output_bytes: 1 << 30,
 };
+
+/// The input document, serialised straight from the parsed trees: the corpus is
+/// megabytes, and building it as a JSON value first would double the work.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Input<'a> {
+    abi_version: i32,
+    settings: Json,
+    resources: Vec<Resource<'a>>,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    id: usize,
+    source: &'a str,
+    object: AsJson<'a>,
+}
 
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -64,15 +81,17 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
     let plugin = runtime
         .load(wasm, LIMITS)
         .context("loading the bundled core wasm")?;
-    let resources: Vec<Json> = session
+    let resources: Vec<Resource<'_>> = session
         .objects
         .iter()
-        .map(|object| {
-            json!({
-                "id": object.id,
-                "source": session.input.sources.get(object.source).map_or("", |s| s.name.as_str()),
-                "object": to_json(object.node),
-            })
+        .map(|object| Resource {
+            id: object.id,
+            source: session
+                .input
+                .sources
+                .get(object.source)
+                .map_or("", |s| s.name.as_str()),
+            object: AsJson(object.node),
         })
         .collect();
     let scalar_texts: serde_json::Map<String, Json> = session
@@ -83,11 +102,11 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
             (!texts.is_empty()).then(|| (object.id.to_string(), json!(texts)))
         })
         .collect();
-    let input = json!({
-        "abiVersion": 1,
-        "settings": {"options": session.options, "scalarTexts": scalar_texts},
-        "resources": resources,
-    });
+    let input = Input {
+        abi_version: 1,
+        settings: json!({"options": session.options, "scalarTexts": scalar_texts}),
+        resources,
+    };
     let output = plugin
         .check_raw(&serde_json::to_vec(&input)?)
         .context("running the bundled core wasm")?;
