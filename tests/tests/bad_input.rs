@@ -41,6 +41,10 @@ const GNU_TIME: &str = "/usr/bin/time";
 /// Runs `kubecheck check --format json ARGS` under GNU time, feeding `stdin`; kills it
 /// after [`TIMEOUT`] and fails.
 fn check(args: &[&str], stdin: &[u8]) -> Run {
+    check_as("json", args, stdin)
+}
+
+fn check_as(format: &str, args: &[&str], stdin: &[u8]) -> Run {
     assert!(
         Path::new(GNU_TIME).is_file(),
         "{GNU_TIME} is missing: install GNU time (`apt-get install time`) to measure peak memory"
@@ -52,7 +56,7 @@ fn check(args: &[&str], stdin: &[u8]) -> Run {
         .arg("-o")
         .arg(rss_file.path())
         .arg(kubecheck_bin())
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", format])
         .args(args)
         .env("NO_COLOR", "1")
         // Its own process group, so a hang can be killed along with GNU time.
@@ -413,20 +417,7 @@ fn a_50_mb_file_is_checked_in_bounded_memory() {
 /// super-linear blow-up. README "Limits" has the measured ratio.
 #[test]
 fn many_small_documents_use_memory_linear_in_the_input() {
-    let deployment = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/manifests/risky-deployment.yaml"),
-    )
-    .unwrap();
-    let mut text = String::new();
-    let mut count = 0;
-    while text.len() < 5 << 20 {
-        text.push_str("---\n");
-        text.push_str(&deployment.replace(
-            "name: log-agent\n  namespace",
-            &format!("name: log-agent-{count}\n  namespace"),
-        ));
-        count += 1;
-    }
+    let (text, count) = risky_deployments(5 << 20);
     let run = check(&["--only", "privileged-container", "-"], text.as_bytes());
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.report()["summary"]["findings"], count);
@@ -454,4 +445,42 @@ fn a_broken_document_does_not_hide_the_others() {
         .map(|f| f["location"]["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, [5, 13]);
+}
+
+/// Copies of the risky example Deployment, `size` bytes in all, and how many.
+fn risky_deployments(size: usize) -> (String, usize) {
+    let deployment = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/manifests/risky-deployment.yaml"),
+    )
+    .unwrap();
+    let mut text = String::new();
+    let mut count = 0;
+    while text.len() < size {
+        text.push_str("---\n");
+        text.push_str(&deployment.replace(
+            "name: log-agent\n  namespace",
+            &format!("name: log-agent-{count}\n  namespace"),
+        ));
+        count += 1;
+    }
+    (text, count)
+}
+
+/// Tens of thousands of findings in one large file, as text: each snippet line is found
+/// through an index (a scan per finding once took minutes here and hit the timeout).
+#[test]
+fn text_output_of_many_findings_in_a_large_file_finishes() {
+    let (text, count) = risky_deployments(2 << 20);
+    let run = check_as("text", &["-"], text.as_bytes());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let output = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(
+        output.matches("critical privileged-container").count(),
+        count
+    );
+    assert!(
+        output.contains(&format!("{count} resources")),
+        "{}",
+        &output[output.len() - 200..]
+    );
 }

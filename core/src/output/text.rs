@@ -8,6 +8,7 @@
 //!    |                         ^^^^
 //! ```
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::model::Source;
@@ -42,9 +43,10 @@ impl Palette {
 /// `color` adds ANSI colours; the caller decides (terminal, `NO_COLOR`).
 pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
     let p = Palette { color };
+    let lines = SourceLines::new(sources);
     let mut out = String::new();
     for finding in &report.findings {
-        render_finding(&mut out, &p, finding, sources);
+        render_finding(&mut out, &p, finding, &lines);
     }
     for error in &report.errors {
         let origin = error
@@ -63,7 +65,7 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
             "  --> {}:{}:{}",
             error.source, error.line, error.column
         );
-        if let Some(line) = source_line(sources, &error.source, error.line) {
+        if let Some(line) = lines.get(&error.source, error.line) {
             snippet(
                 &mut out,
                 &p,
@@ -84,7 +86,7 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
     out
 }
 
-fn render_finding(out: &mut String, p: &Palette, f: &Finding, sources: &[Source]) {
+fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLines<'_>) {
     let loc = &f.location;
     let _ = writeln!(
         out,
@@ -94,7 +96,7 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, sources: &[Source]
         f.message
     );
     let _ = writeln!(out, "  --> {}:{}:{}", loc.source, loc.line, loc.column);
-    if let Some(line) = source_line(sources, &loc.source, loc.line) {
+    if let Some(line) = lines.get(&loc.source, loc.line) {
         let end = if loc.end_line == loc.line {
             loc.end_column
         } else {
@@ -106,9 +108,38 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, sources: &[Source]
     out.push('\n');
 }
 
-fn source_line<'s>(sources: &'s [Source], name: &str, line: u32) -> Option<&'s str> {
-    let source = sources.iter().find(|s| s.name == name)?;
-    source.text.lines().nth(line.checked_sub(1)? as usize)
+/// Where each line of each source starts, indexed once: scanning the text for every
+/// finding made the output quadratic in the input (minutes for a few megabytes).
+struct SourceLines<'s> {
+    by_name: HashMap<&'s str, (&'s str, Vec<usize>)>,
+}
+
+impl<'s> SourceLines<'s> {
+    fn new(sources: &'s [Source]) -> Self {
+        let mut by_name = HashMap::new();
+        for source in sources {
+            by_name.entry(source.name.as_str()).or_insert_with(|| {
+                let starts = std::iter::once(0)
+                    .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                (source.text.as_str(), starts)
+            });
+        }
+        SourceLines { by_name }
+    }
+
+    /// Line `line` (1-based) of source `name`, without its line break.
+    fn get(&self, name: &str, line: u32) -> Option<&'s str> {
+        let (text, starts) = self.by_name.get(name)?;
+        let index = line.checked_sub(1)? as usize;
+        let start = *starts.get(index)?;
+        if start == text.len() {
+            return None; // after the final line break: `str::lines` has no such line
+        }
+        let end = starts.get(index + 1).map_or(text.len(), |next| next - 1);
+        let line = &text[start..end];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
 }
 
 /// Longest part of a source line shown; longer lines (minified JSON, very deep flow
@@ -177,5 +208,22 @@ mod tests {
         let mut out = String::new();
         snippet(&mut out, &palette, 1, &line, 20_000, 20_001);
         assert!(out.lines().nth(2).unwrap().ends_with('^'));
+    }
+
+    #[test]
+    fn lines_are_found_as_str_lines_finds_them() {
+        let sources = [
+            Source::new("a", "one\r\ntwo\n\nfour\n"),
+            Source::new("b", "x"),
+        ];
+        let lines = SourceLines::new(&sources);
+        let expected: Vec<&str> = sources[0].text.lines().collect();
+        for (i, line) in expected.iter().enumerate() {
+            assert_eq!(lines.get("a", i as u32 + 1), Some(*line));
+        }
+        assert_eq!(lines.get("a", 5), None);
+        assert_eq!(lines.get("a", 0), None);
+        assert_eq!(lines.get("b", 1), Some("x"));
+        assert_eq!(lines.get("c", 1), None);
     }
 }
