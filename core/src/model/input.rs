@@ -150,11 +150,21 @@ impl Input {
         (objects, errors)
     }
 
-    /// The document an object lives in.
+    /// The document an object lives in. [`Input::parse`] keeps `documents` in
+    /// (source, index) order, so a binary search finds it: every finding is located
+    /// through here, and a scan made large inputs quadratic. Inputs assembled in another
+    /// order still get the right answer from the scan.
     pub fn document(&self, source: usize, index: usize) -> Option<&ParsedDocument> {
-        self.documents
-            .iter()
-            .find(|d| d.source == source && d.index == index)
+        match self
+            .documents
+            .binary_search_by_key(&(source, index), |d| (d.source, d.index))
+        {
+            Ok(i) => Some(&self.documents[i]),
+            Err(_) => self
+                .documents
+                .iter()
+                .find(|d| d.source == source && d.index == index),
+        }
     }
 }
 
