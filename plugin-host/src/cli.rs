@@ -55,7 +55,11 @@ pub struct CheckArgs {
     pub only: Vec<String>,
     /// Pod Security Standards level and policy version to check against: `baseline` or
     /// `restricted`, optionally `:v1.N` or `:latest` (e.g. `baseline:v1.25`).
-    #[arg(long, value_name = "LEVEL[:VERSION]", default_value = "restricted:latest")]
+    #[arg(
+        long,
+        value_name = "LEVEL[:VERSION]",
+        default_value = "restricted:latest"
+    )]
     pub pss: kubecheck_core::pss::PssTarget,
     /// The Kubernetes version the manifests are for (`1.N`, e.g. `1.24`); rules whose verdict
     /// depends on it (seccomp annotations, removed APIs) use it.

@@ -3,13 +3,13 @@
 
 mod rule;
 
+pub mod encryption;
 pub mod manifest;
+pub mod network;
 pub mod patching;
 pub mod pod_security;
 pub mod rbac;
-pub mod network;
 pub mod secrets;
-pub mod encryption;
 
 pub use rule::{Check, Ctx, Emitter, FixSpec, PssControl, RawFinding, Rule, RuleInfo};
 
