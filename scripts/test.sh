@@ -76,6 +76,11 @@ cargo fmt --all -- --check
 
 step "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+if [[ -d web-app ]]; then
+    # The browser-only code (cfg wasm32) is invisible to the host clippy run above.
+    step "cargo clippy --profile web --target wasm32-unknown-unknown -p kubecheck-web -- -D warnings"
+    cargo clippy --profile web --target wasm32-unknown-unknown -p kubecheck-web -- -D warnings
+fi
 
 # Every wasm32 package in one cargo invocation: the core (which must always build for the
 # browser), the web app and the plugins. Separate invocations would unify features

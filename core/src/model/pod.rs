@@ -78,6 +78,8 @@ pub struct PodTemplate {
     pub spec_pointer: String,
     /// Pointer to the pod's metadata (the template's, or the Pod's own).
     pub meta_pointer: String,
+    /// The pod spec, without its `containers` and `initContainers`: those moved to
+    /// [`PodTemplate::containers`] (with ephemeral containers), so each is held once.
     pub spec: PodSpec,
     pub metadata: ObjectMeta,
     /// Containers, then init containers, then ephemeral containers.
@@ -112,7 +114,7 @@ impl PodTemplate {
         };
         let (spec, spec_errors) = typed_with_repair::<PodSpec>(spec_node, &spec_pointer);
         errors.extend(spec_errors);
-        let spec = spec?;
+        let mut spec = spec?;
         let metadata = match crate::pointer::resolve(root, &meta_pointer) {
             Some(node) if meta_pointer != "/metadata" => {
                 let (meta, meta_errors) = typed_with_repair::<ObjectMeta>(node, &meta_pointer);
@@ -129,8 +131,8 @@ impl PodTemplate {
             ContainerKind::Ephemeral,
         ] {
             let list: Vec<Container> = match kind {
-                ContainerKind::Container => spec.containers.clone(),
-                ContainerKind::Init => spec.init_containers.clone().unwrap_or_default(),
+                ContainerKind::Container => std::mem::take(&mut spec.containers),
+                ContainerKind::Init => spec.init_containers.take().unwrap_or_default(),
                 // Ephemeral containers share every field that matters to the rules.
                 ContainerKind::Ephemeral => {
                     crate::pointer::resolve(spec_node, &format!("/{}", kind.field()))

@@ -124,14 +124,18 @@ fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<C
 }
 
 fn write_report(report: &Report, input: &Input, rules: &[RuleInfo], format: Format) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Streamed: a report of a million findings is never held as one string.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(report)?)?,
-        Format::Sarif => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&kubecheck_core::output::sarif(report, rules))?
-        )?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, report).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut out, &kubecheck_core::output::sarif(report, rules))
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
         Format::Text => write!(
             out,
             "{}",
