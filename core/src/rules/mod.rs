@@ -2,6 +2,8 @@
 //! list, and its order is the order of `docs/rules.md`.
 
 mod rule;
+#[cfg(test)]
+mod test_support;
 
 pub mod encryption;
 pub mod manifest;

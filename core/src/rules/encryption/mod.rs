@@ -6,22 +6,7 @@ pub mod unencrypted_secrets_at_rest;
 
 #[cfg(test)]
 mod tests {
-    use crate::{check, Options, Source};
-
-    /// `(line, path)` of each finding of `rule` in `yaml`.
-    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
-        let options = Options {
-            only: vec![rule.to_owned()],
-            ..Options::default()
-        };
-        let report = check(vec![Source::new("test.yaml", yaml)], &options);
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-        report
-            .findings
-            .into_iter()
-            .map(|f| (f.location.line, f.location.path))
-            .collect()
-    }
+    use crate::rules::test_support::located;
 
     #[test]
     fn ingresses_without_tls_fire_at_their_routes() {

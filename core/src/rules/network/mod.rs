@@ -37,22 +37,8 @@ fn is_one_of(object: &Object<'_>, kinds: &[(&str, &str)]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::rules::test_support::located;
     use crate::{check, Options, Source};
-
-    /// `(line, path)` of each finding of `rule` in `yaml`.
-    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
-        let options = Options {
-            only: vec![rule.to_owned()],
-            ..Options::default()
-        };
-        let report = check(vec![Source::new("test.yaml", yaml)], &options);
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-        report
-            .findings
-            .into_iter()
-            .map(|f| (f.location.line, f.location.path))
-            .collect()
-    }
 
     const NAMESPACES: &str = "\
 apiVersion: v1

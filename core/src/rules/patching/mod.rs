@@ -4,22 +4,7 @@ pub mod latest_image_tag;
 
 #[cfg(test)]
 mod tests {
-    use crate::{check, Options, Source};
-
-    /// `(line, path)` of each finding of `rule` in `yaml`.
-    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
-        let options = Options {
-            only: vec![rule.to_owned()],
-            ..Options::default()
-        };
-        let report = check(vec![Source::new("test.yaml", yaml)], &options);
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-        report
-            .findings
-            .into_iter()
-            .map(|f| (f.location.line, f.location.path))
-            .collect()
-    }
+    use crate::rules::test_support::located;
 
     #[test]
     fn latest_image_tag_fires_on_untagged_latest_and_missing_images() {

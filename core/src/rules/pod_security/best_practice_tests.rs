@@ -2,24 +2,8 @@
 
 use crate::pss::PssTarget;
 use crate::report::Finding;
+use crate::rules::test_support::{located, run};
 use crate::{check, Options, Source};
-
-fn run(rule: &str, yaml: &str, tweak: impl FnOnce(&mut Options)) -> Vec<Finding> {
-    let mut options = Options {
-        only: vec![rule.to_owned()],
-        ..Options::default()
-    };
-    tweak(&mut options);
-    let report = check(vec![Source::new("test.yaml", yaml)], &options);
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert!(report.findings.iter().all(|f| f.rule == rule));
-    report.findings
-}
-
-/// `(line, path)` of each finding of `rule` in `yaml`.
-fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
-    at(&run(rule, yaml, |_| {}))
-}
 
 fn at(findings: &[Finding]) -> Vec<(u32, String)> {
     findings

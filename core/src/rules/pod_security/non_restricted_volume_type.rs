@@ -9,7 +9,7 @@ use crate::severity::{Category, Severity};
 use super::standards::enforced;
 
 /// Volume sources the restricted level allows, by field name.
-const ALLOWED: &[&str] = &[
+pub(crate) const RESTRICTED_VOLUME_SOURCES: &[&str] = &[
     "configMap",
     "csi",
     "downwardAPI",
@@ -131,7 +131,10 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
             continue;
         }
         let sources = volume_sources(volume);
-        let Some(source) = sources.iter().find(|s| !ALLOWED.contains(&s.as_str())) else {
+        let Some(source) = sources
+            .iter()
+            .find(|s| !RESTRICTED_VOLUME_SOURCES.contains(&s.as_str()))
+        else {
             continue;
         };
         out.report(

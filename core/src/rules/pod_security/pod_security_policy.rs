@@ -1,5 +1,7 @@
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 
+use super::dangerous_capabilities::BASELINE_CAPABILITIES;
+use super::non_restricted_volume_type::RESTRICTED_VOLUME_SOURCES;
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::pod_security::pss_overlap::capability_name;
@@ -100,35 +102,6 @@ declare_rule! {
     };
 }
 
-/// Capabilities the baseline level lets a container add.
-const BASELINE_CAPABILITIES: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
-
-/// Volume types the restricted level allows.
-const RESTRICTED_VOLUMES: &[&str] = &[
-    "configMap",
-    "csi",
-    "downwardAPI",
-    "emptyDir",
-    "ephemeral",
-    "persistentVolumeClaim",
-    "projected",
-    "secret",
-];
-
 /// SELinux types the baseline level allows.
 const SELINUX_TYPES: &[&str] = &[
     "container_t",
@@ -205,7 +178,7 @@ fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparis
     let other_volumes: Vec<&str> = volumes
         .iter()
         .copied()
-        .filter(|v| *v != "*" && *v != "hostPath" && !RESTRICTED_VOLUMES.contains(v))
+        .filter(|v| *v != "*" && *v != "hostPath" && !RESTRICTED_VOLUME_SOURCES.contains(v))
         .collect();
     if volumes.contains(&"*") || !other_volumes.is_empty() {
         let list = if volumes.contains(&"*") {

@@ -124,27 +124,14 @@ pub(crate) fn runs_apiserver(words: &[Word<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::rules::test_support::{located, run};
     use crate::{check, Options, Source};
 
     /// `(line, path, message)` of each finding of `rule` in `yaml`.
     fn findings(rule: &str, yaml: &str) -> Vec<(u32, String, String)> {
-        let options = Options {
-            only: vec![rule.to_owned()],
-            ..Options::default()
-        };
-        let report = check(vec![Source::new("test.yaml", yaml)], &options);
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-        report
-            .findings
+        run(rule, yaml, |_| {})
             .into_iter()
             .map(|f| (f.location.line, f.location.path, f.message))
-            .collect()
-    }
-
-    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
-        findings(rule, yaml)
-            .into_iter()
-            .map(|(line, path, _)| (line, path))
             .collect()
     }
 

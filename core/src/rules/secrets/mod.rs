@@ -122,22 +122,7 @@ fn contains_aws_access_key_id(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{check, Options, Source};
-
-    /// `(line, path)` of each finding of `rule` in `yaml`.
-    fn located(rule: &str, yaml: &str) -> Vec<(u32, String)> {
-        let options = Options {
-            only: vec![rule.to_owned()],
-            ..Options::default()
-        };
-        let report = check(vec![Source::new("test.yaml", yaml)], &options);
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-        report
-            .findings
-            .into_iter()
-            .map(|f| (f.location.line, f.location.path))
-            .collect()
-    }
+    use crate::rules::test_support::located;
 
     #[test]
     fn credential_names_end_in_a_credential_word() {
