@@ -93,7 +93,7 @@ impl<'a> Session<'a> {
             if !self.options.is_enabled(rule) {
                 continue;
             }
-            let severity = self.options.severity_of(rule);
+            let severity = self.options.severity_of(rule, raw.severity);
             if self.options.min_severity.is_some_and(|min| severity < min) {
                 continue;
             }

@@ -41,10 +41,12 @@ impl Options {
         rule.enabled_by_default || self.enable.iter().any(|s| selects(s, rule))
     }
 
-    pub fn severity_of(&self, rule: &RuleInfo) -> Severity {
+    /// The user's override for `rule`, else the finding's own severity, else the rule's.
+    pub fn severity_of(&self, rule: &RuleInfo, own: Option<Severity>) -> Severity {
         self.severity_overrides
             .get(&rule.id)
             .copied()
+            .or(own)
             .unwrap_or(rule.severity)
     }
 

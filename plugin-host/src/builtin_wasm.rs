@@ -127,6 +127,7 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
                 description: fix.description,
                 set: fix.set,
             }),
+            severity: None,
         })
         .collect();
     raw.extend(kubecheck_core::objects::run_source_rules(session));

@@ -4,7 +4,7 @@
 //! the deadline; this module never touches WebAssembly.
 
 use kubecheck_core::engine::Session;
-use kubecheck_core::report::{Finding, Report, ReportError, Summary};
+use kubecheck_core::report::{Report, ReportError};
 use kubecheck_core::rules::RawFinding;
 use kubecheck_core::{Category, Input, RuleInfo, Severity, Source};
 use serde::Deserialize;
@@ -159,7 +159,7 @@ fn findings(
     plugin: &Plugin,
     session: &Session<'_>,
     output: &str,
-) -> Result<Vec<(RawFinding, Option<Severity>)>, String> {
+) -> Result<Vec<RawFinding>, String> {
     let bad = |why: String| format!("bad output: {why}");
     if output.len() > MAX_OUTPUT {
         return Err(bad(format!(
@@ -202,16 +202,14 @@ fn findings(
         if f.message.is_empty() || f.message.len() > MAX_MESSAGE {
             return Err(bad("empty or overlong message".into()));
         }
-        out.push((
-            RawFinding {
-                rule: format!("{}/{}", plugin.name, f.rule),
-                object: object.id,
-                pointer: f.path,
-                message: f.message,
-                fix: None,
-            },
-            f.severity,
-        ));
+        out.push(RawFinding {
+            rule: format!("{}/{}", plugin.name, f.rule),
+            object: object.id,
+            pointer: f.path,
+            message: f.message,
+            fix: None,
+            severity: f.severity,
+        });
     }
     Ok(out)
 }
@@ -224,8 +222,7 @@ pub fn check(text: &str, settings: &Settings, plugins: &[Plugin], outcomes: &[Ou
     let options = settings.options(&rules);
     let input = Input::parse(vec![Source::new(SOURCE_NAME, text)]);
     let session = Session::new(&input, &options);
-    let mut plain = session.run_builtin();
-    let mut own_severity: Vec<(RawFinding, Severity)> = Vec::new();
+    let mut raw = session.run_builtin();
     let mut errors = Vec::new();
     for (plugin, outcome) in plugins.iter().zip(outcomes) {
         let result = outcome
@@ -233,15 +230,7 @@ pub fn check(text: &str, settings: &Settings, plugins: &[Plugin], outcomes: &[Ou
             .map_err(Clone::clone)
             .and_then(|output| findings(plugin, &session, output));
         match result {
-            Ok(found) => {
-                for (finding, severity) in found {
-                    let overridden = options.severity_overrides.contains_key(&finding.rule);
-                    match severity {
-                        Some(severity) if !overridden => own_severity.push((finding, severity)),
-                        _ => plain.push(finding),
-                    }
-                }
-            }
+            Ok(found) => raw.extend(found),
             Err(message) => errors.push(ReportError {
                 source: plugin.file.clone(),
                 document: None,
@@ -252,43 +241,7 @@ pub fn check(text: &str, settings: &Settings, plugins: &[Plugin], outcomes: &[Ou
             }),
         }
     }
-    let mut report = session.report(plain, &rules, errors);
-    if own_severity.is_empty() {
-        return report;
-    }
-    // A finding with its own severity is reported under a copy of its rule at that
-    // severity, so options and suppression still apply the same way.
-    for (finding, severity) in own_severity {
-        let Some(rule) = rules.iter().find(|r| r.id == finding.rule) else {
-            continue;
-        };
-        let rule = RuleInfo {
-            severity,
-            ..rule.clone()
-        };
-        let part = session.report(vec![finding], &[rule], Vec::new());
-        report.findings.extend(part.findings);
-        report.suppressed.extend(part.suppressed);
-    }
-    report.findings.sort_by_key(order);
-    report.suppressed.sort_by_key(order);
-    report.summary = Summary::count(
-        &report.findings,
-        report.summary.resources,
-        report.suppressed.len(),
-        report.errors.len(),
-    );
-    report
-}
-
-fn order(f: &Finding) -> (usize, u32, u32, String, String) {
-    (
-        f.location.document,
-        f.location.line,
-        f.location.column,
-        f.rule.clone(),
-        f.message.clone(),
-    )
+    session.report(raw, &rules, errors)
 }
 
 #[cfg(test)]

@@ -121,6 +121,9 @@ pub struct RawFinding {
     pub pointer: String,
     pub message: String,
     pub fix: Option<FixSpec>,
+    /// A severity of this finding's own (plugins may set one); the rule's otherwise. A
+    /// user's severity override for the rule wins over both.
+    pub severity: Option<Severity>,
 }
 
 /// Collects a rule's findings.
@@ -151,6 +154,7 @@ impl Emitter {
             pointer: pointer.into(),
             message: message.into(),
             fix: None,
+            severity: None,
         });
         self.findings.last_mut().expect("just pushed")
     }

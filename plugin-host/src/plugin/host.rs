@@ -2,12 +2,12 @@
 //! objects, turn their validated findings into the core's raw findings, and describe
 //! their rules so options, suppressions and locations apply as to built-in rules.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 
-use kubecheck_core::report::{Finding, ReportError, Summary};
+use kubecheck_core::report::ReportError;
 use kubecheck_core::rules::RawFinding;
-use kubecheck_core::{Category, Report, RuleInfo, Session, Severity};
+use kubecheck_core::{Category, Report, RuleInfo, Session};
 use serde_json::Value as Json;
 
 use super::abi::{self, PluginFinding, Resource};
@@ -39,8 +39,8 @@ pub struct Loaded {
 pub struct PluginRun {
     /// Every loaded plugin's rules, ids prefixed `<plugin>/`.
     pub rules: Vec<RuleInfo>,
-    /// Findings with the severity a plugin set on them, if it did.
-    pub findings: Vec<(RawFinding, Option<Severity>)>,
+    /// Findings, with the severity a plugin set on them if it did.
+    pub findings: Vec<RawFinding>,
     /// One per plugin that failed to load or to run.
     pub errors: Vec<ReportError>,
 }
@@ -219,82 +219,28 @@ pub fn run(loaded: &Loaded, session: &Session<'_>) -> PluginRun {
     run
 }
 
-fn raw_finding(plugin: &str, finding: PluginFinding) -> (RawFinding, Option<Severity>) {
-    (
-        RawFinding {
-            rule: format!("{plugin}/{}", finding.rule),
-            object: finding.resource,
-            pointer: finding.path,
-            message: finding.message,
-            fix: None,
-        },
-        finding.severity,
-    )
+fn raw_finding(plugin: &str, finding: PluginFinding) -> RawFinding {
+    RawFinding {
+        rule: format!("{plugin}/{}", finding.rule),
+        object: finding.resource,
+        pointer: finding.path,
+        message: finding.message,
+        fix: None,
+        severity: finding.severity,
+    }
 }
 
-/// The report of built-in and plugin findings together. A plugin finding with its own
-/// severity is reported with a copy of its rule at that severity, unless the user set
-/// one for the rule: the user's word wins.
+/// The report of built-in and plugin findings together.
 pub fn report(
     session: &Session<'_>,
-    builtin: Vec<RawFinding>,
+    mut findings: Vec<RawFinding>,
     builtin_rules: &[RuleInfo],
     plugins: PluginRun,
     mut extra_errors: Vec<ReportError>,
 ) -> Report {
     let mut rules = builtin_rules.to_vec();
-    rules.extend(plugins.rules.iter().cloned());
-    let mut plain = builtin;
-    let mut by_severity: BTreeMap<(String, Severity), Vec<RawFinding>> = BTreeMap::new();
-    for (finding, severity) in plugins.findings {
-        let overridden = session
-            .options
-            .severity_overrides
-            .contains_key(&finding.rule);
-        match severity {
-            Some(severity) if !overridden => by_severity
-                .entry((finding.rule.clone(), severity))
-                .or_default()
-                .push(finding),
-            _ => plain.push(finding),
-        }
-    }
+    rules.extend(plugins.rules);
+    findings.extend(plugins.findings);
     extra_errors.extend(plugins.errors);
-    let mut report = session.report(plain, &rules, extra_errors);
-    if by_severity.is_empty() {
-        return report;
-    }
-    for ((id, severity), findings) in by_severity {
-        let Some(rule) = rules.iter().find(|r| r.id == id) else {
-            continue;
-        };
-        let rule = RuleInfo {
-            severity,
-            ..rule.clone()
-        };
-        let part = session.report(findings, &[rule], Vec::new());
-        report.findings.extend(part.findings);
-        report.suppressed.extend(part.suppressed);
-    }
-    report.findings.sort_by_key(order);
-    report.suppressed.sort_by_key(order);
-    report.summary = Summary::count(
-        &report.findings,
-        report.summary.resources,
-        report.suppressed.len(),
-        report.errors.len(),
-    );
-    report
-}
-
-/// The core's report order: by place, then rule and message.
-fn order(f: &Finding) -> (String, usize, u32, u32, String, String) {
-    (
-        f.location.source.clone(),
-        f.location.document,
-        f.location.line,
-        f.location.column,
-        f.rule.clone(),
-        f.message.clone(),
-    )
+    session.report(findings, &rules, extra_errors)
 }
