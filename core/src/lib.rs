@@ -9,6 +9,7 @@ pub mod model;
 pub mod objects;
 pub mod options;
 pub mod output;
+pub mod plugin_abi;
 pub mod pointer;
 pub mod pss;
 pub mod report;

@@ -4,10 +4,10 @@
 //! the deadline; this module never touches WebAssembly.
 
 use kubecheck_core::engine::Session;
+use kubecheck_core::plugin_abi::{Metadata, PluginOutput};
 use kubecheck_core::report::{Report, ReportError};
 use kubecheck_core::rules::RawFinding;
-use kubecheck_core::{Category, Input, RuleInfo, Severity, Source};
-use serde::Deserialize;
+use kubecheck_core::{Input, RuleInfo, Source};
 use serde_json::{json, Value as Json};
 
 use crate::settings::Settings;
@@ -17,106 +17,31 @@ use crate::SOURCE_NAME;
 pub const TIMEOUT_MS: u32 = 5_000;
 /// Largest output document accepted, as the CLI's default.
 pub const MAX_OUTPUT: usize = 16 * 1024 * 1024;
-const MAX_MESSAGE: usize = 4096;
-
 /// A plugin the user loaded: its metadata and where it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plugin {
     pub name: String,
     pub version: String,
     pub file: String,
-    rules: Vec<RuleMeta>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RuleMeta {
-    id: String,
-    title: String,
-    category: Category,
-    severity: Severity,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    remediation: String,
-    #[serde(default = "on")]
-    enabled_by_default: bool,
-}
-
-fn on() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-struct Metadata {
-    name: String,
-    version: String,
-    rules: Vec<RuleMeta>,
-}
-
-/// `a-z`, `0-9` and `-`, 1 to 63 characters, starting with a letter (or a digit too).
-fn is_name(s: &str, letter_first: bool) -> bool {
-    let first_ok = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || (!letter_first && c.is_ascii_digit()));
-    first_ok
-        && s.len() <= 63
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    metadata: Metadata,
 }
 
 impl Plugin {
-    /// A plugin from its metadata document (section 3 of the ABI).
+    /// A plugin from its metadata document (section 3 of the ABI), checked as the CLI
+    /// checks it.
     pub fn from_metadata(file: &str, metadata: &str) -> Result<Plugin, String> {
-        let bad = |why: String| format!("bad metadata: {why}");
-        let meta: Metadata = serde_json::from_str(metadata).map_err(|e| bad(e.to_string()))?;
-        if !is_name(&meta.name, true) {
-            return Err(bad(format!(
-                "plugin name `{}` is not 1-63 of a-z, 0-9, - starting with a letter",
-                meta.name
-            )));
-        }
-        if meta.rules.is_empty() {
-            return Err(bad("no rules".into()));
-        }
-        for (i, rule) in meta.rules.iter().enumerate() {
-            if !is_name(&rule.id, false) {
-                return Err(bad(format!(
-                    "rule id `{}` is not 1-63 of a-z, 0-9, -",
-                    rule.id
-                )));
-            }
-            if meta.rules[..i].iter().any(|r| r.id == rule.id) {
-                return Err(bad(format!("rule id `{}` appears twice", rule.id)));
-            }
-            if rule.title.trim().is_empty() || rule.title.contains('\n') {
-                return Err(bad(format!("rule `{}` needs a one-line title", rule.id)));
-            }
-        }
+        let metadata = Metadata::parse(metadata.as_bytes()).map_err(|e| e.to_string())?;
         Ok(Plugin {
-            name: meta.name,
-            version: meta.version,
+            name: metadata.name.clone(),
+            version: metadata.version.clone(),
             file: file.to_owned(),
-            rules: meta.rules,
+            metadata,
         })
     }
 
     /// Its rules as the report knows them: `<plugin>/<rule>`.
     pub fn rules(&self) -> Vec<RuleInfo> {
-        self.rules
-            .iter()
-            .map(|r| RuleInfo {
-                id: format!("{}/{}", self.name, r.id),
-                title: r.title.clone(),
-                category: r.category,
-                severity: r.severity,
-                remediation: r.remediation.clone(),
-                pss: None,
-                help: r.description.clone(),
-                enabled_by_default: r.enabled_by_default,
-            })
-            .collect()
+        self.metadata.rule_infos(&self.name)
     }
 }
 
@@ -142,17 +67,6 @@ pub fn input_document(text: &str) -> String {
 /// (`timeout: …`, `trap: …`, as the ABI names the reasons).
 pub type Outcome = Result<String, String>;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OutputFinding {
-    rule: String,
-    resource: usize,
-    path: String,
-    message: String,
-    #[serde(default)]
-    severity: Option<Severity>,
-}
-
 /// The findings of an output document (section 5), validated against the plugin's
 /// rules and the run's objects.
 fn findings(
@@ -160,58 +74,18 @@ fn findings(
     session: &Session<'_>,
     output: &str,
 ) -> Result<Vec<RawFinding>, String> {
-    let bad = |why: String| format!("bad output: {why}");
     if output.len() > MAX_OUTPUT {
-        return Err(bad(format!(
-            "{} bytes, more than {MAX_OUTPUT}",
+        return Err(format!(
+            "bad output: {} bytes, more than {MAX_OUTPUT}",
             output.len()
-        )));
+        ));
     }
-    let doc: Json = serde_json::from_str(output).map_err(|e| bad(e.to_string()))?;
-    if let Some(error) = doc.get("error") {
-        let error = error.as_str().unwrap_or("(not a string)");
-        return Err(format!("plugin error: {error}"));
-    }
-    let list = doc
-        .get("findings")
-        .cloned()
-        .ok_or_else(|| bad("no `findings` and no `error`".into()))?;
-    // Unknown fields are ignored as the ABI says; only the known ones are checked.
-    let list: Vec<Json> = serde_json::from_value(list).map_err(|e| bad(e.to_string()))?;
-    let mut out = Vec::new();
-    for item in list {
-        let item = json!({
-            "rule": item.get("rule"), "resource": item.get("resource"),
-            "path": item.get("path"), "message": item.get("message"),
-            "severity": item.get("severity"),
-        });
-        let f: OutputFinding = serde_json::from_value(item).map_err(|e| bad(e.to_string()))?;
-        if !plugin.rules.iter().any(|r| r.id == f.rule) {
-            return Err(bad(format!("unknown rule `{}`", f.rule)));
-        }
-        let object = session
-            .objects
-            .get(f.resource)
-            .ok_or_else(|| bad(format!("resource {} out of range", f.resource)))?;
-        if object.at(&f.path).is_none() {
-            return Err(bad(format!(
-                "path `{}` does not resolve in resource {}",
-                f.path, f.resource
-            )));
-        }
-        if f.message.is_empty() || f.message.len() > MAX_MESSAGE {
-            return Err(bad("empty or overlong message".into()));
-        }
-        out.push(RawFinding {
-            rule: format!("{}/{}", plugin.name, f.rule),
-            object: object.id,
-            pointer: f.path,
-            message: f.message,
-            fix: None,
-            severity: f.severity,
-        });
-    }
-    Ok(out)
+    let output = PluginOutput::parse(output.as_bytes()).map_err(|e| e.to_string())?;
+    let resolves = |id: usize, path: &str| session.objects[id].at(path).is_some();
+    output
+        .validate(&plugin.metadata, session.objects.len(), resolves)
+        .map_err(|e| e.to_string())?;
+    Ok(output.into_raw(&plugin.name))
 }
 
 /// Checks the editor's text with the built-in rules and the plugins' outcomes (one per
@@ -247,6 +121,7 @@ pub fn check(text: &str, settings: &Settings, plugins: &[Plugin], outcomes: &[Ou
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kubecheck_core::{Category, Severity};
 
     const META: &str = r#"{"name":"acme","version":"1","rules":[
         {"id":"owner-label","title":"Owner label","category":"manifest","severity":"low",
@@ -298,9 +173,9 @@ mod tests {
         assert_eq!(found.remediation, "Add an `owner` label.");
 
         for (outcome, reason) in [
-            (Ok(r#"{"findings":[{"rule":"nope","resource":0,"path":"","message":"m"}]}"#.to_owned()), "bad output: unknown rule"),
-            (Ok(r#"{"findings":[{"rule":"owner-label","resource":7,"path":"","message":"m"}]}"#.to_owned()), "bad output: resource 7"),
-            (Ok(r#"{"findings":[{"rule":"owner-label","resource":0,"path":"/nope","message":"m"}]}"#.to_owned()), "bad output: path"),
+            (Ok(r#"{"findings":[{"rule":"nope","resource":0,"path":"","message":"m"}]}"#.to_owned()), "bad output: finding 0: unknown rule"),
+            (Ok(r#"{"findings":[{"rule":"owner-label","resource":7,"path":"","message":"m"}]}"#.to_owned()), "bad output: finding 0: resource 7"),
+            (Ok(r#"{"findings":[{"rule":"owner-label","resource":0,"path":"/nope","message":"m"}]}"#.to_owned()), "bad output: finding 0: path"),
             (Ok(r#"{"error":"bad settings"}"#.to_owned()), "plugin error: bad settings"),
             (Ok("[1".to_owned()), "bad output: "),
             (Err("timeout: over 5000 ms".to_owned()), "timeout: "),

@@ -10,7 +10,7 @@ use kubecheck_core::rules::RawFinding;
 use kubecheck_core::{Category, Report, RuleInfo, Session};
 use serde_json::Value as Json;
 
-use super::abi::{self, PluginFinding, Resource};
+use super::abi::{self, Resource};
 use super::error::PluginError;
 use super::limits::Limits;
 use super::runtime::{sha256_hex, Plugin, PluginRuntime};
@@ -149,21 +149,7 @@ fn error(plugin: &str, path: &str, message: String) -> ReportError {
 
 /// The plugin's rules as the core describes rules, ids prefixed with its name.
 pub fn rule_infos(plugin: &Plugin) -> Vec<RuleInfo> {
-    plugin
-        .metadata()
-        .rules
-        .iter()
-        .map(|r| RuleInfo {
-            id: format!("{}/{}", plugin.name(), r.id),
-            title: r.title.clone(),
-            category: r.category,
-            severity: r.severity,
-            remediation: r.remediation.clone(),
-            pss: None,
-            help: r.description.clone(),
-            enabled_by_default: r.enabled_by_default,
-        })
-        .collect()
+    plugin.metadata().rule_infos(plugin.name())
 }
 
 /// The run's objects as ABI resources: ids are indexes into `session.objects`.
@@ -205,29 +191,13 @@ pub fn run(loaded: &Loaded, session: &Session<'_>) -> PluginRun {
         let input = abi::input_document(settings, &resources);
         let output = plugin
             .check(&input)
-            .and_then(|o| o.validate(plugin.metadata(), &resources).map(|()| o));
+            .and_then(|o| abi::validate(&o, plugin.metadata(), &resources).map(|()| o));
         match output {
-            Ok(output) => run.findings.extend(
-                output
-                    .findings
-                    .into_iter()
-                    .map(|f| raw_finding(plugin.name(), f)),
-            ),
+            Ok(output) => run.findings.extend(output.into_raw(plugin.name())),
             Err(e) => run.errors.push(error(plugin.name(), path, e.to_string())),
         }
     }
     run
-}
-
-fn raw_finding(plugin: &str, finding: PluginFinding) -> RawFinding {
-    RawFinding {
-        rule: format!("{plugin}/{}", finding.rule),
-        object: finding.resource,
-        pointer: finding.path,
-        message: finding.message,
-        fix: None,
-        severity: finding.severity,
-    }
 }
 
 /// The report of built-in and plugin findings together.

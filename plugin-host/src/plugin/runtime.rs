@@ -230,7 +230,7 @@ impl Plugin {
     /// parses the output's shape. Validation against the input is the caller's
     /// (`PluginOutput::validate`), since only it knows the resources.
     pub fn check(&self, input: &[u8]) -> Result<PluginOutput, PluginError> {
-        PluginOutput::parse(&self.check_raw(input)?)
+        Ok(PluginOutput::parse(&self.check_raw(input)?)?)
     }
 
     /// Runs `kubecheck_check` and returns the output document's bytes as they are.
