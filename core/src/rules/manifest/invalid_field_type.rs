@@ -64,10 +64,16 @@ declare_rule! {
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     for error in &object.type_errors {
+        let field = error
+            .pointer
+            .rsplit('/')
+            .next()
+            .map(crate::pointer::unescape)
+            .unwrap_or_default();
         out.report(
             object,
             &error.pointer,
-            format!("`{}`: {}", error.pointer, error.message),
+            format!("`{field}`: {}", error.message),
         );
     }
 }
