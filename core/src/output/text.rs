@@ -104,7 +104,9 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLine
         };
         snippet(out, p, loc.line, line, loc.column, end);
     }
-    let _ = writeln!(out, "   = fix: {}", f.remediation);
+    // The `=` sits under the snippet's `|`, whose column depends on the line number's width.
+    let gutter = " ".repeat(loc.line.to_string().len());
+    let _ = writeln!(out, "{gutter} = fix: {}", f.remediation);
     out.push('\n');
 }
 
