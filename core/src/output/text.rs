@@ -60,11 +60,16 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
             p.paint("1;31", "error"),
             error.message
         );
-        let _ = writeln!(
-            out,
-            "  --> {}:{}:{}",
-            error.source, error.line, error.column
-        );
+        // Plugin failures have no place in a manifest (line 0): name the plugin file only.
+        if error.line == 0 {
+            let _ = writeln!(out, "  --> {}", error.source);
+        } else {
+            let _ = writeln!(
+                out,
+                "  --> {}:{}:{}",
+                error.source, error.line, error.column
+            );
+        }
         if let Some(line) = lines.get(&error.source, error.line) {
             snippet(
                 &mut out,
