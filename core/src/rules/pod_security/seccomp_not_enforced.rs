@@ -7,10 +7,8 @@ use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::privilege_escalation::WINDOWS_EXEMPT_SINCE;
-use super::standards::{
-    container_context, enforced, is_windows, minor, pod_context, pod_context_at,
-};
-use super::unconfined_seccomp::{allowed_type as allowed, FIELDS_SINCE};
+use super::standards::{container_context, enforced, is_windows, minor};
+use super::unconfined_seccomp::{allowed_type as allowed, report_pod_profile, FIELDS_SINCE};
 
 declare_rule! {
     /// ## What it does
@@ -89,21 +87,7 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     {
         return;
     }
-    let pod_profile = pod_context(pod).and_then(|sc| sc.seccomp_profile.as_ref());
-    if let Some(profile) = pod_profile.filter(|p| !allowed(p)) {
-        let pointer = pod_context_at(pod, "seccompProfile/type");
-        out.report(
-            object,
-            &pointer,
-            format!("pod sets `seccompProfile.type: {}`", profile.type_),
-        )
-        .fix_set(
-            "use the runtime's default profile",
-            pointer,
-            json!("RuntimeDefault"),
-        );
-    }
-    let pod_allowed = pod_profile.is_some_and(allowed);
+    let pod_allowed = report_pod_profile(object, pod, out);
     for c in &pod.containers {
         let message = match container_context(c).and_then(|sc| sc.seccomp_profile.as_ref()) {
             Some(profile) if allowed(profile) => continue,

@@ -2,7 +2,7 @@ use k8s_openapi::api::core::v1::SeccompProfile;
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
@@ -111,6 +111,30 @@ pub(crate) fn allowed_type(profile: &SeccompProfile) -> bool {
     matches!(profile.type_.as_str(), "RuntimeDefault" | "Localhost")
 }
 
+/// Reports a pod-level `seccompProfile` of a type neither control allows, and returns
+/// whether the pod sets an allowed one (which its containers then inherit).
+pub(crate) fn report_pod_profile(
+    object: &Object<'_>,
+    pod: &PodTemplate,
+    out: &mut Emitter,
+) -> bool {
+    let pod_profile = pod_context(pod).and_then(|sc| sc.seccomp_profile.as_ref());
+    if let Some(profile) = pod_profile.filter(|p| !allowed_type(p)) {
+        let pointer = pod_context_at(pod, "seccompProfile/type");
+        out.report(
+            object,
+            &pointer,
+            format!("pod sets `seccompProfile.type: {}`", profile.type_),
+        )
+        .fix_set(
+            "use the runtime's default profile",
+            pointer,
+            json!("RuntimeDefault"),
+        );
+    }
+    pod_profile.is_some_and(allowed_type)
+}
+
 fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
     let forbidden = |key: &str| {
@@ -158,20 +182,7 @@ fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
 
 fn check_fields(object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    let pod_profile = pod_context(pod).and_then(|sc| sc.seccomp_profile.as_ref());
-    if let Some(profile) = pod_profile.filter(|p| !allowed_type(p)) {
-        let pointer = pod_context_at(pod, "seccompProfile/type");
-        out.report(
-            object,
-            &pointer,
-            format!("pod sets `seccompProfile.type: {}`", profile.type_),
-        )
-        .fix_set(
-            "use the runtime's default profile",
-            pointer,
-            json!("RuntimeDefault"),
-        );
-    }
+    report_pod_profile(object, pod, out);
     for c in &pod.containers {
         let profile = container_context(c).and_then(|sc| sc.seccomp_profile.as_ref());
         if let Some(profile) = profile.filter(|p| !allowed_type(p)) {
