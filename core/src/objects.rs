@@ -75,14 +75,15 @@ pub fn check_objects<'a>(
             duplicate_keys: Vec::new(),
         });
     }
-    // Every JSON given is one object (a host passes `List` items one by one), so a
-    // `*List` among them is checked as itself, as it is natively inside a `List`.
+    // Every JSON given is one object: a host passes what `Input::objects` made of the
+    // lists (their items, flattened, with the type they took from the list), so an object
+    // with `items` here is one checked as itself, not a list to flatten again.
     let objects: Vec<Object<'_>> = input
         .documents
         .iter()
         .enumerate()
         .filter_map(|(id, doc)| {
-            Object::read(id, doc.source, doc.index, String::new(), &doc.root).ok()
+            Object::read(id, doc.source, doc.index, String::new(), &doc.root, None).ok()
         })
         .collect();
     let ctx = Ctx {
@@ -199,23 +200,53 @@ impl Serialize for AsJson<'_> {
                 }
                 seq.end()
             }
-            Value::Map(entries) => {
-                // The last of duplicate keys wins, and complex keys are left out.
-                let mut seen = HashSet::new();
-                let mut kept: Vec<(&str, &Node)> = entries
-                    .iter()
-                    .rev()
-                    .filter_map(|e| Some((e.key_str().filter(|k| seen.insert(*k))?, &e.value)))
-                    .collect();
-                kept.reverse();
-                let mut map = serializer.serialize_map(Some(kept.len()))?;
-                for (key, value) in kept {
-                    map.serialize_entry(key, &AsJson(value))?;
-                }
-                map.end()
-            }
+            Value::Map(entries) => serialize_map(serializer, &[], entries),
         }
     }
+}
+
+/// Serialises an object as [`Object::to_json`] builds it, without building the JSON value
+/// first: its tree, with the `apiVersion` and `kind` it took from its list if it did.
+pub struct ObjectJson<'a>(pub &'a Object<'a>);
+
+impl Serialize for ObjectJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let object = self.0;
+        match &object.node.value {
+            Value::Map(entries) if object.type_from_list => {
+                let type_meta = [
+                    ("apiVersion", object.api_version.as_str()),
+                    ("kind", object.kind.as_str()),
+                ];
+                serialize_map(serializer, &type_meta, entries)
+            }
+            _ => AsJson(object.node).serialize(serializer),
+        }
+    }
+}
+
+/// `first`, then the entries of a mapping whose keys are not among them. The last of
+/// duplicate keys wins, and complex keys are left out.
+fn serialize_map<S: Serializer>(
+    serializer: S,
+    first: &[(&str, &str)],
+    entries: &[Entry],
+) -> Result<S::Ok, S::Error> {
+    let mut seen: HashSet<&str> = first.iter().map(|(key, _)| *key).collect();
+    let mut kept: Vec<(&str, &Node)> = entries
+        .iter()
+        .rev()
+        .filter_map(|e| Some((e.key_str().filter(|k| seen.insert(*k))?, &e.value)))
+        .collect();
+    kept.reverse();
+    let mut map = serializer.serialize_map(Some(first.len() + kept.len()))?;
+    for (key, value) in first {
+        map.serialize_entry(key, value)?;
+    }
+    for (key, value) in kept {
+        map.serialize_entry(key, &AsJson(value))?;
+    }
+    map.end()
 }
 
 /// The tree of a JSON value, as the YAML parser would build it from the same JSON text
@@ -366,7 +397,7 @@ mod tests {
         let json: Vec<(Json, ScalarTexts)> = session
             .objects
             .iter()
-            .map(|o| (to_json(o.node), scalar_texts(o.node)))
+            .map(|o| (o.to_json(), scalar_texts(o.node)))
             .collect();
         let objects = json.iter().map(|(json, texts)| JsonObject {
             source: "a.yaml",

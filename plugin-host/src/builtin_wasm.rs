@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use kubecheck_core::objects::AsJson;
+use kubecheck_core::objects::ObjectJson;
 use kubecheck_core::rules::{FixSpec, RawFinding};
 use kubecheck_core::Session;
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ struct Input<'a> {
 struct Resource<'a> {
     id: usize,
     source: &'a str,
-    object: AsJson<'a>,
+    object: ObjectJson<'a>,
 }
 
 #[derive(Deserialize)]
@@ -91,7 +91,7 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
                 .sources
                 .get(object.source)
                 .map_or("", |s| s.name.as_str()),
-            object: AsJson(object.node),
+            object: ObjectJson(object),
         })
         .collect();
     let scalar_texts: serde_json::Map<String, Json> = session

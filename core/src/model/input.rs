@@ -1,7 +1,7 @@
 //! Sources in, documents and objects out.
 
-use super::object::Object;
-use crate::yaml::{parse_documents, DuplicateKey, Node, Pos};
+use super::object::{Object, TypeMeta};
+use crate::yaml::{parse_documents_within, AliasBudget, DuplicateKey, Node, Pos};
 
 /// A named text to check: a file, stdin or a pasted buffer.
 #[derive(Clone, Debug)]
@@ -88,8 +88,11 @@ pub struct Input {
 impl Input {
     pub fn parse(sources: Vec<Source>) -> Input {
         let mut input = Input::default();
+        // One budget for all sources: many small files must not each get the minimum.
+        let total_len = sources.iter().map(|s| s.text.len()).sum();
+        let mut alias_budget = AliasBudget::for_input_len(total_len);
         for (source_id, source) in sources.iter().enumerate() {
-            let documents = parse_documents(&source.text);
+            let documents = parse_documents_within(&source.text, &mut alias_budget);
             if documents.is_empty() {
                 input.errors.push(InputError {
                     source: source_id,
@@ -119,31 +122,75 @@ impl Input {
         input
     }
 
-    /// The Kubernetes objects of every document (items of `List` kinds one by one), and
-    /// an error for each document that is not a Kubernetes object.
+    /// The Kubernetes objects of every document, with lists flattened the way kubectl
+    /// flattens them (see [`list_items`]), and an error for each document or item that is
+    /// not a Kubernetes object.
     pub fn objects(&self) -> (Vec<Object<'_>>, Vec<InputError>) {
         let mut objects = Vec::new();
         let mut errors = Vec::new();
         for doc in &self.documents {
-            let mut candidates: Vec<(String, &Node)> = Vec::new();
-            match list_items(&doc.root) {
-                Some(items) => candidates.extend(
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, item)| (format!("/items/{i}"), item)),
-                ),
-                None => candidates.push((String::new(), &doc.root)),
-            }
-            for (prefix, node) in candidates {
-                match Object::read(objects.len(), doc.source, doc.index, prefix, node) {
-                    Ok(object) => objects.push(object),
-                    Err(message) => errors.push(InputError {
-                        source: doc.source,
-                        document: Some(doc.index),
-                        pos: node.span.start,
-                        message,
-                    }),
+            // Depth first, so objects keep the order they are written in.
+            let mut pending = vec![Pending {
+                prefix: String::new(),
+                node: &doc.root,
+                depth: 0,
+                type_meta: None,
+            }];
+            while let Some(Pending {
+                prefix,
+                node,
+                depth,
+                type_meta,
+            }) = pending.pop()
+            {
+                let error = |message| InputError {
+                    source: doc.source,
+                    document: Some(doc.index),
+                    pos: node.span.start,
+                    message,
+                };
+                let Some(items) = list_items(node) else {
+                    let id = objects.len();
+                    match Object::read(id, doc.source, doc.index, prefix, node, type_meta) {
+                        Ok(object) => objects.push(object),
+                        Err(message) => errors.push(error(message)),
+                    }
+                    continue;
+                };
+                if depth == MAX_LIST_DEPTH {
+                    errors.push(error(format!(
+                        "lists nested more than {MAX_LIST_DEPTH} levels deep: the items of this one are not checked"
+                    )));
+                    continue;
+                }
+                let field = |name| node.get(name).and_then(Node::as_str).unwrap_or_default();
+                let kind = field("kind");
+                // kubectl creates only the items, but a client that does not flatten (a
+                // plain API request) would create an object of another kind that happens
+                // to have `items`, so that object is checked too. A wrapper that is not
+                // an object is just a list, as it is for kubectl: no error.
+                if !kind.is_empty() && !kind.ends_with("List") {
+                    let id = objects.len();
+                    if let Ok(object) =
+                        Object::read(id, doc.source, doc.index, prefix.clone(), node, None)
+                    {
+                        objects.push(object);
+                    }
+                }
+                // Only the decoder of a whole document sets the type of kind-less items.
+                let item_type = match (depth, kind.strip_suffix("List").unwrap_or(kind)) {
+                    (0, item_kind) if !item_kind.is_empty() => {
+                        Some(TypeMeta::new(field("apiVersion"), item_kind))
+                    }
+                    _ => None,
+                };
+                for (i, item) in items.iter().enumerate().rev() {
+                    pending.push(Pending {
+                        prefix: format!("{prefix}/items/{i}"),
+                        node: item,
+                        depth: depth + 1,
+                        type_meta: item_type.clone(),
+                    });
                 }
             }
         }
@@ -168,13 +215,36 @@ impl Input {
     }
 }
 
-/// `kind: List` and every `*List` kind wrap their objects in `items`.
-fn list_items(root: &Node) -> Option<&[Node]> {
-    let kind = root.get("kind")?.as_str()?;
-    if !kind.ends_with("List") {
-        return None;
-    }
-    root.get("items")?.as_seq()
+/// How deep lists may nest in one another. kubectl sets no bound of its own (the YAML
+/// nesting limit is one); past this one the items are an error, never silently skipped.
+pub const MAX_LIST_DEPTH: usize = 32;
+
+/// A node waiting to be read as an object or flattened as a list.
+struct Pending<'a> {
+    prefix: String,
+    node: &'a Node,
+    depth: usize,
+    type_meta: Option<TypeMeta>,
+}
+
+/// The items of `node` when kubectl treats it as a list: any mapping whose `items` is a
+/// sequence, whatever its `kind`.
+///
+/// What kubectl does (`kubectl apply`/`create -f`), read in the Kubernetes sources:
+/// - k8s.io/apimachinery `pkg/apis/meta/v1/unstructured/helpers.go`,
+///   `unstructuredJSONScheme.decode`: a document with an `items` field (matched case
+///   sensitively) decodes as an `UnstructuredList`, whatever its `kind`; `decodeToList`
+///   gives each item with neither `apiVersion` nor `kind` the list's `apiVersion` and its
+///   `kind` without the `List` suffix (`PodList` items are Pods).
+/// - `unstructured.go`, `(*Unstructured).IsList`: a list is an object whose `items` is an
+///   array; `pkg/api/meta/help.go` `IsListType` asks exactly that of unstructured objects.
+/// - k8s.io/cli-runtime `pkg/resource/visitor.go`, `FlattenListVisitor` (`Builder.Flatten`,
+///   used by apply and create): lists are expanded into their items, repeatedly, so lists
+///   nest (`artifacts/deeply-nested.yaml` in its tests); the list objects themselves are
+///   not sent to the API server. (With the unstructured decoder `ExtractList` refuses a
+///   nested list; with typed decoding it flattens: checking nested items covers both.)
+fn list_items(node: &Node) -> Option<&[Node]> {
+    node.get("items")?.as_seq()
 }
 
 #[cfg(test)]
@@ -203,6 +273,99 @@ mod tests {
             errors[1].message.contains("string"),
             "{}",
             errors[1].message
+        );
+    }
+
+    fn objects_of(text: &str) -> Vec<(String, String, String)> {
+        let input = Input::parse(vec![Source::new("x", text)]);
+        let (objects, errors) = input.objects();
+        assert!(errors.is_empty(), "{errors:?}");
+        objects
+            .iter()
+            .map(|o| {
+                (
+                    o.prefix.clone(),
+                    o.kind.clone(),
+                    o.name().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nested_lists_are_flattened_in_document_order() {
+        let objects = objects_of(
+            "kind: List\napiVersion: v1\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n- kind: List\n  items:\n  - {apiVersion: v1, kind: Pod, metadata: {name: b}}\n  - {items: [{apiVersion: v1, kind: Pod, metadata: {name: c}}]}\n- {apiVersion: v1, kind: Pod, metadata: {name: d}}\n",
+        );
+        let names: Vec<(&str, &str)> = objects
+            .iter()
+            .map(|(prefix, _, name)| (prefix.as_str(), name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("/items/0", "a"),
+                ("/items/1/items/0", "b"),
+                ("/items/1/items/1/items/0", "c"),
+                ("/items/2", "d")
+            ]
+        );
+    }
+
+    #[test]
+    fn items_of_any_kind_are_flattened_and_the_wrapper_checked_too() {
+        let objects = objects_of(
+            "apiVersion: x/v1\nkind: Foo\nmetadata: {name: w}\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n",
+        );
+        assert_eq!(
+            objects,
+            [
+                ("".into(), "Foo".into(), "w".into()),
+                ("/items/0".into(), "Pod".into(), "a".into())
+            ]
+        );
+        // `items` that is not a sequence makes no list.
+        let objects = objects_of("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nitems: 3\n");
+        assert_eq!(objects, [("".into(), "Pod".into(), "p".into())]);
+    }
+
+    #[test]
+    fn kindless_items_of_a_typed_list_take_its_type() {
+        let input = Input::parse(vec![Source::new(
+            "x",
+            "apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- metadata: {name: a}\n- {kind: List, items: [{metadata: {name: b}}]}\n---\napiVersion: v1\nkind: List\nitems: [{metadata: {name: c}}]\n",
+        )]);
+        let (objects, errors) = input.objects();
+        assert_eq!(objects.len(), 1);
+        assert_eq!(
+            (objects[0].api_version.as_str(), objects[0].kind.as_str()),
+            ("apps/v1", "Deployment")
+        );
+        assert!(objects[0].type_from_list);
+        let json = objects[0].to_json();
+        assert_eq!(json["kind"], "Deployment");
+        assert_eq!(json["metadata"]["name"], "a");
+        // Only a document's own list gives its type; `List` has none to give.
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors.iter().all(|e| e.message.contains("are missing")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn list_nesting_is_bounded() {
+        let mut text = String::from("{apiVersion: v1, kind: Pod, metadata: {name: deep}}");
+        for _ in 0..=MAX_LIST_DEPTH {
+            text = format!("{{kind: List, items: [{text}]}}");
+        }
+        let input = Input::parse(vec![Source::new("x", text)]);
+        let (objects, errors) = input.objects();
+        assert!(objects.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("nested more than 32"),
+            "{errors:?}"
         );
     }
 }

@@ -6,6 +6,22 @@ use serde::de::DeserializeOwned;
 use super::pod::PodTemplate;
 use crate::yaml::{from_node, Node, TypeError};
 
+/// The `apiVersion` and `kind` a list gives those of its items that have neither.
+#[derive(Clone, Debug)]
+pub(crate) struct TypeMeta {
+    pub api_version: String,
+    pub kind: String,
+}
+
+impl TypeMeta {
+    pub(crate) fn new(api_version: &str, kind: &str) -> Self {
+        TypeMeta {
+            api_version: api_version.to_owned(),
+            kind: kind.to_owned(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Object<'a> {
     /// Position in [`super::Input::objects`]; plugins name resources by it.
@@ -14,11 +30,15 @@ pub struct Object<'a> {
     pub source: usize,
     /// Index of the YAML document in its source.
     pub document: usize,
-    /// Pointer of the object in its document: empty, or `/items/N` inside a `List`.
+    /// Pointer of the object in its document: empty, or `/items/N` inside a list
+    /// (`/items/N/items/M` inside nested lists).
     pub prefix: String,
     pub node: &'a Node,
     pub api_version: String,
     pub kind: String,
+    /// `api_version` and `kind` come from the enclosing list, not from `node`: kubectl
+    /// gives them to list items that have neither (`PodList` items are Pods).
+    pub type_from_list: bool,
     pub metadata: ObjectMeta,
     pub pod: Option<PodTemplate>,
     /// Values whose type does not match the Kubernetes schema, found while reading the
@@ -54,6 +74,12 @@ impl<'a> Object<'a> {
         self.metadata.labels.as_ref()?.get(key).map(String::as_str)
     }
 
+    /// The object as JSON, as plugins get it: with the `apiVersion` and `kind` it took
+    /// from its list, if it did ([`crate::objects::ObjectJson`] streams the same).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(crate::objects::ObjectJson(self)).unwrap_or_default()
+    }
+
     /// The node at `pointer` (relative to the object).
     pub fn at(&self, pointer: &str) -> Option<&'a Node> {
         crate::pointer::resolve(self.node, pointer)
@@ -80,6 +106,7 @@ impl<'a> Object<'a> {
         document: usize,
         prefix: String,
         node: &'a Node,
+        list_type: Option<TypeMeta>,
     ) -> Result<Self, String> {
         let field = |name: &str| {
             node.get(name)
@@ -92,7 +119,13 @@ impl<'a> Object<'a> {
                 node.type_name()
             ));
         }
-        let (api_version, kind) = match (field("apiVersion"), field("kind")) {
+        let (mut api_version, mut kind) = (field("apiVersion"), field("kind"));
+        let type_from_list = api_version.is_none() && kind.is_none() && list_type.is_some();
+        if let (true, Some(list)) = (type_from_list, &list_type) {
+            api_version = Some(list.api_version.as_str()).filter(|a| !a.is_empty());
+            kind = Some(list.kind.as_str());
+        }
+        let (api_version, kind) = match (api_version, kind) {
             (Some(a), Some(k)) => (a.to_owned(), k.to_owned()),
             (None, Some(_)) => {
                 return Err("not a Kubernetes object: `apiVersion` is missing".into())
@@ -120,6 +153,7 @@ impl<'a> Object<'a> {
             node,
             api_version,
             kind,
+            type_from_list,
             metadata,
             pod,
             type_errors,
