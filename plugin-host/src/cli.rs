@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// Where the built-in rules run: natively, or from the bundled core wasm in the plugin sandbox.
     #[arg(long, value_enum, default_value_t = Engine::Native)]
     pub engine: Engine,
+    /// Largest file or stdin read, in bytes; a larger input is reported as an error and
+    /// not checked [default: 64 MiB].
+    #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
+    pub max_input_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -236,6 +240,22 @@ mod tests {
         };
         assert_eq!(args.engine, Engine::Wasm);
         assert!(Cli::try_parse_from(["kubecheck", "check", "--engine", "js"]).is_err());
+    }
+
+    #[test]
+    fn max_input_bytes_defaults_to_64_mib() {
+        let max = |args: &[&str]| {
+            let Command::Check(check) = Cli::parse_from(args).command else {
+                panic!("not check")
+            };
+            check.max_input_bytes
+        };
+        assert_eq!(max(&["kubecheck", "check"]), 64 << 20);
+        assert_eq!(
+            max(&["kubecheck", "check", "--max-input-bytes", "4096"]),
+            4096
+        );
+        assert!(Cli::try_parse_from(["kubecheck", "check", "--max-input-bytes", "-1"]).is_err());
     }
 
     #[test]

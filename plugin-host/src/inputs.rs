@@ -1,77 +1,190 @@
 //! Reads the sources named on the command line: files, folders and stdin.
+//!
+//! Nothing here ends a run or is skipped unnoticed: an input that cannot be read (missing,
+//! unreadable, not a regular file, over the size limit, a symlink loop) becomes an error
+//! in the report, naming its path, and every other input is still checked.
 
-use std::io::Read;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use kubecheck_core::model::InputError;
+use kubecheck_core::yaml::Pos;
 use kubecheck_core::Source;
+
+use crate::read_limit::{read_bounded, read_to_limit, ReadError};
 
 /// Extensions read when walking a folder.
 const MANIFEST_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
-/// Sources in a stable order, and sources that are not text (reported, not fatal).
+/// The default of `--max-input-bytes`: the largest file or stdin read.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// Sources in a stable order, and the inputs that could not be read (reported, not fatal).
+#[derive(Default)]
 pub struct Loaded {
     pub sources: Vec<Source>,
     pub unreadable: Vec<(String, InputError)>,
 }
 
-pub fn load(paths: &[PathBuf]) -> Result<Loaded> {
-    let mut loaded = Loaded {
-        sources: Vec::new(),
-        unreadable: Vec::new(),
-    };
-    for path in paths {
-        if path == Path::new("-") {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("reading stdin")?;
-            add(&mut loaded, "<stdin>".into(), &bytes);
-        } else if path.is_dir() {
-            for file in walk(path)? {
-                let bytes =
-                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                add(&mut loaded, file.display().to_string(), &bytes);
+impl Loaded {
+    fn add(&mut self, name: String, read: Result<Vec<u8>, ReadError>) {
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(ReadError::TooLarge { limit }) => {
+                let message = ReadError::TooLarge { limit }.to_string();
+                return self.error(
+                    name,
+                    format!("{message}: not checked (raise it with `--max-input-bytes`)"),
+                );
             }
-        } else {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            add(&mut loaded, path.display().to_string(), &bytes);
+            Err(error) => return self.error(name, error.to_string()),
+        };
+        match Source::from_bytes(name, &bytes) {
+            Ok(source) => self.sources.push(source),
+            Err((name, error)) => self.unreadable.push((name, error)),
         }
+    }
+
+    /// An error about a whole input: it has no position of its own.
+    fn error(&mut self, name: String, message: String) {
+        let error = InputError {
+            source: 0,
+            document: None,
+            pos: Pos { line: 1, column: 1 },
+            message,
+        };
+        self.unreadable.push((name, error));
+    }
+}
+
+/// [`load_with`] the default size limit, for a tool that needs every input (`plugin
+/// bench`): the first that cannot be read is an error.
+pub fn load(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
+    let loaded = load_with(paths, DEFAULT_MAX_INPUT_BYTES, None);
+    if let Some((name, error)) = loaded.unreadable.first() {
+        anyhow::bail!("{name}: {}", error.message);
     }
     Ok(loaded)
 }
 
-fn add(loaded: &mut Loaded, name: String, bytes: &[u8]) {
-    match Source::from_bytes(name, bytes) {
-        Ok(source) => loaded.sources.push(source),
-        Err((name, error)) => loaded.unreadable.push((name, error)),
+/// Reads `paths` (`-` is stdin), each at most `max_bytes`. `config` is the config file in
+/// use: a folder holding it does not check it as a manifest.
+pub fn load_with(paths: &[PathBuf], max_bytes: u64, config: Option<&Path>) -> Loaded {
+    let mut loaded = Loaded::default();
+    let config = config.and_then(|c| c.canonicalize().ok());
+    for path in paths {
+        if path == Path::new("-") {
+            let read = read_to_limit(std::io::stdin().lock(), max_bytes);
+            loaded.add("<stdin>".into(), read);
+        } else if path.is_dir() {
+            walk(path, max_bytes, config.as_deref(), &mut loaded);
+        } else {
+            // Named explicitly: read whatever it is (a FIFO from `<(helm template …)`
+            // too), within the size limit.
+            loaded.add(path.display().to_string(), read_bounded(path, max_bytes));
+        }
+    }
+    loaded
+}
+
+/// Reads the manifest files under `dir` in file-name order, so output is the same on
+/// every machine. What a pull request could add there is checked or reported:
+/// - hidden files and folders are read, as `kubectl apply -R -f` reads them (k8s.io/cli-runtime
+///   `pkg/resource/visitor.go`, `ExpandPathsToFileVisitors`, filters by extension only);
+///   a `.github/workflows/*.yml` is then reported as not a Kubernetes object;
+/// - symlinks are followed while they stay inside `dir`; one leading out of it is reported
+///   and not followed, so a manifest cannot make kubecheck print other files of the
+///   machine it runs on (pass the target explicitly to check it); loops and broken links
+///   are reported;
+/// - a FIFO, socket or device with a manifest's name is reported, not opened, so it cannot
+///   block the run.
+fn walk(dir: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) {
+    let root = match dir.canonicalize() {
+        Ok(root) => root,
+        Err(e) => return loaded.error(dir.display().to_string(), format!("cannot read: {e}")),
+    };
+    // A file reached through several links is read once.
+    let mut read = HashSet::new();
+    let mut entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                if let Some((name, message)) = walk_error(&error) {
+                    loaded.error(name, message);
+                }
+                continue;
+            }
+        };
+        let name = entry.path().display().to_string();
+        let is_dir = entry.file_type().is_dir();
+        if !is_dir && !is_manifest(entry.path()) {
+            continue;
+        }
+        let target = match entry.path().canonicalize() {
+            Ok(target) => target,
+            Err(e) => {
+                loaded.error(name, format!("cannot read: {e}"));
+                continue;
+            }
+        };
+        if !target.starts_with(&root) {
+            loaded.error(
+                name,
+                format!(
+                    "symlink to {}, outside the checked folder {}: not followed (pass the target explicitly to check it)",
+                    target.display(),
+                    dir.display()
+                ),
+            );
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if is_dir || Some(target.as_path()) == config || !read.insert(target) {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            loaded.error(
+                name,
+                "not a regular file (a FIFO, socket or device): not read".into(),
+            );
+            continue;
+        }
+        loaded.add(name, read_bounded(entry.path(), max_bytes));
     }
 }
 
-/// Manifest files under `dir`, sorted, so output is the same on every machine. Hidden
-/// files and folders are skipped: `.kubecheck.yaml`, `.github/workflows/*.yml` and the
-/// like are YAML but not manifests.
-fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let visible = |entry: &walkdir::DirEntry| {
-        entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-    };
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(visible)
-    {
-        let entry = entry.with_context(|| format!("walking {}", dir.display()))?;
-        let is_manifest = entry
-            .path()
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| MANIFEST_EXTENSIONS.contains(&e));
-        if entry.file_type().is_file() && is_manifest {
-            files.push(entry.into_path());
-        }
+/// What to report of an error met while walking: a symlink loop, an unreadable folder or
+/// manifest. A broken symlink that does not look like a manifest is no input: ignored.
+fn walk_error(error: &walkdir::Error) -> Option<(String, String)> {
+    let path = error.path()?;
+    let name = path.display().to_string();
+    if let Some(ancestor) = error.loop_ancestor() {
+        let message = format!(
+            "symlink loop: leads back to {}: not followed",
+            ancestor.display()
+        );
+        return Some((name, message));
     }
-    Ok(files)
+    let broken_link = path.symlink_metadata().is_ok() && path.metadata().is_err();
+    if broken_link && !is_manifest(path) {
+        return None;
+    }
+    let message = match error.io_error() {
+        Some(_) if broken_link => "cannot read: broken symlink (its target does not exist)".into(),
+        Some(io) => format!("cannot read: {io}"),
+        None => format!("cannot read: {error}"),
+    };
+    Some((name, message))
+}
+
+fn is_manifest(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MANIFEST_EXTENSIONS.contains(&e))
 }

@@ -9,6 +9,7 @@ mod commands;
 mod config;
 mod inputs;
 mod plugin;
+mod read_limit;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -460,15 +460,17 @@ fn folders_are_walked_recursively_for_yaml_and_json_only() {
         std::fs::write(root.join(file), PRIVILEGED_POD).unwrap();
     }
     std::fs::write(root.join("deploy/nested/deeper/c.json"), pod_json).unwrap();
-    // Not manifests by name, or hidden: never read, even though their content would fire.
-    std::fs::create_dir_all(root.join("deploy/.github/workflows")).unwrap();
+    // Not manifests by name: never read, even though their content would fire.
     for file in [
         "deploy/notes.txt",
         "deploy/nested/README.md",
         "deploy/x.yaml.bak",
-        "deploy/.hidden.yaml",
-        "deploy/.github/workflows/ci.yml",
     ] {
+        std::fs::write(root.join(file), PRIVILEGED_POD).unwrap();
+    }
+    // Hidden ones are read, as `kubectl apply -R` reads them: a dot cannot hide a manifest.
+    std::fs::create_dir_all(root.join("deploy/.github/workflows")).unwrap();
+    for file in ["deploy/.hidden.yaml", "deploy/.github/workflows/ci.yml"] {
         std::fs::write(root.join(file), PRIVILEGED_POD).unwrap();
     }
     let output = run_in(
@@ -495,12 +497,14 @@ fn folders_are_walked_recursively_for_yaml_and_json_only() {
     assert_eq!(
         sources,
         [
+            "deploy/.github/workflows/ci.yml",
+            "deploy/.hidden.yaml",
             "deploy/a.yaml",
             "deploy/nested/b.yml",
             "deploy/nested/deeper/c.json"
         ]
     );
-    assert_eq!(report["summary"]["resources"], 3);
+    assert_eq!(report["summary"]["resources"], 5);
     let json_finding = report["findings"]
         .as_array()
         .unwrap()
@@ -540,9 +544,11 @@ fn files_and_stdin_combine() {
 
 #[test]
 fn a_missing_path_is_an_error_naming_it() {
+    // In the report, with the other inputs checked (tests/tests/security_inputs.rs).
     let output = run_kubecheck(&["check", "no/such/file.yaml"], None);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("no/such/file.yaml"));
+    assert!(stdout(&output).contains("--> no/such/file.yaml:1:1"));
+    assert!(stdout(&output).contains("cannot read"));
 }
 
 #[test]

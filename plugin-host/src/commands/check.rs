@@ -40,7 +40,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             unknown.join(", ")
         );
     }
-    let loaded = inputs::load(&args.paths)?;
+    let config_file = config.as_ref().map(|(path, _)| path.as_path());
+    let loaded = inputs::load_with(&args.paths, args.max_input_bytes, config_file);
     let unreadable: Vec<ReportError> = loaded
         .unreadable
         .into_iter()
