@@ -1,6 +1,7 @@
 //! YAML and JSON reading with spans.
 
 mod de;
+pub mod lines;
 mod node;
 mod parse;
 mod resolve;

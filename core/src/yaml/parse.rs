@@ -67,7 +67,7 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut start = 0;
     let mut start_line = 0u32;
     let mut offset = 0;
-    for (line_no, line) in (0u32..).zip(text.split_inclusive('\n')) {
+    for (line_no, line) in (0u32..).zip(super::lines::lines_inclusive(text)) {
         if offset > start && is_document_start(line) {
             chunks.push(Chunk {
                 text: &text[start..offset],
@@ -172,7 +172,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(chunk: &'a Chunk<'a>) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(chunk.text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(super::lines::line_break_ends(chunk.text));
         Builder {
             chunk,
             line_starts,
