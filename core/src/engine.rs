@@ -168,7 +168,7 @@ impl<'a> Session<'a> {
             })
             .collect();
         errors.extend(extra_errors);
-        Report {
+        let mut report = Report {
             version: REPORT_VERSION,
             tool: Tool::default(),
             summary: Summary::count(
@@ -180,7 +180,10 @@ impl<'a> Session<'a> {
             findings,
             suppressed,
             errors,
-        }
+            redactions: Vec::new(),
+        };
+        crate::redact::apply(self, &mut report);
+        report
     }
 }
 

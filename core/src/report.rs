@@ -18,6 +18,20 @@ pub struct Report {
     /// Findings silenced by an annotation or by configuration, with the reason.
     pub suppressed: Vec<Finding>,
     pub errors: Vec<ReportError>,
+    /// Where the input holds secrets (credentials found by the secrets rules, Secret
+    /// values), whether or not a rule reports them: human output masks these spans, and
+    /// no text of the report (messages, fixes, reasons) holds a secret in full.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redactions: Vec<Redaction>,
+}
+
+/// A secret's place in the input and the form it may be shown in: at most a 4-character
+/// prefix and the first 8 hex digits of its sha256, e.g. `wJal…[sha256:4c2b1f0e]`, so
+/// the same secret is recognised wherever it appears without being shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Redaction {
+    pub location: Location,
+    pub masked: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -33,7 +33,14 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            let _ = writeln!(std::io::stderr(), "kubecheck: error: {error:#}");
+            // Errors quote their input (file names, plugin metadata, config values):
+            // escaped, so none can write escape sequences or lines of its own.
+            let message = format!("{error:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "kubecheck: error: {}",
+                kubecheck_core::output::escape(&message)
+            );
             ExitCode::from(2)
         }
     }

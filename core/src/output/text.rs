@@ -11,9 +11,11 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::escape::{escape, push_escaped};
 use crate::model::Source;
-use crate::report::{Finding, Report};
+use crate::report::{Finding, Redaction, Report};
 use crate::severity::Severity;
+use crate::yaml::lines::{line_break_ends, strip_line_break};
 
 struct Palette {
     color: bool,
@@ -40,10 +42,12 @@ impl Palette {
     }
 }
 
-/// `color` adds ANSI colours; the caller decides (terminal, `NO_COLOR`).
+/// `color` adds ANSI colours; the caller decides (terminal, `NO_COLOR`). Every string
+/// from the input (names, messages, file names, source lines, plugin metadata) is
+/// escaped (see [`super::escape`]), and the report's secrets are masked in snippets.
 pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
     let p = Palette { color };
-    let lines = SourceLines::new(sources);
+    let lines = SourceLines::new(sources, &report.redactions);
     let mut out = String::new();
     for finding in &report.findings {
         render_finding(&mut out, &p, finding, &lines);
@@ -52,30 +56,27 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
         let origin = error
             .plugin
             .as_ref()
-            .map(|name| format!(" (plugin `{name}`)"))
+            .map(|name| format!(" (plugin `{}`)", escape(name)))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "{}{origin}: {}",
             p.paint("1;31", "error"),
-            error.message
+            escape(&error.message)
         );
+        let source = escape(&error.source);
         // Plugin failures have no place in a manifest (line 0): name the plugin file only.
         if error.line == 0 {
-            let _ = writeln!(out, "  --> {}", error.source);
+            let _ = writeln!(out, "  --> {source}");
         } else {
-            let _ = writeln!(
-                out,
-                "  --> {}:{}:{}",
-                error.source, error.line, error.column
-            );
+            let _ = writeln!(out, "  --> {source}:{}:{}", error.line, error.column);
         }
         if let Some(line) = lines.get(&error.source, error.line) {
             snippet(
                 &mut out,
                 &p,
                 error.line,
-                line,
+                &line,
                 error.column,
                 error.column + 1,
             );
@@ -97,55 +98,118 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLine
         out,
         "{} {}: {}",
         p.severity(f.severity),
-        p.paint("1", &f.rule),
-        f.message
+        p.paint("1", &escape(&f.rule)),
+        escape(&f.message)
     );
-    let _ = writeln!(out, "  --> {}:{}:{}", loc.source, loc.line, loc.column);
+    let _ = writeln!(
+        out,
+        "  --> {}:{}:{}",
+        escape(&loc.source),
+        loc.line,
+        loc.column
+    );
     if let Some(line) = lines.get(&loc.source, loc.line) {
         let end = if loc.end_line == loc.line {
             loc.end_column
         } else {
-            line.chars().count() as u32 + 1
+            line.chars.len() as u32 + 1
         };
-        snippet(out, p, loc.line, line, loc.column, end);
+        snippet(out, p, loc.line, &line, loc.column, end);
     }
     // The `=` sits under the snippet's `|`, whose column depends on the line number's width.
     let gutter = " ".repeat(loc.line.to_string().len());
-    let _ = writeln!(out, "{gutter} = fix: {}", f.remediation);
+    let _ = writeln!(out, "{gutter} = fix: {}", escape(&f.remediation));
     out.push('\n');
 }
 
 /// Where each line of each source starts, indexed once: scanning the text for every
-/// finding made the output quadratic in the input (minutes for a few megabytes).
+/// finding made the output quadratic in the input (minutes for a few megabytes). Lines
+/// end where the YAML parser counts a line break (CR LF, CR or LF), so a location's line
+/// is the line shown.
 struct SourceLines<'s> {
     by_name: HashMap<&'s str, (&'s str, Vec<usize>)>,
+    /// Secret spans per source, sorted by start; they do not overlap.
+    secrets: HashMap<&'s str, Vec<&'s Redaction>>,
+}
+
+/// A source line as shown: its characters, and the columns to mask with what.
+struct ShownLine<'s> {
+    chars: Vec<char>,
+    /// 0-based `[start, end)` character ranges, each with the text that replaces it.
+    masks: Vec<(usize, usize, &'s str)>,
 }
 
 impl<'s> SourceLines<'s> {
-    fn new(sources: &'s [Source]) -> Self {
+    fn new(sources: &'s [Source], redactions: &'s [Redaction]) -> Self {
         let mut by_name = HashMap::new();
         for source in sources {
             by_name.entry(source.name.as_str()).or_insert_with(|| {
                 let starts = std::iter::once(0)
-                    .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .chain(line_break_ends(&source.text))
                     .collect();
                 (source.text.as_str(), starts)
             });
         }
-        SourceLines { by_name }
+        let mut secrets: HashMap<&str, Vec<&Redaction>> = HashMap::new();
+        for r in redactions {
+            secrets
+                .entry(r.location.source.as_str())
+                .or_default()
+                .push(r);
+        }
+        for spans in secrets.values_mut() {
+            spans.sort_by_key(|r| (r.location.line, r.location.column));
+        }
+        SourceLines { by_name, secrets }
     }
 
     /// Line `line` (1-based) of source `name`, without its line break.
-    fn get(&self, name: &str, line: u32) -> Option<&'s str> {
+    fn text(&self, name: &str, line: u32) -> Option<&'s str> {
         let (text, starts) = self.by_name.get(name)?;
         let index = line.checked_sub(1)? as usize;
         let start = *starts.get(index)?;
         if start == text.len() {
             return None; // after the final line break: `str::lines` has no such line
         }
-        let end = starts.get(index + 1).map_or(text.len(), |next| next - 1);
-        let line = &text[start..end];
-        Some(line.strip_suffix('\r').unwrap_or(line))
+        let end = starts.get(index + 1).copied().unwrap_or(text.len());
+        Some(strip_line_break(&text[start..end]))
+    }
+
+    /// Line `line` of source `name` with the secrets on it to mask.
+    fn get(&self, name: &str, line: u32) -> Option<ShownLine<'s>> {
+        let text = self.text(name, line)?;
+        let chars: Vec<char> = text.chars().collect();
+        let mut masks = Vec::new();
+        let spans = self.secrets.get(name).map_or(&[][..], Vec::as_slice);
+        // Spans that start on an earlier line and reach this one: only the last such
+        // span can, since spans do not overlap.
+        let first = spans.partition_point(|r| r.location.line < line);
+        let reaching = first.checked_sub(1).map(|i| spans[i]);
+        let on_line = spans[first..]
+            .iter()
+            .take_while(|r| r.location.line == line);
+        for r in reaching.into_iter().chain(on_line.copied()) {
+            let loc = &r.location;
+            if loc.end_line < line || (loc.end_line == line && loc.end_column <= 1) {
+                continue;
+            }
+            let start = if loc.line == line {
+                loc.column as usize - 1
+            } else {
+                // A continuation line of a multi-line secret: keep its indentation.
+                chars.iter().take_while(|c| c.is_whitespace()).count()
+            };
+            let end = if loc.end_line == line {
+                loc.end_column as usize - 1
+            } else {
+                chars.len()
+            };
+            let (start, end) = (start.min(chars.len()), end.min(chars.len()));
+            if start < end {
+                masks.push((start, end, r.masked.as_str()));
+            }
+        }
+        Some(ShownLine { chars, masks })
     }
 }
 
@@ -153,32 +217,51 @@ impl<'s> SourceLines<'s> {
 /// collections) are cut to a window around the caret instead of printed whole.
 const MAX_SHOWN: usize = 120;
 
-/// The line with a caret run under columns `[start, end)`.
-fn snippet(out: &mut String, p: &Palette, line_no: u32, line: &str, start: u32, end: u32) {
+/// The line with a caret run under columns `[start, end)`. Escapes and masks change
+/// how wide a character is shown, so the caret is placed by the widths as shown.
+fn snippet(
+    out: &mut String,
+    p: &Palette,
+    line_no: u32,
+    line: &ShownLine<'_>,
+    start: u32,
+    end: u32,
+) {
     let gutter = line_no.to_string();
     let pad = " ".repeat(gutter.len());
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let caret = (start.saturating_sub(1) as usize).min(chars.len());
-    let from = if chars.len() > MAX_SHOWN {
+    // What each character of the line is shown as: itself, an escape, a mask (on the
+    // first character of a secret), or nothing (the rest of a secret).
+    let mut cells: Vec<String> = Vec::with_capacity(line.chars.len());
+    for (i, &c) in line.chars.iter().enumerate() {
+        let mut cell = String::new();
+        match line.masks.iter().find(|(s, e, _)| (*s..*e).contains(&i)) {
+            Some((s, _, masked)) if *s == i => cell.push_str(&escape(masked)),
+            Some(_) => {}
+            None if c == '\t' => cell.push(' '),
+            None => push_escaped(&mut cell, c),
+        }
+        cells.push(cell);
+    }
+    let width = |cells: &[String]| cells.iter().map(|c| c.chars().count()).sum::<usize>();
+    let caret = (start.saturating_sub(1) as usize).min(cells.len());
+    let from = if cells.len() > MAX_SHOWN {
         caret.saturating_sub(MAX_SHOWN / 3)
     } else {
         0
     };
-    let to = (from + MAX_SHOWN).min(chars.len());
+    let to = (from + MAX_SHOWN).min(cells.len());
     let before = if from > 0 { "…" } else { "" };
-    let after = if to < chars.len() { "…" } else { "" };
-    let shown: String = chars[from..to].iter().collect();
-    let width = (end.saturating_sub(start).max(1) as usize).min((to - caret).max(1));
+    let after = if to < cells.len() { "…" } else { "" };
+    let shown: String = cells[from..to].concat();
+    let under_end = (end.saturating_sub(1) as usize).clamp(caret, to.max(caret));
+    let run = width(&cells[caret.min(to)..under_end]).max(1);
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{gutter} | {before}{shown}{after}");
     let _ = writeln!(
         out,
         "{pad} | {}{}",
-        " ".repeat(before.chars().count() + caret - from),
-        p.paint("1;31", &"^".repeat(width))
+        " ".repeat(before.chars().count() + width(&cells[from..caret.min(to)])),
+        p.paint("1;31", &"^".repeat(run))
     );
 }
 
@@ -202,7 +285,11 @@ mod tests {
     #[test]
     fn long_lines_are_cut_around_the_caret() {
         let mut out = String::new();
-        let line = format!("{}privileged: true{}", "a".repeat(5000), "b".repeat(5000));
+        let line = shown(&format!(
+            "{}privileged: true{}",
+            "a".repeat(5000),
+            "b".repeat(5000)
+        ));
         let palette = Palette { color: false };
         snippet(&mut out, &palette, 1, &line, 5013, 5017);
         let lines: Vec<&str> = out.lines().collect();
@@ -223,14 +310,82 @@ mod tests {
             Source::new("a", "one\r\ntwo\n\nfour\n"),
             Source::new("b", "x"),
         ];
-        let lines = SourceLines::new(&sources);
+        let lines = SourceLines::new(&sources, &[]);
         let expected: Vec<&str> = sources[0].text.lines().collect();
         for (i, line) in expected.iter().enumerate() {
-            assert_eq!(lines.get("a", i as u32 + 1), Some(*line));
+            assert_eq!(lines.text("a", i as u32 + 1), Some(*line));
         }
-        assert_eq!(lines.get("a", 5), None);
-        assert_eq!(lines.get("a", 0), None);
-        assert_eq!(lines.get("b", 1), Some("x"));
-        assert_eq!(lines.get("c", 1), None);
+        assert_eq!(lines.text("a", 5), None);
+        assert_eq!(lines.text("a", 0), None);
+        assert_eq!(lines.text("b", 1), Some("x"));
+        assert_eq!(lines.text("c", 1), None);
+    }
+
+    fn only(rule: &str) -> Options {
+        let mut options = Options::default();
+        options.only.push(rule.to_owned());
+        options
+    }
+
+    fn shown(text: &str) -> ShownLine<'static> {
+        ShownLine {
+            chars: text.chars().collect(),
+            masks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_bare_cr_ends_a_line_as_the_parser_counts_it() {
+        let yaml = "apiVersion: v1\rkind: Pod\rmetadata: {name: p}\rspec:\r  containers:\r  - name: app\r    image: nginx:1.27\r    securityContext:\r      privileged: true\r";
+        let sources = vec![Source::new("cr.yaml", yaml)];
+        let report = check(sources.clone(), &only("privileged-container"));
+        let out = text(&report, &sources, false);
+        let expected =
+            "  --> cr.yaml:9:19\n  |\n9 |       privileged: true\n  |                   ^^^^\n";
+        assert!(out.contains(expected), "{out}");
+        let mixed = Source::new("m", "a\r\nb\rc\nd");
+        let lines = SourceLines::new(std::slice::from_ref(&mixed), &[]);
+        let got: Vec<_> = (1..=4).map(|n| lines.text("m", n).unwrap()).collect();
+        assert_eq!(got, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn controls_and_bidi_from_the_input_are_escaped_with_the_caret_in_place() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"x\\e[31m\\r::error ::pwned\\u202e\"}\nspec:\n  containers:\n  - {name: \"a\\nb\", image: \"\\e]8;;\", securityContext: {privileged: true}}\n";
+        let sources = vec![Source::new("evil\x1b[2J\n::error ::file.yaml", yaml)];
+        let report = check(sources.clone(), &only("privileged-container"));
+        let out = text(&report, &sources, false);
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && super::super::escape::is_unsafe(c)),
+            "{out:?}"
+        );
+        assert!(!out.lines().any(|l| l.starts_with("::")), "{out}");
+        assert!(out.contains("container `a\\nb` sets"), "{out}");
+        assert!(
+            out.contains("--> evil\\u{1b}[2J\\n::error ::file.yaml:6:"),
+            "{out}"
+        );
+        // The snippet line holds raw controls: escaped, the caret still points at `true`.
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines.iter().position(|l| l.starts_with("6 |")).unwrap();
+        let caret = lines[at + 1].find('^').unwrap();
+        assert_eq!(&lines[at][caret..caret + 4], "true", "{out}");
+    }
+
+    #[test]
+    fn secrets_are_masked_in_snippets_whatever_finding_shows_their_line() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    env: [{name: DB_PASSWORD, value: s3cr3t-passw0rd}]\n    securityContext: {privileged: true, runAsUser: 0}\n";
+        let sources = vec![Source::new("p.yaml", yaml)];
+        let report = check(sources.clone(), &Options::default());
+        let out = text(&report, &sources, false);
+        assert!(!out.contains("s3cr3t"), "{out}");
+        let masked = crate::redact::mask("s3cr3t-passw0rd");
+        let expected = format!(
+            "8 |     env: [{{name: DB_PASSWORD, value: {masked}}}]\n  | {}{}\n",
+            " ".repeat(37),
+            "^".repeat(masked.chars().count())
+        );
+        assert!(out.contains(&expected), "{out}");
     }
 }

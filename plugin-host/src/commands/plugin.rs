@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::cli::{
     InspectFormat, PluginBenchArgs, PluginCommand, PluginCompileArgs, PluginInspectArgs,
 };
+use kubecheck_core::output::escape;
 use kubecheck_core::{Input, Options, Session};
 
 use crate::inputs;
@@ -53,8 +54,10 @@ fn inspect(args: PluginInspectArgs) -> Result<ExitCode> {
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
         }
+        // Everything here comes from the file (its name too): escaped, so a module's
+        // names cannot write escape sequences or fake lines into a terminal or a CI log.
         InspectFormat::Text => {
-            writeln!(out, "file:    {}", args.file.display())?;
+            writeln!(out, "file:    {}", escape(&args.file.display().to_string()))?;
             writeln!(out, "sha256:  {sha256}")?;
             if let Ok(plugin) = &loaded {
                 writeln!(out, "module:  {}", origin(plugin.origin()))?;
@@ -65,7 +68,7 @@ fn inspect(args: PluginInspectArgs) -> Result<ExitCode> {
             }
             match &loaded {
                 Ok(plugin) => write_metadata(&mut out, plugin)?,
-                Err(e) => writeln!(out, "error:   {e}")?,
+                Err(e) => writeln!(out, "error:   {}", escape(&e.to_string()))?,
             }
         }
     }
@@ -91,7 +94,7 @@ fn write_list(out: &mut impl Write, label: &str, items: &[String]) -> Result<()>
     } else {
         writeln!(out, "{label}:")?;
         for item in items {
-            writeln!(out, "  {item}")?;
+            writeln!(out, "  {}", escape(item))?;
         }
     }
     Ok(())
@@ -99,7 +102,12 @@ fn write_list(out: &mut impl Write, label: &str, items: &[String]) -> Result<()>
 
 fn write_metadata(out: &mut impl Write, plugin: &Plugin) -> Result<()> {
     let metadata = plugin.metadata();
-    writeln!(out, "plugin:  {} {}", metadata.name, metadata.version)?;
+    writeln!(
+        out,
+        "plugin:  {} {}",
+        escape(&metadata.name),
+        escape(&metadata.version)
+    )?;
     writeln!(out, "rules:")?;
     for rule in rule_infos(plugin) {
         let default = if rule.enabled_by_default {
@@ -110,10 +118,10 @@ fn write_metadata(out: &mut impl Write, plugin: &Plugin) -> Result<()> {
         writeln!(
             out,
             "  {:<40} {:<8} {:<12} {}{default}",
-            rule.id,
+            escape(&rule.id),
             rule.severity,
             rule.category.as_str(),
-            rule.title
+            escape(&rule.title)
         )?;
     }
     Ok(())

@@ -465,7 +465,8 @@ impl ResourceLimiter for Limiter {
 }
 
 /// `kubecheck.log(ptr, len)`: a capped debug line on stderr, control characters
-/// replaced so a plugin cannot drive the terminal.
+/// and bidirectional characters escaped so a plugin cannot drive the terminal or forge
+/// log lines.
 fn log(mut caller: Caller<'_, CallState>, ptr: i32, len: i32) -> wasmtime::Result<()> {
     let Some(memory) = caller
         .get_export(abi::EXPORT_MEMORY)
@@ -483,11 +484,13 @@ fn log(mut caller: Caller<'_, CallState>, ptr: i32, len: i32) -> wasmtime::Resul
     };
     if state.logged < LOG_MESSAGES_PER_CALL {
         state.logged += 1;
-        let text: String = String::from_utf8_lossy(&bytes[..len.min(LOG_MESSAGE_BYTES)])
-            .chars()
-            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-            .collect();
-        eprintln!("kubecheck: plugin {}: {text}", state.plugin);
+        let text = String::from_utf8_lossy(&bytes[..len.min(LOG_MESSAGE_BYTES)]);
+        let escape = kubecheck_core::output::escape;
+        eprintln!(
+            "kubecheck: plugin {}: {}",
+            escape(&state.plugin),
+            escape(&text)
+        );
     }
     Ok(())
 }

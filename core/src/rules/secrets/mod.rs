@@ -1,5 +1,9 @@
 //! Secrets: credentials written into manifests where they do not belong.
 
+use crate::model::Object;
+use crate::pointer::escape;
+use crate::yaml::{Node, Value};
+
 pub mod secret_in_config_map;
 pub mod secrets_in_env;
 pub mod service_account_token_secret;
@@ -117,6 +121,109 @@ fn contains_aws_access_key_id(value: &str) -> bool {
                 .get(start + 20)
                 .is_none_or(|b| !b.is_ascii_alphanumeric())
     })
+}
+
+/// A value that holds a secret, with its pointer (relative to the object).
+pub struct SecretNode<'a> {
+    pub pointer: String,
+    pub node: &'a Node,
+    pub encoding: Encoding,
+}
+
+/// How a secret value is written in the manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Plain,
+    /// Secret `data`.
+    Base64,
+}
+
+/// Every value of `object` that holds a secret, whether or not a rule reports it, so
+/// that the report can keep them out of every output: the values the secrets rules
+/// find, every Secret `data` and `stringData` value, and annotations and labels that
+/// hold a credential. A Secret's `kubectl.kubernetes.io/last-applied-configuration`
+/// repeats its data, so it is a secret as a whole.
+pub fn secret_nodes<'a>(object: &Object<'a>) -> Vec<SecretNode<'a>> {
+    let mut found = Vec::new();
+    let mut push = |pointer: String, node: &'a Node, encoding: Encoding| {
+        found.push(SecretNode {
+            pointer,
+            node,
+            encoding,
+        })
+    };
+    if let Some(pod) = &object.pod {
+        for c in &pod.containers {
+            for (j, var) in c.container.env.iter().flatten().enumerate() {
+                let Some(value) = &var.value else { continue };
+                if credential_in(&var.name, value).is_some() {
+                    let pointer = c.at(&format!("env/{j}/value"));
+                    if let Some(node) = object.at(&pointer) {
+                        push(pointer, node, Encoding::Plain);
+                    }
+                }
+            }
+        }
+    }
+    let is_v1 = object.api_version == "v1";
+    let entries = |pointer: &'static str| {
+        object
+            .at(pointer)
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |e| {
+                let key = e.key_str()?;
+                Some((format!("{pointer}/{}", escape(key)), key, &e.value))
+            })
+    };
+    let text = |node: &'a Node| match &node.value {
+        Value::Scalar(s) if !s.text.is_empty() => Some(s.text.as_str()),
+        _ => None,
+    };
+    match object.kind.as_str() {
+        "Secret" if is_v1 => {
+            for (pointer, _, value) in entries("/data") {
+                if text(value).is_some() {
+                    push(pointer, value, Encoding::Base64);
+                }
+            }
+            for (pointer, _, value) in entries("/stringData") {
+                if text(value).is_some() {
+                    push(pointer, value, Encoding::Plain);
+                }
+            }
+        }
+        "ConfigMap" if is_v1 => {
+            for (pointer, key, value) in entries("/data") {
+                if text(value).is_some_and(|v| credential_in(key, v).is_some()) {
+                    push(pointer, value, Encoding::Plain);
+                }
+            }
+        }
+        _ => {}
+    }
+    for pointer in ["/metadata/annotations", "/metadata/labels"] {
+        for (pointer, key, value) in entries(pointer) {
+            let Some(text) = text(value) else { continue };
+            let whole_secret = object.kind == "Secret"
+                && key == "kubectl.kubernetes.io/last-applied-configuration";
+            if whole_secret || credential_in(key, text).is_some() {
+                push(pointer, value, Encoding::Plain);
+            }
+        }
+    }
+    found
+}
+
+/// What credential a `name: value` pair holds, if any: the value itself (a private key,
+/// an AWS key id), or a credential name with a literal value.
+pub(super) fn credential_in(name: &str, value: &str) -> Option<&'static str> {
+    if let Some(found) = embedded_secret(value) {
+        return Some(found);
+    }
+    (is_credential_name(name) && is_literal_credential(name, value))
+        .then_some("a literal credential")
 }
 
 #[cfg(test)]

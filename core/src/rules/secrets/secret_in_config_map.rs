@@ -1,4 +1,4 @@
-use super::{embedded_secret, is_credential_name, is_literal_credential};
+use super::credential_in;
 use crate::declare_rule;
 use crate::model::Object;
 use crate::pointer::escape;
@@ -61,14 +61,6 @@ declare_rule! {
         enabled_by_default: true,
         check: Check::Object(check),
     };
-}
-
-/// What credential a ConfigMap entry holds, if any.
-fn credential_in(key: &str, value: &str) -> Option<&'static str> {
-    if let Some(found) = embedded_secret(value) {
-        return Some(found);
-    }
-    (is_credential_name(key) && is_literal_credential(key, value)).then_some("a literal credential")
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {

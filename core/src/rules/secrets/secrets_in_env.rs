@@ -1,4 +1,4 @@
-use super::{embedded_secret, is_credential_name, is_literal_credential};
+use super::credential_in;
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
@@ -79,15 +79,6 @@ declare_rule! {
         enabled_by_default: true,
         check: Check::Object(check),
     };
-}
-
-/// What is wrong with an environment variable, if anything.
-fn credential_in(name: &str, value: &str) -> Option<&'static str> {
-    if let Some(found) = embedded_secret(value) {
-        return Some(found);
-    }
-    (is_credential_name(name) && is_literal_credential(name, value))
-        .then_some("a literal credential")
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
