@@ -1,53 +1,116 @@
 //! SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps).
 
+use std::collections::HashMap;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value as Json};
 
-use crate::report::{Finding, Report};
+use crate::report::{Finding, Report, ReportError};
 use crate::rules::RuleInfo;
 use crate::severity::Severity;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// `rules` describes every rule that may appear (built-in and plugin rules).
-pub fn sarif(report: &Report, rules: &[RuleInfo]) -> Json {
-    let descriptors: Vec<Json> = rules.iter().map(descriptor).collect();
-    let results: Vec<Json> = report
-        .findings
-        .iter()
-        .map(|f| result(f, rules, false))
-        .chain(report.suppressed.iter().map(|f| result(f, rules, true)))
-        .collect();
-    let notifications: Vec<Json> = report
-        .errors
-        .iter()
-        .map(|e| {
-            json!({
-                "level": "error",
-                "message": { "text": match &e.plugin { Some(p) => format!("plugin `{p}`: {}", e.message), None => e.message.clone() } },
-                "locations": [ { "physicalLocation": {
-                    "artifactLocation": { "uri": uri(&e.source) },
-                    "region": { "startLine": e.line.max(1), "startColumn": e.column.max(1) }
-                } } ]
-            })
-        })
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [ {
-            "tool": { "driver": {
+/// The SARIF log of `report`; `rules` describes every rule that may appear (built-in
+/// and plugin rules). Serialize it (`serde_json::to_writer`): results are built one at
+/// a time as they are written, so a report of a million findings never exists twice in
+/// memory as a JSON tree (that took 5 GB for a 16 MB manifest).
+pub fn sarif<'a>(report: &'a Report, rules: &'a [RuleInfo]) -> Sarif<'a> {
+    Sarif { report, rules }
+}
+
+pub struct Sarif<'a> {
+    report: &'a Report,
+    rules: &'a [RuleInfo],
+}
+
+impl Serialize for Sarif<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut log = serializer.serialize_map(Some(3))?;
+        log.serialize_entry("$schema", SCHEMA)?;
+        log.serialize_entry("version", "2.1.0")?;
+        log.serialize_entry("runs", &[Run(self)])?;
+        log.end()
+    }
+}
+
+struct Run<'s, 'a>(&'s Sarif<'a>);
+
+impl Serialize for Run<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Sarif { report, rules } = *self.0;
+        let descriptors: Vec<Json> = rules.iter().map(descriptor).collect();
+        let index: HashMap<&str, usize> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let mut run = serializer.serialize_map(Some(5))?;
+        run.serialize_entry(
+            "tool",
+            &json!({ "driver": {
                 "name": report.tool.name,
                 "version": report.tool.version,
                 "informationUri": "https://github.com/kubecheck/kubecheck",
                 "rules": descriptors,
-            } },
-            "columnKind": "unicodeCodePoints",
-            "invocations": [ {
-                "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": notifications,
-            } ],
-            "results": results,
-        } ]
+            } }),
+        )?;
+        run.serialize_entry("columnKind", "unicodeCodePoints")?;
+        run.serialize_entry(
+            "invocations",
+            &[Invocation {
+                successful: report.errors.is_empty(),
+                errors: &report.errors,
+            }],
+        )?;
+        let results = Lazy(|| {
+            report
+                .findings
+                .iter()
+                .map(|f| result(f, &index, false))
+                .chain(report.suppressed.iter().map(|f| result(f, &index, true)))
+        });
+        run.serialize_entry("results", &results)?;
+        run.end()
+    }
+}
+
+struct Invocation<'a> {
+    successful: bool,
+    errors: &'a [ReportError],
+}
+
+impl Serialize for Invocation<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut invocation = serializer.serialize_map(Some(2))?;
+        invocation.serialize_entry("executionSuccessful", &self.successful)?;
+        let notifications = Lazy(|| self.errors.iter().map(notification));
+        invocation.serialize_entry("toolExecutionNotifications", &notifications)?;
+        invocation.end()
+    }
+}
+
+/// A JSON array written item by item as `items()` yields them.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Json>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+fn notification(e: &ReportError) -> Json {
+    json!({
+        "level": "error",
+        "message": { "text": match &e.plugin { Some(p) => format!("plugin `{p}`: {}", e.message), None => e.message.clone() } },
+        "locations": [ { "physicalLocation": {
+            "artifactLocation": { "uri": uri(&e.source) },
+            "region": { "startLine": e.line.max(1), "startColumn": e.column.max(1) }
+        } } ]
     })
 }
 
@@ -87,7 +150,7 @@ fn descriptor(rule: &RuleInfo) -> Json {
     })
 }
 
-fn result(f: &Finding, rules: &[RuleInfo], suppressed: bool) -> Json {
+fn result(f: &Finding, rules: &HashMap<&str, usize>, suppressed: bool) -> Json {
     let loc = &f.location;
     let mut result = json!({
         "ruleId": f.rule,
@@ -106,7 +169,7 @@ fn result(f: &Finding, rules: &[RuleInfo], suppressed: bool) -> Json {
         "partialFingerprints": { "kubecheck/v1": fingerprint(f) },
         "properties": { "severity": f.severity.as_str(), "jsonPointer": loc.path, "document": loc.document },
     });
-    if let Some(index) = rules.iter().position(|r| r.id == f.rule) {
+    if let Some(index) = rules.get(f.rule.as_str()) {
         result["ruleIndex"] = json!(index);
     }
     if suppressed {
