@@ -31,6 +31,35 @@ pub struct ServeArgs {
     /// Address to listen on (`HOST:PORT`; port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// Also accept this name in the `Host` header (repeatable). On a loopback address only
+    /// `localhost`, `127.0.0.1` and `[::1]` with the server's port are accepted, against DNS
+    /// rebinding; on another address any `Host` is, unless names are given here.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
+    /// Most connections open at once; further ones wait until one closes
+    /// [default: 256, lowered to fit the open-file limit].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+    /// Most checks running at once; a request beyond them gets 503 with `Retry-After`
+    /// [default: the number of CPUs, at most 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_checks: Option<u32>,
+    /// Largest request body the API accepts, in bytes or with a K, M or G suffix (KiB, MiB,
+    /// GiB); a larger one gets 413.
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = crate::commands::serve::parse_size)]
+    pub max_body: usize,
+    /// Largest JSON report the API answers with (SIZE as for `--max-body`); a larger one
+    /// gets 422.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::commands::serve::parse_size)]
+    pub max_report: usize,
+    /// Seconds a client has to send a request's headers; also how long an idle connection
+    /// is kept open.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds a client has to send a request body; also how long a response waits for
+    /// the client to read it.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]

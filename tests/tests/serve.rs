@@ -1,11 +1,24 @@
 //! `kubecheck serve` over real HTTP: the page with its MIME types and security headers,
-//! and the JSON API.
+//! the JSON API, and the server under attack — idle and slow connections, big and
+//! concurrent requests, other sites' pages (issue 9, items 4, 11 and 15). Every server
+//! runs on loopback with resource limits, and every wait is bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use kubecheck_tests::{kubecheck_bin, repo_root};
+
+/// The longest any single wait in these tests lasts; far above what a passing run needs.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// How long a connection may outlive a 1-second timeout before the test calls it open:
+/// generous for a loaded machine, and short of hyper's own 30-second header timeout, so
+/// the flags are what is tested.
+const CLOSE_WITHIN: Duration = Duration::from_secs(20);
 
 struct Server {
     child: Child,
@@ -19,15 +32,73 @@ impl Drop for Server {
     }
 }
 
-/// Starts the server on a free port, from a directory outside the repository.
+impl Server {
+    fn port(&self) -> &str {
+        self.addr.rsplit(':').next().expect("host:port")
+    }
+
+    fn is_running(&mut self) -> bool {
+        self.child
+            .try_wait()
+            .expect("the child can be waited for")
+            .is_none()
+    }
+
+    /// Peak resident memory of the server so far, in KiB (Linux).
+    fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's /proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("a VmHWM line")
+    }
+}
+
+/// Resource limits for the server process.
+#[derive(Default, Clone, Copy)]
+struct Limits {
+    open_files: Option<u64>,
+    address_space: Option<u64>,
+}
+
+/// Starts the server on a free port with default settings.
 fn start() -> Server {
-    let mut child = Command::new(kubecheck_bin())
+    start_with(&[], Limits::default())
+}
+
+/// Starts the server on a free port, from a directory outside the repository, with
+/// `args` and `limits`.
+fn start_with(args: &[&str], limits: Limits) -> Server {
+    let mut command = Command::new(kubecheck_bin());
+    command
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
         .current_dir(std::env::temp_dir())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubecheck serve starts");
+        .stderr(Stdio::piped());
+    // SAFETY: only setrlimit(2), which is async-signal-safe, between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            for (resource, value) in [
+                (libc::RLIMIT_NOFILE, limits.open_files),
+                (libc::RLIMIT_AS, limits.address_space),
+            ] {
+                if let Some(value) = value {
+                    let limit = libc::rlimit {
+                        rlim_cur: value,
+                        rlim_max: value,
+                    };
+                    if libc::setrlimit(resource, &limit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("kubecheck serve starts");
     let stderr = child.stderr.take().expect("stderr is piped");
     let mut lines = BufReader::new(stderr).lines();
     let addr = loop {
@@ -39,6 +110,8 @@ fn start() -> Server {
             break rest.split('/').next().expect("host:port").to_owned();
         }
     };
+    // Keep draining stderr so that warnings never block the server on a full pipe.
+    thread::spawn(move || lines.for_each(drop));
     Server { child, addr }
 }
 
@@ -48,29 +121,78 @@ struct Response {
     body: Vec<u8>,
 }
 
+impl Response {
+    fn parse(raw: &[u8]) -> Response {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("a header block in {:?}", String::from_utf8_lossy(raw)));
+        let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+        let status = headers[9..12].parse().expect("a status code");
+        Response {
+            status,
+            headers,
+            body: raw[split + 4..].to_vec(),
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn connect(server: &Server) -> TcpStream {
+    let stream = TcpStream::connect(&server.addr).expect("connects");
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("a read timeout");
+    stream
+        .set_write_timeout(Some(PATIENCE))
+        .expect("a write timeout");
+    stream
+}
+
+/// Sends one request with `Host` set to the server's address, and reads the answer.
 fn request(server: &Server, method: &str, path: &str, body: &[u8]) -> Response {
-    let mut stream = TcpStream::connect(&server.addr).expect("connects");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-        server.addr,
+    request_with(server, method, path, &[], body)
+}
+
+/// The manifest content type the API wants.
+const YAML: (&str, &str) = ("Content-Type", "application/yaml");
+
+/// A request with extra headers (a `Host` among them replaces the default one).
+fn request_with(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let mut stream = connect(server);
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+    {
+        head.push_str(&format!("Host: {}\r\n", server.addr));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Connection: close\r\nContent-Length: {}\r\n\r\n",
         body.len()
-    )
-    .expect("request is sent");
+    ));
+    stream.write_all(head.as_bytes()).expect("request is sent");
     stream.write_all(body).expect("body is sent");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("response is read");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a header block");
-    let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let status = headers[9..12].parse().expect("a status code");
-    Response {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    }
+    Response::parse(&raw)
+}
+
+/// The API with the manifest content type.
+fn check(server: &Server, path: &str, body: &[u8]) -> Response {
+    request_with(server, "POST", path, &[YAML], body)
 }
 
 fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
@@ -79,6 +201,28 @@ fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
         .lines()
         .find_map(|l| l.strip_prefix(&format!("{name}: ")))
 }
+
+/// Waits until the server closes `stream` (EOF or a reset), or `CLOSE_WITHIN` passes;
+/// whatever it sent before closing is returned.
+fn wait_for_close(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let start = Instant::now();
+    let mut received = Vec::new();
+    let mut buf = [0; 4096];
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("a read timeout");
+    while start.elapsed() < CLOSE_WITHIN {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(received),
+            Ok(n) => received.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => return Some(received),
+        }
+    }
+    None
+}
+
+const PRIVILEGED_POD: &[u8] = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      privileged: true\n";
 
 #[test]
 fn serves_the_page_with_its_types_and_policy() {
@@ -115,8 +259,8 @@ fn serves_the_page_with_its_types_and_policy() {
 #[test]
 fn api_checks_the_body_with_options_from_the_query() {
     let server = start();
-    let pod = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      privileged: true\n";
-    let response = request(&server, "POST", "/api/check?name=pod.yaml", pod);
+    let pod = PRIVILEGED_POD;
+    let response = check(&server, "/api/check?name=pod.yaml", pod);
     assert_eq!(response.status, 200);
     let report: serde_json::Value = serde_json::from_slice(&response.body).expect("a JSON report");
     assert_eq!(report["version"], 1);
@@ -129,14 +273,413 @@ fn api_checks_the_body_with_options_from_the_query() {
     assert_eq!(privileged["location"]["source"], "pod.yaml");
     assert_eq!(privileged["location"]["line"], 11);
 
-    let only = request(&server, "POST", "/api/check?only=privileged-container", pod);
+    let only = check(&server, "/api/check?only=privileged-container", pod);
     let report: serde_json::Value = serde_json::from_slice(&only.body).expect("a JSON report");
     assert_eq!(report["summary"]["findings"], 1);
 
-    let unknown = request(&server, "POST", "/api/check?disable=no-such-rule", pod);
+    let unknown = check(&server, "/api/check?disable=no-such-rule", pod);
     assert_eq!(unknown.status, 400);
     assert!(String::from_utf8_lossy(&unknown.body).contains("no-such-rule"));
-    let binary = request(&server, "POST", "/api/check", b"kind: Pod\n\xff\xfe");
+    let binary = check(&server, "/api/check", b"kind: Pod\n\xff\xfe");
     assert_eq!(binary.status, 400);
     assert!(String::from_utf8_lossy(&binary.body).contains("not UTF-8"));
+}
+
+/// Issue 9, item 4: idle connections used to exhaust the file descriptors, and axum's
+/// accept loop then slept on a timer the runtime did not have: a panic, and no server.
+/// With the open-file limit at 64, more idle connections than that must leave the server
+/// running and answering — with the default connection limit (lowered to fit the file
+/// limit) and with one set too high, where `accept` fails with EMFILE and backs off.
+#[test]
+fn idle_connections_past_the_open_file_limit_do_not_stop_the_server() {
+    let limits = Limits {
+        open_files: Some(64),
+        ..Limits::default()
+    };
+    for args in [
+        &[][..],
+        &["--max-connections", "1000", "--header-timeout", "1"][..],
+    ] {
+        let mut server = start_with(args, limits);
+        // A server that dies half-way refuses the rest: the check below reports it.
+        let idle: Vec<TcpStream> = (0..150)
+            .filter_map(|_| TcpStream::connect(&server.addr).ok())
+            .collect();
+        // Give the server time to take them all (a pause, not a measurement).
+        thread::sleep(Duration::from_secs(1));
+        assert!(server.is_running(), "with {args:?}: the server died");
+        if args.is_empty() {
+            drop(idle);
+            let page = request(&server, "GET", "/nope.txt", b"");
+            assert_eq!(page.status, 404, "with {args:?}");
+        } else {
+            // The idle connections stay open: the header timeout closes them and the
+            // server gets its descriptors back while the attacker still holds its end.
+            let page = request(&server, "GET", "/nope.txt", b"");
+            assert_eq!(page.status, 404, "with {args:?}");
+            drop(idle);
+        }
+        assert!(server.is_running(), "with {args:?}: the server died");
+    }
+}
+
+/// Issue 9, item 11: a connection that sends nothing, or its headers a byte at a time,
+/// is closed once the header timeout has passed.
+#[test]
+fn idle_and_slow_header_connections_are_closed() {
+    let server = start_with(&["--header-timeout", "1"], Limits::default());
+
+    let mut idle = connect(&server);
+    assert!(
+        wait_for_close(&mut idle).is_some(),
+        "an idle connection stays open"
+    );
+
+    let mut slow = connect(&server);
+    slow.write_all(format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Slow: ", server.addr).as_bytes())
+        .expect("the start of the headers is sent");
+    slow.set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("a read timeout");
+    let start = Instant::now();
+    let mut closed = false;
+    let mut buf = [0; 512];
+    while start.elapsed() < CLOSE_WITHIN && !closed {
+        closed = slow.write_all(b"a").is_err()
+            || match slow.read(&mut buf) {
+                Ok(_) => true,
+                Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            };
+    }
+    assert!(closed, "a connection sending its headers slowly stays open");
+
+    // A kept-alive connection that goes quiet after a request is closed as well.
+    let mut kept = connect(&server);
+    write!(
+        kept,
+        "GET /nope.txt HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .expect("sent");
+    let rest = wait_for_close(&mut kept).expect("an idle kept-alive connection stays open");
+    assert_eq!(Response::parse(&rest).status, 404);
+}
+
+/// Issue 9, item 11: a body that does not arrive in time gets 408 and the connection is
+/// closed.
+#[test]
+fn slow_bodies_are_cut_off() {
+    let server = start_with(&["--body-timeout", "1"], Limits::default());
+    let mut stream = connect(&server);
+    write!(
+        stream,
+        "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: application/yaml\r\nContent-Length: 1000\r\n\r\nkind: Pod\n",
+        server.addr
+    )
+    .expect("sent");
+    let answer = wait_for_close(&mut stream).expect("a connection with a stalled body stays open");
+    let response = Response::parse(&answer);
+    assert_eq!(response.status, 408, "{}", response.text());
+    assert!(response.text().contains("--body-timeout"));
+}
+
+/// Issue 9, item 11: checks beyond `--max-checks` get 503 with `Retry-After` at once,
+/// instead of piling up; the check that holds the slot still finishes, and the next one
+/// runs. (The first request holds its slot by sending its body slowly.)
+#[test]
+fn checks_beyond_the_limit_get_503() {
+    let server = start_with(&["--max-checks", "1"], Limits::default());
+    let mut first = connect(&server);
+    write!(
+        first,
+        "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: application/yaml\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        server.addr,
+        PRIVILEGED_POD.len()
+    )
+    .expect("sent");
+    first.write_all(&PRIVILEGED_POD[..10]).expect("sent");
+    // The server takes the slot before it reads the body; retry until it has.
+    let start = Instant::now();
+    let busy = loop {
+        let response = check(&server, "/api/check", PRIVILEGED_POD);
+        if response.status == 503 || start.elapsed() > PATIENCE {
+            break response;
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(busy.status, 503, "{}", busy.text());
+    assert_eq!(header(&busy, "retry-after"), Some("1"));
+    let error: serde_json::Value = serde_json::from_slice(&busy.body).expect("a JSON error");
+    assert!(error["error"].is_string());
+
+    first.write_all(&PRIVILEGED_POD[10..]).expect("sent");
+    let mut raw = Vec::new();
+    first.read_to_end(&mut raw).expect("read");
+    assert_eq!(Response::parse(&raw).status, 200);
+    assert_eq!(check(&server, "/api/check", PRIVILEGED_POD).status, 200);
+}
+
+/// Risky Deployments, ten findings each, as many as fit in `bytes`.
+fn risky_deployments(bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes);
+    for i in 0.. {
+        let deployment = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n      - name: app\n        image: nginx\n        securityContext:\n          privileged: true\n---\n"
+        );
+        if out.len() + deployment.len() > bytes {
+            break;
+        }
+        out.extend_from_slice(deployment.as_bytes());
+    }
+    out
+}
+
+/// Issue 9, item 11: three concurrent 16 MiB requests of risky Deployments drove the
+/// server to 9 GB. Now bodies above `--max-body` (4 MiB by default) get 413, whether
+/// they announce their length or not, and the server stays small. The server runs with
+/// 2 GiB of address space, so the old behaviour fails the test rather than the machine.
+#[test]
+fn big_bodies_get_413_and_memory_stays_bounded() {
+    let mut server = start_with(
+        &[],
+        Limits {
+            address_space: Some(2 << 30),
+            ..Limits::default()
+        },
+    );
+    let body = std::sync::Arc::new(risky_deployments(16 << 20));
+    let senders: Vec<_> = (0..3)
+        .map(|_| {
+            let mut stream = connect(&server);
+            let addr = server.addr.clone();
+            let body = std::sync::Arc::clone(&body);
+            thread::spawn(move || {
+                write!(
+                    stream,
+                    "POST /api/check HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/yaml\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                )
+                .expect("the head is sent");
+                let mut reader = stream.try_clone().expect("a second handle");
+                // The server may answer before it has the body, and close: a failed write
+                // is expected.
+                let writer = thread::spawn(move || {
+                    let _ = stream.write_all(&body);
+                });
+                let mut raw = Vec::new();
+                let _ = reader.read_to_end(&mut raw);
+                let _ = writer.join();
+                raw
+            })
+        })
+        .collect();
+    for sender in senders {
+        let raw = sender.join().expect("the sender thread");
+        let response = Response::parse(&raw);
+        assert_eq!(response.status, 413, "{}", response.text());
+        assert!(response.text().contains("--max-body"));
+    }
+
+    // Without a length: chunked, 5 MiB in 1 MiB chunks.
+    let mut stream = connect(&server);
+    write!(
+        stream,
+        "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: application/yaml\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
+        server.addr
+    )
+    .expect("sent");
+    let mut reader = stream.try_clone().expect("a second handle");
+    let chunks = body[..5 << 20].to_vec();
+    let writer = thread::spawn(move || {
+        for chunk in chunks.chunks(1 << 20) {
+            if write!(stream, "{:x}\r\n", chunk.len()).is_err()
+                || stream.write_all(chunk).is_err()
+                || stream.write_all(b"\r\n").is_err()
+            {
+                return;
+            }
+        }
+        let _ = stream.write_all(b"0\r\n\r\n");
+    });
+    let mut raw = Vec::new();
+    let _ = reader.read_to_end(&mut raw);
+    let _ = writer.join();
+    assert_eq!(Response::parse(&raw).status, 413);
+
+    assert!(server.is_running(), "the server died");
+    assert_eq!(check(&server, "/api/check", PRIVILEGED_POD).status, 200);
+    let peak = server.peak_rss_kib();
+    assert!(peak < 512 << 10, "the server peaked at {peak} KiB");
+}
+
+/// Issue 9, item 11: a report larger than `--max-report` is not sent (nor built in full
+/// as JSON): 422 with the reason.
+#[test]
+fn oversized_reports_get_422() {
+    let server = start_with(&["--max-report", "20K"], Limits::default());
+    let body = risky_deployments(20 << 10);
+    let response = check(&server, "/api/check", &body);
+    assert_eq!(response.status, 422, "{}", response.text());
+    let error: serde_json::Value = serde_json::from_slice(&response.body).expect("a JSON error");
+    assert!(error["error"]
+        .as_str()
+        .expect("a message")
+        .contains("--max-report"));
+    assert_eq!(check(&server, "/api/check", PRIVILEGED_POD).status, 200);
+}
+
+/// Issue 9, item 15: a page of another site must not reach the API — neither through
+/// DNS rebinding (its requests name its own host), nor by posting cross-site (a foreign
+/// `Origin`, or a form's content type, which browsers send without a preflight).
+#[test]
+fn other_sites_pages_cannot_use_the_api() {
+    let server = start();
+    let port = server.port().to_owned();
+    let api = |headers: &[(&str, &str)]| {
+        request_with(&server, "POST", "/api/check", headers, PRIVILEGED_POD)
+    };
+
+    for host in [
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(api(&[YAML, ("Host", &host)]).status, 200, "Host: {host}");
+    }
+    for host in [
+        format!("rebind.example:{port}"),
+        format!("127.0.0.1.nip.example:{port}"),
+        "127.0.0.1".to_owned(),
+        "localhost:1".to_owned(),
+        String::new(),
+    ] {
+        let response = api(&[YAML, ("Host", &host)]);
+        assert_eq!(response.status, 421, "Host: {host}: {}", response.text());
+        let page = request_with(&server, "GET", "/", &[("Host", &host)], b"");
+        assert_eq!(page.status, 421, "the page with Host: {host}");
+    }
+    let absolute = request_with(
+        &server,
+        "POST",
+        &format!("http://rebind.example:{port}/api/check"),
+        &[YAML],
+        PRIVILEGED_POD,
+    );
+    assert_eq!(
+        absolute.status, 421,
+        "an absolute-form target of another host"
+    );
+
+    let own = format!("http://{}", server.addr);
+    assert_eq!(api(&[YAML, ("Origin", &own)]).status, 200);
+    for origin in [
+        "http://evil.example",
+        "https://evil.example",
+        "null",
+        &format!("https://{}", server.addr),
+        &format!("http://localhost:{port}"),
+    ] {
+        let response = api(&[YAML, ("Origin", origin)]);
+        assert_eq!(
+            response.status,
+            403,
+            "Origin: {origin}: {}",
+            response.text()
+        );
+    }
+
+    for content_type in [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "application/octet-stream",
+    ] {
+        let response = api(&[("Content-Type", content_type)]);
+        assert_eq!(response.status, 415, "Content-Type: {content_type}");
+        assert!(response.text().contains("application/yaml"));
+    }
+    assert_eq!(api(&[]).status, 415, "no Content-Type");
+    for content_type in [
+        "application/yaml",
+        "text/yaml; charset=utf-8",
+        "application/x-yaml",
+    ] {
+        assert_eq!(
+            api(&[("Content-Type", content_type)]).status,
+            200,
+            "{content_type}"
+        );
+    }
+    let json = br#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "image": "a:1", "securityContext": {"privileged": true}}]}}"#;
+    let response = request_with(
+        &server,
+        "POST",
+        "/api/check?only=privileged-container",
+        &[("Content-Type", "application/json")],
+        json,
+    );
+    assert_eq!(response.status, 200, "{}", response.text());
+}
+
+/// `--allow-host` adds names; the loopback ones stay.
+#[test]
+fn allow_host_adds_a_name() {
+    let server = start_with(&["--allow-host", "kubecheck.internal"], Limits::default());
+    let port = server.port().to_owned();
+    for host in [
+        format!("kubecheck.internal:{port}"),
+        format!("localhost:{port}"),
+    ] {
+        let response = request_with(&server, "GET", "/nope.txt", &[("Host", &host)], b"");
+        assert_eq!(response.status, 404, "Host: {host}");
+    }
+    let other = request_with(
+        &server,
+        "GET",
+        "/nope.txt",
+        &[("Host", "other.internal")],
+        b"",
+    );
+    assert_eq!(other.status, 421);
+}
+
+/// Issue 9, item 11: a client that never reads its response cannot keep its connection:
+/// once the response has waited `--body-timeout` for it, the connection is closed and its
+/// slot goes to the next client (here the only slot, `--max-connections 1`).
+#[test]
+fn clients_that_do_not_read_their_response_are_cut_off() {
+    let server = start_with(
+        &["--max-connections", "1", "--body-timeout", "1"],
+        Limits::default(),
+    );
+    let mut reluctant = connect(&server);
+    // A small receive buffer, so that a few megabytes of report fill what is in flight.
+    let size: libc::c_int = 4096;
+    // SAFETY: setsockopt(2) on the open socket with a pointer to a live c_int.
+    let set = unsafe {
+        use std::os::fd::AsRawFd;
+        libc::setsockopt(
+            reluctant.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&size as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(set, 0, "SO_RCVBUF is set");
+    // About 10 MB of report.
+    let body = risky_deployments(300 << 10);
+    write!(
+        reluctant,
+        "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: application/yaml\r\nContent-Length: {}\r\n\r\n",
+        server.addr,
+        body.len()
+    )
+    .expect("sent");
+    reluctant.write_all(&body).expect("sent");
+    // Never read from `reluctant`; the next client gets the slot all the same.
+    let next = request(&server, "GET", "/nope.txt", b"");
+    assert_eq!(next.status, 404);
+    drop(reluctant);
 }

@@ -2,19 +2,43 @@
 //!
 //! The page talks to nothing but its own files; the API is for scripts and CI systems
 //! that would rather not install the binary next to every job.
+//!
+//! Every client is untrusted, so everything a client can make the server hold is bounded:
+//! connections (by a count that fits the open-file limit), the time to send headers, a
+//! body or take a response, the checks running at once, the body and the report. A
+//! browser page of another site must not reach the API either: `Host` and `Origin` are
+//! checked (DNS rebinding, cross-site requests) and only manifest content types are
+//! accepted, so a form cannot post without a CORS preflight.
 
 use std::borrow::Cow;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query};
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, Request, State};
+use axum::http::uri::Authority;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use kubecheck_core::{Options, Source};
 use serde::Deserialize;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Sleep;
 
 use crate::cli::ServeArgs;
 
@@ -45,45 +69,417 @@ pub const CONTENT_SECURITY_POLICY: &str =
      style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
      form-action 'none'; frame-ancestors 'none'";
 
-/// Largest manifest body the API accepts.
-const MAX_BODY: usize = 16 * 1024 * 1024;
-
 const NOT_BUILT: &str = "the web app is not built: run scripts/build-web.sh (it writes dist/web; \
      a release build of kubecheck embeds it, so rebuild that afterwards); POST /api/check works without it";
+
+/// Connections when `--max-connections` is not given (and the open-file limit allows).
+const DEFAULT_MAX_CONNECTIONS: usize = 256;
+
+/// Checks at once when `--max-checks` is not given, at most: one check of a `--max-body`
+/// of dense risky manifests peaks at about 600 MB.
+const DEFAULT_MAX_CHECKS: usize = 4;
+
+/// File descriptors kept for everything but connections: stdio, the listener, the event
+/// loop, the page's files that debug builds read from disk.
+const RESERVED_FDS: usize = 32;
+
+/// Waits after a failed `accept` (out of file descriptors, say): the first one, and the
+/// longest one the doubling reaches.
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
+
+/// Content types of `POST /api/check`. Not `text/plain`, `multipart/form-data` or
+/// `application/x-www-form-urlencoded`: a browser sends those cross-site without asking.
+const MANIFEST_TYPES: &[&str] = &[
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/x-yaml",
+    "application/json",
+];
+
+/// Parses a size for `--max-body` and `--max-report`: bytes, or with a K, M or G suffix
+/// (binary units; `KiB`, `MiB`, `GiB` are accepted as well).
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        _ => return Err(format!("unknown unit `{unit}`: use K, M or G")),
+    };
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. 4M)"))?;
+    number
+        .checked_mul(1 << shift)
+        .filter(|&size| size > 0)
+        .ok_or_else(|| format!("`{text}` is not a size between 1 byte and the address space"))
+}
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
     // One thread serves static files and short checks; checks run on the blocking pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
         .context("cannot start the server runtime")?;
     runtime.block_on(serve(args))
+}
+
+/// What one connection may take: its slot among `--max-connections`, and the timeouts.
+#[derive(Clone, Copy, Debug)]
+struct Timeouts {
+    header: Duration,
+    body: Duration,
+}
+
+/// What the handlers share.
+struct Api {
+    checks: Arc<Semaphore>,
+    max_body: usize,
+    max_report: usize,
+    body_timeout: Duration,
+    hosts: HostGuard,
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     if web_file("index.html").is_none() {
         eprintln!("kubecheck: warning: {NOT_BUILT}");
     }
-    let listener = tokio::net::TcpListener::bind(&args.addr)
+    let listener = TcpListener::bind(&args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
+    let max_connections = connection_limit(args.max_connections);
+    let max_checks = args.max_checks.map_or_else(
+        || {
+            std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .min(DEFAULT_MAX_CHECKS)
+        },
+        |n| n as usize,
+    );
+    let timeouts = Timeouts {
+        header: Duration::from_secs(args.header_timeout),
+        body: Duration::from_secs(args.body_timeout),
+    };
+    let api = Arc::new(Api {
+        checks: Arc::new(Semaphore::new(max_checks)),
+        max_body: args.max_body,
+        max_report: args.max_report,
+        body_timeout: timeouts.body,
+        hosts: HostGuard::new(addr, &args.allow_hosts),
+    });
     // Tests read this line to learn the port when `--addr` asks for port 0.
     eprintln!(
         "kubecheck: serving the web app at http://{addr}/ (API: POST http://{addr}/api/check)"
     );
-    axum::serve(listener, router())
-        .await
-        .context("the server stopped")?;
-    Ok(ExitCode::SUCCESS)
+    accept_loop(listener, router(api), max_connections, timeouts).await
 }
 
-fn router() -> Router {
+/// `--max-connections`, or a default that leaves file descriptors for everything else.
+/// An explicit number above what the open-file limit allows is kept (accept errors are
+/// survived), with a warning.
+fn connection_limit(requested: Option<u32>) -> usize {
+    let budget = open_file_limit().map(|limit| limit.saturating_sub(RESERVED_FDS).max(1));
+    match (requested, budget) {
+        (Some(n), Some(budget)) if n as usize > budget => {
+            eprintln!(
+                "kubecheck: warning: --max-connections {n} is more than the open-file limit \
+                 leaves room for ({budget}); connections beyond it wait"
+            );
+            n as usize
+        }
+        (Some(n), _) => n as usize,
+        (None, budget) => budget.map_or(DEFAULT_MAX_CONNECTIONS, |budget| {
+            DEFAULT_MAX_CONNECTIONS.min(budget)
+        }),
+    }
+}
+
+/// The soft `RLIMIT_NOFILE`, where there is one.
+#[cfg(unix)]
+fn open_file_limit() -> Option<usize> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given and nothing else.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    (ok && limit.rlim_cur != libc::RLIM_INFINITY)
+        .then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
+}
+
+#[cfg(not(unix))]
+fn open_file_limit() -> Option<usize> {
+    None
+}
+
+/// Accepts connections while fewer than `max_connections` are open, and serves each on
+/// hyper's HTTP/1 server with the timeouts. (axum's own loop has neither a connection
+/// limit nor a header timeout, and sleeps after an accept error with tokio's timer.)
+async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    max_connections: usize,
+    timeouts: Timeouts,
+) -> Result<ExitCode> {
+    let slots = Arc::new(Semaphore::new(max_connections));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // The header timeout runs from the start of a connection and again whenever a
+    // kept-alive one waits for its next request: it is the idle timeout too.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header);
+    let mut backoff = ACCEPT_BACKOFF.0;
+    loop {
+        let slot = Arc::clone(&slots)
+            .acquire_owned()
+            .await
+            .context("the connection limit was closed")?;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff = ACCEPT_BACKOFF.0;
+                stream
+            }
+            // The client gave up before we took its connection: nothing to wait for.
+            Err(error) if is_connection_error(&error) => continue,
+            // Out of file descriptors or memory: wait for connections to close, and say
+            // so once per episode.
+            Err(error) => {
+                if backoff == ACCEPT_BACKOFF.0 {
+                    eprintln!("kubecheck: warning: cannot accept a connection ({error}); retrying");
+                }
+                drop(slot);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF.1);
+                continue;
+            }
+        };
+        let connection = http.serve_connection(
+            TokioIo::new(WriteDeadline::new(stream, timeouts.body)),
+            TowerToHyperService::new(app.clone()),
+        );
+        tokio::spawn(serve_connection(connection, slot));
+    }
+}
+
+async fn serve_connection<F: Future>(connection: F, slot: OwnedSemaphorePermit) {
+    // Errors here are the client's (a timeout, a reset, bad HTTP): hyper already
+    // answered what it could, and the connection is closed either way.
+    let _ = connection.await;
+    drop(slot);
+}
+
+fn is_connection_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// A connection whose writes fail once the client has taken nothing for `timeout`, so a
+/// client that does not read its response cannot keep the connection forever.
+struct WriteDeadline {
+    stream: TcpStream,
+    timeout: Duration,
+    stalled_since: Option<Pin<Box<Sleep>>>,
+}
+
+impl WriteDeadline {
+    fn new(stream: TcpStream, timeout: Duration) -> Self {
+        Self {
+            stream,
+            timeout,
+            stalled_since: None,
+        }
+    }
+
+    fn deadline<T>(
+        &mut self,
+        cx: &mut TaskContext<'_>,
+        poll: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled_since = None;
+            return poll;
+        }
+        let timeout = self.timeout;
+        let stalled = self
+            .stalled_since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading the response",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for WriteDeadline {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for WriteDeadline {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.deadline(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.deadline(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        let poll = Pin::new(&mut self.stream).poll_flush(cx);
+        self.deadline(cx, poll)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        let poll = Pin::new(&mut self.stream).poll_shutdown(cx);
+        self.deadline(cx, poll)
+    }
+}
+
+/// Which `Host` and `Origin` a request may carry.
+#[derive(Debug)]
+struct HostGuard {
+    port: u16,
+    /// Accepted host names (lowercase, IPv6 in brackets); `None` accepts any.
+    names: Option<Vec<String>>,
+}
+
+impl HostGuard {
+    fn new(addr: SocketAddr, allowed: &[String]) -> Self {
+        let mut names: Vec<String> = allowed.iter().map(|n| n.to_ascii_lowercase()).collect();
+        if addr.ip().is_loopback() {
+            let bound = match addr {
+                SocketAddr::V4(v4) => v4.ip().to_string(),
+                SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
+            };
+            names.extend([
+                bound,
+                "localhost".into(),
+                "127.0.0.1".into(),
+                "[::1]".into(),
+            ]);
+        }
+        Self {
+            port: addr.port(),
+            names: (!names.is_empty()).then_some(names),
+        }
+    }
+
+    /// Whether a `Host` header (or a request target's authority) names this server.
+    fn accepts_host(&self, host: &str) -> bool {
+        let Some(names) = &self.names else {
+            return true;
+        };
+        let Ok(authority) = host.parse::<Authority>() else {
+            return false;
+        };
+        // `user@host` is an authority but never a `Host`.
+        !host.contains('@')
+            && authority.port_u16().unwrap_or(80) == self.port
+            && names
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(authority.host()))
+    }
+}
+
+/// Whether `origin` (an `Origin` header) is `http://` and the host the request went to.
+fn same_origin(origin: &str, host: &str) -> bool {
+    let (Ok(origin), Ok(host)) = (origin.parse::<Uri>(), host.parse::<Authority>()) else {
+        return false;
+    };
+    let Some(origin_authority) = origin.authority() else {
+        return false;
+    };
+    origin.scheme_str() == Some("http")
+        && matches!(origin.path(), "" | "/")
+        && origin_authority.host().eq_ignore_ascii_case(host.host())
+        && origin_authority.port_u16().unwrap_or(80) == host.port_u16().unwrap_or(80)
+}
+
+/// Refuses requests for another host (421: a DNS-rebinding page's requests carry its own
+/// name) and requests from another site's page (403).
+async fn guard(State(api): State<Arc<Api>>, request: Request, next: Next) -> Response {
+    let misdirected = || {
+        error(
+            StatusCode::MISDIRECTED_REQUEST,
+            "a request needs one `Host` header, naming this server".into(),
+        )
+    };
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.to_str().ok(),
+        _ => None,
+    };
+    // An absolute-form request target names a host too: both must agree.
+    let target = request.uri().authority().map(Authority::as_str);
+    let host = match (host, target) {
+        (Some(host), None) => host,
+        (Some(host), Some(target)) if target.eq_ignore_ascii_case(host) => host,
+        _ => return misdirected(),
+    };
+    if !api.hosts.accepts_host(host) {
+        return error(
+            StatusCode::MISDIRECTED_REQUEST,
+            format!(
+                "this server does not answer for `Host: {host}` \
+                 (see `kubecheck serve --allow-host`)"
+            ),
+        );
+    }
+    if let Some(origin) = request.headers().get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        if !same_origin(origin, host) {
+            return error(
+                StatusCode::FORBIDDEN,
+                "requests from other sites' pages are refused".into(),
+            );
+        }
+    }
+    next.run(request).await
+}
+
+fn router(api: Arc<Api>) -> Router {
     Router::new()
         .route("/api/check", post(check))
         .fallback(asset)
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&api),
+            guard,
+        ))
         .layer(axum::middleware::map_response(security_headers))
+        .with_state(api)
 }
 
 async fn security_headers(mut response: Response) -> Response {
@@ -168,10 +564,44 @@ struct CheckQuery {
     only: Option<String>,
 }
 
-async fn check(Query(query): Query<CheckQuery>, body: Bytes) -> Response {
+async fn check(
+    State(api): State<Arc<Api>>,
+    headers: HeaderMap,
+    query: Result<Query<CheckQuery>, QueryRejection>,
+    body: Body,
+) -> Response {
+    if !is_manifest_type(headers.get(header::CONTENT_TYPE)) {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "send the manifests as one of: {}",
+                MANIFEST_TYPES.join(", ")
+            ),
+        );
+    }
+    let query = match query {
+        Ok(Query(query)) => query,
+        Err(rejection) => return bad_request(rejection.body_text()),
+    };
     let options = match options(&query) {
         Ok(options) => options,
         Err(message) => return bad_request(message),
+    };
+    // Taken before the body is read, and held until the check ends even if the client
+    // leaves: memory is bounded by `--max-checks` times what one check may take.
+    let Ok(permit) = Arc::clone(&api.checks).try_acquire_owned() else {
+        let mut response = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is running as many checks as it may; try again shortly".into(),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
+    let body = match read_body(&api, &headers, body).await {
+        Ok(body) => body,
+        Err(response) => return response,
     };
     let name = query.name.unwrap_or_else(|| "request".to_owned());
     let source = match Source::from_bytes(name, &body) {
@@ -183,14 +613,99 @@ async fn check(Query(query): Query<CheckQuery>, body: Bytes) -> Response {
             ))
         }
     };
-    match tokio::task::spawn_blocking(move || kubecheck_core::check(vec![source], &options)).await {
-        Ok(report) => Json(report).into_response(),
-        Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Json(serde_json::json!({ "error": "the check failed" })),
-        )
-            .into_response(),
+    drop(body);
+    let max_report = api.max_report;
+    let checked = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let report = kubecheck_core::check(vec![source], &options);
+        serialize_capped(&report, max_report).map_err(|()| report.summary.findings)
+    })
+    .await;
+    match checked {
+        Ok(Ok(json)) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Ok(Err(findings)) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "the report ({findings} findings) is larger than the server sends ({max_report} bytes, \
+                 `--max-report`): check fewer manifests at a time or fewer rules (`only`)"
+            ),
+        ),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the check failed".into()),
     }
+}
+
+fn is_manifest_type(value: Option<&HeaderValue>) -> bool {
+    let Some(value) = value.and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim();
+    MANIFEST_TYPES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(essence))
+}
+
+/// The request body, within `--max-body` and `--body-timeout`.
+async fn read_body(api: &Api, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Response> {
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is larger than the server accepts ({} bytes, `--max-body`)",
+                api.max_body
+            ),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > api.max_body as u64) {
+        return Err(too_large());
+    }
+    let collect = Limited::new(body, api.max_body).collect();
+    match tokio::time::timeout(api.body_timeout, collect).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes().into()),
+        Ok(Err(error)) if error.is::<LengthLimitError>() => Err(too_large()),
+        Ok(Err(_)) => Err(bad_request("the body could not be read".into())),
+        Err(_) => {
+            let mut response = error(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the body did not arrive within {} s (`--body-timeout`)",
+                    api.body_timeout.as_secs()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            Err(response)
+        }
+    }
+}
+
+/// The report as JSON, or `Err` as soon as it passes `max` bytes.
+fn serialize_capped(report: &kubecheck_core::Report, max: usize) -> Result<Vec<u8>, ()> {
+    struct Capped {
+        bytes: Vec<u8>,
+        max: usize,
+    }
+    impl io::Write for Capped {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            if self.bytes.len() + data.len() > self.max {
+                return Err(io::Error::other("the report is too large"));
+            }
+            self.bytes.extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Capped {
+        bytes: Vec::new(),
+        max,
+    };
+    serde_json::to_writer(&mut out, report).map_err(|_| ())?;
+    Ok(out.bytes)
 }
 
 fn options(query: &CheckQuery) -> Result<Options, String> {
@@ -224,9 +739,164 @@ fn options(query: &CheckQuery) -> Result<Options, String> {
 }
 
 fn bad_request(message: String) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({ "error": message })),
-    )
-        .into_response()
+    error(StatusCode::BAD_REQUEST, message)
+}
+
+/// An API error: `{ "error": "…" }`.
+fn error(status: StatusCode, message: String) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn serve_args(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let argv = ["kubecheck", "serve"].iter().chain(args);
+        match Cli::try_parse_from(argv)?.command {
+            Command::Serve(args) => Ok(args),
+            _ => unreachable!("the serve subcommand"),
+        }
+    }
+
+    #[test]
+    fn flags_have_bounded_defaults() {
+        let args = serve_args(&[]).expect("parses");
+        assert_eq!(args.max_body, 4 << 20);
+        assert_eq!(args.max_report, 64 << 20);
+        assert_eq!((args.header_timeout, args.body_timeout), (10, 30));
+        assert_eq!((args.max_connections, args.max_checks), (None, None));
+        let args = serve_args(&[
+            "--max-body=512K",
+            "--max-report",
+            "1G",
+            "--max-checks=3",
+            "--max-connections=9",
+            "--allow-host=a.example",
+            "--allow-host=b.example",
+        ])
+        .expect("parses");
+        assert_eq!((args.max_body, args.max_report), (512 << 10, 1 << 30));
+        assert_eq!((args.max_checks, args.max_connections), (Some(3), Some(9)));
+        assert_eq!(args.allow_hosts, ["a.example", "b.example"]);
+        for bad in [
+            &["--max-checks=0"][..],
+            &["--max-connections=0"],
+            &["--header-timeout=0"],
+            &["--body-timeout=0"],
+            &["--max-body=0"],
+            &["--max-body=4T"],
+        ] {
+            assert!(serve_args(bad).is_err(), "{bad:?} is accepted");
+        }
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("123"), Ok(123));
+        assert_eq!(parse_size("4M"), Ok(4 << 20));
+        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        for bad in ["", "M", "0", "-1", "1.5M", "4 MB", "99999999999999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad:?} is a size");
+        }
+    }
+
+    #[test]
+    fn loopback_servers_answer_only_for_loopback_names_and_their_port() {
+        let guard = HostGuard::new("127.0.0.1:8080".parse().unwrap(), &[]);
+        for host in [
+            "localhost:8080",
+            "LOCALHOST:8080",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+        ] {
+            assert!(guard.accepts_host(host), "{host}");
+        }
+        for host in [
+            "localhost",
+            "localhost:80",
+            "localhost:8081",
+            "evil.example:8080",
+            "localhost.:8080",
+            "localhost.evil.example:8080",
+            "127.0.0.2:8080",
+            "evil@localhost:8080",
+            "0x7f000001:8080",
+            "2130706433:8080",
+            "",
+            ":8080",
+        ] {
+            assert!(!guard.accepts_host(host), "{host}");
+        }
+        let on_80 = HostGuard::new("[::1]:80".parse().unwrap(), &[]);
+        assert!(on_80.accepts_host("localhost") && on_80.accepts_host("[::1]:80"));
+        let named = HostGuard::new("127.0.0.1:8080".parse().unwrap(), &["Kc.Example".into()]);
+        assert!(named.accepts_host("kc.example:8080") && named.accepts_host("localhost:8080"));
+    }
+
+    #[test]
+    fn other_addresses_answer_for_any_host_unless_names_are_given() {
+        let any = HostGuard::new("0.0.0.0:8080".parse().unwrap(), &[]);
+        assert!(any.accepts_host("whatever.example:8080"));
+        let named = HostGuard::new("0.0.0.0:8080".parse().unwrap(), &["kc.example".into()]);
+        assert!(named.accepts_host("kc.example:8080"));
+        assert!(!named.accepts_host("localhost:8080") && !named.accepts_host("kc.example:1"));
+    }
+
+    #[test]
+    fn same_origin_is_http_and_the_same_host_and_port() {
+        assert!(same_origin("http://127.0.0.1:8080", "127.0.0.1:8080"));
+        assert!(same_origin("http://LocalHost:8080", "localhost:8080"));
+        assert!(same_origin("http://localhost", "localhost:80"));
+        for origin in [
+            "null",
+            "",
+            "https://127.0.0.1:8080",
+            "http://127.0.0.1:8081",
+            "http://localhost:8080",
+            "http://127.0.0.1:8080/page",
+            "http://127.0.0.1",
+        ] {
+            assert!(!same_origin(origin, "127.0.0.1:8080"), "{origin}");
+        }
+    }
+
+    #[test]
+    fn only_manifest_types_are_accepted() {
+        let accepts = |value: &str| is_manifest_type(Some(&HeaderValue::from_str(value).unwrap()));
+        for value in [
+            "application/yaml",
+            "Application/YAML; charset=utf-8",
+            "text/x-yaml",
+            "application/json",
+        ] {
+            assert!(accepts(value), "{value}");
+        }
+        for value in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/yaml, text/plain",
+            "",
+        ] {
+            assert!(!accepts(value), "{value}");
+        }
+        assert!(!is_manifest_type(None));
+    }
+
+    #[test]
+    fn reports_past_the_cap_are_refused() {
+        let report = kubecheck_core::check(
+            vec![Source::new("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: a}]\n")],
+            &Options::default(),
+        );
+        let full = serde_json::to_vec(&report).unwrap();
+        assert_eq!(serialize_capped(&report, full.len()), Ok(full.clone()));
+        assert_eq!(serialize_capped(&report, full.len() - 1), Err(()));
+    }
 }
