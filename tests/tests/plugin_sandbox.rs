@@ -510,9 +510,9 @@ fn hostile_plugins_fail_alone_with_their_reason() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(
                 stderr.contains(
-                    "kubecheck: plugin logs-and-refuses: hello from the sandbox\u{FFFD}[31m"
+                    "kubecheck: plugin logs-and-refuses: hello from the sandbox\\u{1b}[31m"
                 ),
-                "the log line arrives with its control character defused:\n{stderr}"
+                "the log line arrives with its control character escaped:\n{stderr}"
             );
         }
     }
