@@ -95,7 +95,7 @@ pub fn load_with(paths: &[PathBuf], max_bytes: u64, config: Option<&Path>) -> Lo
 /// - symlinks are followed while they stay inside `dir`; one leading out of it is reported
 ///   and not followed, so a manifest cannot make kubecheck print other files of the
 ///   machine it runs on (pass the target explicitly to check it); loops and broken links
-///   are reported;
+///   are reported, and each file is read once, whatever links lead to it;
 /// - a FIFO, socket or device with a manifest's name is reported, not opened, so it cannot
 ///   block the run.
 fn walk(dir: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) {
@@ -145,7 +145,16 @@ fn walk(dir: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) 
             }
             continue;
         }
-        if is_dir || Some(target.as_path()) == config || !read.insert(target) {
+        if is_dir {
+            // A folder linked from inside `dir` is walked under its own path: going
+            // through the link too would only repeat it, and a web of such links would
+            // multiply the walk.
+            if entry.depth() > 0 && entry.path_is_symlink() {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if Some(target.as_path()) == config || !read.insert(target) {
             continue;
         }
         if !entry.file_type().is_file() {

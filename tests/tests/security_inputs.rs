@@ -329,6 +329,24 @@ fn symlink_loop_ends_with_an_error_and_the_rest_is_checked() {
 }
 
 #[test]
+fn a_web_of_folder_symlinks_is_walked_once() {
+    // Each folder links to every other: following the links would walk 10! paths.
+    let dir = temp_dir();
+    let folders = 10;
+    for i in 0..folders {
+        write(&dir.path().join(format!("d{i}/pod.yaml")), PRIVILEGED_POD);
+        for j in (0..folders).filter(|j| *j != i) {
+            symlink(format!("../d{j}"), &dir.path().join(format!("d{i}/to{j}")));
+        }
+    }
+    let run = run_bounded(&[utf8(dir.path())], None, u64::MAX);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.report();
+    assert_eq!(privileged_sources(&report).len(), folders, "{report}");
+    assert_eq!(report["summary"]["errors"], 0, "{report}");
+}
+
+#[test]
 fn the_config_file_in_a_checked_folder_is_not_a_manifest() {
     let dir = temp_dir();
     write(
