@@ -86,8 +86,12 @@ impl<'a> Session<'a> {
     ) -> Report {
         let mut findings = Vec::new();
         let mut suppressed = Vec::new();
+        // Indexed once: a scan of the rules per finding was findings × rules, and
+        // plugins bring both in any number.
+        let by_id: std::collections::HashMap<&str, &RuleInfo> =
+            rules.iter().map(|r| (r.id.as_str(), r)).collect();
         for raw in raw {
-            let Some(rule) = rules.iter().find(|r| r.id == raw.rule) else {
+            let Some(&rule) = by_id.get(raw.rule.as_str()) else {
                 continue;
             };
             if !self.options.is_enabled(rule) {

@@ -163,9 +163,11 @@ impl PluginOutput {
         resources: usize,
         resolves: impl Fn(usize, &str) -> bool,
     ) -> Result<(), AbiError> {
+        // Indexed once: a lookup per finding in the list was findings × rules.
+        let rules: HashSet<&str> = metadata.rules.iter().map(|r| r.id.as_str()).collect();
         for (i, finding) in self.findings.iter().enumerate() {
             let bad = |m: String| AbiError::Output(format!("finding {i}: {m}"));
-            if metadata.rule(&finding.rule).is_none() {
+            if !rules.contains(finding.rule.as_str()) {
                 return Err(bad(format!("unknown rule `{}`", finding.rule)));
             }
             if finding.resource >= resources {
