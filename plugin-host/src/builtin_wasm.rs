@@ -25,12 +25,15 @@ const BUNDLED: Option<&[u8]> = Some(include_bytes!(env!("KUBECHECK_BUILTIN_WASM"
 const BUNDLED: Option<&[u8]> = None;
 
 /// The limits of the core module: it is kubecheck's own code, so they only guard
-/// against a runaway, and must fit the largest inputs (the whole run is one call).
+/// against a runaway, and must fit the largest inputs (the whole run is one call) and a
+/// debug build's compilation of a megabyte module.
 const LIMITS: Limits = Limits {
     fuel: u64::MAX,
     timeout: Duration::from_secs(600),
     memory_bytes: 4 << 30,
     output_bytes: 1 << 30,
+    compile_timeout: Duration::from_secs(600),
+    compile_memory_bytes: 8 << 30,
 };
 
 /// The input document, serialised straight from the parsed trees: the corpus is

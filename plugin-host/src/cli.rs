@@ -100,6 +100,10 @@ pub struct CheckArgs {
     /// Run a WebAssembly rule plugin, unpinned (repeatable); prints its sha256 to pin in the config.
     #[arg(long = "plugin", value_name = "FILE")]
     pub plugins: Vec<PathBuf>,
+    /// Load `--plugin` files ending in `.cwasm` as precompiled native code (made by
+    /// `kubecheck plugin compile` of this build, for this user); without it they are refused.
+    #[arg(long)]
+    pub allow_precompiled: bool,
     /// Where the built-in rules run: natively, or from the bundled core wasm in the plugin sandbox.
     #[arg(long, value_enum, default_value_t = Engine::Native)]
     pub engine: Engine,

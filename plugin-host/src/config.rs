@@ -49,6 +49,10 @@ pub struct PluginConfig {
     pub settings: Option<serde_json::Value>,
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// The file is a `.cwasm` from `kubecheck plugin compile` (native code): loaded only
+    /// with this set, and only if this user's kubecheck made it.
+    #[serde(default)]
+    pub precompiled: bool,
 }
 
 /// The explicit config, or `.kubecheck.yaml` if the current directory has one.

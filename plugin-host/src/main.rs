@@ -19,6 +19,10 @@ use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    // A child this binary started to compile a plugin module (plugin/compile.rs).
+    if std::env::args_os().nth(1).as_deref() == Some(plugin::COMPILER_CHILD_ARG.as_ref()) {
+        return plugin::compiler_child_main();
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),

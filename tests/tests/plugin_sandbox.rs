@@ -412,6 +412,7 @@ fn a_precompiled_cwasm_runs_like_its_wasm() {
             "check",
             "--format",
             "json",
+            "--allow-precompiled",
             "--plugin",
             cwasm.to_str().unwrap(),
             "-",
@@ -419,7 +420,8 @@ fn a_precompiled_cwasm_runs_like_its_wasm() {
         MANIFESTS,
     );
     assert!(rules_found(&report(&output)).contains(&EXAMPLE_RULE));
-    // A .cwasm is native code: one that is not exactly what kubecheck wrote is refused.
+    // A .cwasm is native code: one that is not exactly what this user's kubecheck wrote
+    // is refused (tests/tests/security_plugins.rs tries the forgeries).
     let mut bytes = std::fs::read(&cwasm).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xFF;
@@ -430,6 +432,7 @@ fn a_precompiled_cwasm_runs_like_its_wasm() {
             "check",
             "--format",
             "json",
+            "--allow-precompiled",
             "--plugin",
             cwasm.to_str().unwrap(),
             "-",

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::cli::{CheckArgs, Engine, FailOn, Format};
 use crate::config::Config;
-use crate::plugin::{self, sha256_hex, Configured, Limits, PluginRuntime};
+use crate::plugin::{self, Configured, Limits, PluginRuntime};
 use crate::{builtin_wasm, config, inputs};
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
@@ -102,23 +102,20 @@ fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<C
                 sha256: Some(entry.sha256.clone()),
                 settings: entry.settings.clone().unwrap_or_else(|| json!({})),
                 limits,
+                precompiled: entry.precompiled,
             });
         }
     }
+    // Their sha256 is printed when they are loaded, of the bytes loaded.
     for path in &args.plugins {
-        if let Ok(bytes) = std::fs::read(path) {
-            eprintln!(
-                "kubecheck: plugin {} has sha256 {} (pin it as `sha256:` in .kubecheck.yaml)",
-                path.display(),
-                sha256_hex(&bytes)
-            );
-        }
         configured.push(Configured {
             name: None,
             path: path.clone(),
             sha256: None,
             settings: json!({}),
             limits: Limits::default(),
+            // The flag allows `.cwasm` files; others stay WebAssembly.
+            precompiled: args.allow_precompiled && path.extension().is_some_and(|e| e == "cwasm"),
         });
     }
     Ok(configured)

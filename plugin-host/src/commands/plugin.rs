@@ -33,12 +33,15 @@ fn inspect(args: PluginInspectArgs) -> Result<ExitCode> {
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let runtime = PluginRuntime::new()?;
     let sha256 = sha256_hex(&bytes);
+    // Loaded as WebAssembly whatever it looks like: a precompiled `.cwasm` is native
+    // code, never run to be inspected (it fails here as "not a WebAssembly binary").
     let loaded = runtime.load(&bytes, Limits::default());
     // A module that is not a valid plugin is still worth describing: that is often why
-    // one inspects it.
+    // one inspects it. Not when it could not be compiled: that would only fail again.
     let info = match &loaded {
         Ok(plugin) => Some(plugin.module_info().clone()),
-        Err(_) => runtime.module_info(&bytes).ok(),
+        Err(e) if e.after_compilation() => runtime.module_info(&bytes, Limits::default()).ok(),
+        Err(_) => None,
     };
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -132,13 +135,14 @@ fn compile(args: PluginCompileArgs) -> Result<ExitCode> {
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let runtime = PluginRuntime::with_cache_dir(None)?;
     let compiled = runtime
-        .precompile(&bytes)
+        .precompile(&bytes, Limits::default())
         .with_context(|| format!("compiling {}", args.file.display()))?;
     std::fs::write(&args.output, &compiled)
         .with_context(|| format!("writing {}", args.output.display()))?;
     eprintln!(
-        "kubecheck: wrote {} (sha256 {}); it runs only with this build of kubecheck",
-        args.output.display(),
+        "kubecheck: wrote {} (sha256 {}); it runs only with this build of kubecheck, for this \
+         user, with `--allow-precompiled` or `precompiled: true`",
+        escape(&args.output.display().to_string()),
         sha256_hex(&compiled)
     );
     Ok(ExitCode::SUCCESS)
@@ -150,8 +154,13 @@ fn bench(args: PluginBenchArgs) -> Result<ExitCode> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let limits = Limits::default();
-    let cache = std::env::temp_dir().join(format!("kubecheck-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&cache);
+    // A fresh private directory: a predictable name in a shared temporary directory is one
+    // another local user can create first and fill.
+    let cache_dir = tempfile::Builder::new()
+        .prefix("kubecheck-bench-")
+        .tempdir()
+        .context("creating a temporary compile cache")?;
+    let cache = cache_dir.path().to_path_buf();
     let cold = PluginRuntime::with_cache_dir(Some(cache.clone()))?;
     let started = Instant::now();
     let plugin = cold.load(&bytes, limits)?;
@@ -160,7 +169,7 @@ fn bench(args: PluginBenchArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let cached = warm.load(&bytes, limits)?;
     let from_cache = started.elapsed();
-    let _ = std::fs::remove_dir_all(&cache);
+    drop(cache_dir);
     anyhow::ensure!(
         cached.origin() == ModuleOrigin::Cached,
         "the second load did not come from the cache"

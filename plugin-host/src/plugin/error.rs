@@ -11,6 +11,16 @@ pub enum PluginError {
     HashMismatch { expected: String, actual: String },
     #[error("not a valid WebAssembly module: {0}")]
     Invalid(String),
+    #[error("too large: {0}")]
+    TooLarge(String),
+    #[error(
+        "compile timeout: compiling the module took longer than {ms} ms (limit `compileTimeoutMs`)"
+    )]
+    CompileTimeout { ms: u64 },
+    #[error("compile memory limit: compiling the module needed more than {bytes} bytes of address space (limit `compileMemoryBytes`)")]
+    CompileMemoryLimit { bytes: u64 },
+    #[error("precompiled module refused: {0}")]
+    Precompiled(String),
     #[error("forbidden import(s) {}: a plugin may import only `kubecheck.log`", names.join(", "))]
     ForbiddenImport { names: Vec<String> },
     #[error("bad ABI: {0}")]
@@ -32,4 +42,23 @@ pub enum PluginError {
     /// The host itself could not set up the sandbox (engine configuration, threads).
     #[error("plugin runtime: {0}")]
     Runtime(String),
+}
+
+impl PluginError {
+    /// Whether the module was compiled before this error: `plugin inspect` can then still
+    /// describe its imports and exports (from the cache, without compiling it again).
+    pub fn after_compilation(&self) -> bool {
+        matches!(
+            self,
+            PluginError::ForbiddenImport { .. }
+                | PluginError::BadAbi(_)
+                | PluginError::BadMetadata(_)
+                | PluginError::OutOfFuel { .. }
+                | PluginError::Timeout { .. }
+                | PluginError::MemoryLimit { .. }
+                | PluginError::Trap(_)
+                | PluginError::BadOutput(_)
+                | PluginError::Reported(_)
+        )
+    }
 }

@@ -3,7 +3,8 @@
 //! their rules so options, suppressions and locations apply as to built-in rules.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use kubecheck_core::report::ReportError;
 use kubecheck_core::rules::RawFinding;
@@ -12,7 +13,7 @@ use serde_json::Value as Json;
 
 use super::abi::{self, Resource};
 use super::error::PluginError;
-use super::limits::Limits;
+use super::limits::{Limits, MAX_PLUGIN_FILE_BYTES};
 use super::runtime::{sha256_hex, Plugin, PluginRuntime};
 
 /// A plugin as the config (or `--plugin`) names it.
@@ -25,6 +26,9 @@ pub struct Configured {
     pub sha256: Option<String>,
     pub settings: Json,
     pub limits: Limits,
+    /// Explicit intent to load native code: a `.cwasm` from `kubecheck plugin compile`
+    /// (`precompiled: true` in the config, `--allow-precompiled` on the command line).
+    pub precompiled: bool,
 }
 
 /// Loaded plugins and the ones that failed to load.
@@ -94,21 +98,42 @@ pub fn load(runtime: &PluginRuntime, configured: &[Configured]) -> Loaded {
     loaded
 }
 
+/// Reads the file once: the pin is checked against, the printed hash is of, and the
+/// module is loaded from exactly these bytes (a FIFO or a file swapped between two reads
+/// must not show one hash and run other bytes).
 fn load_one(runtime: &PluginRuntime, config: &Configured) -> Result<Plugin, PluginError> {
-    let bytes = std::fs::read(&config.path).map_err(|e| PluginError::Io {
-        path: config.path.display().to_string(),
-        message: e.to_string(),
-    })?;
-    if let Some(expected) = &config.sha256 {
-        let actual = sha256_hex(&bytes);
-        if !actual.eq_ignore_ascii_case(expected.trim()) {
+    let bytes = read_plugin(&config.path)?;
+    let actual = sha256_hex(&bytes);
+    match &config.sha256 {
+        Some(expected) if !actual.eq_ignore_ascii_case(expected.trim()) => {
             return Err(PluginError::HashMismatch {
                 expected: expected.clone(),
                 actual,
             });
         }
+        Some(_) => {}
+        None => eprintln!(
+            "kubecheck: plugin {} has sha256 {actual} (pin it as `sha256:` in .kubecheck.yaml)",
+            kubecheck_core::output::escape(&config.path.display().to_string())
+        ),
     }
-    let mut plugin = runtime.load(&bytes, config.limits)?;
+    let is_cwasm = config.path.extension().is_some_and(|e| e == "cwasm");
+    let mut plugin = match (config.precompiled, is_cwasm) {
+        (true, true) => runtime.load_precompiled(&bytes, config.limits)?,
+        (true, false) => {
+            return Err(PluginError::Precompiled(
+                "only a `.cwasm` file loads as a precompiled module".into(),
+            ))
+        }
+        (false, true) => {
+            return Err(PluginError::Precompiled(
+                "a `.cwasm` is native code: it loads only with `precompiled: true` in its \
+                 config entry, or `--allow-precompiled` with `--plugin`"
+                    .into(),
+            ))
+        }
+        (false, false) => runtime.load(&bytes, config.limits)?,
+    };
     if let Some(name) = &config.name {
         if !abi::is_name(name, true) {
             return Err(PluginError::BadMetadata(format!(
@@ -117,16 +142,39 @@ fn load_one(runtime: &PluginRuntime, config: &Configured) -> Result<Plugin, Plug
         }
         plugin.rename(name.clone());
     }
-    let reserved = ["all", "pss"];
-    if reserved.contains(&plugin.name())
-        || Category::ALL.iter().any(|c| c.as_str() == plugin.name())
-    {
+    if is_reserved(plugin.name()) {
         return Err(PluginError::BadMetadata(format!(
             "the name `{}` is a rule selector of its own: rename the plugin with `name:` in the config",
             plugin.name()
         )));
     }
     Ok(plugin)
+}
+
+/// Names a selector already means: `all`, `pss`, the categories and every built-in rule
+/// id. A plugin by such a name would make `--disable <name>` select its rules too.
+fn is_reserved(name: &str) -> bool {
+    ["all", "pss"].contains(&name)
+        || Category::ALL.iter().any(|c| c.as_str() == name)
+        || kubecheck_core::builtin_rules().iter().any(|r| r.id == name)
+}
+
+/// The plugin file's bytes, at most [`MAX_PLUGIN_FILE_BYTES`].
+fn read_plugin(path: &Path) -> Result<Vec<u8>, PluginError> {
+    let io = |e: std::io::Error| PluginError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_PLUGIN_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_PLUGIN_FILE_BYTES {
+        return Err(PluginError::TooLarge(format!(
+            "the file is larger than the limit of {MAX_PLUGIN_FILE_BYTES} bytes"
+        )));
+    }
+    Ok(bytes)
 }
 
 fn file_stem(config: &Configured) -> String {

@@ -13,6 +13,19 @@ pub const MAX_WASM_STACK: usize = 512 * 1024;
 /// Elements in all tables of one instance (function pointer tables).
 pub const MAX_TABLE_ELEMENTS: usize = 100_000;
 
+/// Largest `.wasm` module compiled: 16 times the bundled core (about 1 MB), the largest
+/// real plugin. Compilation time and memory are bounded separately
+/// ([`Limits::compile_timeout`], [`Limits::compile_memory_bytes`]).
+pub const MAX_MODULE_BYTES: usize = 16 << 20;
+
+/// Largest plugin file read: a `.cwasm` holds native code, several times its module.
+pub const MAX_PLUGIN_FILE_BYTES: u64 = 128 << 20;
+
+/// Generous on purpose: debug builds of wasmtime compile many times slower than release
+/// builds (see docs/plugin-abi.md, section 6, for what real plugins take).
+pub const DEFAULT_COMPILE_TIMEOUT: Duration = Duration::from_secs(120);
+pub const DEFAULT_COMPILE_MEMORY_BYTES: u64 = 2 << 30;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Fuel per call (about one unit per WebAssembly instruction).
@@ -23,6 +36,11 @@ pub struct Limits {
     pub memory_bytes: usize,
     /// Largest output document accepted, in bytes.
     pub output_bytes: usize,
+    /// Wall-clock deadline of compiling the module (in a child process), when it is not
+    /// in the compile cache.
+    pub compile_timeout: Duration,
+    /// Address space of the child process that compiles the module, in bytes.
+    pub compile_memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -32,6 +50,8 @@ impl Default for Limits {
             timeout: Duration::from_millis(5_000),
             memory_bytes: 256 << 20,
             output_bytes: 16 << 20,
+            compile_timeout: DEFAULT_COMPILE_TIMEOUT,
+            compile_memory_bytes: DEFAULT_COMPILE_MEMORY_BYTES,
         }
     }
 }
@@ -44,6 +64,8 @@ pub struct LimitsConfig {
     pub timeout_ms: Option<u64>,
     pub memory_bytes: Option<u64>,
     pub output_bytes: Option<u64>,
+    pub compile_timeout_ms: Option<u64>,
+    pub compile_memory_bytes: Option<u64>,
 }
 
 impl LimitsConfig {
@@ -66,6 +88,10 @@ impl LimitsConfig {
                 .map_or(defaults.timeout, Duration::from_millis),
             memory_bytes: size("memoryBytes", self.memory_bytes, defaults.memory_bytes)?,
             output_bytes: size("outputBytes", self.output_bytes, defaults.output_bytes)?,
+            compile_timeout: positive("compileTimeoutMs", self.compile_timeout_ms)?
+                .map_or(defaults.compile_timeout, Duration::from_millis),
+            compile_memory_bytes: positive("compileMemoryBytes", self.compile_memory_bytes)?
+                .unwrap_or(defaults.compile_memory_bytes),
         })
     }
 }

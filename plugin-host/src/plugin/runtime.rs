@@ -9,13 +9,14 @@ use std::thread::JoinHandle;
 use sha2::{Digest, Sha256};
 use wasmtime::{
     Caller, Config, Engine, ExternType, FuncType, InstancePre, Linker, Memory, Module,
-    ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap,
+    ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap, WasmFeatures,
 };
 
 use super::abi::{self, Metadata, PluginOutput};
-use super::cache::{self, Cache};
+use super::cache::{self, Cache, Key, Rejected};
+use super::compile;
 use super::error::PluginError;
-use super::limits::{Limits, EPOCH_TICK, MAX_TABLE_ELEMENTS, MAX_WASM_STACK};
+use super::limits::{Limits, EPOCH_TICK, MAX_MODULE_BYTES, MAX_TABLE_ELEMENTS, MAX_WASM_STACK};
 
 /// Longest log message printed, and how many a call may print.
 const LOG_MESSAGE_BYTES: usize = 1024;
@@ -27,12 +28,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Owns the engine shared by every plugin of the process, the thread that advances its
-/// epoch (the wall-clock deadline; kept alive by every plugin loaded here) and the
-/// compiled-module cache.
+/// epoch (the wall-clock deadline; kept alive by every plugin loaded here), the key
+/// that authenticates compiled modules and the compiled-module cache.
 pub struct PluginRuntime {
     engine: Engine,
     linker: Linker<CallState>,
     fingerprint: [u8; 32],
+    /// Why there is no key, if there is none: no cache and no `.cwasm` then.
+    key: Result<Key, String>,
     cache: Option<Cache>,
     ticker: Arc<Ticker>,
 }
@@ -44,7 +47,8 @@ pub enum ModuleOrigin {
     Compiled,
     /// Deserialised from the cache.
     Cached,
-    /// A `.cwasm` made by `kubecheck plugin compile`.
+    /// A `.cwasm` made by `kubecheck plugin compile`, loaded by explicit intent
+    /// ([`PluginRuntime::load_precompiled`]).
     Precompiled,
 }
 
@@ -76,7 +80,9 @@ impl PluginRuntime {
         PluginRuntime::with_cache_dir(cache::default_dir())
     }
 
-    /// A runtime caching compiled modules in `dir`, or not at all with `None`.
+    /// A runtime caching compiled modules in `dir`, or not at all with `None`. The cache
+    /// is also off, with a one-line warning, when the key (`cache::key_path`) or the
+    /// directory is not private to the current user.
     pub fn with_cache_dir(dir: Option<PathBuf>) -> Result<PluginRuntime, PluginError> {
         let engine = Engine::new(&engine_config()).map_err(runtime_error)?;
         let mut linker = Linker::new(&engine);
@@ -84,25 +90,93 @@ impl PluginRuntime {
             .func_wrap(abi::IMPORT_LOG.0, abi::IMPORT_LOG.1, log)
             .map_err(runtime_error)?;
         let fingerprint = cache::fingerprint(&engine);
-        let cache = dir.map(|dir| Cache::new(dir, fingerprint));
+        let key = cache::key_path()
+            .ok_or_else(|| "neither XDG_CONFIG_HOME nor HOME is set".to_owned())
+            .and_then(|path| Key::load_or_create(&path));
+        let cache = match (dir, &key) {
+            (None, _) => None,
+            (Some(_), Err(e)) => {
+                eprintln!("kubecheck: warning: compile cache off: no key: {e}");
+                None
+            }
+            (Some(dir), Ok(key)) => match Cache::open(dir, key.clone(), fingerprint) {
+                Ok(cache) => Some(cache),
+                Err(e) => {
+                    eprintln!("kubecheck: warning: compile cache off: {e}");
+                    None
+                }
+            },
+        };
         let ticker = Arc::new(Ticker::start(engine.clone())?);
         Ok(PluginRuntime {
             engine,
             linker,
             fingerprint,
+            key,
             cache,
             ticker,
         })
     }
 
-    /// Loads a `.wasm` module (or a `.cwasm` from `kubecheck plugin compile`): validates
-    /// it, checks its imports, exports and ABI version, and reads its metadata.
+    /// Loads a `.wasm` module: validates it, checks its imports, exports and ABI
+    /// version, and reads its metadata. Whatever the bytes look like, they are treated
+    /// as WebAssembly: a precompiled module loads only through [`Self::load_precompiled`].
     pub fn load(&self, bytes: &[u8], limits: Limits) -> Result<Plugin, PluginError> {
-        let (module, origin) = self.module(bytes)?;
-        let info = check_module(&module)?;
+        let (module, origin) = self.module(bytes, limits)?;
+        self.plugin(&module, origin, limits)
+    }
+
+    /// Loads a `.cwasm` made by `kubecheck plugin compile`: native code, so only one
+    /// this user's kubecheck wrote for this build (its HMAC under the user's key) is
+    /// deserialised. Callers reach this only by explicit intent: a `.cwasm` file named
+    /// with `--allow-precompiled` or `precompiled: true`.
+    pub fn load_precompiled(&self, bytes: &[u8], limits: Limits) -> Result<Plugin, PluginError> {
+        let key = self.key.as_ref().map_err(|e| {
+            PluginError::Precompiled(format!(
+                "a .cwasm cannot be authenticated without a key: {e}"
+            ))
+        })?;
+        let payload = match cache::decode(bytes, key, &self.fingerprint) {
+            Ok(decoded) => decoded.payload,
+            Err(Rejected::NotOurs) => {
+                return Err(PluginError::Precompiled(
+                    "not a .cwasm of this kubecheck (no `kubecheck-cwasm2` header): \
+                     recompile it with `kubecheck plugin compile`"
+                        .into(),
+                ))
+            }
+            Err(Rejected::OtherEngine) => {
+                return Err(PluginError::Precompiled(
+                    "this .cwasm was made by another build of kubecheck or for another CPU: \
+                     recompile it with `kubecheck plugin compile`"
+                        .into(),
+                ))
+            }
+            Err(Rejected::NotAuthentic) => {
+                return Err(PluginError::Precompiled(
+                    "this .cwasm was not made by this build of kubecheck for this user \
+                     (its HMAC does not match this user's key), or is damaged: \
+                     recompile it with `kubecheck plugin compile`"
+                        .into(),
+                ))
+            }
+        };
+        // SAFETY: the HMAC under this user's key proves this user's kubecheck serialised
+        // the payload for an engine with the same fingerprint, unchanged since.
+        let module = unsafe { Module::deserialize(&self.engine, payload) }.map_err(invalid)?;
+        self.plugin(&module, ModuleOrigin::Precompiled, limits)
+    }
+
+    fn plugin(
+        &self,
+        module: &Module,
+        origin: ModuleOrigin,
+        limits: Limits,
+    ) -> Result<Plugin, PluginError> {
+        let info = check_module(module)?;
         let pre = self
             .linker
-            .instantiate_pre(&module)
+            .instantiate_pre(module)
             .map_err(|e| PluginError::BadAbi(e.to_string()))?;
         let mut plugin = Plugin {
             name: String::new(),
@@ -122,44 +196,40 @@ impl PluginRuntime {
         Ok(plugin)
     }
 
-    /// Validates and compiles `wasm` into a `.cwasm` for this build of kubecheck.
-    pub fn precompile(&self, wasm: &[u8]) -> Result<Vec<u8>, PluginError> {
-        if !wasm.starts_with(WASM_MAGIC) {
-            return Err(not_wasm());
-        }
-        let module = Module::new(&self.engine, wasm).map_err(invalid)?;
+    /// Validates and compiles `wasm` (under `limits`' compile limits) into a `.cwasm`
+    /// for this build of kubecheck and this user.
+    pub fn precompile(&self, wasm: &[u8], limits: Limits) -> Result<Vec<u8>, PluginError> {
+        let key = self.key.as_ref().map_err(|e| {
+            PluginError::Runtime(format!("a .cwasm is authenticated with a key: {e}"))
+        })?;
+        let (module, _) = self.module(wasm, limits)?;
         check_module(&module)?;
         let serialized = module.serialize().map_err(runtime_error)?;
         Ok(cache::encode(
+            key,
             &self.fingerprint,
             &Sha256::digest(wasm).into(),
             &serialized,
         ))
     }
 
-    fn module(&self, bytes: &[u8]) -> Result<(Module, ModuleOrigin), PluginError> {
-        if bytes.starts_with(cache::MAGIC) {
-            let payload = cache::decode(bytes, &self.fingerprint).ok_or_else(|| {
-                PluginError::Invalid(
-                    "this .cwasm was not made by this build of kubecheck (or is damaged): \
-                     recompile it with `kubecheck plugin compile`"
-                        .into(),
-                )
-            })?;
-            // SAFETY: `decode` checked the header and the payload's sha256, so these are the
-            // bytes `Module::serialize` produced for an engine with this configuration.
-            let module =
-                unsafe { Module::deserialize(&self.engine, payload.payload) }.map_err(invalid)?;
-            return Ok((module, ModuleOrigin::Precompiled));
-        }
+    /// The compiled module of `bytes`, from the cache or compiled now in a child process
+    /// under `limits`' compile limits.
+    fn module(&self, bytes: &[u8], limits: Limits) -> Result<(Module, ModuleOrigin), PluginError> {
         if !bytes.starts_with(WASM_MAGIC) {
-            return Err(not_wasm());
+            return Err(not_wasm(bytes));
+        }
+        if bytes.len() > MAX_MODULE_BYTES {
+            return Err(PluginError::TooLarge(format!(
+                "the module is {} bytes, more than the limit of {MAX_MODULE_BYTES} bytes",
+                bytes.len()
+            )));
         }
         let key: [u8; 32] = Sha256::digest(bytes).into();
         if let Some(module) = self.cache.as_ref().and_then(|c| c.get(&self.engine, &key)) {
             return Ok((module, ModuleOrigin::Cached));
         }
-        let module = Module::new(&self.engine, bytes).map_err(invalid)?;
+        let module = compile::compile(&self.engine, bytes, limits)?;
         if let Some(cache) = &self.cache {
             cache.put(&key, &module);
         }
@@ -167,16 +237,25 @@ impl PluginRuntime {
     }
 
     /// Imports and exports of a module that need not be a valid plugin (`plugin inspect`).
-    pub fn module_info(&self, bytes: &[u8]) -> Result<ModuleInfo, PluginError> {
-        let (module, _) = self.module(bytes)?;
+    pub fn module_info(&self, bytes: &[u8], limits: Limits) -> Result<ModuleInfo, PluginError> {
+        let (module, _) = self.module(bytes, limits)?;
         Ok(describe(&module))
     }
 }
 
 const WASM_MAGIC: &[u8] = b"\0asm";
 
-fn not_wasm() -> PluginError {
-    PluginError::Invalid("not a WebAssembly binary (no `\\0asm` header)".into())
+fn not_wasm(bytes: &[u8]) -> PluginError {
+    let hint = if bytes.starts_with(b"kubecheck-cwasm") {
+        ": this looks like a precompiled `.cwasm`, native code that kubecheck loads only \
+         from a `.cwasm` file with `--allow-precompiled` or `precompiled: true`, and never \
+         inspects"
+    } else {
+        ""
+    };
+    PluginError::Invalid(format!(
+        "not a WebAssembly binary (no `\\0asm` header){hint}"
+    ))
 }
 
 fn invalid(error: wasmtime::Error) -> PluginError {
@@ -187,20 +266,23 @@ fn runtime_error(error: wasmtime::Error) -> PluginError {
     PluginError::Runtime(format!("{error:#}"))
 }
 
-/// Only what ABI v1 allows (docs/plugin-abi.md, 1.1): the features every browser has.
-fn engine_config() -> Config {
+/// The WebAssembly features ABI v1 allows (docs/plugin-abi.md, 1.1): WebAssembly 2.0
+/// (mutable globals, sign extension, saturating conversions, multi-value, bulk memory,
+/// reference types, 128-bit SIMD) and extended constant expressions.
+pub fn allowed_features() -> WasmFeatures {
+    WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST
+}
+
+/// Only what ABI v1 allows: every other feature wasmtime knows is turned off by name
+/// (an allow list, so a proposal wasmtime enables by default in a later version stays
+/// off here: typed function references were on by default in wasmtime 48).
+pub fn engine_config() -> Config {
     let mut config = Config::new();
     config
         .consume_fuel(true)
         .epoch_interruption(true)
         .max_wasm_stack(MAX_WASM_STACK)
-        .wasm_multi_memory(false)
-        .wasm_memory64(false)
-        .wasm_tail_call(false)
-        .wasm_stack_switching(false)
-        .wasm_relaxed_simd(false)
-        .wasm_custom_page_sizes(false)
-        .wasm_wide_arithmetic(false);
+        .wasm_features(WasmFeatures::all().difference(allowed_features()), false);
     config
 }
 
