@@ -11,18 +11,20 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use base64::Engine as _;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use crate::engine::Session;
 use crate::output::escape::is_unsafe;
 use crate::report::{Finding, Location, Redaction, Report};
-use crate::rules::secrets::{secret_nodes, Encoding};
+use crate::rules::secrets::{decode_base64, secret_nodes, Encoding};
+use crate::yaml::lines::line_break_ends;
 use crate::yaml::Value;
 
-/// Shortest secret replaced inside report texts: shorter values (a `user: app` in a
-/// Secret) are ordinary words of messages too. Source snippets mask secrets of any length.
+/// Shortest credential looked for in report texts and elsewhere in the input: shorter
+/// values are ordinary words of messages too. Where a secret is, it is masked whatever
+/// its length; so is any Secret value, credential or not (`user: postgres`), but only
+/// credentials are looked for elsewhere (not every `postgres` of the input).
 const MIN_SCRUBBED_CHARS: usize = 6;
 
 /// `secret` as it may be shown: a prefix of at most a quarter of it (4 characters at
@@ -67,6 +69,9 @@ pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
                 },
                 masked: masked.clone(),
             });
+            if !secret.credential {
+                continue; // `user: admin`: masked where it is, not searched for elsewhere
+            }
             for text in [Some(scalar.text.clone()), decoded].into_iter().flatten() {
                 if text.chars().count() >= MIN_SCRUBBED_CHARS {
                     replacements.insert(text, masked.clone());
@@ -84,6 +89,7 @@ pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
     else {
         return;
     };
+    add_other_occurrences(session, &matcher, &masks, &mut report.redactions);
     let scrub = |text: &mut String| {
         if matcher.is_match(text.as_str()) {
             *text = matcher.replace_all(text, &masks);
@@ -95,6 +101,80 @@ pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
     for error in &mut report.errors {
         scrub(&mut error.message);
     }
+}
+
+/// A secret found in one place may be written again elsewhere (a password in a Secret
+/// and in a container's `args`, or in a comment): every occurrence in the source text is
+/// a redaction too, located in its document (path: the document root), so that a
+/// snippet of any line masks it.
+fn add_other_occurrences(
+    session: &Session<'_>,
+    matcher: &AhoCorasick,
+    masks: &[String],
+    redactions: &mut Vec<Redaction>,
+) {
+    for (index, source) in session.input.sources.iter().enumerate() {
+        let mut line_starts: Option<Vec<usize>> = None;
+        for found in matcher.find_iter(&source.text) {
+            let starts = line_starts.get_or_insert_with(|| {
+                std::iter::once(0)
+                    .chain(line_break_ends(&source.text))
+                    .collect()
+            });
+            let (line, column) = position(&source.text, starts, found.start());
+            let (end_line, end_column) = position(&source.text, starts, found.end());
+            // Documents are in source order: the last one starting at or before the line.
+            let documents = &session.input.documents;
+            let first = documents.partition_point(|d| d.source < index);
+            let end = documents.partition_point(|d| d.source <= index);
+            let of_source = &documents[first..end];
+            let document = of_source
+                .partition_point(|d| d.root.span.start.line <= line)
+                .checked_sub(1)
+                .map_or(0, |i| of_source[i].index);
+            redactions.push(Redaction {
+                location: Location {
+                    source: source.name.clone(),
+                    document,
+                    path: String::new(),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                },
+                masked: masks[found.pattern().as_usize()].clone(),
+            });
+        }
+    }
+    // The value itself was found twice (as a node and as text): keep the node, and no
+    // two redactions overlapping, which the text format relies on.
+    redactions.sort_by(|a, b| {
+        let (a, b) = (&a.location, &b.location);
+        (&a.source, a.line, a.column, a.path.is_empty()).cmp(&(
+            &b.source,
+            b.line,
+            b.column,
+            b.path.is_empty(),
+        ))
+    });
+    let mut kept: Vec<Redaction> = Vec::with_capacity(redactions.len());
+    for r in redactions.drain(..) {
+        let overlaps = kept.last().is_some_and(|last| {
+            let (a, b) = (&last.location, &r.location);
+            a.source == b.source && (b.line, b.column) < (a.end_line, a.end_column)
+        });
+        if !overlaps {
+            kept.push(r);
+        }
+    }
+    *redactions = kept;
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn position(text: &str, line_starts: &[usize], offset: usize) -> (u32, u32) {
+    let line = line_starts.partition_point(|&start| start <= offset);
+    let start = line_starts[line - 1];
+    (line as u32, text[start..offset].chars().count() as u32 + 1)
 }
 
 fn scrub_finding(finding: &mut Finding, scrub: &impl Fn(&mut String)) {
@@ -118,16 +198,6 @@ fn scrub_json(value: &mut Json, scrub: &impl Fn(&mut String)) {
         Json::Object(map) => map.values_mut().for_each(|v| scrub_json(v, scrub)),
         _ => {}
     }
-}
-
-/// Secret `data` as the API server decodes it (standard alphabet, padded); line breaks
-/// of a folded block scalar are ignored. `None` unless it decodes to UTF-8 text.
-fn decode_base64(text: &str) -> Option<String> {
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(compact)
-        .ok()?;
-    String::from_utf8(bytes).ok().filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -191,10 +261,10 @@ spec:
         assert_eq!(
             paths,
             [
-                "/data/password",
-                "/stringData/token",
                 "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration",
                 "/metadata/annotations/example.com~1api-token",
+                "/data/password",
+                "/stringData/token",
                 "/spec/containers/0/env/0/value",
             ]
         );
@@ -208,7 +278,7 @@ spec:
             (23, 14, 29)
         );
         // `data` is named by its decoded value: the same password as the env var's.
-        assert_eq!(report.redactions[0].masked, env.masked);
+        assert_eq!(report.redactions[2].masked, env.masked);
         let json = serde_json::to_string(&report).unwrap();
         for secret in [
             "s3cr3t-passw0rd",
@@ -218,6 +288,56 @@ spec:
         ] {
             assert!(!json.contains(secret), "{secret} in {json}");
         }
+    }
+
+    #[test]
+    fn a_secret_written_again_elsewhere_is_masked_there_too() {
+        let yaml = "\
+apiVersion: v1
+kind: Secret
+metadata: {name: db}
+stringData: {password: s3cr3t-passw0rd}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  # the password is s3cr3t-passw0rd
+  - {name: app, image: nginx:1.27, args: [--password=s3cr3t-passw0rd], securityContext: {privileged: true}}
+";
+        let sources = vec![Source::new("s.yaml", yaml)];
+        let report = check(sources.clone(), &Options::default());
+        let found: Vec<(usize, u32, u32, &str)> = report
+            .redactions
+            .iter()
+            .map(|r| {
+                let l = &r.location;
+                (l.document, l.line, l.column, l.path.as_str())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (0, 4, 24, "/stringData/password"),
+                (1, 11, 21, ""),
+                (1, 12, 54, ""),
+            ]
+        );
+        let text = crate::output::text(&report, &sources, false);
+        assert!(!text.contains("s3cr3t"), "{text}");
+        let masked = format!("args: [--password={}]", mask("s3cr3t-passw0rd"));
+        assert!(text.contains(&masked), "{text}");
+    }
+
+    #[test]
+    fn values_of_a_secret_that_are_not_credentials_are_masked_only_where_they_are() {
+        let yaml = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {user: postgres}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: db, image: postgres, securityContext: {privileged: true}}]\n";
+        let sources = vec![Source::new("s.yaml", yaml)];
+        let report = check(sources.clone(), &Options::default());
+        assert_eq!(report.redactions.len(), 1, "{:?}", report.redactions);
+        let text = crate::output::text(&report, &sources, false);
+        assert!(text.contains("image: postgres,"), "{text}");
     }
 
     #[test]

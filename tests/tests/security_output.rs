@@ -278,7 +278,7 @@ spec:
       value: {aws_secret}
     - name: ACCESS_ID
       value: \"{aws_id}\"
-  - {{name: sidecar, image: shop/side:1.0, securityContext: {{privileged: true}}, env: [{{name: DB_PASSWORD, value: {password}}}]}}
+  - {{name: sidecar, image: shop/side:1.0, securityContext: {{privileged: true}}, args: [--key={aws_secret}], env: [{{name: DB_PASSWORD, value: {password}}}]}}
 ---
 apiVersion: v1
 kind: Secret

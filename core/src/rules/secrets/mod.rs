@@ -128,6 +128,9 @@ pub struct SecretNode<'a> {
     pub pointer: String,
     pub node: &'a Node,
     pub encoding: Encoding,
+    /// Whether the value is a credential (not only a Secret's value, like `user: admin`):
+    /// only credentials are worth looking for elsewhere in the input and the report.
+    pub credential: bool,
 }
 
 /// How a secret value is written in the manifest.
@@ -145,11 +148,12 @@ pub enum Encoding {
 /// repeats its data, so it is a secret as a whole.
 pub fn secret_nodes<'a>(object: &Object<'a>) -> Vec<SecretNode<'a>> {
     let mut found = Vec::new();
-    let mut push = |pointer: String, node: &'a Node, encoding: Encoding| {
+    let mut push = |pointer: String, node: &'a Node, encoding: Encoding, credential: bool| {
         found.push(SecretNode {
             pointer,
             node,
             encoding,
+            credential,
         })
     };
     if let Some(pod) = &object.pod {
@@ -159,7 +163,7 @@ pub fn secret_nodes<'a>(object: &Object<'a>) -> Vec<SecretNode<'a>> {
                 if credential_in(&var.name, value).is_some() {
                     let pointer = c.at(&format!("env/{j}/value"));
                     if let Some(node) = object.at(&pointer) {
-                        push(pointer, node, Encoding::Plain);
+                        push(pointer, node, Encoding::Plain, true);
                     }
                 }
             }
@@ -183,21 +187,26 @@ pub fn secret_nodes<'a>(object: &Object<'a>) -> Vec<SecretNode<'a>> {
     };
     match object.kind.as_str() {
         "Secret" if is_v1 => {
-            for (pointer, _, value) in entries("/data") {
-                if text(value).is_some() {
-                    push(pointer, value, Encoding::Base64);
+            for (pointer, key, value) in entries("/data") {
+                if let Some(text) = text(value) {
+                    let decoded = decode_base64(text);
+                    let credential = decoded
+                        .as_deref()
+                        .is_some_and(|v| credential_in(key, v).is_some());
+                    push(pointer, value, Encoding::Base64, credential);
                 }
             }
-            for (pointer, _, value) in entries("/stringData") {
-                if text(value).is_some() {
-                    push(pointer, value, Encoding::Plain);
+            for (pointer, key, value) in entries("/stringData") {
+                if let Some(text) = text(value) {
+                    let credential = credential_in(key, text).is_some();
+                    push(pointer, value, Encoding::Plain, credential);
                 }
             }
         }
         "ConfigMap" if is_v1 => {
             for (pointer, key, value) in entries("/data") {
                 if text(value).is_some_and(|v| credential_in(key, v).is_some()) {
-                    push(pointer, value, Encoding::Plain);
+                    push(pointer, value, Encoding::Plain, true);
                 }
             }
         }
@@ -209,11 +218,22 @@ pub fn secret_nodes<'a>(object: &Object<'a>) -> Vec<SecretNode<'a>> {
             let whole_secret = object.kind == "Secret"
                 && key == "kubectl.kubernetes.io/last-applied-configuration";
             if whole_secret || credential_in(key, text).is_some() {
-                push(pointer, value, Encoding::Plain);
+                push(pointer, value, Encoding::Plain, !whole_secret);
             }
         }
     }
     found
+}
+
+/// Secret `data` as the API server decodes it (standard alphabet, padded); line breaks
+/// of a folded block scalar are ignored. `None` unless it decodes to UTF-8 text.
+pub fn decode_base64(text: &str) -> Option<String> {
+    use base64::Engine as _;
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()?;
+    String::from_utf8(bytes).ok().filter(|s| !s.is_empty())
 }
 
 /// What credential a `name: value` pair holds, if any: the value itself (a private key,
