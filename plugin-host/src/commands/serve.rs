@@ -5,7 +5,8 @@
 //!
 //! Every client is untrusted, so everything a client can make the server hold is bounded:
 //! connections (by a count that fits the open-file limit), the time to send headers, a
-//! body or take a response, the checks running at once, the body and the report. A
+//! body or take a response, the checks running at once, each body and all bodies held
+//! at once, the report. A
 //! browser page of another site must not reach the API either: `Host` and `Origin` are
 //! checked (DNS rebinding, cross-site requests) and only manifest content types are
 //! accepted, so a form cannot post without a CORS preflight.
@@ -79,6 +80,10 @@ const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// of dense risky manifests peaks at about 600 MB.
 const DEFAULT_MAX_CHECKS: usize = 4;
 
+/// Request bodies of `--max-body` that may be held at once, arriving or waiting for a
+/// check. Counted in bytes received, so that slow senders hold only what they sent.
+const BODIES_HELD: usize = 16;
+
 /// File descriptors kept for everything but connections: stdio, the listener, the event
 /// loop, the page's files that debug builds read from disk.
 const RESERVED_FDS: usize = 32;
@@ -141,6 +146,8 @@ struct Timeouts {
 /// What the handlers share.
 struct Api {
     checks: Arc<Semaphore>,
+    /// Bytes of request bodies held at once, one permit a byte.
+    body_bytes: Arc<Semaphore>,
     max_body: usize,
     max_report: usize,
     body_timeout: Duration,
@@ -170,6 +177,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     };
     let api = Arc::new(Api {
         checks: Arc::new(Semaphore::new(max_checks)),
+        body_bytes: Arc::new(Semaphore::new(
+            args.max_body
+                .saturating_mul(BODIES_HELD)
+                .min(Semaphore::MAX_PERMITS),
+        )),
         max_body: args.max_body,
         max_report: args.max_report,
         body_timeout: timeouts.body,
@@ -587,21 +599,17 @@ async fn check(
         Ok(options) => options,
         Err(message) => return bad_request(message),
     };
-    // Taken before the body is read, and held until the check ends even if the client
-    // leaves: memory is bounded by `--max-checks` times what one check may take.
-    let Ok(permit) = Arc::clone(&api.checks).try_acquire_owned() else {
-        let mut response = error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is running as many checks as it may; try again shortly".into(),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return response;
-    };
-    let body = match read_body(&api, &headers, body).await {
+    // The body first, under the byte budget: a slow sender holds the bytes it sent and
+    // its connection, not a check slot. Its share of the budget is held while the text
+    // is, until the check ends.
+    let (body, body_share) = match read_body(&api, &headers, body).await {
         Ok(body) => body,
         Err(response) => return response,
+    };
+    // Held until the check ends even if the client leaves: memory is bounded by
+    // `--max-checks` times what one check may take.
+    let Ok(permit) = Arc::clone(&api.checks).try_acquire_owned() else {
+        return busy("the server is running as many checks as it may");
     };
     let name = query.name.unwrap_or_else(|| "request".to_owned());
     let source = match Source::from_bytes(name, &body) {
@@ -616,7 +624,7 @@ async fn check(
     drop(body);
     let max_report = api.max_report;
     let checked = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
+        let _held = (permit, body_share);
         let report = kubecheck_core::check(vec![source], &options);
         serialize_capped(&report, max_report).map_err(|()| report.summary.findings)
     })
@@ -634,6 +642,18 @@ async fn check(
     }
 }
 
+/// 503 with `Retry-After`.
+fn busy(reason: &str) -> Response {
+    let mut response = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("{reason}; try again shortly"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
 fn is_manifest_type(value: Option<&HeaderValue>) -> bool {
     let Some(value) = value.and_then(|value| value.to_str().ok()) else {
         return false;
@@ -644,8 +664,13 @@ fn is_manifest_type(value: Option<&HeaderValue>) -> bool {
         .any(|known| known.eq_ignore_ascii_case(essence))
 }
 
-/// The request body, within `--max-body` and `--body-timeout`.
-async fn read_body(api: &Api, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Response> {
+/// The request body, within `--max-body`, `--body-timeout` and the byte budget (whose
+/// share it returns, to be held while the body is).
+async fn read_body(
+    api: &Api,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Vec<u8>, Option<OwnedSemaphorePermit>), Response> {
     let too_large = || {
         error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -661,11 +686,34 @@ async fn read_body(api: &Api, headers: &HeaderMap, body: Body) -> Result<Vec<u8>
     if declared.is_some_and(|length| length > api.max_body as u64) {
         return Err(too_large());
     }
-    let collect = Limited::new(body, api.max_body).collect();
-    match tokio::time::timeout(api.body_timeout, collect).await {
-        Ok(Ok(collected)) => Ok(collected.to_bytes().into()),
-        Ok(Err(error)) if error.is::<LengthLimitError>() => Err(too_large()),
-        Ok(Err(_)) => Err(bad_request("the body could not be read".into())),
+    let mut body = Limited::new(body, api.max_body);
+    let mut bytes = Vec::new();
+    let mut held: Option<OwnedSemaphorePermit> = None;
+    let read = async {
+        while let Some(frame) = body.frame().await {
+            let frame = match frame {
+                Ok(frame) => frame,
+                Err(error) if error.is::<LengthLimitError>() => return Err(too_large()),
+                Err(_) => return Err(bad_request("the body could not be read".into())),
+            };
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            let share = u32::try_from(data.len())
+                .ok()
+                .and_then(|n| Arc::clone(&api.body_bytes).try_acquire_many_owned(n).ok())
+                .ok_or_else(|| busy("the server holds as many request bodies as it may"))?;
+            match &mut held {
+                Some(held) => held.merge(share),
+                None => held = Some(share),
+            }
+            bytes.extend_from_slice(&data);
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(api.body_timeout, read).await {
+        Ok(Ok(())) => Ok((bytes, held)),
+        Ok(Err(response)) => Err(response),
         Err(_) => {
             let mut response = error(
                 StatusCode::REQUEST_TIMEOUT,
