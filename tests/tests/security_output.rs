@@ -69,9 +69,13 @@ fn assert_inert(what: &str, output: &Output) {
             raw.is_empty(),
             "{what}: {stream} holds raw {raw:?}:\n{text}"
         );
+        // GitHub reads `::cmd` after leading blanks and `##[cmd]` anywhere in a line;
+        // Azure Pipelines `##vso[…]` anywhere.
         let forged: Vec<&str> = text
             .lines()
-            .filter(|l| l.trim_start().starts_with("::"))
+            .filter(|l| {
+                l.trim_start().starts_with("::") || l.contains("##[") || l.contains("##vso[")
+            })
             .collect();
         assert!(
             forged.is_empty(),
@@ -80,11 +84,13 @@ fn assert_inert(what: &str, output: &Output) {
     }
 }
 
-const ATTACKS: [&str; 4] = [
+const ATTACKS: [&str; 6] = [
     "\x1b[31mred\x1b[0m",
     "\r::error file=x::pwned",
     "\n::error ::pwned",
     "\u{202e}txt.exe",
+    "##[error]pwned",
+    "##vso[task.setvariable variable=x]y",
 ];
 
 /// A privileged Pod whose name, labels, image and env carry every attack, raw on the
@@ -93,7 +99,7 @@ fn hostile_manifest() -> String {
     format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"a\\e[31m\\r::error file=x::pwned\\n::error ::pwned\\u202eb\"\n\
          spec:\n  containers:\n  - {{name: \"c\\n::error ::pwned\", image: \"nginx\\r::error ::x\", \
-         securityContext: {{privileged: true}}, args: [\"{}\"]}}\n",
+         securityContext: {{privileged: true}}, args: [\"{}\"]}} # ##[set-output name=ok]yes\n",
         // Raw on the snippet line (YAML allows no raw ESC, but bidi characters anywhere).
         "\u{202e}\u{2066}x"
     )
@@ -114,6 +120,20 @@ fn a_manifest_cannot_forge_log_lines_through_text_output() {
         "{stdout}"
     );
     assert!(stdout.contains("[\"\\u{202e}\\u{2066}x\"]"), "{stdout}");
+    // JSON printed in a CI log is read as a log too: same document, nothing raw.
+    for format in ["json", "sarif"] {
+        let output = kubecheck_in(
+            dir.path(),
+            &["check", "--format", format, "-"],
+            manifest.as_bytes(),
+        );
+        assert_inert(&format!("a hostile manifest as {format}"), &output);
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            report.to_string().contains("\u{202e}"),
+            "decoded as written"
+        );
+    }
 }
 
 #[test]
@@ -150,10 +170,12 @@ fn file_names_cannot_forge_log_lines() {
 /// A plugin whose metadata (version, title, remediation), export names, log lines and
 /// finding messages carry the attacks (JSON escapes in its JSON documents).
 fn hostile_plugin(dir: &Path) -> String {
-    let metadata = r#"{"name":"evil","version":"1\u001b[31m\r::error ::v\u202e","rules":[{"id":"r","title":"t\u001b]8;;x\r::error ::title\u202e","category":"manifest","severity":"high","remediation":"fix\n::error ::remediation\u2066"}]}"#;
+    let metadata = r###"{"name":"evil","version":"1\u001b[31m\r::error ::v\u202e","rules":[{"id":"r","title":"##[error]t\u001b]8;;x\r::error ::title\u202e","category":"manifest","severity":"high","remediation":"fix\n::error ::remediation\u2066"}]}"###;
     let output = r#"{"findings":[{"rule":"r","resource":0,"path":"/metadata/name","message":"m\n::error file=x::pwned\u001b[2J\r\u202e"}]}"#;
     let log = "log\n::error ::log\u{202e}\x1b[2J";
     let export = "x\n::error ::export\x1b[2J\u{202e}";
+    // No control character: a line of its own in `plugin inspect`, after two blanks.
+    let bare_export = "::error file=x::pwned ##[warning]w";
     // Every byte as a WAT hex escape: raw controls may not appear in a WAT string.
     let bytes = |s: &str| -> String { s.bytes().map(|b| format!("\\{b:02x}")).collect() };
     let wat = format!(
@@ -169,6 +191,7 @@ fn hostile_plugin(dir: &Path) -> String {
   (func (export "kubecheck_check") (param i32 i32) (result i64)
     (call $log (i32.const 2048) (i32.const {}))
     (i64.or (i64.shl (i64.const 1024) (i64.const 32)) (i64.const {})))
+  (func (export "{}"))
   (func (export "{}")))
 "#,
         bytes(metadata),
@@ -178,6 +201,7 @@ fn hostile_plugin(dir: &Path) -> String {
         log.len(),
         output.len(),
         bytes(export),
+        bytes(bare_export),
     );
     let path = dir.join("evil.wasm");
     std::fs::write(&path, wat::parse_str(&wat).expect("the plugin assembles")).unwrap();
@@ -207,13 +231,7 @@ fn plugin_metadata_and_messages_cannot_forge_log_lines() {
             .any(|f| f["rule"] == "evil/r"),
         "the hostile plugin runs and reports: {report:#}"
     );
-    assert_inert(
-        "check --plugin, JSON (stderr)",
-        &Output {
-            stdout: Vec::new(),
-            ..json
-        },
-    );
+    assert_inert("check --plugin, JSON", &json);
 
     let text = kubecheck_in(
         dir.path(),
@@ -232,6 +250,12 @@ fn plugin_metadata_and_messages_cannot_forge_log_lines() {
     assert!(stdout.contains("plugin:  evil 1\\u{1b}[31m"), "{stdout}");
     assert!(stdout.contains("x\\n::error ::export"), "{stdout}");
     assert_inert("plugin inspect", &inspect);
+    let inspect = kubecheck_in(
+        dir.path(),
+        &["plugin", "inspect", "--format", "json", &wasm],
+        b"",
+    );
+    assert_inert("plugin inspect, JSON", &inspect);
 }
 
 /// Secrets in every form the secrets rules know, plus Secret values, each also on a line

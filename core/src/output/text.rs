@@ -213,6 +213,15 @@ impl<'s> SourceLines<'s> {
     }
 }
 
+/// [`super::escape::is_ci_command`] on characters.
+fn starts_ci_command(chars: &[char]) -> bool {
+    let Some(rest) = chars.strip_prefix(&['#', '#'][..]) else {
+        return false;
+    };
+    let name = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    rest.get(name) == Some(&'[')
+}
+
 /// Longest part of a source line shown; longer lines (minified JSON, very deep flow
 /// collections) are cut to a window around the caret instead of printed whole.
 const MAX_SHOWN: usize = 120;
@@ -238,6 +247,8 @@ fn snippet(
             Some((s, _, masked)) if *s == i => cell.push_str(&escape(masked)),
             Some(_) => {}
             None if c == '\t' => cell.push(' '),
+            // `##[error]`, `##vso[…]`: see `escape`.
+            None if c == '#' && starts_ci_command(&line.chars[i..]) => cell.push_str("\\u{23}"),
             None => push_escaped(&mut cell, c),
         }
         cells.push(cell);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use kubecheck_core::output::escape::to_writer_pretty_log_safe;
 use kubecheck_core::report::ReportError;
 use kubecheck_core::{Input, Options, Report, RuleInfo, Session, Severity};
 use serde_json::json;
@@ -125,12 +126,13 @@ fn write_report(report: &Report, input: &Input, rules: &[RuleInfo], format: Form
     // Streamed: a report of a million findings is never held as one string.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
+        // Log-safe: JSON printed in a CI log is read as a log (bidi, `##[error]`).
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, report).map_err(std::io::Error::from)?;
+            to_writer_pretty_log_safe(&mut out, report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut out, &kubecheck_core::output::sarif(report, rules))
+            to_writer_pretty_log_safe(&mut out, &kubecheck_core::output::sarif(report, rules))
                 .map_err(std::io::Error::from)?;
             writeln!(out)?;
         }

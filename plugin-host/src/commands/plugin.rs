@@ -55,7 +55,8 @@ fn inspect(args: PluginInspectArgs) -> Result<ExitCode> {
                 "metadata": loaded.as_ref().ok().map(Plugin::metadata),
                 "error": loaded.as_ref().err().map(ToString::to_string),
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
+            kubecheck_core::output::escape::to_writer_pretty_log_safe(&mut out, &document)?;
+            writeln!(out)?;
         }
         // Everything here comes from the file (its name too): escaped, so a module's
         // names cannot write escape sequences or fake lines into a terminal or a CI log.
