@@ -45,6 +45,12 @@ fn check(args: &[&str], stdin: &[u8]) -> Run {
 }
 
 fn check_as(format: &str, args: &[&str], stdin: &[u8]) -> Run {
+    check_capped(format, args, stdin, None)
+}
+
+/// [`check_as`] with the address space of the checked process capped at `cap` bytes, for
+/// attacks that would otherwise take the machine's memory before the timeout.
+fn check_capped(format: &str, args: &[&str], stdin: &[u8], cap: Option<u64>) -> Run {
     assert!(
         Path::new(GNU_TIME).is_file(),
         "{GNU_TIME} is missing: install GNU time (`apt-get install time`) to measure peak memory"
@@ -61,6 +67,7 @@ fn check_as(format: &str, args: &[&str], stdin: &[u8]) -> Run {
         .env("NO_COLOR", "1")
         // Its own process group, so a hang can be killed along with GNU time.
         .process_group(0)
+        .cap_address_space(cap)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -126,6 +133,32 @@ fn check_as(format: &str, args: &[&str], stdin: &[u8]) -> Run {
         stdout,
         stderr,
         max_rss_bytes: kilobytes * 1024,
+    }
+}
+
+trait CapAddressSpace {
+    fn cap_address_space(&mut self, cap: Option<u64>) -> &mut Self;
+}
+
+impl CapAddressSpace for Command {
+    fn cap_address_space(&mut self, cap: Option<u64>) -> &mut Self {
+        if let Some(bytes) = cap {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            // SAFETY: setrlimit(2) is async-signal-safe and touches no memory of ours.
+            unsafe {
+                self.pre_exec(move || {
+                    if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        self
     }
 }
 
@@ -360,6 +393,77 @@ fn alias_bombs_are_bounded() {
         b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {app: x}\n  annotations: *l\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// Few nodes, many bytes: 99,000 aliases of one 1 MiB scalar in a 1.4 MB file once took
+/// 13 GB in 30 s. Aliases now pay for the bytes they copy, and the document with the bomb
+/// fails alone.
+#[test]
+fn aliases_of_a_large_scalar_are_bounded_by_bytes() {
+    let big = "x".repeat(1 << 20);
+    let aliases = vec!["*big"; 99_000].join(", ");
+    let input = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  a: &big {big}\n  b: [{aliases}]\n---\n{PRIVILEGED_POD}"
+    );
+    // The cap keeps a regression from taking the machine down before the timeout.
+    let run = check_capped("json", &["-"], input.as_bytes(), Some(4 << 30));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report = run.report();
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{report}");
+    assert!(message(&errors[0]).contains("alias"), "{report}");
+    assert_eq!(errors[0]["document"], 0, "{report}");
+    assert_eq!(errors[0]["line"], 6, "{report}");
+    assert_eq!(report["summary"]["resources"], 1, "{report}");
+    let rules: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["rule"])
+        .collect();
+    assert!(rules.contains(&&"privileged-container".into()), "{rules:?}");
+    assert!(
+        run.max_rss_bytes < SMALL_RSS_BYTES,
+        "{} MB for a {} byte input",
+        run.max_rss_bytes >> 20,
+        input.len()
+    );
+}
+
+const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27, securityContext: {privileged: true}}]\n";
+
+/// Minified JSON puts every flow collection on one line. Positions there were found by
+/// counting characters from the line start each time: 3 MB on one line took 89 s in a
+/// release build (minutes in debug). Columns count characters, so the pods carry some.
+#[test]
+fn a_large_single_line_json_is_checked_in_linear_time() {
+    let mut items = Vec::new();
+    let mut len = 0;
+    while len < 2 << 20 {
+        let pod = format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p{}","annotations":{{"note":"café ✓"}}}},"spec":{{"containers":[{{"name":"a","image":"nginx:1.27","securityContext":{{"privileged":true}}}}]}}}}"#,
+            items.len()
+        );
+        len += pod.len() + 1;
+        items.push(pod);
+    }
+    let text = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#,
+        items.join(",")
+    );
+    let run = check(&["--only", "privileged-container", "-"], text.as_bytes());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.report();
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), items.len());
+    assert!(findings.iter().all(|f| f["location"]["line"] == 1));
+    let last_column = findings
+        .iter()
+        .map(|f| f["location"]["column"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    let offset = text.rfind(r#""privileged":true"#).unwrap() + r#""privileged":"#.len();
+    assert_eq!(last_column, text[..offset].chars().count() as u64 + 1);
 }
 
 #[test]

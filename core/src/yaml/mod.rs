@@ -9,6 +9,9 @@ mod to_json;
 
 pub use de::{from_node, TypeError};
 pub use node::{CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value};
-pub use parse::{parse_documents, Document, DuplicateKey, ParseError, MAX_ALIAS_NODES, MAX_DEPTH};
+pub use parse::{
+    parse_documents, parse_documents_within, AliasBudget, Document, DuplicateKey, ParseError,
+    ALIAS_BUDGET_RATIO, MAX_DEPTH, MIN_ALIAS_BUDGET,
+};
 pub use resolve::{resolve_plain, resolve_plain_is_string};
 pub use to_json::to_json;

@@ -157,26 +157,6 @@ impl Node {
         )
     }
 
-    /// Number of nodes in this subtree, counted without recursion.
-    pub fn size(&self) -> usize {
-        let mut count = 0;
-        let mut stack = vec![self];
-        while let Some(node) = stack.pop() {
-            count += 1;
-            match &node.value {
-                Value::Scalar(_) => {}
-                Value::Seq(items) => stack.extend(items),
-                Value::Map(entries) => {
-                    for e in entries {
-                        stack.push(&e.key);
-                        stack.push(&e.value);
-                    }
-                }
-            }
-        }
-        count
-    }
-
     /// A short name of the node's type for messages.
     pub fn type_name(&self) -> &'static str {
         match &self.value {

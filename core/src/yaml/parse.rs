@@ -2,8 +2,8 @@
 //!
 //! `saphyr-parser` (a maintained YAML 1.2 pull parser with start and end markers) feeds
 //! events to an iterative builder of our own: no recursion, so deep nesting cannot
-//! overflow the stack, and aliases are expanded under a node budget, so alias bombs stay
-//! bounded. `serde_yaml` is not used for manifests: it is deprecated upstream and keeps no
+//! overflow the stack, and aliases are expanded under a budget of bytes copied, so alias
+//! bombs stay bounded. `serde_yaml` is not used for manifests: it is deprecated upstream and keeps no
 //! value spans. JSON is read by the same parser, since YAML 1.2 is a superset of JSON.
 
 use std::collections::{HashMap, HashSet};
@@ -19,8 +19,33 @@ use crate::pointer;
 /// Deeper nesting than this is refused with an error at the offending line. Real
 /// manifests stay far below it (CRD schemas reach about 30 levels).
 pub const MAX_DEPTH: usize = 200;
-/// Alias expansion may create at most this many nodes per document.
-pub const MAX_ALIAS_NODES: usize = 100_000;
+/// Aliases of one input may copy at most this many times the input's size in tree
+/// bytes ([`AliasBudget`]), and at least [`MIN_ALIAS_BUDGET`].
+pub const ALIAS_BUDGET_RATIO: usize = 16;
+pub const MIN_ALIAS_BUDGET: usize = 16 << 20;
+
+/// What alias expansion may still copy, in bytes of tree, shared by every document of an
+/// input. Each alias costs what it copies: its nodes and its scalars' text. Counting nodes
+/// alone let 99,000 aliases of one 1 MiB scalar take 100 GB.
+#[derive(Clone, Debug)]
+pub struct AliasBudget {
+    limit: usize,
+    remaining: usize,
+}
+
+impl AliasBudget {
+    /// The budget for an input of `len` bytes (all its sources together).
+    pub fn for_input_len(len: usize) -> AliasBudget {
+        let limit = len.saturating_mul(ALIAS_BUDGET_RATIO).max(MIN_ALIAS_BUDGET);
+        AliasBudget {
+            limit,
+            remaining: limit,
+        }
+    }
+}
+
+/// What one node of a tree costs the alias budget besides its text.
+const NODE_WEIGHT: usize = std::mem::size_of::<Node>();
 
 /// One YAML document of a source: its tree or the reason it has none.
 #[derive(Debug)]
@@ -49,9 +74,15 @@ pub struct DuplicateKey {
 /// Parses every document of `text`. A document that fails to parse does not stop the
 /// others: the stream is split at `---` lines first, which YAML forbids inside any scalar.
 pub fn parse_documents(text: &str) -> Vec<Document> {
+    parse_documents_within(text, &mut AliasBudget::for_input_len(text.len()))
+}
+
+/// [`parse_documents`] with an alias budget shared with other sources of the same input.
+/// A document that fails gives back what its aliases took: its tree is dropped.
+pub fn parse_documents_within(text: &str, budget: &mut AliasBudget) -> Vec<Document> {
     let mut documents = Vec::new();
     for chunk in split_documents(text) {
-        parse_chunk(chunk, &mut documents);
+        parse_chunk(chunk, budget, &mut documents);
     }
     documents
 }
@@ -90,8 +121,8 @@ fn is_document_start(line: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
 }
 
-fn parse_chunk(chunk: Chunk<'_>, out: &mut Vec<Document>) {
-    let mut builder = Builder::new(&chunk);
+fn parse_chunk(chunk: Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Document>) {
+    let mut builder = Builder::new(&chunk, budget.clone());
     let mut parser = Parser::new_from_str(chunk.text);
     loop {
         match parser.next_event() {
@@ -117,6 +148,7 @@ fn parse_chunk(chunk: Chunk<'_>, out: &mut Vec<Document>) {
             }
         }
     }
+    budget.remaining = builder.alias_budget.remaining;
 }
 
 fn push_document(out: &mut Vec<Document>, built: Built) {
@@ -146,6 +178,8 @@ enum Frame {
         start: Pos,
         anchor: usize,
         style: CollectionStyle,
+        /// What the collection would cost to copy: its nodes and its scalars' text.
+        weight: usize,
     },
     Map {
         entries: Vec<Entry>,
@@ -153,6 +187,7 @@ enum Frame {
         start: Pos,
         anchor: usize,
         style: CollectionStyle,
+        weight: usize,
     },
 }
 
@@ -161,8 +196,15 @@ struct Builder<'a> {
     line_starts: Vec<usize>,
     stack: Vec<Frame>,
     root: Option<Node>,
+    /// Anchored nodes with their weight (what a copy costs).
     anchors: HashMap<usize, (Node, usize)>,
-    alias_nodes: usize,
+    /// The input's budget before the current document, and what the document's aliases
+    /// have taken from it so far.
+    alias_budget: AliasBudget,
+    alias_spent: usize,
+    /// Length of the last line in characters, for positions at the end of the text.
+    last_line_chars: u32,
+    cursor: CharCursor,
     error: Option<ParseError>,
     /// Nesting depth of events skipped after an error inside the current document.
     skip_depth: usize,
@@ -170,16 +212,21 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(chunk: &'a Chunk<'a>) -> Self {
+    fn new(chunk: &'a Chunk<'a>, alias_budget: AliasBudget) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(super::lines::line_break_ends(chunk.text));
+        let last = line_starts.last().copied().unwrap_or(0);
+        let last_line_chars = chunk.text[last..].chars().count() as u32;
         Builder {
             chunk,
             line_starts,
             stack: Vec::new(),
             root: None,
             anchors: HashMap::new(),
-            alias_nodes: 0,
+            alias_budget,
+            alias_spent: 0,
+            last_line_chars,
+            cursor: CharCursor::default(),
             error: None,
             skip_depth: 0,
             duplicate_keys: Vec::new(),
@@ -190,10 +237,9 @@ impl<'a> Builder<'a> {
         // At the end of a text without a final newline the parser reports the start of
         // a line that does not exist: the end of the last line is where that is.
         if marker.line() > self.line_starts.len() {
-            let last = self.line_starts.last().copied().unwrap_or(0);
             return Pos {
                 line: self.chunk.line_offset + self.line_starts.len() as u32,
-                column: self.chunk.text[last..].chars().count() as u32 + 1,
+                column: self.last_line_chars + 1,
             };
         }
         Pos {
@@ -210,12 +256,9 @@ impl<'a> Builder<'a> {
     }
 
     /// `{` or `[` at the collection's first marker means flow style.
-    fn style_at(&self, marker: Marker) -> CollectionStyle {
-        let line = marker.line().saturating_sub(1);
-        let Some(&start) = self.line_starts.get(line) else {
-            return CollectionStyle::Block;
-        };
-        match self.chunk.text[start..].chars().nth(marker.col()) {
+    fn style_at(&mut self, marker: Marker) -> CollectionStyle {
+        let offset = self.cursor.byte_offset(self.chunk.text, marker.index());
+        match self.chunk.text[offset..].chars().next() {
             Some('{' | '[') => CollectionStyle::Flow,
             _ => CollectionStyle::Block,
         }
@@ -245,24 +288,27 @@ impl<'a> Builder<'a> {
                 let sp = self.span(span);
                 let explicit_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let node = scalar_node(text.into_owned(), style, explicit_str, sp);
+                let weight = scalar_weight(&node);
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), 1));
+                    self.anchors.insert(anchor, (node.clone(), weight));
                 }
-                self.push_value(node);
+                self.push_value(node, weight);
             }
             Event::Alias(id) => {
                 let pos = self.pos(span.start);
                 match self.anchors.get(&id) {
-                    Some((node, size)) => {
-                        self.alias_nodes += size;
-                        if self.alias_nodes > MAX_ALIAS_NODES {
+                    Some(&(ref node, weight)) => {
+                        let spent = self.alias_spent.saturating_add(weight);
+                        if spent > self.alias_budget.remaining {
+                            let limit = self.alias_budget.limit >> 20;
                             self.fail(
                                 pos,
-                                format!("aliases expand to more than {MAX_ALIAS_NODES} nodes (alias bomb?)"),
+                                format!("aliases copy more than {limit} MiB, {ALIAS_BUDGET_RATIO} times the input (alias bomb?)"),
                             );
                         } else {
+                            self.alias_spent = spent;
                             let node = node.clone();
-                            self.push_value(node);
+                            self.push_value(node, weight);
                         }
                     }
                     None => self.fail(pos, "alias to an unknown anchor".into()),
@@ -282,6 +328,7 @@ impl<'a> Builder<'a> {
                         start,
                         anchor,
                         style,
+                        weight: NODE_WEIGHT,
                     }
                 } else {
                     Frame::Map {
@@ -290,6 +337,7 @@ impl<'a> Builder<'a> {
                         start,
                         anchor,
                         style,
+                        weight: NODE_WEIGHT,
                     }
                 };
                 self.stack.push(frame);
@@ -297,22 +345,24 @@ impl<'a> Builder<'a> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let end = self.pos(span.end);
                 let frame = self.stack.pop()?;
-                let (value, start, anchor, style) = match frame {
+                let (value, start, anchor, style, weight) = match frame {
                     Frame::Seq {
                         items,
                         start,
                         anchor,
                         style,
-                    } => (Value::Seq(shrunk(items)), start, anchor, style),
+                        weight,
+                    } => (Value::Seq(shrunk(items)), start, anchor, style, weight),
                     Frame::Map {
                         entries,
                         start,
                         anchor,
                         style,
+                        weight,
                         ..
                     } => {
                         let entries = shrunk(self.finish_map(entries));
-                        (Value::Map(entries), start, anchor, style)
+                        (Value::Map(entries), start, anchor, style, weight)
                     }
                 };
                 let node = Node {
@@ -321,27 +371,37 @@ impl<'a> Builder<'a> {
                     style,
                 };
                 if anchor > 0 {
-                    let size = node.size();
-                    self.anchors.insert(anchor, (node.clone(), size));
+                    self.anchors.insert(anchor, (node.clone(), weight));
                 }
-                self.push_value(node);
+                self.push_value(node, weight);
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
         }
         None
     }
 
-    fn push_value(&mut self, node: Node) {
+    fn push_value(&mut self, node: Node, node_weight: usize) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push(Entry {
-                    key: k,
-                    value: node,
-                }),
-            },
+            Some(Frame::Seq { items, weight, .. }) => {
+                *weight = weight.saturating_add(node_weight);
+                items.push(node)
+            }
+            Some(Frame::Map {
+                entries,
+                key,
+                weight,
+                ..
+            }) => {
+                *weight = weight.saturating_add(node_weight);
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => entries.push(Entry {
+                        key: k,
+                        value: node,
+                    }),
+                }
+            }
         }
     }
 
@@ -416,7 +476,10 @@ impl<'a> Builder<'a> {
         let duplicate_keys = std::mem::take(&mut self.duplicate_keys);
         self.stack.clear();
         self.anchors.clear();
-        self.alias_nodes = 0;
+        if self.error.is_none() {
+            self.alias_budget.remaining -= self.alias_spent;
+        }
+        self.alias_spent = 0;
         self.skip_depth = 0;
         let root = self.root.take();
         let result = match self.error.take() {
@@ -430,11 +493,42 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Maps the parser's character indices to byte offsets. Events arrive in text order, so
+/// walking on from the previous answer keeps a document linear; counting from the line
+/// start each time made a long single line (minified JSON) quadratic.
+#[derive(Default)]
+struct CharCursor {
+    chars: usize,
+    bytes: usize,
+}
+
+impl CharCursor {
+    fn byte_offset(&mut self, text: &str, char_index: usize) -> usize {
+        if char_index < self.chars {
+            *self = CharCursor::default();
+        }
+        let mut rest = text[self.bytes..].chars();
+        while self.chars < char_index {
+            let Some(c) = rest.next() else { break };
+            self.chars += 1;
+            self.bytes += c.len_utf8();
+        }
+        self.bytes
+    }
+}
+
 /// Finished collections never grow again: dropping the spare capacity of the growing
 /// vectors cuts the tree of a large input by about a third.
 fn shrunk<T>(mut items: Vec<T>) -> Vec<T> {
     items.shrink_to_fit();
     items
+}
+
+fn scalar_weight(node: &Node) -> usize {
+    match &node.value {
+        Value::Scalar(s) => NODE_WEIGHT + s.text.len(),
+        _ => NODE_WEIGHT,
+    }
 }
 
 fn scalar_node(text: String, style: EventStyle, explicit_str: bool, span: Span) -> Node {
@@ -525,6 +619,63 @@ mod tests {
         let docs = parse_documents(&text);
         let err = docs[0].result.as_ref().unwrap_err();
         assert!(err.message.contains("alias"), "{err:?}");
+    }
+
+    #[test]
+    fn aliases_pay_for_the_bytes_they_copy() {
+        // Few aliases, many bytes: 100 copies of 1 MiB would be 100 MiB.
+        let big = "x".repeat(1 << 20);
+        let aliases = vec!["*a"; 100].join(", ");
+        let text = format!("a: &a {big}\nb: [{aliases}]\n---\nc: &c {{k: v}}\nd: *c\n");
+        let docs = parse_documents(&text);
+        let err = docs[0].result.as_ref().unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{err:?}");
+        assert_eq!(err.pos.line, 2);
+        // The budget is about 16 MiB here: the alias that crossed it is the 17th.
+        assert_eq!(err.pos.column, 5 + 16 * 4);
+        // The failed document gave its share back: the next one's alias is fine.
+        let d = docs[1].result.as_ref().unwrap().get("d").unwrap();
+        assert_eq!(d.get("k").unwrap().as_str(), Some("v"));
+    }
+
+    #[test]
+    fn sources_of_one_input_share_the_alias_budget() {
+        let big = "x".repeat(1 << 20);
+        let text = format!("a: &a {big}\nb: [{}]\n", vec!["*a"; 10].join(", "));
+        let mut budget = AliasBudget::for_input_len(0);
+        assert!(parse_documents_within(&text, &mut budget)[0].result.is_ok());
+        let second = parse_documents_within(&text, &mut budget);
+        assert!(second[0]
+            .result
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("alias"));
+    }
+
+    #[test]
+    fn flow_collections_on_one_line_are_located_by_characters() {
+        let node = one("{\"é\": \"ü\", \"b\": [1, {\"c\": 2}], \"d\": {\"e\": [3]}}");
+        assert_eq!(node.style, CollectionStyle::Flow);
+        let b = node.get("b").unwrap();
+        assert_eq!(b.style, CollectionStyle::Flow);
+        assert_eq!(
+            b.span.start,
+            Pos {
+                line: 1,
+                column: 17
+            }
+        );
+        assert_eq!(b.index(1).unwrap().style, CollectionStyle::Flow);
+        let d = node.get("d").unwrap();
+        assert_eq!(d.style, CollectionStyle::Flow);
+        assert_eq!(d.get("e").unwrap().span.start.column, 43);
+        let block = one("x: é\ny:\n  - [1]\n  - k: v\n");
+        let y = block.get("y").unwrap();
+        assert_eq!(block.style, CollectionStyle::Block);
+        assert_eq!(y.style, CollectionStyle::Block);
+        assert_eq!(y.index(0).unwrap().style, CollectionStyle::Flow);
+        assert_eq!(y.index(1).unwrap().style, CollectionStyle::Block);
     }
 
     #[test]
