@@ -136,7 +136,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     runtime.block_on(serve(args))
 }
 
-/// What one connection may take: its slot among `--max-connections`, and the timeouts.
+/// How long a connection waits for its client: `--header-timeout` and `--body-timeout`.
 #[derive(Clone, Copy, Debug)]
 struct Timeouts {
     header: Duration,
@@ -203,7 +203,7 @@ fn connection_limit(requested: Option<u32>) -> usize {
         (Some(n), Some(budget)) if n as usize > budget => {
             eprintln!(
                 "kubecheck: warning: --max-connections {n} is more than the open-file limit \
-                 leaves room for ({budget}); connections beyond it wait"
+                 leaves room for ({budget}); beyond that, accepting fails and is retried"
             );
             n as usize
         }
@@ -380,7 +380,7 @@ impl AsyncWrite for WriteDeadline {
     }
 }
 
-/// Which `Host` and `Origin` a request may carry.
+/// Which names a request may give in `Host`.
 #[derive(Debug)]
 struct HostGuard {
     port: u16,
