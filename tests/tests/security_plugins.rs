@@ -40,8 +40,9 @@ spec:
 
 const EXAMPLE_RULE: &str = "edge/load-balancer-service";
 
-/// Far above anything a test needs: only a hang (or quadratic work) reaches it.
-const HANG: Duration = Duration::from_secs(120);
+/// Far above anything a test needs (a debug build compiles the bundled core in about a
+/// minute on a busy machine): only a hang reaches it.
+const HANG: Duration = Duration::from_secs(300);
 
 /// `kubecheck-cwasm?` | engine fingerprint | sha256 of the .wasm | check | payload.
 const HEADER_LEN: usize = 16 + 32 * 3;
@@ -67,7 +68,17 @@ fn run_env(cwd: &Path, args: &[&str], stdin: &str, env: &[(&str, &Path)]) -> Out
     spawn_and_wait(cwd, command, stdin, env)
 }
 
-fn spawn_and_wait(cwd: &Path, mut command: Command, stdin: &str, env: &[(&str, &Path)]) -> Output {
+fn spawn_and_wait(cwd: &Path, command: Command, stdin: &str, env: &[(&str, &Path)]) -> Output {
+    spawn_and_wait_for(cwd, command, stdin, env, HANG)
+}
+
+fn spawn_and_wait_for(
+    cwd: &Path,
+    mut command: Command,
+    stdin: &str,
+    env: &[(&str, &Path)],
+    limit: Duration,
+) -> Output {
     use std::io::Write;
     let out_dir = tempfile::tempdir().expect("temp dir");
     let stdout_path = out_dir.path().join("stdout");
@@ -93,10 +104,10 @@ fn spawn_and_wait(cwd: &Path, mut command: Command, stdin: &str, env: &[(&str, &
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        if started.elapsed() > HANG {
+        if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("kubecheck {command:?} ran for more than {HANG:?}");
+            panic!("kubecheck {command:?} ran for more than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -408,13 +419,36 @@ fn poisoned_cache_entry_is_not_executed_even_with_a_satisfied_pin() {
 fn poisoned_cache_entry_of_the_bundled_core_is_not_executed() {
     let dir = tempfile::tempdir().unwrap();
     let version = run(dir.path(), &["--version"], "");
-    if String::from_utf8_lossy(&version.stdout).contains("built without the core wasm") {
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    let Some((_, core_sha)) = version
+        .trim()
+        .trim_end_matches(')')
+        .split_once("core wasm sha256 ")
+    else {
         eprintln!("skipped: this kubecheck was built without the bundled core wasm");
         return;
-    }
-    let (report, _) = check_json(dir.path(), &["--engine", "wasm"]);
-    assert!(rules_found(&report).contains(&"privileged-container".to_owned()));
-    poison_cache(dir.path());
+    };
+    // The entry a run with `--engine wasm` and no plugin at all reads, planted before the
+    // first run (one compilation of the core instead of two): named after the core's
+    // sha256 and the engine, holding another module's code under a recomputed header.
+    let poison_wasm = dir.path().join("poison.wasm");
+    std::fs::write(&poison_wasm, one_finding_plugin("poisoned", "pwned")).unwrap();
+    let poison = compile_cwasm(
+        dir.path(),
+        "attacker",
+        &poison_wasm,
+        &dir.path().join("poison.cwasm"),
+    );
+    let mut entry = poison[..48].to_vec();
+    entry.extend((0..32).map(|i| u8::from_str_radix(&core_sha[2 * i..2 * i + 2], 16).unwrap()));
+    entry.extend_from_slice(&Sha256::digest(&poison[HEADER_LEN..]));
+    entry.extend_from_slice(&poison[HEADER_LEN..]);
+    let fingerprint: String = poison[16..24].iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::create_dir(dir.path().join("cache")).unwrap();
+    let planted = dir
+        .path()
+        .join(format!("cache/{core_sha}-{fingerprint}.cwasm"));
+    std::fs::write(&planted, &entry).unwrap();
     let (report, output) = check_json(dir.path(), &["--engine", "wasm"]);
     assert_eq!(
         errors(&report),
@@ -422,9 +456,15 @@ fn poisoned_cache_entry_of_the_bundled_core_is_not_executed() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let rules = rules_found(&report);
     assert!(
-        rules_found(&report).contains(&"privileged-container".to_owned()),
-        "{report:#}"
+        rules.contains(&"privileged-container".to_owned()),
+        "the planted code ran instead of the core: {report:#}"
+    );
+    assert_ne!(
+        std::fs::read(&planted).unwrap(),
+        entry,
+        "the planted entry is where the core's goes, and was replaced by a real one"
     );
 }
 
@@ -640,7 +680,17 @@ fn two_hundred_thousand_findings_over_forty_thousand_rules_are_validated_and_rep
     // Only the critical findings reach the report, so its size stays small; every
     // finding is still validated and looked up.
     pinned_config(dir.path(), &wasm, "", "minSeverity: critical\n");
-    let (report, _) = check_json(dir.path(), &[]);
+    // Seconds in a debug build; the scan per finding took minutes.
+    let mut command = Command::new(kubecheck_bin());
+    command.args(["check", "--format", "json", "-"]);
+    let output = spawn_and_wait_for(
+        dir.path(),
+        command,
+        MANIFESTS,
+        &[("XDG_CONFIG_HOME", &dir.path().join("config"))],
+        Duration::from_secs(120),
+    );
+    let report = report(&output);
     assert_eq!(errors(&report), Vec::<String>::new());
     let many = rules_found(&report)
         .iter()

@@ -17,7 +17,7 @@ use kubecheck_core::{Input, Options, Session};
 use crate::inputs;
 use crate::plugin::abi::input_document;
 use crate::plugin::{
-    resources, rule_infos, sha256_hex, Limits, ModuleOrigin, Plugin, PluginRuntime,
+    read_plugin, resources, rule_infos, sha256_hex, Limits, ModuleOrigin, Plugin, PluginRuntime,
 };
 
 pub fn run(command: PluginCommand) -> Result<ExitCode> {
@@ -30,7 +30,7 @@ pub fn run(command: PluginCommand) -> Result<ExitCode> {
 
 fn inspect(args: PluginInspectArgs) -> Result<ExitCode> {
     let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+        read_plugin(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let runtime = PluginRuntime::new()?;
     let sha256 = sha256_hex(&bytes);
     // Loaded as WebAssembly whatever it looks like: a precompiled `.cwasm` is native
@@ -133,7 +133,7 @@ fn write_metadata(out: &mut impl Write, plugin: &Plugin) -> Result<()> {
 
 fn compile(args: PluginCompileArgs) -> Result<ExitCode> {
     let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+        read_plugin(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let runtime = PluginRuntime::with_cache_dir(None)?;
     let compiled = runtime
         .precompile(&bytes, Limits::default())
@@ -153,7 +153,7 @@ fn compile(args: PluginCompileArgs) -> Result<ExitCode> {
 /// limits. The numbers for the README come from here (see `scripts/bench-plugins.sh`).
 fn bench(args: PluginBenchArgs) -> Result<ExitCode> {
     let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+        read_plugin(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let limits = Limits::default();
     // A fresh private directory: a predictable name in a shared temporary directory is one
     // another local user can create first and fill.

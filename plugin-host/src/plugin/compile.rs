@@ -161,9 +161,11 @@ fn spawn(limits: Limits) -> Result<Child, PluginError> {
             Ok(())
         });
     }
-    command
-        .spawn()
-        .map_err(|e| PluginError::Runtime(format!("cannot start the compiler process: {e}")))
+    command.spawn().map_err(|e| match e.raw_os_error() {
+        // exec fails when the binary does not even fit the address space limit.
+        Some(libc::ENOMEM) => PluginError::CompileMemoryLimit { bytes: memory },
+        _ => PluginError::Runtime(format!("cannot start the compiler process: {e}")),
+    })
 }
 
 fn reader(mut pipe: impl Read + Send + 'static, max: u64) -> JoinHandle<Vec<u8>> {

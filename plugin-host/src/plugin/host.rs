@@ -159,8 +159,8 @@ fn is_reserved(name: &str) -> bool {
         || kubecheck_core::builtin_rules().iter().any(|r| r.id == name)
 }
 
-/// The plugin file's bytes, at most [`MAX_PLUGIN_FILE_BYTES`].
-fn read_plugin(path: &Path) -> Result<Vec<u8>, PluginError> {
+/// The plugin file's bytes, at most [`MAX_PLUGIN_FILE_BYTES`], read once.
+pub fn read_plugin(path: &Path) -> Result<Vec<u8>, PluginError> {
     let io = |e: std::io::Error| PluginError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
