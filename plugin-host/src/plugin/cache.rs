@@ -95,6 +95,13 @@ impl Key {
     /// Refused unless it is a regular file of the current user that no one else can read
     /// or write: a key others could read would let them forge compiled modules.
     pub fn load_or_create(path: &Path) -> Result<Key, String> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        // Whoever can write the directory can replace or remove the key.
+        match std::fs::metadata(dir) {
+            Ok(meta) => check_private_dir(&meta).map_err(|e| format!("{}: {e}", dir.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", dir.display())),
+        }
         match read_key(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key(path)
                 .and_then(|()| read_key(path))
@@ -198,7 +205,12 @@ pub fn check_dir(dir: &Path) -> Result<(), String> {
         .create(dir)
         .map_err(|e| format!("cannot create it: {e}"))?;
     let meta = std::fs::metadata(dir).map_err(|e| e.to_string())?;
-    check_owner(&meta).map_err(|e| e.to_string())?;
+    check_private_dir(&meta)
+}
+
+/// A directory of the current user that neither group nor others may write.
+fn check_private_dir(meta: &std::fs::Metadata) -> Result<(), String> {
+    check_owner(meta).map_err(|e| e.to_string())?;
     if !meta.is_dir() {
         return Err("not a directory".into());
     }
@@ -467,6 +479,12 @@ mod tests {
             .err()
             .unwrap()
             .contains("32 bytes"));
+        std::fs::write(&path, [1; 32]).unwrap();
+        Key::load_or_create(&path).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let error = Key::load_or_create(&path).err().unwrap();
+        assert!(error.contains("group or others may write it"), "{error}");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     }
 
     #[test]
