@@ -123,7 +123,9 @@ fn spawn(limits: Limits) -> Result<Child, PluginError> {
             ))
         })?,
     };
-    let memory = limits.compile_memory_bytes;
+    // A limit can only be lowered: under a lower hard limit of its own (a container, a
+    // test harness), this process passes that one on.
+    let memory = limits.compile_memory_bytes.min(hard_limit(libc::RLIMIT_AS));
     // CPU seconds for every core compiling in parallel for the whole deadline, plus one.
     let cores = std::thread::available_parallelism().map_or(1, usize::from) as u64;
     let cpu_seconds = limits
@@ -131,7 +133,8 @@ fn spawn(limits: Limits) -> Result<Child, PluginError> {
         .as_secs()
         .saturating_add(1)
         .saturating_mul(cores)
-        .saturating_add(1);
+        .saturating_add(1)
+        .min(hard_limit(libc::RLIMIT_CPU));
     let mut command = Command::new(exe);
     command
         .arg(CHILD_ARG)
@@ -166,6 +169,24 @@ fn spawn(limits: Limits) -> Result<Child, PluginError> {
         Some(libc::ENOMEM) => PluginError::CompileMemoryLimit { bytes: memory },
         _ => PluginError::Runtime(format!("cannot start the compiler process: {e}")),
     })
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+type Resource = libc::__rlimit_resource_t;
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+type Resource = libc::c_int;
+
+/// This process's hard limit of `resource` (`u64::MAX` when unlimited).
+fn hard_limit(resource: Resource) -> u64 {
+    let mut current = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one `rlimit` to the pointer it is given.
+    if unsafe { libc::getrlimit(resource, &mut current) } != 0 {
+        return u64::MAX;
+    }
+    current.rlim_max as u64
 }
 
 fn reader(mut pipe: impl Read + Send + 'static, max: u64) -> JoinHandle<Vec<u8>> {
