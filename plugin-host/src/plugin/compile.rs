@@ -186,7 +186,12 @@ fn hard_limit(resource: Resource) -> u64 {
     if unsafe { libc::getrlimit(resource, &mut current) } != 0 {
         return u64::MAX;
     }
-    current.rlim_max as u64
+    #[allow(
+        clippy::unnecessary_cast,
+        reason = "`rlim_t` is 32 bits on some targets"
+    )]
+    let max = current.rlim_max as u64;
+    max
 }
 
 fn reader(mut pipe: impl Read + Send + 'static, max: u64) -> JoinHandle<Vec<u8>> {
