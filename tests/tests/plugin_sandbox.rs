@@ -65,7 +65,8 @@ fn hostile(name: &str, dir: &Path) -> PathBuf {
     path
 }
 
-/// Runs kubecheck in `cwd` with its own compile cache, failing the test on a hang.
+/// Runs kubecheck in `cwd` with its own compile cache and cache key, failing the test on a
+/// hang.
 /// Output goes to files, so a chatty process cannot block on a full pipe.
 fn kubecheck_in(cwd: &Path, args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
@@ -77,6 +78,7 @@ fn kubecheck_in(cwd: &Path, args: &[&str], stdin: &str) -> Output {
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env("KUBECHECK_CACHE_DIR", cwd.join("cache"))
+        .env("XDG_CONFIG_HOME", cwd.join("config"))
         .stdin(Stdio::piped())
         .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
         .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
