@@ -62,7 +62,12 @@ pub fn compile(engine: &Engine, wasm: &[u8], limits: Limits) -> Result<Module, P
             ms: millis(limits.compile_timeout),
         });
     };
-    if status.success() && stdout.len() as u64 <= MAX_OUTPUT_BYTES {
+    if status.success() && stdout.len() as u64 > MAX_OUTPUT_BYTES {
+        return Err(PluginError::TooLarge(format!(
+            "the compiled module is larger than {MAX_OUTPUT_BYTES} bytes"
+        )));
+    }
+    if status.success() {
         // SAFETY: the bytes are what `Module::serialize` wrote in a child running this
         // very binary, over a pipe only the two processes hold; `deserialize` also checks
         // that they were made by an engine with a compatible configuration.
