@@ -432,6 +432,47 @@ fn aliases_of_a_large_scalar_are_bounded_by_bytes() {
 
 const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27, securityContext: {privileged: true}}]\n";
 
+/// Explicit tags are read as the API server's decoder (sigs.k8s.io/yaml over go-yaml v2)
+/// reads them: `!!bool "true"` is true there, so a privileged Pod written that way once
+/// passed. A tag that does not fit its value refuses its document, as the API server does.
+#[test]
+fn explicit_tags_are_read_as_the_api_server_reads_them() {
+    let pod = |name: &str, context: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n    securityContext:\n      {context}\n")
+    };
+    let input = [
+        pod("quoted-bool", "privileged: !!bool \"true\""),
+        pod("yes-bool", "privileged: !!bool 'yes'"),
+        // `privileged`, base64: the decoder's key is the decoded text.
+        pod("binary-key", "!!binary cHJpdmlsZWdlZA==: true"),
+        pod("refused", "privileged: !!bool \"maybe\""),
+        pod("str", "privileged: !!str true"),
+    ]
+    .join("---\n");
+    let run = check(&["--only", "privileged-container", "-"], input.as_bytes());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report = run.report();
+    let named: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["quoted-bool", "yes-bool", "binary-key"], "{report}");
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["document"], 3);
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        // Three documents of nine lines and a `---` each before it; its ninth line.
+        (Some(3 * 10 + 9), Some(19))
+    );
+    assert!(
+        message(&errors[0]).contains("cannot decode !!str `maybe` as a !!bool"),
+        "{report}"
+    );
+}
+
 /// Minified JSON puts every flow collection on one line. Positions there were found by
 /// counting characters from the line start each time: 3 MB on one line took 89 s in a
 /// release build (minutes in debug). Columns count characters, so the pods carry some.

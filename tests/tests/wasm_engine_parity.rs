@@ -113,6 +113,60 @@ fn yaml_that_json_changes_gives_the_same_report() {
     assert_parity(&["--enable", "all", dir.to_str().expect("UTF-8 path")]);
 }
 
+/// A custom resource `depth` collection levels deep (its `spec` takes any structure).
+fn nested_widget(depth: usize) -> String {
+    let inner = depth - 1; // the document's own mapping is the first level
+    format!(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {{name: w{depth}}}\nspec: {}1{}\n",
+        "{a: ".repeat(inner),
+        "}".repeat(inner)
+    )
+}
+
+/// The native engine once accepted 200 levels while the wasm engine's JSON reader stopped
+/// at 128 and failed the whole run. Now both accept 100 levels and refuse deeper
+/// documents one by one with the same located error, aliases included.
+#[test]
+fn deep_nesting_gives_the_same_report() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasm-parity-deep");
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    let privileged = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27, securityContext: {privileged: true}}]\n";
+    let through_alias = format!(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {{name: alias}}\nspec:\n  a: &deep {}1{}\n  b: {}*deep{}\n",
+        "[".repeat(60),
+        "]".repeat(60),
+        "[".repeat(60),
+        "]".repeat(60)
+    );
+    let documents = [
+        nested_widget(100),
+        nested_widget(129),
+        nested_widget(150),
+        nested_widget(199),
+        through_alias,
+        privileged.to_owned(),
+    ];
+    std::fs::write(dir.join("deep.yaml"), documents.join("---\n")).expect("fixture");
+    let path = dir.to_str().expect("UTF-8 path");
+    assert_parity(&[path]);
+
+    let report = json_report(&run_kubecheck(&["check", "--format", "json", path], None));
+    assert_eq!(report["summary"]["resources"], 2, "{report}");
+    let errors = report["errors"].as_array().expect("errors");
+    let documents: Vec<u64> = errors
+        .iter()
+        .map(|e| e["document"].as_u64().unwrap())
+        .collect();
+    assert_eq!(documents, [1, 2, 3, 4], "{report}");
+    assert!(
+        errors.iter().all(|e| e["message"]
+            .as_str()
+            .unwrap()
+            .contains("nesting deeper than 100 levels")),
+        "{report}"
+    );
+}
+
 #[test]
 fn every_rule_and_other_options_give_the_same_report() {
     // Off-by-default rules, another Pod Security target and a cluster version travel to

@@ -13,12 +13,15 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle as EventStyle, Span as Ev
 use super::node::{
     CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value,
 };
-use super::resolve::resolve_plain;
+use super::resolve::{json_key, resolve_plain, resolve_tagged};
 use crate::pointer;
 
-/// Deeper nesting than this is refused with an error at the offending line. Real
-/// manifests stay far below it (CRD schemas reach about 30 levels).
-pub const MAX_DEPTH: usize = 200;
+/// Deeper nesting than this is refused with an error at the offending line, aliases
+/// included. Real manifests stay far below it (CRD schemas reach about 30 levels). Plugins
+/// get each object inside three levels of the ABI's input document, which the built-in
+/// plugin and most others read with serde_json and its limit of 128 levels: within that
+/// limit, both engines refuse the same documents, one by one.
+pub const MAX_DEPTH: usize = 100;
 /// Aliases of one input may copy at most this many times the input's size in tree
 /// bytes ([`AliasBudget`]), and at least [`MIN_ALIAS_BUDGET`].
 pub const ALIAS_BUDGET_RATIO: usize = 16;
@@ -98,14 +101,22 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut start = 0;
     let mut start_line = 0u32;
     let mut offset = 0;
+    // Directives (`%YAML`, `%TAG`), comments and blank lines before a `---` belong to
+    // the document it starts.
+    let mut has_content = false;
     for (line_no, line) in (0u32..).zip(super::lines::lines_inclusive(text)) {
-        if offset > start && is_document_start(line) {
-            chunks.push(Chunk {
-                text: &text[start..offset],
-                line_offset: start_line,
-            });
-            start = offset;
-            start_line = line_no;
+        if is_document_start(line) {
+            if has_content {
+                chunks.push(Chunk {
+                    text: &text[start..offset],
+                    line_offset: start_line,
+                });
+                start = offset;
+                start_line = line_no;
+            }
+            has_content = true;
+        } else if !(line.starts_with(['%', '#']) || line.trim().is_empty()) {
+            has_content = true;
         }
         offset += line.len();
     }
@@ -178,8 +189,8 @@ enum Frame {
         start: Pos,
         anchor: usize,
         style: CollectionStyle,
-        /// What the collection would cost to copy: its nodes and its scalars' text.
-        weight: usize,
+        /// What the collection has cost so far, with the frame itself.
+        cost: Cost,
     },
     Map {
         entries: Vec<Entry>,
@@ -187,7 +198,7 @@ enum Frame {
         start: Pos,
         anchor: usize,
         style: CollectionStyle,
-        weight: usize,
+        cost: Cost,
     },
 }
 
@@ -196,8 +207,8 @@ struct Builder<'a> {
     line_starts: Vec<usize>,
     stack: Vec<Frame>,
     root: Option<Node>,
-    /// Anchored nodes with their weight (what a copy costs).
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Anchored nodes with what a copy costs.
+    anchors: HashMap<usize, (Node, Cost)>,
     /// The input's budget before the current document, and what the document's aliases
     /// have taken from it so far.
     alias_budget: AliasBudget,
@@ -286,20 +297,31 @@ impl<'a> Builder<'a> {
             Event::DocumentEnd => return Some(self.finish()),
             Event::Scalar(text, style, anchor, tag) => {
                 let sp = self.span(span);
-                let explicit_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
-                let node = scalar_node(text.into_owned(), style, explicit_str, sp);
-                let weight = scalar_weight(&node);
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let node = match scalar_node(text.into_owned(), style, tag.as_deref(), sp) {
+                    Ok(node) => node,
+                    Err(message) => {
+                        self.fail(sp.start, message);
+                        return None;
+                    }
+                };
+                let cost = Cost::of_scalar(&node);
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), weight));
+                    self.anchors.insert(anchor, (node.clone(), cost));
                 }
-                self.push_value(node, weight);
+                self.push_value(node, cost);
             }
             Event::Alias(id) => {
                 let pos = self.pos(span.start);
                 match self.anchors.get(&id) {
-                    Some(&(ref node, weight)) => {
-                        let spent = self.alias_spent.saturating_add(weight);
-                        if spent > self.alias_budget.remaining {
+                    Some(&(ref node, cost)) => {
+                        let spent = self.alias_spent.saturating_add(cost.weight);
+                        if self.stack.len() + cost.height > MAX_DEPTH {
+                            self.fail(
+                                pos,
+                                format!("nesting deeper than {MAX_DEPTH} levels through an alias"),
+                            );
+                        } else if spent > self.alias_budget.remaining {
                             let limit = self.alias_budget.limit >> 20;
                             self.fail(
                                 pos,
@@ -308,7 +330,7 @@ impl<'a> Builder<'a> {
                         } else {
                             self.alias_spent = spent;
                             let node = node.clone();
-                            self.push_value(node, weight);
+                            self.push_value(node, cost);
                         }
                     }
                     None => self.fail(pos, "alias to an unknown anchor".into()),
@@ -328,7 +350,7 @@ impl<'a> Builder<'a> {
                         start,
                         anchor,
                         style,
-                        weight: NODE_WEIGHT,
+                        cost: Cost::EMPTY_COLLECTION,
                     }
                 } else {
                     Frame::Map {
@@ -337,7 +359,7 @@ impl<'a> Builder<'a> {
                         start,
                         anchor,
                         style,
-                        weight: NODE_WEIGHT,
+                        cost: Cost::EMPTY_COLLECTION,
                     }
                 };
                 self.stack.push(frame);
@@ -345,24 +367,24 @@ impl<'a> Builder<'a> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let end = self.pos(span.end);
                 let frame = self.stack.pop()?;
-                let (value, start, anchor, style, weight) = match frame {
+                let (value, start, anchor, style, cost) = match frame {
                     Frame::Seq {
                         items,
                         start,
                         anchor,
                         style,
-                        weight,
-                    } => (Value::Seq(shrunk(items)), start, anchor, style, weight),
+                        cost,
+                    } => (Value::Seq(shrunk(items)), start, anchor, style, cost),
                     Frame::Map {
                         entries,
                         start,
                         anchor,
                         style,
-                        weight,
+                        cost,
                         ..
                     } => {
                         let entries = shrunk(self.finish_map(entries));
-                        (Value::Map(entries), start, anchor, style, weight)
+                        (Value::Map(entries), start, anchor, style, cost)
                     }
                 };
                 let node = Node {
@@ -371,31 +393,28 @@ impl<'a> Builder<'a> {
                     style,
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), weight));
+                    self.anchors.insert(anchor, (node.clone(), cost));
                 }
-                self.push_value(node, weight);
+                self.push_value(node, cost);
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
         }
         None
     }
 
-    fn push_value(&mut self, node: Node, node_weight: usize) {
+    fn push_value(&mut self, node: Node, node_cost: Cost) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, weight, .. }) => {
-                *weight = weight.saturating_add(node_weight);
+            Some(Frame::Seq { items, cost, .. }) => {
+                cost.add_child(node_cost);
                 items.push(node)
             }
             Some(Frame::Map {
-                entries,
-                key,
-                weight,
-                ..
+                entries, key, cost, ..
             }) => {
-                *weight = weight.saturating_add(node_weight);
+                cost.add_child(node_cost);
                 match key.take() {
-                    None => *key = Some(node),
+                    None => *key = Some(as_json_key(node)),
                     Some(k) => entries.push(Entry {
                         key: k,
                         value: node,
@@ -524,30 +543,79 @@ fn shrunk<T>(mut items: Vec<T>) -> Vec<T> {
     items
 }
 
-fn scalar_weight(node: &Node) -> usize {
-    match &node.value {
-        Value::Scalar(s) => NODE_WEIGHT + s.text.len(),
-        _ => NODE_WEIGHT,
+/// What copying a node costs: bytes of tree for the alias budget, and the collection
+/// levels it adds where it lands.
+#[derive(Clone, Copy, Debug)]
+struct Cost {
+    weight: usize,
+    height: usize,
+}
+
+impl Cost {
+    const EMPTY_COLLECTION: Cost = Cost {
+        weight: NODE_WEIGHT,
+        height: 1,
+    };
+
+    fn of_scalar(node: &Node) -> Cost {
+        let text = match &node.value {
+            Value::Scalar(s) => s.text.len(),
+            _ => 0,
+        };
+        Cost {
+            weight: NODE_WEIGHT + text,
+            height: 0,
+        }
+    }
+
+    fn add_child(&mut self, child: Cost) {
+        self.weight = self.weight.saturating_add(child.weight);
+        self.height = self.height.max(child.height + 1);
     }
 }
 
-fn scalar_node(text: String, style: EventStyle, explicit_str: bool, span: Span) -> Node {
-    let (style, value) = match style {
-        EventStyle::Plain if !explicit_str => {
-            let value = resolve_plain(&text);
-            (ScalarStyle::Plain, value)
-        }
-        EventStyle::Plain => (ScalarStyle::Plain, ScalarValue::Str),
-        EventStyle::SingleQuoted | EventStyle::DoubleQuoted => {
-            (ScalarStyle::Quoted, ScalarValue::Str)
-        }
-        EventStyle::Literal | EventStyle::Folded => (ScalarStyle::Block, ScalarValue::Str),
+/// A scalar resolved as the Kubernetes decoder resolves it: plain ones by YAML 1.1 rules,
+/// quoted and block ones as strings, and explicitly tagged ones by their tag (`tag` in
+/// full), which may refuse the document.
+fn scalar_node(
+    mut text: String,
+    style: EventStyle,
+    tag: Option<&str>,
+    span: Span,
+) -> Result<Node, String> {
+    let style = match style {
+        EventStyle::Plain => ScalarStyle::Plain,
+        EventStyle::SingleQuoted | EventStyle::DoubleQuoted => ScalarStyle::Quoted,
+        EventStyle::Literal | EventStyle::Folded => ScalarStyle::Block,
     };
-    Node {
+    let value = match tag {
+        Some(tag) => {
+            let (value, decoded) = resolve_tagged(tag, &text)?;
+            if let Some(decoded) = decoded {
+                text = decoded;
+            }
+            value
+        }
+        None if style == ScalarStyle::Plain => resolve_plain(&text),
+        None => ScalarValue::Str,
+    };
+    Ok(Node {
         value: Value::Scalar(Scalar { text, style, value }),
         span,
         style: CollectionStyle::Block,
+    })
+}
+
+/// A mapping key as the decoder's JSON has it: `yes:` is the key `"true"`, `0x10:` is
+/// `"16"`, whatever the tag made of it.
+fn as_json_key(mut node: Node) -> Node {
+    if let Value::Scalar(s) = &mut node.value {
+        if let Some(key) = json_key(&s.value) {
+            s.text = key;
+            s.value = ScalarValue::Str;
+        }
     }
+    node
 }
 
 #[cfg(test)]
@@ -600,11 +668,11 @@ mod tests {
 
     #[test]
     fn merge_keys_do_not_override_explicit_keys() {
-        let node = one("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n");
+        let node = one("base: &b {x: 1, z: 2}\nm:\n  <<: *b\n  z: 3\n");
         let m = node.get("m").unwrap();
         assert!(m.get("<<").is_none());
         assert_eq!(m.get("x").unwrap().span.start.line, 1);
-        assert_eq!(m.get("y").unwrap().span.start.line, 4);
+        assert_eq!(m.get("z").unwrap().span.start.line, 4);
     }
 
     #[test]
@@ -625,7 +693,7 @@ mod tests {
     fn aliases_pay_for_the_bytes_they_copy() {
         // Few aliases, many bytes: 100 copies of 1 MiB would be 100 MiB.
         let big = "x".repeat(1 << 20);
-        let aliases = vec!["*a"; 100].join(", ");
+        let aliases = ["*a"; 100].join(", ");
         let text = format!("a: &a {big}\nb: [{aliases}]\n---\nc: &c {{k: v}}\nd: *c\n");
         let docs = parse_documents(&text);
         let err = docs[0].result.as_ref().unwrap_err();
@@ -641,7 +709,7 @@ mod tests {
     #[test]
     fn sources_of_one_input_share_the_alias_budget() {
         let big = "x".repeat(1 << 20);
-        let text = format!("a: &a {big}\nb: [{}]\n", vec!["*a"; 10].join(", "));
+        let text = format!("a: &a {big}\nb: [{}]\n", ["*a"; 10].join(", "));
         let mut budget = AliasBudget::for_input_len(0);
         assert!(parse_documents_within(&text, &mut budget)[0].result.is_ok());
         let second = parse_documents_within(&text, &mut budget);
@@ -670,12 +738,79 @@ mod tests {
         let d = node.get("d").unwrap();
         assert_eq!(d.style, CollectionStyle::Flow);
         assert_eq!(d.get("e").unwrap().span.start.column, 43);
-        let block = one("x: é\ny:\n  - [1]\n  - k: v\n");
-        let y = block.get("y").unwrap();
+        let block = one("x: é\nz:\n  - [1]\n  - k: v\n");
+        let y = block.get("z").unwrap();
         assert_eq!(block.style, CollectionStyle::Block);
         assert_eq!(y.style, CollectionStyle::Block);
         assert_eq!(y.index(0).unwrap().style, CollectionStyle::Flow);
         assert_eq!(y.index(1).unwrap().style, CollectionStyle::Block);
+    }
+
+    #[test]
+    fn aliases_cannot_nest_past_the_depth_limit() {
+        let half = MAX_DEPTH / 2 + 1;
+        let (open, close) = ("[".repeat(half), "]".repeat(half));
+        let text = format!("a: &a {open}1{close}\nb: {open}*a{close}\n");
+        let err = parse_documents(&text).remove(0).result.unwrap_err();
+        assert!(err.message.contains("through an alias"), "{err:?}");
+        assert_eq!(
+            err.pos,
+            Pos {
+                line: 2,
+                column: 4 + half as u32
+            }
+        );
+        // Right at the limit is fine.
+        let (open, close) = ("[".repeat(half - 2), "]".repeat(half - 2));
+        let text = format!("a: &a {open}1{close}\nb: {open}*a{close}\n");
+        assert!(parse_documents(&text)[0].result.is_ok());
+    }
+
+    #[test]
+    fn explicit_tags_resolve_as_the_api_server_resolves_them() {
+        let node = one("a: !!bool \"true\"\nb: !!str true\nc: ! yes\nd: !!int '0x50'\ne: !foo 1\nf: !<tag:yaml.org,2002:bool> 'on'\n");
+        assert_eq!(node.get("a").unwrap().as_bool(), Some(true));
+        assert_eq!(node.get("b").unwrap().as_str(), Some("true"));
+        assert_eq!(node.get("c").unwrap().as_str(), Some("yes"));
+        assert!(matches!(
+            &node.get("d").unwrap().value,
+            Value::Scalar(Scalar {
+                value: ScalarValue::Int(80),
+                ..
+            })
+        ));
+        assert_eq!(node.get("e").unwrap().as_str(), Some("1"));
+        assert_eq!(node.get("f").unwrap().as_bool(), Some(true));
+        // A %TAG directive renames `!!` as go-yaml lets it.
+        let node = one("%TAG !k! tag:yaml.org,2002:\n---\na: !k!bool 'yes'\n");
+        assert_eq!(node.get("a").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn a_tag_that_does_not_fit_refuses_its_document_alone() {
+        let docs = parse_documents("a: 1\n---\nspec:\n  p: !!bool \"maybe\"\n---\nb: 2\n");
+        let err = docs[1].result.as_ref().unwrap_err();
+        assert!(err.message.contains("as a !!bool"), "{err:?}");
+        assert_eq!(err.pos, Pos { line: 4, column: 6 });
+        assert!(docs[0].result.is_ok() && docs[2].result.is_ok());
+    }
+
+    #[test]
+    fn keys_are_the_decoders_json_keys() {
+        let node = one(
+            "!!binary cHJpdmlsZWdlZA==: true\nyes: 1\n0x10: a\n16: b\n1.5: c\n&k on: 2\nv: *k\n",
+        );
+        assert_eq!(node.get("privileged").unwrap().as_bool(), Some(true));
+        assert!(node.get("true").is_some());
+        assert!(node.get("1.5").is_some());
+        // go-yaml v2 reads a plain `y` as true, keys included.
+        assert!(one("y: 1\n").get("true").is_some());
+        // `0x10` and `16` are the same key: the last wins and both are reported.
+        assert_eq!(node.get("16").unwrap().as_str(), Some("b"));
+        let docs = parse_documents("0x10: a\n16: b\n");
+        assert_eq!(docs[0].duplicate_keys[0].pointer, "/16");
+        // An anchored key keeps its value where it is aliased.
+        assert_eq!(node.get("v").unwrap().as_bool(), Some(true));
     }
 
     #[test]
