@@ -107,13 +107,13 @@ impl serde_json::ser::Formatter for LogSafe {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_unsafe(c) || (c == '#' && is_ci_command(&fragment[i..])) {
-                writer.write_all(fragment[start..i].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[start..i])?;
                 // All of them are in the Basic Multilingual Plane: one `\uXXXX` each.
                 write!(writer, "\\u{:04x}", u32::from(c))?;
                 start = i + c.len_utf8();
             }
         }
-        writer.write_all(fragment[start..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[start..])
     }
 
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {

@@ -8,8 +8,10 @@
 //!    |                         ^^^^
 //! ```
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::rc::Rc;
 
 use super::escape::{escape, push_escaped};
 use crate::model::Source;
@@ -130,11 +132,15 @@ struct SourceLines<'s> {
     by_name: HashMap<&'s str, (&'s str, Vec<usize>)>,
     /// Secret spans per source, sorted by start; they do not overlap.
     secrets: HashMap<&'s str, Vec<&'s Redaction>>,
+    last: RefCell<Option<LastLine>>,
 }
+
+/// The characters of the line shown last: source name, line number, characters.
+type LastLine = ((String, u32), Rc<[char]>);
 
 /// A source line as shown: its characters, and the columns to mask with what.
 struct ShownLine<'s> {
-    chars: Vec<char>,
+    chars: Rc<[char]>,
     /// 0-based `[start, end)` character ranges, each with the text that replaces it.
     masks: Vec<(usize, usize, &'s str)>,
 }
@@ -160,7 +166,11 @@ impl<'s> SourceLines<'s> {
         for spans in secrets.values_mut() {
             spans.sort_by_key(|r| (r.location.line, r.location.column));
         }
-        SourceLines { by_name, secrets }
+        SourceLines {
+            by_name,
+            secrets,
+            last: RefCell::new(None),
+        }
     }
 
     /// Line `line` (1-based) of source `name`, without its line break.
@@ -178,7 +188,17 @@ impl<'s> SourceLines<'s> {
     /// Line `line` of source `name` with the secrets on it to mask.
     fn get(&self, name: &str, line: u32) -> Option<ShownLine<'s>> {
         let text = self.text(name, line)?;
-        let chars: Vec<char> = text.chars().collect();
+        // Findings come sorted by line: the last line's characters serve the next finding
+        // on it (a line of minified JSON holds thousands).
+        let mut last = self.last.borrow_mut();
+        let chars = match &*last {
+            Some(((n, l), chars)) if n == name && *l == line => Rc::clone(chars),
+            _ => {
+                let chars: Rc<[char]> = text.chars().collect();
+                *last = Some(((name.to_owned(), line), Rc::clone(&chars)));
+                chars
+            }
+        };
         let mut masks = Vec::new();
         let spans = self.secrets.get(name).map_or(&[][..], Vec::as_slice);
         // Spans that start on an earlier line and reach this one: only the last such
@@ -238,40 +258,45 @@ fn snippet(
 ) {
     let gutter = line_no.to_string();
     let pad = " ".repeat(gutter.len());
-    // What each character of the line is shown as: itself, an escape, a mask (on the
-    // first character of a secret), or nothing (the rest of a secret).
-    let mut cells: Vec<String> = Vec::with_capacity(line.chars.len());
-    for (i, &c) in line.chars.iter().enumerate() {
-        let mut cell = String::new();
-        match line.masks.iter().find(|(s, e, _)| (*s..*e).contains(&i)) {
-            Some((s, _, masked)) if *s == i => cell.push_str(&escape(masked)),
-            Some(_) => {}
-            None if c == '\t' => cell.push(' '),
-            // `##[error]`, `##vso[…]`: see `escape`.
-            None if c == '#' && starts_ci_command(&line.chars[i..]) => cell.push_str("\\u{23}"),
-            None => push_escaped(&mut cell, c),
-        }
-        cells.push(cell);
-    }
-    let width = |cells: &[String]| cells.iter().map(|c| c.chars().count()).sum::<usize>();
-    let caret = (start.saturating_sub(1) as usize).min(cells.len());
-    let from = if cells.len() > MAX_SHOWN {
+    let len = line.chars.len();
+    let caret = (start.saturating_sub(1) as usize).min(len);
+    let from = if len > MAX_SHOWN {
         caret.saturating_sub(MAX_SHOWN / 3)
     } else {
         0
     };
-    let to = (from + MAX_SHOWN).min(cells.len());
+    let to = (from + MAX_SHOWN).min(len);
+    // What each shown character is shown as: itself, an escape, a mask (on the first
+    // shown character of a secret), or nothing (the rest of a secret). Only the window
+    // is built: a finding on a line of megabytes costs its window, not the line.
+    let cells: Vec<String> = (from..to)
+        .map(|i| {
+            let c = line.chars[i];
+            let mut cell = String::new();
+            match line.masks.iter().find(|(s, e, _)| (*s..*e).contains(&i)) {
+                Some((s, _, masked)) if *s == i || i == from => cell.push_str(&escape(masked)),
+                Some(_) => {}
+                None if c == '\t' => cell.push(' '),
+                // `##[error]`, `##vso[…]`: see `escape`.
+                None if c == '#' && starts_ci_command(&line.chars[i..]) => cell.push_str("\\u{23}"),
+                None => push_escaped(&mut cell, c),
+            }
+            cell
+        })
+        .collect();
+    let width = |cells: &[String]| cells.iter().map(|c| c.chars().count()).sum::<usize>();
     let before = if from > 0 { "…" } else { "" };
-    let after = if to < cells.len() { "…" } else { "" };
-    let shown: String = cells[from..to].concat();
-    let under_end = (end.saturating_sub(1) as usize).clamp(caret, to.max(caret));
-    let run = width(&cells[caret.min(to)..under_end]).max(1);
+    let after = if to < len { "…" } else { "" };
+    let shown: String = cells.concat();
+    let caret_cell = caret.min(to) - from;
+    let under_end = (end.saturating_sub(1) as usize).clamp(caret, to.max(caret)) - from;
+    let run = width(&cells[caret_cell..under_end.max(caret_cell)]).max(1);
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{gutter} | {before}{shown}{after}");
     let _ = writeln!(
         out,
         "{pad} | {}{}",
-        " ".repeat(before.chars().count() + width(&cells[from..caret.min(to)])),
+        " ".repeat(before.chars().count() + width(&cells[..caret_cell])),
         p.paint("1;31", &"^".repeat(run))
     );
 }
@@ -343,6 +368,24 @@ mod tests {
             chars: text.chars().collect(),
             masks: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_secret_cut_by_the_window_shows_its_mask_and_nothing_of_itself() {
+        let text = format!("{}{}{}", "a".repeat(10), "S".repeat(170), "b".repeat(100));
+        let line = ShownLine {
+            chars: text.chars().collect(),
+            masks: vec![(10, 180, "m…[sha256:1]")],
+        };
+        let mut out = String::new();
+        snippet(&mut out, &Palette { color: false }, 1, &line, 191, 192);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[1].starts_with("1 | …m…[sha256:1]bbb"), "{out}");
+        assert!(!lines[1].contains('S'), "{out}");
+        let caret = lines[2].find('^').unwrap();
+        // Columns, not bytes: the marker holds multi-byte characters.
+        let under: String = lines[1].chars().skip(caret).take(11).collect();
+        assert_eq!(under, "b".repeat(11), "{out}");
     }
 
     #[test]
