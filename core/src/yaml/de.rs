@@ -111,11 +111,23 @@ macro_rules! integer {
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
             match self.scalar_value() {
                 Some(ScalarValue::Int(i)) => { let r = visitor.visit_i64(*i); self.locate(r) }
+                Some(ScalarValue::Float(f)) if json_integer(*f).is_some() => {
+                    let r = visitor.visit_i64(json_integer(*f).unwrap_or_default());
+                    self.locate(r)
+                }
                 Some(ScalarValue::Null) => { let r = visitor.visit_i64(0); self.locate(r) }
                 _ => self.mismatch(&visitor),
             }
         }
     )*};
+}
+
+/// A float the decoder's JSON writes as an integer, so an integer field takes it:
+/// `runAsUser: 0.0` and `!!float "0"` are `0` in the JSON Go's encoder prints (digits
+/// only for whole values below 1e21), and that is user 0, root, to the API server.
+fn json_integer(f: f64) -> Option<i64> {
+    let fits = f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64;
+    fits.then_some(f as i64)
 }
 
 macro_rules! float {
@@ -384,7 +396,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
 mod tests {
     use super::*;
     use crate::yaml::parse_documents;
-    use k8s_openapi::api::core::v1::{Container, PodSpec};
+    use k8s_openapi::api::core::v1::{Container, PodSpec, SecurityContext};
 
     fn doc(text: &str) -> Node {
         parse_documents(text).remove(0).result.unwrap()
@@ -397,6 +409,22 @@ mod tests {
         assert_eq!(c.image.as_deref(), Some("1.0"));
         assert_eq!(c.security_context.unwrap().privileged, Some(true));
         assert_eq!(c.resources.unwrap().limits.unwrap()["cpu"].0, "0.5");
+    }
+
+    #[test]
+    fn whole_floats_fill_integer_fields_as_in_the_decoders_json() {
+        for zero in ["0.0", "!!float \"0\"", "-0.0", "0e3"] {
+            let node = doc(&format!("runAsUser: {zero}\n"));
+            let ctx: SecurityContext = from_node(&node, "").unwrap();
+            assert_eq!(ctx.run_as_user, Some(0), "{zero}");
+        }
+        let node = doc("runAsUser: 1e3\n");
+        let ctx: SecurityContext = from_node(&node, "").unwrap();
+        assert_eq!(ctx.run_as_user, Some(1000));
+        for bad in ["0.5", "1e19", ".inf", ".nan"] {
+            let node = doc(&format!("runAsUser: {bad}\n"));
+            assert!(from_node::<SecurityContext>(&node, "").is_err(), "{bad}");
+        }
     }
 
     #[test]
