@@ -33,7 +33,11 @@ pub const MIN_ALIAS_BUDGET: usize = 16 << 20;
 #[derive(Clone, Debug)]
 pub struct AliasBudget {
     limit: usize,
+    /// Memory: what the trees kept so far may still grow by.
     remaining: usize,
+    /// Time: copying done by failed documents is given back to `remaining` but not
+    /// here, or many small bombs, each failing, would copy `limit` bytes apiece.
+    work_left: usize,
 }
 
 impl AliasBudget {
@@ -43,6 +47,7 @@ impl AliasBudget {
         AliasBudget {
             limit,
             remaining: limit,
+            work_left: limit.saturating_mul(2),
         }
     }
 }
@@ -159,7 +164,7 @@ fn parse_chunk(chunk: Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Documen
             }
         }
     }
-    budget.remaining = builder.alias_budget.remaining;
+    *budget = builder.alias_budget;
 }
 
 fn push_document(out: &mut Vec<Document>, built: Built) {
@@ -321,7 +326,9 @@ impl<'a> Builder<'a> {
                                 pos,
                                 format!("nesting deeper than {MAX_DEPTH} levels through an alias"),
                             );
-                        } else if spent > self.alias_budget.remaining {
+                        } else if spent > self.alias_budget.remaining
+                            || cost.weight > self.alias_budget.work_left
+                        {
                             let limit = self.alias_budget.limit >> 20;
                             self.fail(
                                 pos,
@@ -329,6 +336,7 @@ impl<'a> Builder<'a> {
                             );
                         } else {
                             self.alias_spent = spent;
+                            self.alias_budget.work_left -= cost.weight;
                             let node = node.clone();
                             self.push_value(node, cost);
                         }
@@ -704,6 +712,25 @@ mod tests {
         // The failed document gave its share back: the next one's alias is fine.
         let d = docs[1].result.as_ref().unwrap().get("d").unwrap();
         assert_eq!(d.get("k").unwrap().as_str(), Some("v"));
+    }
+
+    #[test]
+    fn failed_bombs_do_not_get_their_copying_time_back() {
+        // Each document copies almost the whole budget before it fails; without a cap
+        // on copying, thousands of them would each copy as much.
+        let big = "x".repeat(1 << 20);
+        let bomb = format!("a: &a {big}\nb: [{}]\n", ["*a"; 17].join(", "));
+        let mut budget = AliasBudget::for_input_len(0);
+        let docs = parse_documents_within(&[bomb.as_str(); 6].join("---\n"), &mut budget);
+        let columns: Vec<u32> = docs
+            .iter()
+            .map(|d| d.result.as_ref().unwrap_err().pos.column)
+            .collect();
+        // 16 MiB: the 16th alias crosses it, twice; then the copying allowed (twice the
+        // budget) runs out early in the third document.
+        let sixteenth = 5 + 15 * 4;
+        assert_eq!(&columns[..2], [sixteenth, sixteenth]);
+        assert!(columns[2..].iter().all(|c| *c < 5 + 2 * 4), "{columns:?}");
     }
 
     #[test]
