@@ -97,10 +97,6 @@ impl Metadata {
         Ok(metadata)
     }
 
-    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
-        self.rules.iter().find(|r| r.id == id)
-    }
-
     /// The plugin's rules as the report knows them: `<plugin>/<rule>`, where `plugin`
     /// is the name the plugin runs under (its own, or one the user gave it).
     pub fn rule_infos(&self, plugin: &str) -> Vec<RuleInfo> {

@@ -8,9 +8,13 @@ use kubecheck_core::Severity;
 use serde::Deserialize;
 
 use crate::plugin::LimitsConfig;
+use crate::read_limit::read_bounded;
 
 /// The file looked for in the current directory when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = ".kubecheck.yaml";
+
+/// Largest config file read: a real one is a few KiB.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// Schema of `.kubecheck.yaml` (documented in the README).
 #[derive(Debug, Default, Deserialize)]
@@ -61,14 +65,23 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<(PathBuf, Config)>> {
         Some(p) => p.to_path_buf(),
         None => {
             let default = PathBuf::from(DEFAULT_CONFIG);
-            if !default.is_file() {
+            let Ok(meta) = std::fs::symlink_metadata(&default) else {
                 return Ok(None);
-            }
+            };
+            // A config found by itself comes with the checkout, that is from whoever
+            // wrote the pull request: as a link to `/proc/self/environ` or a secret file,
+            // its parse error would quote that file into the CI log.
+            anyhow::ensure!(
+                meta.file_type().is_file(),
+                "{DEFAULT_CONFIG} is not a regular file (a symlink?): pass it with --config if it is meant"
+            );
             default
         }
     };
-    let text = std::fs::read_to_string(&path)
+    let bytes = read_bounded(&path, MAX_CONFIG_BYTES)
         .with_context(|| format!("reading config {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("reading config {}: not UTF-8", path.display()))?;
     let config = parse(&text).with_context(|| format!("invalid config {}", path.display()))?;
     Ok(Some((path, config)))
 }

@@ -551,3 +551,30 @@ fn file_over_the_limit_is_an_error_entry_and_the_rest_is_checked() {
     assert_eq!(errors.len(), 1, "{report}");
     assert!(message(errors[0]).contains("4096 bytes"), "{}", errors[0]);
 }
+
+#[test]
+fn a_config_found_by_itself_that_links_elsewhere_is_refused_unread() {
+    let dir = temp_dir();
+    let secret = dir.path().join("secret.txt");
+    write(
+        &secret,
+        "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n",
+    );
+    symlink(&secret, &dir.path().join(".kubecheck.yaml"));
+    write(&dir.path().join("pod.yaml"), PRIVILEGED_POD);
+    let output = Command::new(kubecheck_bin())
+        .args(["check", "pod.yaml"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("kubecheck runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    assert!(
+        !stderr.contains("wJalr") && !stdout.contains("wJalr"),
+        "the linked file was quoted: {stdout}{stderr}"
+    );
+}

@@ -214,7 +214,7 @@ pub fn resources(session: &Session<'_>) -> Vec<Resource> {
                 .get(object.source)
                 .map(|s| s.name.clone())
                 .unwrap_or_default(),
-            object: kubecheck_core::yaml::to_json(object.node),
+            object: object.to_json(),
         })
         .collect()
 }
