@@ -311,33 +311,21 @@ impl<'a> Builder<'a> {
                     }
                 };
                 let cost = Cost::of_scalar(&node);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), cost));
+                if anchor > 0 && !self.anchor(anchor, &node, cost, sp.start) {
+                    return None;
                 }
                 self.push_value(node, cost);
             }
             Event::Alias(id) => {
                 let pos = self.pos(span.start);
-                match self.anchors.get(&id) {
-                    Some(&(ref node, cost)) => {
-                        let spent = self.alias_spent.saturating_add(cost.weight);
-                        if self.stack.len() + cost.height > MAX_DEPTH {
-                            self.fail(
-                                pos,
-                                format!("nesting deeper than {MAX_DEPTH} levels through an alias"),
-                            );
-                        } else if spent > self.alias_budget.remaining
-                            || cost.weight > self.alias_budget.work_left
-                        {
-                            let limit = self.alias_budget.limit >> 20;
-                            self.fail(
-                                pos,
-                                format!("aliases copy more than {limit} MiB, {ALIAS_BUDGET_RATIO} times the input (alias bomb?)"),
-                            );
-                        } else {
-                            self.alias_spent = spent;
-                            self.alias_budget.work_left -= cost.weight;
-                            let node = node.clone();
+                match self.anchors.get(&id).map(|&(_, cost)| cost) {
+                    Some(cost) if self.stack.len() + cost.height > MAX_DEPTH => self.fail(
+                        pos,
+                        format!("nesting deeper than {MAX_DEPTH} levels through an alias"),
+                    ),
+                    Some(cost) => {
+                        if self.spend(cost.weight, pos) {
+                            let node = self.anchors[&id].0.clone();
                             self.push_value(node, cost);
                         }
                     }
@@ -400,14 +388,40 @@ impl<'a> Builder<'a> {
                     span: Span { start, end },
                     style,
                 };
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), cost));
+                if anchor > 0 && !self.anchor(anchor, &node, cost, start) {
+                    return None;
                 }
                 self.push_value(node, cost);
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
         }
         None
+    }
+
+    /// Takes `weight` bytes of copying from the alias budget, or fails the document.
+    fn spend(&mut self, weight: usize, pos: Pos) -> bool {
+        let spent = self.alias_spent.saturating_add(weight);
+        if spent > self.alias_budget.remaining || weight > self.alias_budget.work_left {
+            let limit = self.alias_budget.limit >> 20;
+            self.fail(
+                pos,
+                format!("aliases copy more than {limit} MiB, {ALIAS_BUDGET_RATIO} times the input (alias bomb?)"),
+            );
+            return false;
+        }
+        self.alias_spent = spent;
+        self.alias_budget.work_left -= weight;
+        true
+    }
+
+    /// Keeps a copy of an anchored node for its aliases. The copy is paid for like an
+    /// alias: nested anchors around one large value would each copy it again.
+    fn anchor(&mut self, anchor: usize, node: &Node, cost: Cost, pos: Pos) -> bool {
+        if !self.spend(cost.weight, pos) {
+            return false;
+        }
+        self.anchors.insert(anchor, (node.clone(), cost));
+        true
     }
 
     fn push_value(&mut self, node: Node, node_cost: Cost) {
@@ -707,8 +721,9 @@ mod tests {
         let err = docs[0].result.as_ref().unwrap_err();
         assert!(err.message.contains("alias bomb"), "{err:?}");
         assert_eq!(err.pos.line, 2);
-        // The budget is about 16 MiB here: the alias that crossed it is the 17th.
-        assert_eq!(err.pos.column, 5 + 16 * 4);
+        // The budget is about 16 MiB here, the anchor's copy takes 1 MiB of it: the alias
+        // that crossed it is the 16th.
+        assert_eq!(err.pos.column, 5 + 15 * 4);
         // The failed document gave its share back: the next one's alias is fine.
         let d = docs[1].result.as_ref().unwrap().get("d").unwrap();
         assert_eq!(d.get("k").unwrap().as_str(), Some("v"));
@@ -726,11 +741,27 @@ mod tests {
             .iter()
             .map(|d| d.result.as_ref().unwrap_err().pos.column)
             .collect();
-        // 16 MiB: the 16th alias crosses it, twice; then the copying allowed (twice the
+        // 16 MiB, the anchor's copy included: the 15th alias crosses it, twice; then the copying allowed (twice the
         // budget) runs out early in the third document.
-        let sixteenth = 5 + 15 * 4;
-        assert_eq!(&columns[..2], [sixteenth, sixteenth]);
+        let fifteenth = 5 + 14 * 4;
+        assert_eq!(&columns[..2], [fifteenth, fifteenth]);
         assert!(columns[2..].iter().all(|c| *c < 5 + 2 * 4), "{columns:?}");
+    }
+
+    #[test]
+    fn nested_anchors_pay_for_their_copies() {
+        // Each anchor keeps a copy of what it holds: 100 around one 1 MiB scalar would
+        // hold 100 MiB from a 1 MiB input.
+        let big = "x".repeat(1 << 20);
+        let text = format!("a: {}{big}{}\n", "&a [".repeat(99), "]".repeat(99));
+        let err = parse_documents(&text).remove(0).result.unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{err:?}");
+        // A few anchors, as Helm output has them, are free enough.
+        assert!(
+            parse_documents(&format!("a: &a [&b [&c {big}]]\nb: *a\n"))[0]
+                .result
+                .is_ok()
+        );
     }
 
     #[test]
