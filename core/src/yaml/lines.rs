@@ -7,7 +7,7 @@
 pub fn line_break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        let found = at + text[at..].find(['\r', '\n'])?;
+        let found = at + memchr::memchr2(b'\r', b'\n', &text.as_bytes()[at..])?;
         let crlf =
             text.as_bytes()[found] == b'\r' && text.as_bytes().get(found + 1) == Some(&b'\n');
         at = found + if crlf { 2 } else { 1 };
