@@ -14,6 +14,7 @@ pub mod pointer;
 pub mod pss;
 pub mod redact;
 pub mod report;
+pub mod rule_info;
 pub mod rules;
 pub mod severity;
 pub mod yaml;

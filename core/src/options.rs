@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::pss::PssTarget;
-use crate::rules::RuleInfo;
+use crate::rule_info::{selects, RuleInfo, RuleView};
 use crate::severity::Severity;
 
 /// Options of one run. Rule selectors name a rule id (`privileged-container`,
@@ -31,7 +31,8 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn is_enabled(&self, rule: &RuleInfo) -> bool {
+    pub fn is_enabled<'r>(&self, rule: impl Into<RuleView<'r>>) -> bool {
+        let rule = rule.into();
         if !self.only.is_empty() && !self.only.iter().any(|s| selects(s, rule)) {
             return false;
         }
@@ -42,9 +43,14 @@ impl Options {
     }
 
     /// The user's override for `rule`, else the finding's own severity, else the rule's.
-    pub fn severity_of(&self, rule: &RuleInfo, own: Option<Severity>) -> Severity {
+    pub fn severity_of<'r>(
+        &self,
+        rule: impl Into<RuleView<'r>>,
+        own: Option<Severity>,
+    ) -> Severity {
+        let rule = rule.into();
         self.severity_overrides
-            .get(&rule.id)
+            .get(rule.id)
             .copied()
             .or(own)
             .unwrap_or(rule.severity)
@@ -57,7 +63,7 @@ impl Options {
         let overrides = self.severity_overrides.keys();
         selectors
             .chain(overrides)
-            .filter(|s| !rules.iter().any(|r| selects(s, r)))
+            .filter(|s| !rules.iter().any(|r| selects(s, r.into())))
             .cloned()
             .collect()
     }
@@ -78,15 +84,4 @@ pub fn parse_kubernetes_version(s: &str) -> Result<(u32, u32), String> {
             "invalid Kubernetes version `{s}` (expected `1.N`, e.g. `1.30`)"
         )),
     }
-}
-
-fn selects(selector: &str, rule: &RuleInfo) -> bool {
-    selector == "all"
-        || selector == rule.id
-        || selector == rule.category.as_str()
-        || (selector == "pss" && rule.pss.is_some())
-        || rule
-            .id
-            .split_once('/')
-            .is_some_and(|(plugin, _)| plugin == selector)
 }

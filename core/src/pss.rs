@@ -30,6 +30,15 @@ impl fmt::Display for PssLevel {
     }
 }
 
+/// The Pod Security Standards control a rule implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PssControl {
+    /// The upstream check id, e.g. `hostNamespaces`.
+    pub control: &'static str,
+    /// The lowest level whose policy forbids what the rule finds.
+    pub level: PssLevel,
+}
+
 /// A level and the Kubernetes minor release whose definition of it applies
 /// (`v1.<minor>`), as in `pod-security.kubernetes.io/enforce-version`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,9 @@ pub mod pod_security;
 pub mod rbac;
 pub mod secrets;
 
-pub use rule::{Check, Ctx, Emitter, FixSpec, PssControl, RawFinding, Rule, RuleInfo};
+pub use crate::pss::PssControl;
+pub use crate::rule_info::RuleInfo;
+pub use rule::{Check, Ctx, Emitter, FixSpec, RawFinding, Rule};
 
 /// Every built-in rule, in documentation order.
 pub static RULES: &[&Rule] = &[

@@ -1,11 +1,11 @@
 //! What a rule is, what it sees and how it reports.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::model::{Input, Object};
 use crate::options::Options;
-use crate::pss::PssLevel;
+use crate::pss::PssControl;
+use crate::rule_info::{RuleInfo, RuleView};
 use crate::severity::{Category, Severity};
 
 /// Declares a rule once: its `///` doc comment becomes [`Rule::docs`], which is the
@@ -19,15 +19,6 @@ macro_rules! declare_rule {
             $($field: $value),*
         };
     };
-}
-
-/// The Pod Security Standards control a rule implements.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PssControl {
-    /// The upstream check id, e.g. `hostNamespaces`.
-    pub control: &'static str,
-    /// The lowest level whose policy forbids what the rule finds.
-    pub level: PssLevel,
 }
 
 /// How a rule looks at the input.
@@ -62,7 +53,7 @@ impl Rule {
         RuleInfo {
             id: self.id.to_owned(),
             title: self.title.to_owned(),
-            category: self.category,
+            category: self.category.clone(),
             severity: self.severity,
             remediation: self.remediation.to_owned(),
             pss: self.pss,
@@ -84,18 +75,16 @@ fn doc_text(docs: &str) -> String {
         })
 }
 
-/// Rule metadata as data: built-in rules and plugin rules alike.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RuleInfo {
-    pub id: String,
-    pub title: String,
-    pub category: Category,
-    pub severity: Severity,
-    pub remediation: String,
-    pub pss: Option<PssControl>,
-    /// Markdown documentation.
-    pub help: String,
-    pub enabled_by_default: bool,
+impl From<&Rule> for RuleView<'static> {
+    fn from(rule: &Rule) -> Self {
+        RuleView {
+            id: rule.id,
+            category: rule.category.as_str(),
+            severity: rule.severity,
+            pss: rule.pss.is_some(),
+            enabled_by_default: rule.enabled_by_default,
+        }
+    }
 }
 
 /// What a rule sees besides the object: the options and the whole input.
@@ -104,13 +93,9 @@ pub struct Ctx<'a> {
     pub input: &'a Input,
 }
 
-/// A fix: set each pointer (relative to the object) to a value, creating missing
-/// parents. The report turns it into a JSON Patch and, where the YAML allows, text edits.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FixSpec {
-    pub description: String,
-    pub set: Vec<(String, Json)>,
-}
+/// A fix, as plugins return it: JSON Patch operations relative to the object. The report
+/// turns it into a patch on the document and, where the YAML allows, text edits.
+pub use kubecheck_plugin_abi::Fix as FixSpec;
 
 /// A finding before options, suppression and locations are applied.
 #[derive(Clone, Debug)]
@@ -172,10 +157,7 @@ impl RawFinding {
         pointer: impl Into<String>,
         value: Json,
     ) -> &mut Self {
-        self.fix = Some(FixSpec {
-            description: description.into(),
-            set: vec![(pointer.into(), value)],
-        });
+        self.fix = Some(FixSpec::new(description).add(pointer, value));
         self
     }
 }
