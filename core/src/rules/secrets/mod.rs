@@ -249,7 +249,6 @@ pub(super) fn credential_in(name: &str, value: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test_support::located;
 
     #[test]
     fn credential_names_end_in_a_credential_word() {
@@ -311,110 +310,5 @@ mod tests {
         assert!(!contains_aws_access_key_id("AKIAIOSFODNN7EXAMPLE1"));
         assert!(!contains_aws_access_key_id("AKIAiosfodnn7example"));
         assert!(!contains_aws_access_key_id("AKIA"));
-    }
-
-    #[test]
-    fn literal_credentials_in_env_fire_at_the_value() {
-        let yaml = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  template:
-    spec:
-      initContainers:
-      - name: migrate
-        image: shop/migrate:1.0
-        env:
-        - name: PGPASSWORD
-          value: hunter2
-      containers:
-      - name: app
-        image: shop/web:1.4.2
-        env:
-        - name: DB_HOST
-          value: db
-        - name: DB_PASSWORD_FILE
-          value: /etc/db/password
-        - name: API_TOKEN
-          value: $(TOKEN_FROM_SECRET)
-        - name: AWS_SECRET_ACCESS_KEY
-          value: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-        - name: DB_PASSWORD
-          valueFrom:
-            secretKeyRef: {name: db, key: password}
-        - name: ACCESS_ID
-          value: AKIAIOSFODNN7EXAMPLE
-";
-        assert_eq!(
-            located("secrets-in-env", yaml),
-            vec![
-                (
-                    13,
-                    "/spec/template/spec/initContainers/0/env/0/value".to_owned()
-                ),
-                (
-                    25,
-                    "/spec/template/spec/containers/0/env/3/value".to_owned()
-                ),
-                (
-                    30,
-                    "/spec/template/spec/containers/0/env/5/value".to_owned()
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn config_map_credentials_fire_at_the_key() {
-        let yaml = "\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: app
-data:
-  log_level: info
-  admin.password: changeme
-  tls.key: |
-    -----BEGIN RSA PRIVATE KEY-----
-    MIIB
-    -----END RSA PRIVATE KEY-----
-  ca.crt: |
-    -----BEGIN CERTIFICATE-----
-    MIIB
-    -----END CERTIFICATE-----
-  enable_token: \"true\"
-  secret_name: app-credentials
-";
-        assert_eq!(
-            located("secret-in-config-map", yaml),
-            vec![
-                (7, "/data/admin.password".to_owned()),
-                (9, "/data/tls.key".to_owned()),
-            ]
-        );
-    }
-
-    #[test]
-    fn service_account_token_secrets_fire_at_their_type() {
-        let yaml = "\
-apiVersion: v1
-kind: Secret
-metadata:
-  name: fire-token
-  annotations: {kubernetes.io/service-account.name: reader}
-type: kubernetes.io/service-account-token
----
-apiVersion: v1
-kind: Secret
-metadata: {name: dont-fire-opaque}
-type: Opaque
-stringData: {color: blue}
-";
-        assert_eq!(
-            located("service-account-token-secret", yaml),
-            vec![(6, "/type".to_owned())]
-        );
     }
 }
