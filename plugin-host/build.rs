@@ -1,4 +1,5 @@
-//! Embeds the built-in rule set compiled to wasm (`scripts/build-plugins.sh` makes it)
+//! Embeds the built-in rule set compiled to wasm (`builtin-plugin/`, which
+//! `scripts/build-plugins.sh` builds)
 //! for `kubecheck check --engine wasm`, and puts its sha256 into `kubecheck --version`.
 //!
 //! The wasm is built by a script rather than from here: a nested `cargo build` from a

@@ -114,7 +114,7 @@ impl<'a> Session<'a> {
             let mut finding = Finding {
                 rule: rule.id.clone(),
                 severity,
-                category: rule.category,
+                category: rule.category.clone(),
                 message: raw.message,
                 resource: Resource {
                     api_version: object.api_version.clone(),

@@ -1,7 +1,10 @@
-//! Turns a rule's fix (set these fields) into a JSON Patch and text edits.
+//! Turns a fix (JSON Patch operations relative to the object, from a built-in rule or a
+//! plugin: [`FixSpec`]) into the report's patch on the document and text edits of the
+//! source. A fix whose change the YAML layout does not allow as text edits is left out.
 
 use serde_json::{json, Map, Value as Json};
 
+use crate::plugin_abi::PatchOp;
 use crate::pointer;
 use crate::report::{Edit, Fix};
 use crate::rules::FixSpec;
@@ -11,20 +14,30 @@ use crate::yaml::{resolve_plain_is_string, CollectionStyle, Node, ScalarValue, V
 pub fn build(root: &Node, prefix: &str, spec: &FixSpec) -> Option<Fix> {
     let mut patch = Vec::new();
     let mut edits = Vec::new();
-    for (relative, value) in &spec.set {
-        let path = format!("{prefix}{relative}");
+    for op in &spec.patch {
+        let path = format!("{prefix}{}", op.path());
         let segments = pointer::segments(&path)?;
         let (node, consumed) = pointer::resolve_prefix(root, &path)?;
-        if consumed == segments.len() {
-            patch.push(json!({"op": "replace", "path": path, "value": value}));
-            edits.push(replace_scalar(node, value)?);
-        } else {
-            let missing = &segments[consumed..];
-            let nested = wrap(&missing[1..], value.clone());
-            patch.push(
-                json!({"op": "add", "path": pointer::prefix(&path, consumed + 1), "value": nested}),
-            );
-            edits.push(insert_key(node, &missing[0], &nested)?);
+        let exists = consumed == segments.len();
+        match op {
+            PatchOp::Add { value, .. } | PatchOp::Replace { value, .. } if exists => {
+                patch.push(json!({"op": "replace", "path": path, "value": value}));
+                edits.push(replace_scalar(node, value)?);
+            }
+            PatchOp::Add { value, .. } => {
+                let missing = &segments[consumed..];
+                let nested = wrap(&missing[1..], value.clone());
+                patch.push(
+                    json!({"op": "add", "path": pointer::prefix(&path, consumed + 1), "value": nested}),
+                );
+                edits.push(insert_key(node, &missing[0], &nested)?);
+            }
+            PatchOp::Remove { .. } if exists => {
+                let parent = pointer::resolve(root, &pointer::prefix(&path, segments.len() - 1))?;
+                patch.push(json!({"op": "remove", "path": path}));
+                edits.push(remove_key(parent, segments.last()?)?);
+            }
+            PatchOp::Replace { .. } | PatchOp::Remove { .. } => return None,
         }
     }
     Some(Fix {
@@ -82,6 +95,40 @@ fn insert_key(map: &Node, key: &str, value: &Json) -> Option<Edit> {
     })
 }
 
+/// Removes `key: value` from a block mapping of two or more entries: up to the next
+/// key, or for the last entry from the end of the previous scalar value, so what is
+/// left keeps its layout. Other layouts get no edit.
+fn remove_key(map: &Node, key: &str) -> Option<Edit> {
+    if map.style != CollectionStyle::Block {
+        return None;
+    }
+    let entries = map.as_map()?;
+    let named = |e: &&crate::yaml::Entry| e.key_str() == Some(key);
+    if entries.len() < 2 || entries.iter().filter(named).count() != 1 {
+        return None;
+    }
+    let index = entries.iter().position(|e| e.key_str() == Some(key))?;
+    let (start, end) = match entries.get(index + 1) {
+        Some(next) => (entries[index].key.span.start, next.key.span.start),
+        None => {
+            let previous = &entries[index - 1].value;
+            let removed = &entries[index].value;
+            let scalar = |n: &Node| matches!(n.value, Value::Scalar(_));
+            if !scalar(previous) || !scalar(removed) {
+                return None;
+            }
+            (previous.span.end, removed.span.end)
+        }
+    };
+    Some(Edit {
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        text: String::new(),
+    })
+}
+
 /// A value in YAML flow style, plain where that reads back as the same string.
 fn flow(value: &Json) -> String {
     match value {
@@ -119,25 +166,22 @@ mod tests {
     use crate::yaml::parse_documents;
 
     fn apply(text: &str, edit: &Edit) -> String {
-        let lines: Vec<&str> = text.split_inclusive('\n').collect();
-        let mut out = String::new();
-        for (i, line) in lines.iter().enumerate() {
-            let n = i as u32 + 1;
-            if n == edit.line {
-                let chars: Vec<char> = line.chars().collect();
-                let start = edit.column as usize - 1;
-                let end = if edit.end_line == n {
-                    edit.end_column as usize - 1
-                } else {
-                    chars.len()
-                };
-                out.extend(&chars[..start]);
-                out.push_str(&edit.text);
-                out.extend(&chars[end..]);
-            } else {
-                out.push_str(line);
-            }
-        }
+        let offset = |line: u32, column: u32| {
+            let before: usize = text
+                .split_inclusive('\n')
+                .take(line as usize - 1)
+                .map(|l| l.chars().count())
+                .sum();
+            before + column as usize - 1
+        };
+        let chars: Vec<char> = text.chars().collect();
+        let (start, end) = (
+            offset(edit.line, edit.column),
+            offset(edit.end_line, edit.end_column),
+        );
+        let mut out: String = chars[..start].iter().collect();
+        out.push_str(&edit.text);
+        out.extend(&chars[end..]);
         out
     }
 
@@ -145,13 +189,10 @@ mod tests {
     fn replaces_a_value_in_place() {
         let text = "spec:\n  containers:\n  - name: a\n    securityContext: {privileged: true}\n";
         let root = parse_documents(text).remove(0).result.unwrap();
-        let spec = FixSpec {
-            description: "x".into(),
-            set: vec![(
-                "/spec/containers/0/securityContext/privileged".into(),
-                json!(false),
-            )],
-        };
+        let spec = FixSpec::new("x").add(
+            "/spec/containers/0/securityContext/privileged",
+            json!(false),
+        );
         let fix = build(&root, "", &spec).unwrap();
         assert_eq!(fix.patch[0]["op"], "replace");
         let fixed = apply(text, &fix.edits[0]);
@@ -162,13 +203,10 @@ mod tests {
     fn inserts_missing_fields_with_the_right_indent() {
         let text = "spec:\n  containers:\n  - name: a\n    image: b\n";
         let root = parse_documents(text).remove(0).result.unwrap();
-        let spec = FixSpec {
-            description: "x".into(),
-            set: vec![(
-                "/spec/containers/0/securityContext/runAsNonRoot".into(),
-                json!(true),
-            )],
-        };
+        let spec = FixSpec::new("x").add(
+            "/spec/containers/0/securityContext/runAsNonRoot",
+            json!(true),
+        );
         let fix = build(&root, "", &spec).unwrap();
         assert_eq!(fix.patch[0]["path"], "/spec/containers/0/securityContext");
         let fixed = apply(text, &fix.edits[0]);
@@ -178,5 +216,43 @@ mod tests {
             crate::pointer::resolve(&reparsed, "/spec/containers/0/securityContext/runAsNonRoot")
                 .unwrap();
         assert_eq!(value.as_bool(), Some(true));
+    }
+    fn fixed(text: &str, spec: &FixSpec) -> Option<String> {
+        let root = parse_documents(text).remove(0).result.unwrap();
+        let fix = build(&root, "", spec)?;
+        Some(
+            fix.edits
+                .iter()
+                .rev()
+                .fold(text.to_owned(), |t, e| apply(&t, e)),
+        )
+    }
+
+    #[test]
+    fn replace_needs_an_existing_value() {
+        let text = "spec:\n  replicas: 10\n  paused: false\n";
+        let replace = FixSpec::new("x").replace("/spec/replicas", json!(2));
+        assert_eq!(
+            fixed(text, &replace).unwrap(),
+            "spec:\n  replicas: 2\n  paused: false\n"
+        );
+        assert!(fixed(text, &FixSpec::new("x").replace("/spec/missing", json!(2))).is_none());
+    }
+
+    #[test]
+    fn removes_an_entry_before_another_or_after_a_scalar() {
+        let text = "spec:\n  replicas: 10\n  paused: false\n";
+        let first = FixSpec::new("x").remove("/spec/replicas");
+        assert_eq!(fixed(text, &first).unwrap(), "spec:\n  paused: false\n");
+        let last = FixSpec::new("x").remove("/spec/paused");
+        assert_eq!(fixed(text, &last).unwrap(), "spec:\n  replicas: 10\n");
+        let item = "- name: a\n  image: b\n";
+        let root = parse_documents(item).remove(0).result.unwrap();
+        let fix = build(&root, "", &FixSpec::new("x").remove("/0/name")).unwrap();
+        assert_eq!(apply(item, &fix.edits[0]), "- image: b\n");
+        assert_eq!(fix.patch[0], json!({"op": "remove", "path": "/0/name"}));
+        let only = "spec:\n  replicas: 10\n";
+        assert!(fixed(only, &FixSpec::new("x").remove("/spec/replicas")).is_none());
+        assert!(fixed(text, &FixSpec::new("x").remove("/spec/missing")).is_none());
     }
 }

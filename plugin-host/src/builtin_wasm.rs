@@ -1,5 +1,5 @@
 //! `kubecheck check --engine wasm`: the built-in rules run from the core compiled to
-//! wasm (`examples/plugins/builtin`, embedded at build time, see `build.rs`) in the same
+//! wasm (`builtin-plugin/`, embedded at build time, see `build.rs`) in the same
 //! sandbox as third-party plugins, instead of natively.
 //!
 //! The module gets every object as JSON, like any plugin, plus in its settings the text
@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use kubecheck_core::objects::ObjectJson;
-use kubecheck_core::rules::{FixSpec, RawFinding};
+use kubecheck_core::plugin_abi::{AbiError, CheckInput, CheckOutput, Resource};
+use kubecheck_core::rules::RawFinding;
 use kubecheck_core::Session;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
 use crate::plugin::{Limits, PluginRuntime};
@@ -36,46 +36,6 @@ const LIMITS: Limits = Limits {
     compile_memory_bytes: 8 << 30,
 };
 
-/// The input document, serialised straight from the parsed trees: the corpus is
-/// megabytes, and building it as a JSON value first would double the work.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Input<'a> {
-    abi_version: i32,
-    settings: Json,
-    resources: Vec<Resource<'a>>,
-}
-
-#[derive(Serialize)]
-struct Resource<'a> {
-    id: usize,
-    source: &'a str,
-    object: ObjectJson<'a>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Output {
-    Findings { findings: Vec<Finding> },
-    Error { error: String },
-}
-
-#[derive(Deserialize)]
-struct Finding {
-    rule: String,
-    resource: usize,
-    path: String,
-    message: String,
-    #[serde(default)]
-    fix: Option<Fix>,
-}
-
-#[derive(Deserialize)]
-struct Fix {
-    description: String,
-    set: Vec<(String, Json)>,
-}
-
 /// The built-in findings of `session`, computed by the bundled core wasm.
 pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFinding>> {
     let Some(wasm) = BUNDLED else {
@@ -84,16 +44,18 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
     let plugin = runtime
         .load(wasm, LIMITS)
         .context("loading the bundled core wasm")?;
-    let resources: Vec<Resource<'_>> = session
+    // The objects are serialised straight from the parsed trees: the corpus is megabytes,
+    // and building it as JSON values first would double the work.
+    let resources: Vec<Resource<ObjectJson<'_>>> = session
         .objects
         .iter()
         .map(|object| Resource {
-            id: object.id,
+            id: object.id as u64,
             source: session
                 .input
                 .sources
                 .get(object.source)
-                .map_or("", |s| s.name.as_str()),
+                .map_or_else(String::new, |s| s.name.clone()),
             object: ObjectJson(object),
         })
         .collect();
@@ -105,31 +67,26 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
             (!texts.is_empty()).then(|| (object.id.to_string(), json!(texts)))
         })
         .collect();
-    let input = Input {
-        abi_version: 1,
-        settings: json!({"options": session.options, "scalarTexts": scalar_texts}),
+    let input = CheckInput::new(
+        json!({"options": session.options, "scalarTexts": scalar_texts}),
         resources,
-    };
+    );
     let output = plugin
         .check_raw(&serde_json::to_vec(&input)?)
         .context("running the bundled core wasm")?;
-    let findings = match serde_json::from_slice(&output)
-        .context("the bundled core wasm returned an unreadable output")?
-    {
-        Output::Findings { findings } => findings,
-        Output::Error { error } => bail!("the bundled core wasm failed: {error}"),
+    let findings = match CheckOutput::parse(&output) {
+        Ok(output) => output.findings,
+        Err(AbiError::Reported(error)) => bail!("the bundled core wasm failed: {error}"),
+        Err(e) => bail!("the bundled core wasm returned an unreadable output: {e}"),
     };
     let mut raw: Vec<RawFinding> = findings
         .into_iter()
         .map(|f| RawFinding {
             rule: f.rule,
-            object: f.resource,
+            object: f.resource as usize,
             pointer: f.path,
             message: f.message,
-            fix: f.fix.map(|fix| FixSpec {
-                description: fix.description,
-                set: fix.set,
-            }),
+            fix: f.fix,
             severity: None,
         })
         .collect();

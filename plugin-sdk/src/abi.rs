@@ -19,6 +19,8 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use kubecheck_plugin_abi::pack;
+
 struct Buffers {
     input: Option<Vec<u8>>,
     output: Vec<u8>,
@@ -42,11 +44,6 @@ fn address(bytes: &[u8]) -> i32 {
     bytes.as_ptr() as usize as u32 as i32
 }
 
-/// `(ptr << 32) | len`, as `kubecheck_metadata` and `kubecheck_check` return it.
-pub fn pack(ptr: i32, len: usize) -> i64 {
-    (((ptr as u32 as u64) << 32) | (len as u32 as u64)) as i64
-}
-
 /// `kubecheck_alloc`: a zeroed buffer of `len` bytes for the host to write the input to,
 /// or 0 if `len` is negative or the memory cannot grow that far.
 pub fn alloc(len: i32) -> i32 {
@@ -67,7 +64,7 @@ pub fn alloc(len: i32) -> i32 {
 pub fn respond(output: Vec<u8>) -> i64 {
     let mut buffers = buffers();
     buffers.output = output;
-    pack(address(&buffers.output), buffers.output.len())
+    pack(address(&buffers.output) as u32, buffers.output.len() as u32)
 }
 
 /// `kubecheck_check`: takes back the input buffer at `ptr`/`len` and answers with `run`.
@@ -103,14 +100,16 @@ mod tests {
     /// The output buffer the last packed result points at.
     fn output(packed: i64) -> Vec<u8> {
         let buffers = buffers();
-        assert_eq!(pack(address(&buffers.output), buffers.output.len()), packed);
+        assert_eq!(
+            pack(address(&buffers.output) as u32, buffers.output.len() as u32),
+            packed
+        );
         buffers.output.clone()
     }
 
     // One test for the whole protocol: the state is process-wide.
     #[test]
     fn input_is_owned_once_and_foreign_pointers_are_refused() {
-        assert_eq!(pack(-1, 3), 0xffff_ffff_0000_0003_u64 as i64);
         assert_eq!(alloc(-1), 0);
 
         let ptr = alloc(5);

@@ -41,25 +41,27 @@
 //!
 //! Helpers: [`Resource::pod_template`] and [`Resource::containers`] find the pod spec
 //! of every workload kind with JSON pointers; [`Resource::existing`] turns a pointer to
-//! a missing field into its closest existing parent, as the ABI requires. With the
-//! `k8s-openapi` feature, pod specs and containers also come as k8s-openapi types.
+//! a missing field into its closest existing parent, as the ABI requires;
+//! [`PodTemplate::typed`] and [`Container::typed`] read them as typed values (the
+//! `k8s-openapi` feature re-exports that crate for it). [`Fix`] builds a fix as JSON
+//! Patch operations. A category other than the built-in ones is parsed from its name:
+//! `"cost".parse::<Category>()`.
+//!
+//! The types of the ABI are `kubecheck-plugin-abi`'s, re-exported here.
 
 pub mod abi;
-mod finding;
-mod input;
-mod metadata;
 
-pub use finding::{Finding, Fix};
-pub use input::{CheckInput, Container, ContainerKind, PodTemplate, Resource};
 #[cfg(feature = "k8s-openapi")]
 pub use k8s_openapi;
-pub use metadata::{Category, Metadata, Rule, Severity};
+pub use kubecheck_plugin_abi::{Category, Severity};
+/// The documents and names of the ABI, declared once in `kubecheck-plugin-abi`.
+pub use kubecheck_plugin_abi::{
+    CheckInput, CheckOutput, Container, ContainerKind, Finding, Fix, Metadata, PatchOp,
+    PodTemplate, Resource, Rule, ABI_VERSION,
+};
 pub use serde_json::{self, json, Value};
 
 use serde::Serialize;
-
-/// The ABI version this SDK implements; `kubecheck_abi_version` returns it.
-pub const ABI_VERSION: i32 = 1;
 
 /// A rule plugin: its metadata and its check.
 pub trait Plugin {
@@ -105,14 +107,6 @@ impl From<&str> for Error {
     }
 }
 
-/// What `kubecheck_check` returns: findings, or an error instead of them.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Output<'a> {
-    Findings { findings: &'a [Finding] },
-    Error { error: &'a str },
-}
-
 /// The metadata document `kubecheck_metadata` returns.
 pub fn metadata_json<P: Plugin>() -> Vec<u8> {
     match std::panic::catch_unwind(P::metadata) {
@@ -136,7 +130,7 @@ pub fn run_check<P: Plugin>(input: &[u8]) -> Vec<u8> {
         Ok(input) => input,
         Err(e) => return error_json(&format!("invalid check input: {e}")),
     };
-    if input.abi_version != ABI_VERSION as u32 {
+    if input.abi_version != ABI_VERSION {
         return error_json(&format!(
             "unsupported ABI version {} (this plugin speaks version {ABI_VERSION})",
             input.abi_version
@@ -144,16 +138,15 @@ pub fn run_check<P: Plugin>(input: &[u8]) -> Vec<u8> {
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| P::check(&input)));
     match outcome {
-        Ok(Ok(findings)) => to_json(&Output::Findings {
-            findings: &findings,
-        }),
+        Ok(Ok(findings)) => to_json(&CheckOutput { findings }),
         Ok(Err(error)) => error_json(error.message()),
         Err(panic) => error_json(&format!("check panicked: {}", panic_message(&panic))),
     }
 }
 
+/// The output document a plugin answers instead of findings when it fails.
 fn error_json(message: &str) -> Vec<u8> {
-    to_json(&Output::Error { error: message })
+    to_json(&json!({ "error": message }))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {

@@ -4,19 +4,19 @@
 //! the deadline; this module never touches WebAssembly.
 
 use kubecheck_core::engine::Session;
-use kubecheck_core::plugin_abi::{Metadata, PluginOutput};
+use kubecheck_core::plugin_abi::{self, limits, CheckInput, CheckOutput, Metadata, Resource};
 use kubecheck_core::report::{Report, ReportError};
 use kubecheck_core::rules::RawFinding;
 use kubecheck_core::{Input, RuleInfo, Source};
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 use crate::settings::Settings;
 use crate::SOURCE_NAME;
 
-/// Wall-clock limit of one plugin call, as the CLI's default.
-pub const TIMEOUT_MS: u32 = 5_000;
-/// Largest output document accepted, as the CLI's default.
-pub const MAX_OUTPUT: usize = 16 * 1024 * 1024;
+/// Wall-clock limit of one plugin call, the CLI's default.
+pub const TIMEOUT_MS: u64 = limits::TIMEOUT_MS;
+/// Largest output document accepted, the CLI's default.
+pub const MAX_OUTPUT: usize = limits::OUTPUT_BYTES;
 /// A plugin the user loaded: its metadata and where it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plugin {
@@ -30,7 +30,8 @@ impl Plugin {
     /// A plugin from its metadata document (section 3 of the ABI), checked as the CLI
     /// checks it.
     pub fn from_metadata(file: &str, metadata: &str) -> Result<Plugin, String> {
-        let metadata = Metadata::parse(metadata.as_bytes()).map_err(|e| e.to_string())?;
+        let metadata =
+            plugin_abi::parse_metadata(metadata.as_bytes()).map_err(|e| e.to_string())?;
         Ok(Plugin {
             name: metadata.name.clone(),
             version: metadata.version.clone(),
@@ -41,7 +42,7 @@ impl Plugin {
 
     /// Its rules as the report knows them: `<plugin>/<rule>`.
     pub fn rules(&self) -> Vec<RuleInfo> {
-        self.metadata.rule_infos(&self.name)
+        plugin_abi::rule_infos(&self.metadata, &self.name)
     }
 }
 
@@ -49,18 +50,18 @@ impl Plugin {
 pub fn input_document(text: &str) -> String {
     let input = Input::parse(vec![Source::new(SOURCE_NAME, text)]);
     let (objects, _) = input.objects();
-    let resources: Vec<Json> = objects
+    let resources: Vec<Resource> = objects
         .iter()
         .enumerate()
-        .map(|(id, object)| {
-            json!({
-                "id": id,
-                "source": SOURCE_NAME,
-                "object": kubecheck_core::yaml::to_json(object.node),
-            })
+        .map(|(id, object)| Resource {
+            id: id as u64,
+            source: SOURCE_NAME.to_owned(),
+            object: kubecheck_core::yaml::to_json(object.node),
         })
         .collect();
-    json!({ "abiVersion": 1, "settings": {}, "resources": resources }).to_string()
+    let input = CheckInput::new(Json::Object(Default::default()), resources);
+    // Serialising a tree of JSON values into memory cannot fail.
+    serde_json::to_string(&input).unwrap_or_default()
 }
 
 /// What one plugin call gave: its output document, or why there is none
@@ -80,12 +81,12 @@ fn findings(
             output.len()
         ));
     }
-    let output = PluginOutput::parse(output.as_bytes()).map_err(|e| e.to_string())?;
-    let resolves = |id: usize, path: &str| session.objects[id].at(path).is_some();
+    let output = CheckOutput::parse(output.as_bytes()).map_err(|e| e.to_string())?;
+    let resolves = |id: u64, path: &str| session.objects[id as usize].at(path).is_some();
     output
         .validate(&plugin.metadata, session.objects.len(), resolves)
         .map_err(|e| e.to_string())?;
-    Ok(output.into_raw(&plugin.name))
+    Ok(plugin_abi::into_raw(output, &plugin.name))
 }
 
 /// Checks the editor's text with the built-in rules and the plugins' outcomes (one per
@@ -138,7 +139,8 @@ mod tests {
         for bad in [
             r#"{"name":"Acme","version":"1","rules":[{"id":"a","title":"t","category":"manifest","severity":"low"}]}"#,
             r#"{"name":"acme","version":"1","rules":[]}"#,
-            r#"{"name":"acme","version":"1","rules":[{"id":"a","title":"t","category":"nope","severity":"low"}]}"#,
+            r#"{"name":"acme","version":"1","rules":[{"id":"a","title":"t","category":"No pe","severity":"low"}]}"#,
+            r#"{"name":"acme","version":"1","rules":[{"id":"a","title":"t","category":"run-as-root","severity":"low"}]}"#,
             r#"{"name":"acme","version":"1","rules":[{"id":"a","title":"t","category":"manifest","severity":"low"},{"id":"a","title":"t","category":"manifest","severity":"low"}]}"#,
             "not json",
         ] {
@@ -197,5 +199,28 @@ mod tests {
             r#"{"findings":[{"rule":"owner-label","resource":0,"path":"","message":"m"}]}"#;
         let report = check(POD, &settings, &plugins, &[Ok(output.into())]);
         assert!(!report.findings.iter().any(|f| f.rule.starts_with("acme/")));
+    }
+
+    #[test]
+    fn a_custom_category_and_a_fix_reach_the_report() {
+        let meta = r#"{"name":"acme","version":"1","rules":[
+            {"id":"pod-name","title":"Pod name","category":"naming","severity":"low"}]}"#;
+        let plugins = [Plugin::from_metadata("acme.wasm", meta).unwrap()];
+        let output = r#"{"findings":[{"rule":"pod-name","resource":0,"path":"/metadata/name",
+            "message":"pod `p` has no team prefix","fix":{"description":"prefix the team",
+            "patch":[{"op":"replace","path":"/metadata/name","value":"shop-p"}]}}]}"#;
+        let report = check(POD, &Settings::default(), &plugins, &[Ok(output.into())]);
+        let found = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "acme/pod-name")
+            .expect("the plugin finding");
+        assert_eq!(found.category.as_str(), "naming");
+        let fix = found.fix.as_ref().expect("the plugin's fix");
+        assert_eq!(fix.description, "prefix the team");
+        assert_eq!(
+            (fix.edits[0].line, fix.edits[0].text.as_str()),
+            (4, "shop-p")
+        );
     }
 }

@@ -17,7 +17,10 @@ pub struct Filters {
 impl Filters {
     pub fn shows(&self, finding: &Finding) -> bool {
         !self.hidden.contains(&finding.severity)
-            && self.category.is_none_or(|c| c == finding.category)
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| *c == finding.category)
     }
 
     pub fn toggle(&mut self, severity: Severity) {
@@ -89,12 +92,20 @@ pub fn resource_title(resource: &Resource) -> String {
     }
 }
 
-/// The categories present in `findings`, in the registry's order, for the filter menu.
+/// The categories present in `findings`, for the filter menu: the built-in ones in the
+/// registry's order, then plugins' own by name.
 pub fn categories(findings: &[Finding]) -> Vec<Category> {
-    Category::ALL
+    let mut present: Vec<Category> = Category::ALL
         .into_iter()
         .filter(|c| findings.iter().any(|f| f.category == *c))
-        .collect()
+        .collect();
+    let custom: BTreeSet<&Category> = findings
+        .iter()
+        .map(|f| &f.category)
+        .filter(|c| !c.is_builtin())
+        .collect();
+    present.extend(custom.into_iter().cloned());
+    present
 }
 
 #[cfg(test)]
@@ -134,5 +145,23 @@ mod tests {
         };
         assert!(groups(&report.findings, &only_rbac).is_empty());
         assert!(categories(&report.findings).contains(&Category::PodSecurity));
+    }
+
+    #[test]
+    fn a_plugin_category_is_listed_after_the_built_in_ones_and_filters() {
+        let report = kubecheck_core::check(vec![Source::new("m.yaml", TWO)], &Options::default());
+        let mut findings = report.findings.clone();
+        let cost: Category = "cost".parse().unwrap();
+        findings[0].category = cost.clone();
+        assert_eq!(categories(&findings).last(), Some(&cost));
+        let only_cost = Filters {
+            category: Some(cost),
+            ..Filters::default()
+        };
+        let shown: Vec<usize> = groups(&findings, &only_cost)
+            .into_iter()
+            .flat_map(|g| g.findings)
+            .collect();
+        assert_eq!(shown, [0]);
     }
 }

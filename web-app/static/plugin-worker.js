@@ -3,6 +3,9 @@
 // `kubecheck.log`; the page's Content-Security-Policy also covers this worker.
 'use strict';
 
+// The names and limits below are kubecheck-plugin-abi's; web-app/tests/plugin_worker_abi.rs
+// holds them equal.
+const ABI_VERSION = 1;
 const MAX_OUTPUT = 16 * 1024 * 1024;
 // Browsers cannot refuse a single memory.grow; a plugin that grew past the CLI's default
 // limit fails after the call instead.
@@ -92,7 +95,7 @@ self.onmessage = async ({ data }) => {
     let text;
     if (data.op === 'metadata') {
       const version = call(() => exports.kubecheck_abi_version());
-      if (version !== 1) fail('bad ABI', `kubecheck_abi_version returned ${version}, not 1`);
+      if (version !== ABI_VERSION) fail('bad ABI', `kubecheck_abi_version returned ${version}, not ${ABI_VERSION}`);
       text = documentAt(exports, call(() => exports.kubecheck_metadata()));
     } else {
       const input = new TextEncoder().encode(data.input);

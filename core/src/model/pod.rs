@@ -6,51 +6,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use super::typed::typed_with_repair;
 use crate::yaml::{Node, TypeError};
 
-/// Where the pod spec sits in each built-in workload kind, relative to the object.
-const POD_SPEC_PATHS: &[(&str, &str)] = &[
-    ("Pod", "/spec"),
-    ("Deployment", "/spec/template/spec"),
-    ("StatefulSet", "/spec/template/spec"),
-    ("DaemonSet", "/spec/template/spec"),
-    ("ReplicaSet", "/spec/template/spec"),
-    ("ReplicationController", "/spec/template/spec"),
-    ("Job", "/spec/template/spec"),
-    ("CronJob", "/spec/jobTemplate/spec/template/spec"),
-    ("PodTemplate", "/template/spec"),
-];
-
-/// Custom resources that embed a pod template the way built-in workloads do
-/// (Argo Rollouts, OpenKruise, ...).
-const EMBEDDED_TEMPLATE_PATHS: &[&str] = &[
-    "/spec/template/spec",
-    "/spec/jobTemplate/spec/template/spec",
-];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ContainerKind {
-    Container,
-    Init,
-    Ephemeral,
-}
-
-impl ContainerKind {
-    pub fn field(self) -> &'static str {
-        match self {
-            ContainerKind::Container => "containers",
-            ContainerKind::Init => "initContainers",
-            ContainerKind::Ephemeral => "ephemeralContainers",
-        }
-    }
-
-    /// How messages name a container of this kind.
-    pub fn noun(self) -> &'static str {
-        match self {
-            ContainerKind::Container => "container",
-            ContainerKind::Init => "init container",
-            ContainerKind::Ephemeral => "ephemeral container",
-        }
-    }
-}
+pub use kubecheck_plugin_abi::input::ContainerKind;
+use kubecheck_plugin_abi::input::{EMBEDDED_TEMPLATE_PATHS, POD_SPEC_PATHS};
 
 /// A container of any kind with the pointer to it (relative to the object).
 #[derive(Clone, Debug)]

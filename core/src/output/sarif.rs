@@ -167,8 +167,22 @@ fn result(f: &Finding, rules: &HashMap<&str, usize>, suppressed: bool) -> Json {
             "logicalLocations": [ { "name": resource_name(f), "fullyQualifiedName": format!("{}{}", resource_name(f), loc.path), "kind": "resource" } ],
         } ],
         "partialFingerprints": { "kubecheck/v1": fingerprint(f) },
-        "properties": { "severity": f.severity.as_str(), "jsonPointer": loc.path, "document": loc.document },
+        "properties": { "severity": f.severity.as_str(), "category": f.category.as_str(), "jsonPointer": loc.path, "document": loc.document },
     });
+    if let Some(fix) = f.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
+        let replacements: Vec<Json> = fix
+            .edits
+            .iter()
+            .map(|e| json!({
+                "deletedRegion": { "startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column },
+                "insertedContent": { "text": e.text },
+            }))
+            .collect();
+        result["fixes"] = json!([ {
+            "description": { "text": fix.description },
+            "artifactChanges": [ { "artifactLocation": { "uri": uri(&loc.source) }, "replacements": replacements } ],
+        } ]);
+    }
     if let Some(index) = rules.get(f.rule.as_str()) {
         result["ruleIndex"] = json!(index);
     }

@@ -96,9 +96,14 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
 
 fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLines<'_>) {
     let loc = &f.location;
+    // A built-in category is implied by the rule id; a plugin's own is named.
+    let category = match &f.category {
+        c if c.is_builtin() => String::new(),
+        c => format!(" [{c}]"),
+    };
     let _ = writeln!(
         out,
-        "{} {}: {}",
+        "{} {}{category}: {}",
         p.severity(f.severity),
         p.paint("1", &escape(&f.rule)),
         escape(&f.message)
@@ -121,6 +126,13 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLine
     // The `=` sits under the snippet's `|`, whose column depends on the line number's width.
     let gutter = " ".repeat(loc.line.to_string().len());
     let _ = writeln!(out, "{gutter} = fix: {}", escape(&f.remediation));
+    if let Some(fix) = f.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
+        let _ = writeln!(
+            out,
+            "{gutter} = automatic fix: {}",
+            escape(&fix.description)
+        );
+    }
     out.push('\n');
 }
 

@@ -1,53 +1,29 @@
-//! ABI v1 names and the input document (`docs/plugin-abi.md`, sections 1 and 4). The
-//! metadata and output documents, and their checks, are the core's
-//! (`kubecheck_core::plugin_abi`), shared with the browser app.
+//! ABI v1 as the host uses it: the names and documents are `kubecheck-plugin-abi`'s,
+//! their checks the core's (`kubecheck_core::plugin_abi`), shared with the browser app.
 
-use kubecheck_core::plugin_abi::AbiError;
-pub use kubecheck_core::plugin_abi::{is_name, Metadata, PluginOutput};
-use serde::Serialize;
+pub use kubecheck_core::plugin_abi::unpack;
+pub use kubecheck_core::plugin_abi::{
+    is_name, AbiError, CheckInput, CheckOutput, Metadata, Resource, ABI_VERSION,
+    EXPORT_ABI_VERSION, EXPORT_ALLOC, EXPORT_CHECK, EXPORT_INITIALIZE, EXPORT_MEMORY,
+    EXPORT_METADATA, IMPORT_LOG, REQUIRED_FUNCTIONS,
+};
 use serde_json::Value as Json;
 
 use super::error::PluginError;
 
-/// The ABI version this host speaks.
-pub const ABI_VERSION: i32 = 1;
-
-pub const EXPORT_MEMORY: &str = "memory";
-pub const EXPORT_ABI_VERSION: &str = "kubecheck_abi_version";
-pub const EXPORT_ALLOC: &str = "kubecheck_alloc";
-pub const EXPORT_METADATA: &str = "kubecheck_metadata";
-pub const EXPORT_CHECK: &str = "kubecheck_check";
-/// Optional: the reactor initialiser of C and TinyGo toolchains.
-pub const EXPORT_INITIALIZE: &str = "_initialize";
-
-/// The only import a plugin may have.
-pub const IMPORT_LOG: (&str, &str) = ("kubecheck", "log");
-
-/// One entry of the input's `resources`.
-#[derive(Clone, Debug, Serialize)]
-pub struct Resource {
-    pub id: usize,
-    pub source: String,
-    pub object: Json,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InputDocument<'a> {
-    abi_version: i32,
-    settings: &'a Json,
-    resources: &'a [Resource],
-}
-
-/// The input document as bytes.
+/// The input document as bytes; the objects are borrowed, as every plugin of a run gets
+/// the same ones.
 pub fn input_document(settings: &Json, resources: &[Resource]) -> Vec<u8> {
-    let document = InputDocument {
-        abi_version: ABI_VERSION,
-        settings,
-        resources,
-    };
+    let borrowed = resources
+        .iter()
+        .map(|r| Resource {
+            id: r.id,
+            source: r.source.clone(),
+            object: &r.object,
+        })
+        .collect();
     // Serialising a tree of JSON values into memory cannot fail.
-    serde_json::to_vec(&document).unwrap_or_default()
+    serde_json::to_vec(&CheckInput::new(settings.clone(), borrowed)).unwrap_or_default()
 }
 
 impl From<AbiError> for PluginError {
@@ -62,11 +38,11 @@ impl From<AbiError> for PluginError {
 
 /// Checks an output against the plugin's rules and the resources it was given.
 pub fn validate(
-    output: &PluginOutput,
+    output: &CheckOutput,
     metadata: &Metadata,
     resources: &[Resource],
 ) -> Result<(), PluginError> {
-    let resolves = |id: usize, path: &str| resources[id].object.pointer(path).is_some();
+    let resolves = |id: u64, path: &str| resources[id as usize].object.pointer(path).is_some();
     Ok(output.validate(metadata, resources.len(), resolves)?)
 }
 
@@ -75,7 +51,7 @@ mod tests {
     use super::*;
 
     fn metadata() -> Metadata {
-        Metadata::parse(
+        kubecheck_core::plugin_abi::parse_metadata(
             br#"{"name":"acme","version":"1","rules":[{"id":"r1","title":"t","category":"patching","severity":"low"}]}"#,
         )
         .unwrap()
@@ -91,7 +67,7 @@ mod tests {
 
     fn check(output: &str) -> Result<(), PluginError> {
         super::validate(
-            &PluginOutput::parse(output.as_bytes())?,
+            &CheckOutput::parse(output.as_bytes())?,
             &metadata(),
             &resources(),
         )
@@ -111,7 +87,7 @@ mod tests {
             .contains("twice"));
         let upper = br#"{"name":"Acme","version":"1","rules":[]}"#;
         assert!(matches!(Metadata::parse(upper), Err(AbiError::Metadata(_))));
-        let category = br#"{"name":"acme","version":"1","rules":[{"id":"r","title":"t","category":"misc","severity":"low"}]}"#;
+        let category = br#"{"name":"acme","version":"1","rules":[{"id":"r","title":"t","category":"Misc","severity":"low"}]}"#;
         assert!(Metadata::parse(category).is_err());
     }
 
@@ -159,14 +135,14 @@ mod tests {
 
     #[test]
     fn invalid_utf8_and_plugin_errors() {
-        let error = PluginOutput::parse(b"{\"findings\":[\"\xff\"]}").unwrap_err();
+        let error = CheckOutput::parse(b"{\"findings\":[\"\xff\"]}").unwrap_err();
         assert!(
             error
                 .to_string()
                 .contains("not UTF-8 (invalid byte at offset 14)"),
             "{error}"
         );
-        let error = PluginOutput::parse(br#"{"error":"bad settings"}"#).unwrap_err();
+        let error = CheckOutput::parse(br#"{"error":"bad settings"}"#).unwrap_err();
         assert_eq!(error.to_string(), "plugin error: bad settings");
     }
 }

@@ -197,7 +197,7 @@ fn error(plugin: &str, path: &str, message: String) -> ReportError {
 
 /// The plugin's rules as the core describes rules, ids prefixed with its name.
 pub fn rule_infos(plugin: &Plugin) -> Vec<RuleInfo> {
-    plugin.metadata().rule_infos(plugin.name())
+    kubecheck_core::plugin_abi::rule_infos(plugin.metadata(), plugin.name())
 }
 
 /// The run's objects as ABI resources: ids are indexes into `session.objects`.
@@ -207,7 +207,7 @@ pub fn resources(session: &Session<'_>) -> Vec<Resource> {
         .iter()
         .enumerate()
         .map(|(id, object)| Resource {
-            id,
+            id: id as u64,
             source: session
                 .input
                 .sources
@@ -241,7 +241,9 @@ pub fn run(loaded: &Loaded, session: &Session<'_>) -> PluginRun {
             .check(&input)
             .and_then(|o| abi::validate(&o, plugin.metadata(), &resources).map(|()| o));
         match output {
-            Ok(output) => run.findings.extend(output.into_raw(plugin.name())),
+            Ok(output) => run
+                .findings
+                .extend(kubecheck_core::plugin_abi::into_raw(output, plugin.name())),
             Err(e) => run.errors.push(error(plugin.name(), path, e.to_string())),
         }
     }

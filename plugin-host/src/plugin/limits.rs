@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use kubecheck_core::plugin_abi::limits as defaults;
 use serde::Deserialize;
 
 /// How often the epoch advances: the granularity of [`Limits::timeout`].
@@ -46,10 +47,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            fuel: 5_000_000_000,
-            timeout: Duration::from_millis(5_000),
-            memory_bytes: 256 << 20,
-            output_bytes: 16 << 20,
+            fuel: defaults::FUEL,
+            timeout: Duration::from_millis(defaults::TIMEOUT_MS),
+            memory_bytes: defaults::MEMORY_BYTES,
+            output_bytes: defaults::OUTPUT_BYTES,
             compile_timeout: DEFAULT_COMPILE_TIMEOUT,
             compile_memory_bytes: DEFAULT_COMPILE_MEMORY_BYTES,
         }

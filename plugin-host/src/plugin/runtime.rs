@@ -12,15 +12,13 @@ use wasmtime::{
     ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap, WasmFeatures,
 };
 
-use super::abi::{self, Metadata, PluginOutput};
+use super::abi::{self, CheckOutput, Metadata};
 use super::cache::{self, Cache, Key, Rejected};
 use super::compile;
 use super::error::PluginError;
 use super::limits::{Limits, EPOCH_TICK, MAX_MODULE_BYTES, MAX_TABLE_ELEMENTS, MAX_WASM_STACK};
 
-/// Longest log message printed, and how many a call may print.
-const LOG_MESSAGE_BYTES: usize = 1024;
-const LOG_MESSAGES_PER_CALL: usize = 64;
+use kubecheck_core::plugin_abi::limits::{LOG_MESSAGES_PER_CALL, LOG_MESSAGE_BYTES};
 
 /// Lowercase hex sha256 of `bytes`: the pin in `.kubecheck.yaml`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -310,9 +308,9 @@ impl Plugin {
 
     /// Runs `kubecheck_check` on an input document (see `abi::input_document`) and
     /// parses the output's shape. Validation against the input is the caller's
-    /// (`PluginOutput::validate`), since only it knows the resources.
-    pub fn check(&self, input: &[u8]) -> Result<PluginOutput, PluginError> {
-        Ok(PluginOutput::parse(&self.check_raw(input)?)?)
+    /// (`CheckOutput::validate`), since only it knows the resources.
+    pub fn check(&self, input: &[u8]) -> Result<CheckOutput, PluginError> {
+        Ok(CheckOutput::parse(&self.check_raw(input)?)?)
     }
 
     /// Runs `kubecheck_check` and returns the output document's bytes as they are.
@@ -365,7 +363,7 @@ impl Plugin {
             .call(&mut call.store, ())
             .map_err(|e| call.classify(e))?;
         let document = call.document(packed, "kubecheck_metadata")?;
-        self.metadata = Metadata::parse(&document)?;
+        self.metadata = kubecheck_core::plugin_abi::parse_metadata(&document)?;
         self.name = self.metadata.name.clone();
         Ok(())
     }
@@ -442,9 +440,8 @@ impl Call {
 
     /// Copies the document a `(ptr << 32) | len` result names out of the memory.
     fn document(&self, packed: i64, export: &str) -> Result<Vec<u8>, PluginError> {
-        let packed = packed as u64;
-        let ptr = (packed >> 32) as usize;
-        let len = (packed & 0xFFFF_FFFF) as usize;
+        let (ptr, len) = abi::unpack(packed);
+        let (ptr, len) = (ptr as usize, len as usize);
         if len == 0 {
             return Err(PluginError::BadOutput(format!(
                 "`{export}` returned an empty document"
@@ -596,13 +593,9 @@ fn check_module(module: &Module) -> Result<ModuleInfo, PluginError> {
             )));
         }
     }
-    let expected = [
-        (abi::EXPORT_ABI_VERSION, "() -> i32"),
-        (abi::EXPORT_ALLOC, "(i32) -> i32"),
-        (abi::EXPORT_METADATA, "() -> i64"),
-        (abi::EXPORT_CHECK, "(i32, i32) -> i64"),
-        (abi::EXPORT_INITIALIZE, "() -> ()"),
-    ];
+    let expected = abi::REQUIRED_FUNCTIONS
+        .into_iter()
+        .chain([(abi::EXPORT_INITIALIZE, "() -> ()")]);
     let mut problems = Vec::new();
     match module.get_export(abi::EXPORT_MEMORY) {
         Some(ExternType::Memory(m)) if !m.is_64() && !m.is_shared() => {}

@@ -59,7 +59,7 @@ pub fn finding_row(props: &FindingProps) -> Html {
             </button>
             <div class="meta">
                 <code class="rule">{ &f.rule }</code>
-                <span class="category">{ f.category.as_str() }</span>
+                <span class="category">{ f.category.to_string() }</span>
                 if let Some(pss) = &f.pss {
                     <span class="pss">{ format!("PSS {} · {}", pss.level, pss.control) }</span>
                 }

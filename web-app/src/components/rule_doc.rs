@@ -45,7 +45,7 @@ pub fn rule_doc(props: &RuleDocProps) -> Html {
                 <p class="meta">
                     <code>{ &rule.id }</code>
                     <span class={classes!("badge", format!("sev-{}", rule.severity))}>{ rule.severity.as_str() }</span>
-                    <span>{ rule.category.as_str() }</span>
+                    <span>{ rule.category.to_string() }</span>
                     if let Some(pss) = rule.pss {
                         <span>{ format!("Pod Security {} control `{}`", pss.level, pss.control) }</span>
                     }

@@ -79,8 +79,8 @@ pub fn summary(props: &SummaryProps) -> Html {
                     <span>{ "Category" }</span>
                     <select onchange={on_category}>
                         <option value="" selected={props.filters.category.is_none()}>{ "all" }</option>
-                        { for categories(&props.report.findings).into_iter().chain(props.filters.category).map(|c| html! {
-                            <option value={c.as_str()} selected={props.filters.category == Some(c)}>{ c.as_str() }</option>
+                        { for categories(&props.report.findings).into_iter().chain(props.filters.category.clone()).map(|c| html! {
+                            <option value={c.as_str().to_owned()} selected={props.filters.category.as_ref() == Some(&c)}>{ c.as_str().to_owned() }</option>
                         }) }
                     </select>
                 </label>

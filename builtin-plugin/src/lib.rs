@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 
 use kubecheck_core::objects::{check_objects, JsonObject, ScalarTexts};
 use kubecheck_core::{builtin_rules, Options};
-use kubecheck_plugin_sdk::{
-    export_plugin, serde_json, CheckInput, Error, Finding, Fix, Metadata, Plugin, Rule,
-};
+use kubecheck_plugin_sdk::{export_plugin, CheckInput, Error, Finding, Metadata, Plugin, Rule};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -37,7 +35,7 @@ impl Plugin for Builtin {
         builtin_rules().into_iter().fold(
             Metadata::new("kubecheck", env!("CARGO_PKG_VERSION")),
             |m, r| {
-                let mut rule = Rule::new(r.id, r.title, category(r.category), severity(r.severity))
+                let mut rule = Rule::new(r.id, r.title, r.category, r.severity)
                     .description(r.help)
                     .remediation(r.remediation);
                 rule.enabled_by_default = r.enabled_by_default;
@@ -63,10 +61,7 @@ impl Plugin for Builtin {
                 // location is the same.
                 let path = resource.existing(&raw.pointer).to_owned();
                 let mut finding = Finding::new(raw.rule, resource, path, raw.message);
-                finding.fix = raw.fix.map(|fix| Fix {
-                    description: fix.description,
-                    set: fix.set,
-                });
+                finding.fix = raw.fix;
                 Some(finding)
             })
             .collect();
@@ -76,32 +71,18 @@ impl Plugin for Builtin {
 
 export_plugin!(Builtin);
 
-/// The core's categories and severities are the ABI's, spelled the same in JSON.
-fn category(category: kubecheck_core::Category) -> kubecheck_plugin_sdk::Category {
-    same_json(category).unwrap_or(kubecheck_plugin_sdk::Category::Manifest)
-}
-
-fn severity(severity: kubecheck_core::Severity) -> kubecheck_plugin_sdk::Severity {
-    same_json(severity).unwrap_or(kubecheck_plugin_sdk::Severity::Info)
-}
-
-fn same_json<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: A) -> Option<B> {
-    serde_json::to_value(a)
-        .ok()
-        .and_then(|v| serde_json::from_value(v).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_category_and_severity_has_an_abi_spelling() {
-        for rule in builtin_rules() {
-            let c: Option<kubecheck_plugin_sdk::Category> = same_json(rule.category);
-            let s: Option<kubecheck_plugin_sdk::Severity> = same_json(rule.severity);
-            assert!(c.is_some() && s.is_some(), "{}", rule.id);
-        }
-        assert_eq!(Builtin::metadata().rules.len(), builtin_rules().len());
+    fn every_builtin_rule_is_in_the_metadata() {
+        let metadata = Builtin::metadata();
+        assert_eq!(metadata.rules.len(), builtin_rules().len());
+        let json = serde_json::to_vec(&metadata).unwrap();
+        assert_eq!(
+            kubecheck_core::plugin_abi::Metadata::parse(&json),
+            Ok(metadata)
+        );
     }
 }

@@ -1,43 +1,58 @@
-//! What `kubecheck_check` receives, with helpers that find pod templates and containers
-//! in every workload kind, each with its JSON pointer.
+//! What `kubecheck_check` receives (section 4), with helpers that find pod templates and
+//! containers in every workload kind, each with its JSON pointer.
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::Error;
+use crate::ABI_VERSION;
 
-#[derive(Clone, Debug, Deserialize)]
+/// The input document. `O` is how each object is held (see [`Resource`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CheckInput {
-    pub abi_version: u32,
+pub struct CheckInput<O = Value> {
+    pub abi_version: i32,
     /// This plugin's `settings` from the host's config; `null` when none are given.
     #[serde(default)]
     pub settings: Value,
-    pub resources: Vec<Resource>,
+    pub resources: Vec<Resource<O>>,
+}
+
+impl<O> CheckInput<O> {
+    /// The input of this ABI version.
+    pub fn new(settings: Value, resources: Vec<Resource<O>>) -> Self {
+        CheckInput {
+            abi_version: ABI_VERSION,
+            settings,
+            resources,
+        }
+    }
 }
 
 impl CheckInput {
     /// The settings as a typed value; absent settings read as `{}`, so a struct whose
     /// fields have `#[serde(default)]` gets its defaults.
-    pub fn settings<T: DeserializeOwned>(&self) -> Result<T, Error> {
+    pub fn settings<T: DeserializeOwned>(&self) -> Result<T, String> {
         let settings = match &self.settings {
             Value::Null => Value::Object(Default::default()),
             other => other.clone(),
         };
-        serde_json::from_value(settings).map_err(|e| Error::msg(format!("invalid settings: {e}")))
+        serde_json::from_value(settings).map_err(|e| format!("invalid settings: {e}"))
     }
 }
 
 /// One Kubernetes object of the input, as JSON (YAML resolved the way the API server
 /// resolves it).
-#[derive(Clone, Debug, Deserialize)]
-pub struct Resource {
+///
+/// `O` is how the object is held: a JSON value when read, and whatever serialises as
+/// one when a host writes the input (the wasm engine streams its parsed trees).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Resource<O = Value> {
     /// What findings name the resource by.
     pub id: u64,
     /// The file (or `-` for stdin) the object comes from, for messages.
     pub source: String,
-    pub object: Value,
+    pub object: O,
 }
 
 impl Resource {
@@ -140,7 +155,7 @@ impl Resource {
 }
 
 /// Where the pod spec sits in each built-in workload kind, relative to the object.
-const POD_SPEC_PATHS: &[(&str, &str)] = &[
+pub const POD_SPEC_PATHS: &[(&str, &str)] = &[
     ("Pod", "/spec"),
     ("Deployment", "/spec/template/spec"),
     ("StatefulSet", "/spec/template/spec"),
@@ -152,7 +167,9 @@ const POD_SPEC_PATHS: &[(&str, &str)] = &[
     ("PodTemplate", "/template/spec"),
 ];
 
-const EMBEDDED_TEMPLATE_PATHS: &[&str] = &[
+/// Custom resources that embed a pod template the way built-in workloads do (Argo
+/// Rollouts, OpenKruise, ...).
+pub const EMBEDDED_TEMPLATE_PATHS: &[&str] = &[
     "/spec/template/spec",
     "/spec/jobTemplate/spec/template/spec",
 ];
@@ -193,10 +210,10 @@ impl<'a> PodTemplate<'a> {
         containers
     }
 
-    /// The pod spec as the k8s-openapi type; `None` if it does not fit the schema.
-    #[cfg(feature = "k8s-openapi")]
-    pub fn typed_spec(&self) -> Option<k8s_openapi::api::core::v1::PodSpec> {
-        serde::Deserialize::deserialize(self.spec).ok()
+    /// The pod spec as a typed value (the SDK's `k8s-openapi` feature gives
+    /// `k8s_openapi::api::core::v1::PodSpec`); `None` if it does not fit the type.
+    pub fn typed<T: DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(self.spec).ok()
     }
 }
 
@@ -255,10 +272,10 @@ impl Container<'_> {
         self.value.pointer(&format!("/{relative}"))
     }
 
-    /// The container as the k8s-openapi type; `None` if it does not fit the schema.
-    #[cfg(feature = "k8s-openapi")]
-    pub fn typed(&self) -> Option<k8s_openapi::api::core::v1::Container> {
-        serde::Deserialize::deserialize(self.value).ok()
+    /// The container as a typed value (e.g. `k8s_openapi::api::core::v1::Container`);
+    /// `None` if it does not fit the type.
+    pub fn typed<T: DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(self.value).ok()
     }
 }
 
@@ -352,19 +369,6 @@ mod tests {
         assert_eq!(pod.existing("/metadata/labels"), "");
         assert_eq!(pod.existing(""), "");
         assert_eq!(pod.existing("spec"), "spec");
-    }
-
-    #[cfg(feature = "k8s-openapi")]
-    #[test]
-    fn typed_views_use_k8s_openapi() {
-        let pod = resource(json!({"kind": "Pod", "spec": {"hostPID": true,
-            "containers": [{"name": "a", "securityContext": {"privileged": true}}]}}));
-        let template = pod.pod_template().unwrap();
-        assert_eq!(template.typed_spec().unwrap().host_pid, Some(true));
-        let container = pod.containers()[0].typed().unwrap();
-        assert_eq!(container.security_context.unwrap().privileged, Some(true));
-        let broken = resource(json!({"kind": "Pod", "spec": {"containers": [{"name": 3}]}}));
-        assert!(broken.containers()[0].typed().is_none());
     }
 
     #[test]
