@@ -281,34 +281,55 @@ fn disable_enable_and_only_select_rules() {
     assert_eq!(report["summary"]["findings"], 0);
 }
 
-/// The failing YAML block of a rule's `## Example`.
-fn failing_example(help: &str) -> String {
-    let example = help.split("## Example").nth(1).expect("an example section");
-    let block = example.split("```yaml\n").nth(1).expect("a YAML block");
-    block.split("```").next().unwrap().to_owned()
-}
+/// A plugin whose one rule, `optin/extra-check`, is off by default (`enabledByDefault:
+/// false`): every built-in rule is on by default, so only a plugin rule shows what
+/// `--enable` turns on. Its check reports the first resource.
+const OFF_BY_DEFAULT_PLUGIN: &str = r#"
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{\"name\":\"optin\",\"version\":\"0\",\"rules\":[{\"id\":\"extra-check\",\"title\":\"t\",\"category\":\"manifest\",\"severity\":\"high\",\"enabledByDefault\":false}]}")
+  (data (i32.const 1024) "{\"findings\":[{\"rule\":\"extra-check\",\"resource\":0,\"path\":\"/metadata/name\",\"message\":\"opted in\"}]}")
+  (func (export "kubecheck_abi_version") (result i32) (i32.const 1))
+  (func (export "kubecheck_metadata") (result i64) (i64.const 138))
+  (func (export "kubecheck_alloc") (param i32) (result i32) (i32.const 4096))
+  (func (export "kubecheck_check") (param i32 i32) (result i64)
+    (i64.or (i64.shl (i64.const 1024) (i64.const 32)) (i64.const 95))))
+"#;
 
-/// Every rule fires on its own doc example when selected with `--only ID --enable ID`;
-/// a rule that is off by default stays silent with `--only` alone.
 #[test]
 fn enable_turns_on_rules_that_are_off_by_default() {
-    let rules = json_report(&run_kubecheck(&["rules", "--format", "json"], None));
-    for rule in rules.as_array().unwrap() {
-        let id = rule["id"].as_str().unwrap();
-        let example = failing_example(rule["help"].as_str().unwrap());
-        let (_, enabled) = check_json(&["--only", id, "--enable", id], &example);
-        assert!(
-            rules_of(&enabled["findings"]).contains(&id),
-            "{id} with --enable: {enabled}"
-        );
-        let (_, only) = check_json(&["--only", id], &example);
-        let fired = rules_of(&only["findings"]).contains(&id);
-        assert_eq!(
-            fired,
-            rule["enabled_by_default"] == true,
-            "{id} with --only alone: {only}"
-        );
-    }
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("optin.wasm");
+    std::fs::write(&wasm, wat::parse_str(OFF_BY_DEFAULT_PLUGIN).unwrap()).unwrap();
+    // The plugin's compile cache and its key stay in the temporary directory.
+    let cache = dir.path().join("cache");
+    let config = dir.path().join("config");
+    let env = [
+        ("XDG_CACHE_HOME", cache.to_str().unwrap()),
+        ("XDG_CONFIG_HOME", config.to_str().unwrap()),
+    ];
+    let fires = |selectors: &[&str]| {
+        let mut args = vec!["check", "--format", "json", "--plugin", "optin.wasm"];
+        args.extend_from_slice(selectors);
+        args.push("-");
+        let output = run_in(dir.path(), &args, &env, PRIVILEGED_POD.as_bytes());
+        let report = json_report(&output);
+        assert_eq!(report["errors"], serde_json::json!([]), "{selectors:?}");
+        rules_of(&report["findings"]).contains(&"optin/extra-check")
+    };
+    assert!(!fires(&[]), "off by default");
+    assert!(
+        !fires(&["--only", "optin/extra-check"]),
+        "`--only` narrows the rules that are on, it turns none on"
+    );
+    assert!(fires(&["--enable", "optin/extra-check"]), "by rule id");
+    assert!(fires(&["--enable", "optin"]), "by plugin name");
+    assert!(fires(&["--enable", "manifest"]), "by category");
+    assert!(fires(&["--only", "optin", "--enable", "optin/extra-check"]));
+    assert!(
+        !fires(&["--enable", "all", "--disable", "optin/extra-check"]),
+        "`--disable` wins"
+    );
 }
 
 #[test]
