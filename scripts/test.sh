@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Snapshot tests (insta) fail on a stale or missing snapshot and leave no `.snap.new`
+# files, whatever the caller's environment says.
+export INSTA_UPDATE=no
+
 step() { printf '\n==> %s\n' "$*"; }
 die() {
     printf 'scripts/test.sh: %s\n' "$*" >&2
