@@ -1,9 +1,16 @@
-//! Helpers for the workspace tests in `tests/tests/`: where the binary, the repository and
-//! the shared corpora are. The binary is built by the README's test command before the
-//! tests run (`cargo build -p kubecheck`).
+//! Helpers for the workspace tests in `tests/tests/`: the `kubecheck` binary, the
+//! repository, and the prerequisites that plain `cargo test` on a fresh clone lacks (the
+//! shared corpora, the wasm builds, the built page, system tools).
+//!
+//! A test whose prerequisite is missing is skipped with a message naming what provides
+//! it. `scripts/test.sh` sets `KUBECHECK_REQUIRE_ALL=1`, and then a missing prerequisite
+//! fails the test instead: CI must never pass by running less.
 
+use std::fmt::Display;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -13,41 +20,126 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The `kubecheck` binary next to the test executable (`target/<profile>/kubecheck`).
-pub fn kubecheck_bin() -> PathBuf {
-    if let Some(path) = std::env::var_os("KUBECHECK_BIN") {
-        return PathBuf::from(path);
-    }
+/// `target/<profile>/`, where the test executable runs from (`…/deps/<test>`).
+fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe
-        .parent()
+    exe.parent()
         .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>");
+        .expect("target/<profile>/deps/<test>")
+        .to_path_buf()
+}
+
+/// The `kubecheck` binary of this build (or `$KUBECHECK_BIN`).
+///
+/// `CARGO_BIN_EXE_kubecheck` exists only in the tests of the package that owns the binary,
+/// and `cargo test -p kubecheck-tests` would not build it at all. So the first call in each
+/// test process runs `cargo build -p kubecheck` with this test's profile and target
+/// directory: a no-op when the binary is current, a rebuild when a source changed. Cargo's
+/// lock on the target directory orders test processes that build at the same time.
+pub fn kubecheck_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| match std::env::var_os("KUBECHECK_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => build_kubecheck(),
+    })
+    .clone()
+}
+
+fn build_kubecheck() -> PathBuf {
+    let profile_dir = profile_dir();
+    let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
+        Some("debug") => "dev",
+        Some(name) => name,
+        None => panic!("no profile in {}", profile_dir.display()),
+    };
+    let target_dir = profile_dir.parent().expect("target/<profile>");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            "kubecheck",
+            "--profile",
+            profile,
+        ])
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(repo_root())
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "`cargo build -p kubecheck` failed");
     let bin = profile_dir.join(format!("kubecheck{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "{} is missing: build it first with `cargo build -p kubecheck` (scripts/test.sh does)",
-        bin.display()
-    );
+    assert!(bin.is_file(), "cargo built no {}", bin.display());
     bin
 }
 
-/// `../shared/corpus` next to the repository, or `$KUBECHECK_CORPUS`.
-pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("KUBECHECK_CORPUS")
+/// Whether a prerequisite is `present`. When it is not, prints that the calling test is
+/// skipped and `why` (which names the command or setting that provides it), and returns
+/// false for the test to return early — or, under `KUBECHECK_REQUIRE_ALL=1`, fails.
+pub fn present_or_skip(present: bool, why: impl Display) -> bool {
+    if present {
+        return true;
+    }
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    if std::env::var_os("KUBECHECK_REQUIRE_ALL").is_some_and(|v| !v.is_empty() && v != "0") {
+        panic!("{why} (KUBECHECK_REQUIRE_ALL is set: missing prerequisites fail)");
+    }
+    // Straight to the stream, past the test harness's capture: a skip must show.
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
+    false
+}
+
+/// `$KUBECHECK_CORPUS/<corpus>` or `../shared/corpus/<corpus>` next to the repository
+/// (`real` or `psa`), when it is there.
+pub fn corpus(corpus: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("KUBECHECK_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("../shared/corpus"));
-    assert!(
-        dir.join("real").is_dir() && dir.join("psa").is_dir(),
-        "corpus not found at {} (set KUBECHECK_CORPUS to the folder holding `real/` and `psa/`)",
-        dir.display()
-    );
-    dir
+    let dir = root.join(corpus);
+    present_or_skip(
+        dir.is_dir(),
+        format_args!(
+            "the `{corpus}` corpus is not at {}: set KUBECHECK_CORPUS to the folder holding `real/` and `psa/` (without it, `shared/corpus/` next to the checkout, as in CI)",
+            dir.display()
+        ),
+    )
+    .then_some(dir)
+}
+
+/// A plugin that `scripts/build-plugins.sh` built into `target/plugins/`, when it is there.
+/// The core wasm (`kubecheck-builtin.wasm`) is also what `kubecheck --engine wasm` embeds.
+pub fn built_plugin(file_name: &str) -> Option<PathBuf> {
+    let path = profile_dir()
+        .parent()
+        .expect("target/<profile>")
+        .join("plugins")
+        .join(file_name);
+    present_or_skip(
+        path.is_file(),
+        format_args!(
+            "{} is missing: run scripts/build-plugins.sh",
+            path.display()
+        ),
+    )
+    .then_some(path)
+}
+
+/// The web app bundled into `dist/web/`, when it is there.
+pub fn built_page() -> Option<PathBuf> {
+    let dir = repo_root().join("dist/web");
+    present_or_skip(
+        dir.join("index.html").is_file() && dir.join("kubecheck-web_bg.wasm").is_file(),
+        format_args!(
+            "{} has no built page: run scripts/build-web.sh",
+            dir.display()
+        ),
+    )
+    .then_some(dir)
 }
 
 /// Runs `kubecheck` with `args` and `stdin`, from the repository root.
 pub fn run_kubecheck(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    use std::io::Write;
     let mut child = Command::new(kubecheck_bin())
         .args(args)
         .current_dir(repo_root())
