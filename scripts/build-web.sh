@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the browser app into dist/web/: a self-contained static folder (index.html, JS,
 # .wasm, CSS) that works offline from any static file server, and that a release build of
-# `kubecheck serve` embeds. Nothing is downloaded except npm packages pinned in
-# tools/package-lock.json (wasm-opt) and, when missing, wasm-bindgen-cli from crates.io.
+# `kubecheck serve` embeds. Nothing is downloaded here: scripts/setup.sh installs the
+# tools (wasm-bindgen-cli, wasm-opt from tools/).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -16,22 +16,14 @@ die() {
 }
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
-  die "the wasm32-unknown-unknown target is missing: rustup target add wasm32-unknown-unknown"
+  die "the wasm32-unknown-unknown target is missing: run scripts/setup.sh"
 
-wasm_bindgen=$(command -v wasm-bindgen || true)
-if [[ -z "$wasm_bindgen" || "$("$wasm_bindgen" --version)" != "wasm-bindgen $wasm_bindgen_version" ]]; then
-  echo "build-web: installing wasm-bindgen-cli $wasm_bindgen_version (a few minutes, once)" >&2
-  # Not --locked: the registry mirror lacks some locked transitive versions.
-  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" ||
-    die "could not install wasm-bindgen-cli $wasm_bindgen_version"
-  wasm_bindgen="${CARGO_HOME:-$HOME/.cargo}/bin/wasm-bindgen"
-fi
+wasm_bindgen=$(command -v wasm-bindgen || echo "${CARGO_HOME:-$HOME/.cargo}/bin/wasm-bindgen")
+[[ "$("$wasm_bindgen" --version 2>/dev/null)" == "wasm-bindgen $wasm_bindgen_version" ]] ||
+  die "wasm-bindgen $wasm_bindgen_version is missing: run scripts/setup.sh"
 
 wasm_opt="$root/tools/node_modules/.bin/wasm-opt"
-if [[ ! -x "$wasm_opt" ]]; then
-  command -v npm >/dev/null || die "npm is missing (needed for binaryen's wasm-opt): apt-get install nodejs npm"
-  npm ci --prefix tools --no-audit --no-fund >&2 || die "npm ci --prefix tools failed"
-fi
+[[ -x "$wasm_opt" ]] || die "$wasm_opt is missing: run scripts/setup.sh"
 
 cargo build --profile web --target wasm32-unknown-unknown -p kubecheck-web
 

@@ -6,18 +6,16 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-command -v cargo >/dev/null || {
-    echo "scripts/main.sh: cargo is missing: install Rust from https://rustup.rs" >&2
-    exit 1
-}
+# The same setup as scripts/test.sh, without the test-only packages. The first run on a
+# fresh machine takes longest here (wasm-bindgen-cli compiles from source).
+step "scripts/setup.sh"
+scripts/setup.sh
 
 # The page first: a release build of kubecheck embeds dist/web (a debug build reads it).
-if [[ -x scripts/build-web.sh ]]; then
-    step "scripts/build-web.sh"
-    scripts/build-web.sh
-fi
+step "scripts/build-web.sh (first time: about 2 minutes on 2 cores)"
+scripts/build-web.sh
 
-step "cargo build -p kubecheck"
+step "cargo build -p kubecheck (first time: about 2 minutes on 2 cores)"
 cargo build -p kubecheck
 kubecheck=target/debug/kubecheck
 
