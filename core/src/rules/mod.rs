@@ -168,4 +168,49 @@ mod tests {
             assert!(!rule.title.is_empty());
         }
     }
+
+    /// STYLE.md's doc sections, in their order. The first three are required (above); the
+    /// others are optional, and every rule ends with its references.
+    const DOC_SECTIONS: &[&str] = &[
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Options",
+        "## Known problems",
+        "## Fix safety",
+        "## Version history",
+        "## References",
+    ];
+
+    #[test]
+    fn doc_sections_are_known_in_order_and_end_with_references() {
+        for rule in RULES {
+            let help = rule.info().help;
+            let mut in_code = false;
+            let headings: Vec<&str> = help
+                .lines()
+                .filter(|line| {
+                    if line.starts_with("```") {
+                        in_code = !in_code;
+                    }
+                    !in_code && line.starts_with("## ")
+                })
+                .collect();
+            let order: Vec<usize> = headings
+                .iter()
+                .map(|heading| {
+                    DOC_SECTIONS
+                        .iter()
+                        .position(|known| known == heading)
+                        .unwrap_or_else(|| panic!("{}: unknown section `{heading}`", rule.id))
+                })
+                .collect();
+            assert!(
+                order.windows(2).all(|pair| pair[0] < pair[1]),
+                "{}: sections out of order or repeated: {headings:?}",
+                rule.id
+            );
+            assert_eq!(headings.last(), Some(&"## References"), "{}", rule.id);
+        }
+    }
 }
