@@ -330,6 +330,12 @@ fn enable_turns_on_rules_that_are_off_by_default() {
         !fires(&["--enable", "all", "--disable", "optin/extra-check"]),
         "`--disable` wins"
     );
+    std::fs::write(
+        dir.path().join(".kubecheck.yaml"),
+        "enable: [optin/extra-check]\n",
+    )
+    .unwrap();
+    assert!(fires(&[]), "`enable` in .kubecheck.yaml");
 }
 
 #[test]
@@ -399,7 +405,7 @@ fn kubecheck_yaml_in_the_current_directory_is_the_default_config() {
 }
 
 #[test]
-fn config_severity_enable_and_min_severity_apply() {
+fn config_severity_and_min_severity_apply() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pod.yaml"), DUPLICATE_KEY_POD).unwrap();
     let config = dir.path().join("config.yaml");
