@@ -18,6 +18,8 @@ mkdir -p "$out"
 built="$target_dir/wasm32-unknown-unknown/web"
 cp "$built/allowed_registries.wasm" "$out/allowed-registries.wasm"
 cp "$built/kubecheck_builtin_plugin.wasm" "$out/kubecheck-builtin.wasm"
-for wasm in "$out"/allowed-registries.wasm "$out"/kubecheck-builtin.wasm; do
+# The C example plugin: Debian's clang and lld, no cargo.
+examples/plugins/image-pull-c/build.sh "$out/image-pull.wasm"
+for wasm in "$out"/allowed-registries.wasm "$out"/kubecheck-builtin.wasm "$out"/image-pull.wasm; do
     printf '%s  %s bytes, %s gzipped\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 done
