@@ -62,6 +62,13 @@ function hostilePlugin(name) {
   return { name: `${name}.wasm`, mimeType: 'application/wasm', buffer: readFileSync(out) };
 }
 
+/// The C example plugin, built from its source by its build.sh (clang and lld).
+function cPlugin() {
+  const out = join(mkdtempSync(join(tmpdir(), 'kubecheck-plugin-')), 'image-pull.wasm');
+  execFileSync(join(root, 'examples/plugins/image-pull-c/build.sh'), [out]);
+  return { name: 'image-pull.wasm', mimeType: 'application/wasm', buffer: readFileSync(out) };
+}
+
 /// Starts `kubecheck serve` on a free port and resolves to its URL.
 function startServer() {
   return new Promise((resolvePromise, reject) => {
@@ -350,6 +357,20 @@ async function main() {
     await page.getByRole('button', { name: 'Remove plugin edge' }).click();
     await edge.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Dismiss message' }).click();
+
+    step('plugins: the C example plugin runs in the page');
+    // The text first: a plugin loaded onto the previous text would report on it.
+    await setText(page, PRIVILEGED_POD);
+    await loadPlugins.setInputFiles(cPlugin());
+    await page.locator('[data-testid=plugin][data-plugin=image-pull]').waitFor();
+    const mutableTag = page.locator('[data-testid=finding][data-rule="image-pull/cached-mutable-tag"]');
+    await mutableTag.waitFor();
+    assert.equal(await mutableTag.count(), 1);
+    assert.equal(await mutableTag.getAttribute('data-line'), '9'); // `image: nginx:1.27`
+    assert.equal(await mutableTag.getAttribute('data-severity'), 'medium');
+    assert.match(await mutableTag.innerText(), /uses the mutable tag nginx:1\.27 with the default imagePullPolicy: IfNotPresent/);
+    await page.getByRole('button', { name: 'Remove plugin image-pull' }).click();
+    await mutableTag.waitFor({ state: 'detached' });
 
     step('keystroke to rendered findings, 1,000-line manifest');
     const big = bigManifest(1000);

@@ -1,8 +1,8 @@
 //! The web app in a real browser: `tests/browser/app.test.mjs` drives the system's headless
 //! Chromium (playwright-core from `tools/`) against the page that the real `kubecheck serve`
-//! serves. It needs Chromium, Node.js with `tools/node_modules`, and the built page in
-//! `dist/web`; when one is missing the test is skipped (under `KUBECHECK_REQUIRE_ALL`, fails)
-//! and says how to get it.
+//! serves. It needs Chromium, Node.js with `tools/node_modules`, the built page in
+//! `dist/web`, and clang and lld (it builds the C example plugin); when one is missing the
+//! test is skipped (under `KUBECHECK_REQUIRE_ALL`, fails) and says how to get it.
 
 use std::path::Path;
 use std::process::Command;
@@ -22,6 +22,10 @@ fn missing_prerequisites(root: &Path, chromium: &str) -> Vec<String> {
     }
     if !root.join("tools/node_modules/playwright-core").is_dir() {
         missing.push("tools/node_modules/playwright-core: `scripts/setup.sh`".to_owned());
+    }
+    let installed = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
+    if !installed("clang") || !installed("wasm-ld") {
+        missing.push("clang and lld (the C example plugin): `scripts/setup.sh --test`".to_owned());
     }
     let page = root.join("dist/web");
     if !page.join("index.html").is_file() || !page.join("kubecheck-web_bg.wasm").is_file() {
