@@ -413,7 +413,8 @@ static int is_string(const u8 *p) { return p != NULL && p < input_end && *p == '
 
 /* ---- the rule ---- */
 
-/* Where the pod spec is in each workload kind (as in the Rust SDK's `pod_template`). */
+/* Where the pod spec is in each workload kind: kubecheck's `POD_SPEC_PATHS`, which the
+ * Rust SDK's `pod_template` uses too. */
 static const struct {
     const char *kind;
     const char *pointer;
