@@ -6,20 +6,6 @@ use crate::report::Finding;
 use crate::rules::test_support::{fixture, run};
 use crate::{check, Options, Source};
 
-fn at(findings: &[Finding]) -> Vec<(u32, String)> {
-    findings
-        .iter()
-        .map(|f| (f.location.line, f.location.path.clone()))
-        .collect()
-}
-
-fn owned(expected: &[(u32, &str)]) -> Vec<(u32, String)> {
-    expected
-        .iter()
-        .map(|(l, p)| (*l, (*p).to_owned()))
-        .collect()
-}
-
 /// The findings of these rules carry a fix (the fixture shows where they fire).
 #[test]
 fn writable_root_filesystem_and_automount_findings_carry_a_fix() {
@@ -65,47 +51,26 @@ fn net_raw_capability_is_silent_while_capabilities_restricted_reports_it() {
         .is_some_and(|p| p.control == "capabilities_restricted")));
 }
 
-const SECCOMP: &str = "\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: by-annotation
-  annotations:
-    seccomp.security.alpha.kubernetes.io/pod: runtime/default
-spec:
-  containers:
-  - {name: app, image: nginx:1.27}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: by-field
-spec:
-  securityContext:
-    seccompProfile: {type: RuntimeDefault}
-  containers:
-  - {name: app, image: nginx:1.27}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: one-container-has-it
-spec:
-  containers:
-  - name: fire-without
-    image: nginx:1.27
-  - name: dont-fire-with
-    image: nginx:1.27
-    securityContext:
-      seccompProfile: {type: RuntimeDefault}
-";
-
-fn seccomp_at(version: Option<(u32, u32)>) -> Vec<(u32, String)> {
+/// `(object, pointer)` of each `no-seccomp-profile` finding on its fixture at baseline,
+/// for a target Kubernetes version (the fixture's `fire-`/`dont-fire-` names hold for the
+/// newest).
+fn seccomp_at(version: Option<(u32, u32)>) -> Vec<(String, String)> {
     let baseline: PssTarget = "baseline".parse().unwrap();
-    at(&run("no-seccomp-profile", SECCOMP, |o| {
+    let findings = run("no-seccomp-profile", &fixture("no-seccomp-profile"), |o| {
         o.pss = baseline;
         o.kubernetes_version = version;
-    }))
+    });
+    findings
+        .into_iter()
+        .map(|f| (f.resource.name.unwrap_or_default(), f.location.path))
+        .collect()
+}
+
+fn owned(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(name, pointer)| ((*name).to_owned(), (*pointer).to_owned()))
+        .collect()
 }
 
 #[test]
@@ -113,17 +78,24 @@ fn no_seccomp_profile_counts_what_the_target_version_honours() {
     // Newest behaviour (also without a version): the annotation is ignored.
     assert_eq!(
         seccomp_at(None),
-        owned(&[(8, "/spec"), (27, "/spec/containers/0")])
+        owned(&[
+            ("fire-annotation-only", "/spec"),
+            ("fire-one-container-without", "/spec/containers/0"),
+        ])
     );
     // Before 1.19 only the annotations exist; the fix is the pod annotation.
     assert_eq!(
         seccomp_at(Some((1, 18))),
-        owned(&[(14, "/metadata"), (24, "/metadata")])
+        owned(&[
+            ("dont-fire-pod-field", "/metadata"),
+            ("fire-one-container-without", "/metadata"),
+            ("dont-fire-every-container", "/metadata"),
+        ])
     );
     // From 1.19 to 1.26 both count.
     assert_eq!(
         seccomp_at(Some((1, 24))),
-        owned(&[(27, "/spec/containers/0")])
+        owned(&[("fire-one-container-without", "/spec/containers/0")])
     );
 }
 
@@ -133,7 +105,10 @@ fn no_seccomp_profile_is_silent_while_seccomp_restricted_reports_it() {
         enable: vec!["no-seccomp-profile".into()],
         ..Options::default()
     };
-    let report = check(vec![Source::new("test.yaml", SECCOMP)], &options);
+    let report = check(
+        vec![Source::new("test.yaml", fixture("no-seccomp-profile"))],
+        &options,
+    );
     assert!(report
         .findings
         .iter()
