@@ -2,13 +2,13 @@
 
 use crate::fix;
 use crate::model::{Input, InputError, Object};
-use crate::options::Options;
+use crate::options::{EnabledRules, Options};
 use crate::pointer;
 use crate::report::{
     Finding, Location, PssTag, Report, ReportError, Resource, Summary, Suppression, Tool,
     REPORT_VERSION,
 };
-use crate::rules::{Check, Ctx, Emitter, RawFinding, RuleInfo, RULES};
+use crate::rules::{self, Ctx, RawFinding, RuleInfo};
 
 /// The annotation that silences rules on one object:
 /// `kubecheck.io/ignore: rule-a,rule-b # reason`.
@@ -20,6 +20,8 @@ pub struct Session<'a> {
     pub objects: Vec<Object<'a>>,
     /// Parse errors and documents that are not Kubernetes objects.
     pub errors: Vec<InputError>,
+    /// The built-in rules the options turn on.
+    pub enabled: EnabledRules<'static>,
 }
 
 impl<'a> Session<'a> {
@@ -32,29 +34,22 @@ impl<'a> Session<'a> {
             options,
             objects,
             errors,
+            enabled: rules::enabled(options),
+        }
+    }
+
+    /// What the rules of this run see.
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            options: self.options,
+            input: self.input,
+            enabled: &self.enabled,
         }
     }
 
     /// Runs the enabled built-in rules.
     pub fn run_builtin(&self) -> Vec<RawFinding> {
-        let ctx = Ctx {
-            options: self.options,
-            input: self.input,
-        };
-        let mut findings = Vec::new();
-        for rule in RULES.iter().filter(|r| self.options.is_enabled(&r.info())) {
-            let mut emitter = Emitter::new(rule.id);
-            match rule.check {
-                Check::Object(check) => {
-                    for object in &self.objects {
-                        check(&ctx, object, &mut emitter);
-                    }
-                }
-                Check::Input(check) => check(&ctx, &self.objects, &mut emitter),
-            }
-            findings.extend(emitter.into_findings());
-        }
-        findings
+        rules::run(&self.ctx(), &self.objects, |_| true)
     }
 
     /// Where `pointer` (relative to object `id`) is in the source: the node itself, or
@@ -86,17 +81,17 @@ impl<'a> Session<'a> {
     ) -> Report {
         let mut findings = Vec::new();
         let mut suppressed = Vec::new();
-        // Indexed once: a scan of the rules per finding was findings × rules, and
-        // plugins bring both in any number.
-        let by_id: std::collections::HashMap<&str, &RuleInfo> =
-            rules.iter().map(|r| (r.id.as_str(), r)).collect();
+        // The enabled rules, indexed once: a scan of the rules per finding was
+        // findings × rules, and plugins bring both in any number.
+        let enabled: std::collections::HashMap<&str, &RuleInfo> = rules
+            .iter()
+            .filter(|r| self.options.is_enabled(*r))
+            .map(|r| (r.id.as_str(), r))
+            .collect();
         for raw in raw {
-            let Some(&rule) = by_id.get(raw.rule.as_str()) else {
+            let Some(&rule) = enabled.get(raw.rule.as_str()) else {
                 continue;
             };
-            if !self.options.is_enabled(rule) {
-                continue;
-            }
             let severity = self.options.severity_of(rule, raw.severity);
             if self.options.min_severity.is_some_and(|min| severity < min) {
                 continue;

@@ -19,7 +19,7 @@ use serde_json::{Number, Value as Json};
 use crate::model::{Input, Object, ParsedDocument, Source};
 use crate::options::Options;
 use crate::pointer;
-use crate::rules::{Check, Ctx, Emitter, RawFinding, Rule, RULES};
+use crate::rules::{self, Ctx, RawFinding};
 use crate::yaml::{
     resolve_plain, to_json, CollectionStyle, Entry, Node, Scalar, ScalarStyle, ScalarValue, Span,
     Value,
@@ -89,39 +89,16 @@ pub fn check_objects<'a>(
     let ctx = Ctx {
         options,
         input: &input,
+        enabled: &rules::enabled(options),
     };
-    run(&ctx, &objects, |rule| !SOURCE_RULES.contains(&rule.id))
+    rules::run(&ctx, &objects, |rule| !SOURCE_RULES.contains(&rule.id))
 }
 
 /// Runs the enabled [`SOURCE_RULES`] natively over a session's objects.
 pub fn run_source_rules(session: &Session<'_>) -> Vec<RawFinding> {
-    let ctx = Ctx {
-        options: session.options,
-        input: session.input,
-    };
-    run(&ctx, &session.objects, |rule| {
+    rules::run(&session.ctx(), &session.objects, |rule| {
         SOURCE_RULES.contains(&rule.id)
     })
-}
-
-fn run(ctx: &Ctx<'_>, objects: &[Object<'_>], select: impl Fn(&Rule) -> bool) -> Vec<RawFinding> {
-    let mut findings = Vec::new();
-    for rule in RULES
-        .iter()
-        .filter(|r| select(r) && ctx.options.is_enabled(&r.info()))
-    {
-        let mut emitter = Emitter::new(rule.id);
-        match rule.check {
-            Check::Object(check) => {
-                for object in objects {
-                    check(ctx, object, &mut emitter);
-                }
-            }
-            Check::Input(check) => check(ctx, objects, &mut emitter),
-        }
-        findings.extend(emitter.into_findings());
-    }
-    findings
 }
 
 /// The plain scalars of `node` (an object's tree) whose text its JSON does not keep:

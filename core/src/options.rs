@@ -1,6 +1,6 @@
 //! What to check and how strictly.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,17 @@ pub struct Options {
     pub kubernetes_version: Option<(u32, u32)>,
 }
 
+/// The rules one run executes, matched against the selectors once when the run starts:
+/// rules ask for every object whether an overlapping rule runs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnabledRules<'r>(HashSet<&'r str>);
+
+impl EnabledRules<'_> {
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+}
+
 impl Options {
     pub fn is_enabled<'r>(&self, rule: impl Into<RuleView<'r>>) -> bool {
         let rule = rule.into();
@@ -40,6 +51,20 @@ impl Options {
             return false;
         }
         rule.enabled_by_default || self.enable.iter().any(|s| selects(s, rule))
+    }
+
+    /// Which of `rules` this run executes.
+    pub fn enabled_rules<'r>(
+        &self,
+        rules: impl IntoIterator<Item = RuleView<'r>>,
+    ) -> EnabledRules<'r> {
+        EnabledRules(
+            rules
+                .into_iter()
+                .filter(|rule| self.is_enabled(*rule))
+                .map(|rule| rule.id)
+                .collect(),
+        )
     }
 
     /// The user's override for `rule`, else the finding's own severity, else the rule's.
@@ -83,5 +108,76 @@ pub fn parse_kubernetes_version(s: &str) -> Result<(u32, u32), String> {
         _ => Err(format!(
             "invalid Kubernetes version `{s}` (expected `1.N`, e.g. `1.30`)"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pss::{PssControl, PssLevel};
+    use crate::severity::Category;
+
+    fn rule(id: &str, category: Category, pss: bool, enabled_by_default: bool) -> RuleInfo {
+        RuleInfo {
+            id: id.to_owned(),
+            title: String::new(),
+            category,
+            severity: Severity::Medium,
+            remediation: String::new(),
+            pss: pss.then_some(PssControl {
+                control: "privileged",
+                level: PssLevel::Baseline,
+            }),
+            help: String::new(),
+            enabled_by_default,
+        }
+    }
+
+    #[test]
+    fn the_enabled_set_is_what_each_rule_selects() {
+        let rules = [
+            rule("privileged-container", Category::PodSecurity, true, true),
+            rule("latest-image-tag", Category::Patching, false, true),
+            rule("rbac-wildcard", Category::Rbac, false, false),
+            rule("acme/owner-label", Category::Manifest, false, true),
+        ];
+        let selections = [
+            Options::default(),
+            Options {
+                only: vec!["pss".into(), "acme".into()],
+                ..Options::default()
+            },
+            Options {
+                enable: vec!["rbac".into()],
+                disable: vec!["acme/owner-label".into(), "patching".into()],
+                ..Options::default()
+            },
+            Options {
+                disable: vec!["all".into()],
+                ..Options::default()
+            },
+        ];
+        let expected: [&[&str]; 4] = [
+            &[
+                "privileged-container",
+                "latest-image-tag",
+                "acme/owner-label",
+            ],
+            &["privileged-container", "acme/owner-label"],
+            &["privileged-container", "rbac-wildcard"],
+            &[],
+        ];
+        for (options, expected) in selections.iter().zip(expected) {
+            let enabled = options.enabled_rules(rules.iter().map(RuleView::from));
+            let listed: Vec<&str> = rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .filter(|id| enabled.contains(id))
+                .collect();
+            assert_eq!(listed, expected, "{options:?}");
+            for rule in &rules {
+                assert_eq!(enabled.contains(&rule.id), options.is_enabled(rule));
+            }
+        }
     }
 }

@@ -17,6 +17,9 @@ pub use crate::pss::PssControl;
 pub use crate::rule_info::RuleInfo;
 pub use rule::{Check, Ctx, Emitter, FixSpec, RawFinding, Rule};
 
+use crate::model::Object;
+use crate::options::{EnabledRules, Options};
+
 /// Every built-in rule, in documentation order.
 pub static RULES: &[&Rule] = &[
     &manifest::duplicate_key::DUPLICATE_KEY,
@@ -76,6 +79,35 @@ pub static RULES: &[&Rule] = &[
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
+}
+
+/// The built-in rules `options` turn on, decided once per run.
+pub fn enabled(options: &Options) -> EnabledRules<'static> {
+    options.enabled_rules(RULES.iter().map(|rule| (*rule).into()))
+}
+
+/// The rule loop, the only one: runs over `objects`, in registry order, every rule that
+/// `select` picks and `ctx` turns on. The native engine, the built-in rules compiled as
+/// a plugin, and the Pod Security Admission view all run rules here.
+pub(crate) fn run(
+    ctx: &Ctx<'_>,
+    objects: &[Object<'_>],
+    select: impl Fn(&Rule) -> bool,
+) -> Vec<RawFinding> {
+    let mut findings = Vec::new();
+    for rule in RULES.iter().filter(|rule| select(rule) && ctx.runs(rule)) {
+        let mut emitter = Emitter::new(rule.id);
+        match rule.check {
+            Check::Object(check) => {
+                for object in objects {
+                    check(ctx, object, &mut emitter);
+                }
+            }
+            Check::Input(check) => check(ctx, objects, &mut emitter),
+        }
+        findings.extend(emitter.into_findings());
+    }
+    findings
 }
 
 #[cfg(test)]

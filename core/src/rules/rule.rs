@@ -3,7 +3,7 @@
 use serde_json::Value as Json;
 
 use crate::model::{Input, Object};
-use crate::options::Options;
+use crate::options::{EnabledRules, Options};
 use crate::pss::PssControl;
 use crate::rule_info::{RuleInfo, RuleView};
 use crate::severity::{Category, Severity};
@@ -75,8 +75,8 @@ fn doc_text(docs: &str) -> String {
         })
 }
 
-impl From<&Rule> for RuleView<'static> {
-    fn from(rule: &Rule) -> Self {
+impl<'a> From<&'a Rule> for RuleView<'a> {
+    fn from(rule: &'a Rule) -> Self {
         RuleView {
             id: rule.id,
             category: rule.category.as_str(),
@@ -87,10 +87,19 @@ impl From<&Rule> for RuleView<'static> {
     }
 }
 
-/// What a rule sees besides the object: the options and the whole input.
+/// What a rule sees besides the object: the options, the whole input, and which
+/// built-in rules run (some stay silent where an overlapping one reports).
 pub struct Ctx<'a> {
     pub options: &'a Options,
     pub input: &'a Input,
+    pub enabled: &'a EnabledRules<'static>,
+}
+
+impl Ctx<'_> {
+    /// Whether `rule` runs in this check.
+    pub fn runs(&self, rule: &Rule) -> bool {
+        self.enabled.contains(rule.id)
+    }
 }
 
 /// A fix, as plugins return it: JSON Patch operations relative to the object. The report

@@ -1,8 +1,8 @@
 //! The Pod Security Admission view of a namespace: what its
 //! `pod-security.kubernetes.io/*` labels ask for, and how the namespace's workloads fare
 //! under that policy. The verdicts come from the PSS rules themselves (every rule
-//! with a `pss` control in [`RULES`]), run with the namespace's level and version, so
-//! there is one definition of each control.
+//! with a `pss` control in [`rules::RULES`]), run with the namespace's level and
+//! version, so there is one definition of each control.
 
 use std::fmt;
 
@@ -10,7 +10,7 @@ use crate::model::Object;
 use crate::options::Options;
 use crate::pointer;
 use crate::pss::{PssLevel, PssTarget, LATEST_MINOR};
-use crate::rules::{Check, Ctx, Emitter, RawFinding, RULES};
+use crate::rules::{self, Ctx, RawFinding};
 
 pub(crate) const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
 
@@ -265,28 +265,16 @@ pub(crate) fn violations(ctx: &Ctx<'_>, object: &Object<'_>, target: PssTarget) 
     let pss_ctx = Ctx {
         options: &options,
         input: ctx.input,
+        enabled: &rules::enabled(&options),
     };
-    let mut found = Vec::new();
-    for rule in RULES {
-        let Some(control) = rule.pss.filter(|p| p.level <= target.level) else {
-            continue;
-        };
-        let mut emitter = Emitter::new(rule.id);
-        match rule.check {
-            Check::Object(check) => check(&pss_ctx, object, &mut emitter),
-            Check::Input(check) => check(&pss_ctx, std::slice::from_ref(object), &mut emitter),
-        }
-        found.extend(
-            emitter
-                .into_findings()
-                .into_iter()
-                .map(|finding| Violation {
-                    control: control.control,
-                    finding,
-                }),
-        );
-    }
-    found
+    let at_level = |rule: &rules::Rule| rule.pss.is_some_and(|p| p.level <= target.level);
+    rules::run(&pss_ctx, std::slice::from_ref(object), at_level)
+        .into_iter()
+        .filter_map(|finding| {
+            let control = rules::find(&finding.rule)?.pss?.control;
+            Some(Violation { control, finding })
+        })
+        .collect()
 }
 
 /// The distinct controls of `violations`, in order, as a message fragment.

@@ -13,7 +13,7 @@ pub(crate) fn control_in_effect(ctx: &Ctx<'_>, control: &str, since_minor: u32) 
         && RULES.iter().any(|rule| {
             rule.pss
                 .is_some_and(|p| p.control == control && p.level <= target.level)
-                && ctx.options.is_enabled(&rule.info())
+                && ctx.runs(rule)
         })
 }
 

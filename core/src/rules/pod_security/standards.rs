@@ -66,5 +66,5 @@ pub(crate) fn annotations(pod: &PodTemplate) -> impl Iterator<Item = (&str, &str
 /// leaves to its baseline counterpart what that one already reports, so one problem is
 /// reported once.
 pub(crate) fn reported_by(ctx: &Ctx<'_>, rule: &Rule, since: u32) -> bool {
-    enforced(ctx, rule, since) && ctx.options.is_enabled(&rule.info())
+    enforced(ctx, rule, since) && ctx.runs(rule)
 }
