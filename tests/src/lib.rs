@@ -6,11 +6,12 @@
 //! it. `scripts/test.sh` sets `KUBECHECK_REQUIRE_ALL=1`, and then a missing prerequisite
 //! fails the test instead: CI must never pass by running less.
 
+use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -81,12 +82,21 @@ pub fn present_or_skip(present: bool, why: impl Display) -> bool {
     if present {
         return true;
     }
-    let test = std::thread::current().name().unwrap_or("a test").to_owned();
     if std::env::var_os("KUBECHECK_REQUIRE_ALL").is_some_and(|v| !v.is_empty() && v != "0") {
         panic!("{why} (KUBECHECK_REQUIRE_ALL is set: missing prerequisites fail)");
     }
-    // Straight to the stream, past the test harness's capture: a skip must show.
-    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
+    let test = std::thread::current();
+    let test = test.name().unwrap_or("a test");
+    // Once per test and reason, straight to the stream past the test harness's capture:
+    // a skip must show, and a bound checked in a loop must not repeat it.
+    static SHOWN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let line = format!("SKIPPED {test}: {why}");
+    if SHOWN
+        .lock()
+        .map_or(true, |mut shown| shown.insert(line.clone()))
+    {
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
     false
 }
 
