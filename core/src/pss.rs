@@ -8,6 +8,51 @@ use serde::{Deserialize, Serialize};
 /// The newest policy version the Pod Security Standards define (`latest` means this).
 pub const LATEST_MINOR: u32 = 37;
 
+/// When the Pod Security Standards changed, by policy version (`v1.<minor>`): the one
+/// table the rules, their overlap checks and the admission view read, after the upstream
+/// checks (kubernetes/pod-security-admission, `policy/check_*.go`). A control without
+/// an entry here exists since v1.0.
+pub mod since {
+    /// `allowPrivilegeEscalation` (restricted) begins.
+    pub const ALLOW_PRIVILEGE_ESCALATION: u32 = 8;
+    /// `seccompProfile_restricted` begins, and `seccompProfile_baseline` reads the
+    /// `seccompProfile` fields (GA in Kubernetes 1.19) instead of the annotations.
+    pub const SECCOMP_PROFILE_FIELDS: u32 = 19;
+    /// `capabilities_restricted` begins.
+    pub const CAPABILITIES_RESTRICTED: u32 = 22;
+    /// `runAsUser` (restricted) begins.
+    pub const RUN_AS_USER: u32 = 23;
+    /// Linux-only restricted controls skip pods with `spec.os.name: windows` (the fields
+    /// mean nothing on Windows).
+    pub const WINDOWS_EXEMPTION: u32 = 25;
+    /// `seLinuxOptions` allows the type `container_engine_t` (containers that run a
+    /// container engine).
+    pub const SELINUX_CONTAINER_ENGINE_TYPE: u32 = 31;
+    /// `hostProbesAndHostLifecycle` (baseline) begins.
+    pub const HOST_PROBES: u32 = 34;
+    /// Controls that only matter for root on the node (`runAsNonRoot`, `runAsUser`,
+    /// baseline `procMount`) skip pods with their own user namespace (`hostUsers:
+    /// false`), and `procMount_restricted` begins.
+    pub const USER_NAMESPACES: u32 = 35;
+    /// The namespaced sysctls baseline allows, with the policy version that added each.
+    pub const SAFE_SYSCTLS: &[(&str, u32)] = &[
+        ("kernel.shm_rmid_forced", 0),
+        ("net.ipv4.ip_local_port_range", 0),
+        ("net.ipv4.ip_unprivileged_port_start", 0),
+        ("net.ipv4.tcp_syncookies", 0),
+        ("net.ipv4.ping_group_range", 0),
+        ("net.ipv4.ip_local_reserved_ports", 27),
+        ("net.ipv4.tcp_keepalive_time", 29),
+        ("net.ipv4.tcp_fin_timeout", 29),
+        ("net.ipv4.tcp_keepalive_intvl", 29),
+        ("net.ipv4.tcp_keepalive_probes", 29),
+        ("net.ipv4.tcp_rmem", 32),
+        ("net.ipv4.tcp_wmem", 32),
+        ("net.ipv4.tcp_slow_start_after_idle", 37),
+        ("net.ipv4.tcp_notsent_lowat", 37),
+    ];
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PssLevel {
@@ -72,22 +117,27 @@ impl fmt::Display for PssTarget {
 
 /// Parses `v1.N` or `latest`.
 pub fn parse_version(s: &str) -> Result<u32, String> {
+    parse_minor(s).ok_or_else(|| {
+        format!("invalid Pod Security version `{s}` (expected `latest` or `v1.0` … `v1.{LATEST_MINOR}`)")
+    })
+}
+
+/// The minor of `v1.N` or `latest`, read as the admission controller reads its version
+/// labels: only canonical minors (digits, no sign, no leading zero), and versions newer
+/// than the newest known one evaluated as the newest.
+pub(crate) fn parse_minor(s: &str) -> Option<u32> {
     if s == "latest" {
-        return Ok(LATEST_MINOR);
+        return Some(LATEST_MINOR);
     }
-    // Only canonical minors, as the admission controller's `v1.N` format: digits, no sign,
-    // no leading zero.
     let canonical = |m: &&str| {
         !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()) && (*m == "0" || !m.starts_with('0'))
     };
     let minor = s
         .strip_prefix("v1.")
-        .filter(canonical)
-        .and_then(|m| m.parse::<u32>().ok())
-        .ok_or_else(|| format!("invalid Pod Security version `{s}` (expected `latest` or `v1.0` … `v1.{LATEST_MINOR}`)"))?;
-    // Versions newer than the newest known one are evaluated as the newest, as the
-    // admission controller does.
-    Ok(minor.min(LATEST_MINOR))
+        .filter(canonical)?
+        .parse::<u32>()
+        .ok()?;
+    Some(minor.min(LATEST_MINOR))
 }
 
 impl FromStr for PssLevel {
@@ -138,6 +188,31 @@ mod tests {
             "baseline:v1.99".parse::<PssTarget>().unwrap().minor,
             LATEST_MINOR
         );
+    }
+
+    #[test]
+    fn every_change_is_a_known_policy_version() {
+        let changes = [
+            since::ALLOW_PRIVILEGE_ESCALATION,
+            since::SECCOMP_PROFILE_FIELDS,
+            since::CAPABILITIES_RESTRICTED,
+            since::RUN_AS_USER,
+            since::WINDOWS_EXEMPTION,
+            since::SELINUX_CONTAINER_ENGINE_TYPE,
+            since::HOST_PROBES,
+            since::USER_NAMESPACES,
+        ];
+        assert!(
+            changes.windows(2).all(|w| w[0] < w[1]),
+            "in order, each once"
+        );
+        assert!(changes.iter().all(|&minor| minor <= LATEST_MINOR));
+        let sysctls = since::SAFE_SYSCTLS;
+        assert!(
+            sysctls.windows(2).all(|w| w[0].1 <= w[1].1),
+            "sysctls in version order"
+        );
+        assert!(sysctls.iter().all(|&(_, minor)| minor <= LATEST_MINOR));
     }
 
     #[test]

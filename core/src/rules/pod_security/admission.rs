@@ -9,7 +9,7 @@ use std::fmt;
 use crate::model::Object;
 use crate::options::Options;
 use crate::pointer;
-use crate::pss::{PssLevel, PssTarget, LATEST_MINOR};
+use crate::pss::{parse_minor, PssLevel, PssTarget, LATEST_MINOR};
 use crate::rules::{self, Ctx, RawFinding};
 
 pub(crate) const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
@@ -122,18 +122,9 @@ fn parse_level(value: &str) -> Result<Option<PssLevel>, String> {
     }
 }
 
-/// `latest` or `v1.N` (no leading zeros). Versions newer than the newest known policy
-/// are evaluated with the newest one, as the admission controller does.
+/// `latest` or `v1.N`, as [`crate::pss::parse_minor`] reads it.
 fn parse_version(value: &str) -> Result<u32, String> {
-    if value == "latest" {
-        return Ok(LATEST_MINOR);
-    }
-    let minor = value
-        .strip_prefix("v1.")
-        .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))
-        .filter(|m| *m == "0" || !m.starts_with('0'))
-        .and_then(|m| m.parse::<u32>().ok());
-    minor.map(|m| m.min(LATEST_MINOR)).ok_or_else(|| {
+    parse_minor(value).ok_or_else(|| {
         format!("`{value}` is not a Pod Security version (expected `latest` or `v1.<minor>`, e.g. `v1.{LATEST_MINOR}`)")
     })
 }

@@ -2,7 +2,7 @@ use k8s_openapi::api::core::v1::SELinuxOptions;
 
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
@@ -10,8 +10,6 @@ use super::standards::{container_context, enforced, minor, pod_context, pod_cont
 
 /// SELinux types for container processes allowed at every policy version.
 const CONTAINER_TYPES: &[&str] = &["container_t", "container_init_t", "container_kvm_t"];
-/// `container_engine_t` (containers that run a container engine) is allowed from v1.31.
-const ENGINE_TYPE_SINCE: u32 = 31;
 
 declare_rule! {
     /// ## What it does
@@ -80,7 +78,7 @@ declare_rule! {
 fn allowed_type(selinux_type: &str, minor: u32) -> bool {
     selinux_type.is_empty()
         || CONTAINER_TYPES.contains(&selinux_type)
-        || (selinux_type == "container_engine_t" && minor >= ENGINE_TYPE_SINCE)
+        || (selinux_type == "container_engine_t" && minor >= since::SELINUX_CONTAINER_ENGINE_TYPE)
 }
 
 /// `(field, value)` of every forbidden option.

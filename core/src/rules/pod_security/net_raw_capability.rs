@@ -3,6 +3,7 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::Object;
+use crate::pss::since;
 use crate::rules::pod_security::pss_overlap::{capability_name, control_in_effect, is_windows};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -109,7 +110,13 @@ fn keeps_net_raw(caps: Option<&Capabilities>) -> Option<NetRaw> {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if is_windows(&pod.spec) || control_in_effect(ctx, "capabilities_restricted", 22) {
+    if is_windows(&pod.spec)
+        || control_in_effect(
+            ctx,
+            "capabilities_restricted",
+            since::CAPABILITIES_RESTRICTED,
+        )
+    {
         return;
     }
     for c in &pod.containers {

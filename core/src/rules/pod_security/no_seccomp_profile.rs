@@ -3,6 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::model::{ContainerRef, Object, PodTemplate};
 use crate::pointer;
+use crate::pss::since;
 use crate::rules::pod_security::pss_overlap::{control_in_effect, is_windows};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -148,7 +149,13 @@ fn container_has_profile(pod: &PodTemplate, c: &ContainerRef, honoured: Honoured
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if is_windows(&pod.spec) || control_in_effect(ctx, "seccompProfile_restricted", 19) {
+    if is_windows(&pod.spec)
+        || control_in_effect(
+            ctx,
+            "seccompProfile_restricted",
+            since::SECCOMP_PROFILE_FIELDS,
+        )
+    {
         return;
     }
     let honoured = Honoured::for_version(ctx.options.kubernetes_version);

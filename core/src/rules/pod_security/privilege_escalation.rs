@@ -2,16 +2,11 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::{ContainerRef, Object};
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::standards::{container_context, enforced, is_windows, minor};
-
-const SINCE: u32 = 8;
-/// From policy v1.25 on, pods with `spec.os.name: windows` are exempt (the field has no
-/// meaning on Windows).
-pub(crate) const WINDOWS_EXEMPT_SINCE: u32 = 25;
 
 declare_rule! {
     /// ## What it does
@@ -87,8 +82,11 @@ fn escalation(c: &ContainerRef) -> Option<Option<bool>> {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(ctx, &PRIVILEGE_ESCALATION, SINCE)
-        || (minor(ctx) >= WINDOWS_EXEMPT_SINCE && is_windows(pod))
+    if !enforced(
+        ctx,
+        &PRIVILEGE_ESCALATION,
+        since::ALLOW_PRIVILEGE_ESCALATION,
+    ) || (minor(ctx) >= since::WINDOWS_EXEMPTION && is_windows(pod))
     {
         return;
     }

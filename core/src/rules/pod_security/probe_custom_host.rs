@@ -2,14 +2,11 @@ use k8s_openapi::api::core::v1::{Container, HTTPGetAction, TCPSocketAction};
 
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::standards::enforced;
-
-/// The policy version that introduced the control.
-const SINCE: u32 = 34;
 
 declare_rule! {
     /// ## What it does
@@ -117,7 +114,7 @@ fn custom_hosts(c: &Container) -> Vec<(String, &str)> {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(ctx, &PROBE_CUSTOM_HOST, SINCE) {
+    if !enforced(ctx, &PROBE_CUSTOM_HOST, since::HOST_PROBES) {
         return;
     }
     for c in &pod.containers {

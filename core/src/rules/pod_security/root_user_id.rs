@@ -1,15 +1,12 @@
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::standards::{
     container_context, enforced, in_user_namespace, minor, pod_context, pod_context_at,
-    USER_NAMESPACE_RELAXATION_SINCE,
 };
-
-const SINCE: u32 = 23;
 
 declare_rule! {
     /// ## What it does
@@ -77,8 +74,8 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(ctx, &ROOT_USER_ID, SINCE)
-        || (minor(ctx) >= USER_NAMESPACE_RELAXATION_SINCE && in_user_namespace(pod))
+    if !enforced(ctx, &ROOT_USER_ID, since::RUN_AS_USER)
+        || (minor(ctx) >= since::USER_NAMESPACES && in_user_namespace(pod))
     {
         return;
     }

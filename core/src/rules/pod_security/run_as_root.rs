@@ -2,13 +2,12 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::standards::{
     container_context, enforced, in_user_namespace, minor, pod_context, pod_context_at,
-    USER_NAMESPACE_RELAXATION_SINCE,
 };
 
 declare_rule! {
@@ -82,7 +81,7 @@ declare_rule! {
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
     if !enforced(ctx, &RUN_AS_ROOT, 0)
-        || (minor(ctx) >= USER_NAMESPACE_RELAXATION_SINCE && in_user_namespace(pod))
+        || (minor(ctx) >= since::USER_NAMESPACES && in_user_namespace(pod))
     {
         return;
     }

@@ -2,13 +2,12 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::privilege_escalation::WINDOWS_EXEMPT_SINCE;
 use super::standards::{container_context, enforced, is_windows, minor};
-use super::unconfined_seccomp::{allowed_type as allowed, report_pod_profile, FIELDS_SINCE};
+use super::unconfined_seccomp::{allowed_type as allowed, report_pod_profile};
 
 declare_rule! {
     /// ## What it does
@@ -82,8 +81,8 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(ctx, &SECCOMP_NOT_ENFORCED, FIELDS_SINCE)
-        || (minor(ctx) >= WINDOWS_EXEMPT_SINCE && is_windows(pod))
+    if !enforced(ctx, &SECCOMP_NOT_ENFORCED, since::SECCOMP_PROFILE_FIELDS)
+        || (minor(ctx) >= since::WINDOWS_EXEMPTION && is_windows(pod))
     {
         return;
     }

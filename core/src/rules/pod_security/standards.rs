@@ -26,10 +26,6 @@ pub(crate) fn is_windows(pod: &PodTemplate) -> bool {
     pod.spec.os.as_ref().is_some_and(|os| os.name == "windows")
 }
 
-/// From policy v1.35 on, controls that only matter for root on the node (`runAsNonRoot`,
-/// `runAsUser`, baseline `procMount`) skip pods with their own user namespace.
-pub(crate) const USER_NAMESPACE_RELAXATION_SINCE: u32 = 35;
-
 /// Pods with `hostUsers: false`: their root is an unprivileged user on the node.
 pub(crate) fn in_user_namespace(pod: &PodTemplate) -> bool {
     pod.spec.host_users == Some(false)

@@ -3,7 +3,7 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
@@ -11,9 +11,6 @@ use super::standards::{
     annotation_at, container_context, enforced, minor, pod_context, pod_context_at,
 };
 
-/// Policy versions before v1.19 read the seccomp annotations; from v1.19 on, the
-/// `seccompProfile` fields (GA in Kubernetes 1.19).
-pub(crate) const FIELDS_SINCE: u32 = 19;
 const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
 
@@ -94,7 +91,7 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     if object.pod.is_none() || !enforced(ctx, &UNCONFINED_SECCOMP, 0) {
         return;
     }
-    if minor(ctx) < FIELDS_SINCE {
+    if minor(ctx) < since::SECCOMP_PROFILE_FIELDS {
         check_annotations(object, out);
     } else {
         check_fields(object, out);

@@ -2,13 +2,11 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::{ContainerRef, Object, PodTemplate};
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::standards::{
-    container_context, enforced, in_user_namespace, minor, USER_NAMESPACE_RELAXATION_SINCE,
-};
+use super::standards::{container_context, enforced, in_user_namespace, minor};
 
 declare_rule! {
     /// ## What it does
@@ -85,7 +83,7 @@ pub(crate) fn non_default_proc_mount(c: &ContainerRef) -> Option<&str> {
 
 /// Whether baseline at `minor` lets this pod unmask `/proc`.
 pub(crate) fn baseline_allows(pod: &PodTemplate, minor: u32) -> bool {
-    minor >= USER_NAMESPACE_RELAXATION_SINCE && in_user_namespace(pod)
+    minor >= since::USER_NAMESPACES && in_user_namespace(pod)
 }
 
 pub(crate) fn report(object: &Object<'_>, c: &ContainerRef, mount: &str, out: &mut Emitter) {

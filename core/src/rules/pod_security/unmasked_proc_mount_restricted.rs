@@ -1,10 +1,10 @@
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::standards::{enforced, minor, reported_by, USER_NAMESPACE_RELAXATION_SINCE};
+use super::standards::{enforced, minor, reported_by};
 use super::unmasked_proc_mount::{
     baseline_allows, non_default_proc_mount, report, UNMASKED_PROC_MOUNT,
 };
@@ -78,11 +78,7 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(
-        ctx,
-        &UNMASKED_PROC_MOUNT_RESTRICTED,
-        USER_NAMESPACE_RELAXATION_SINCE,
-    ) {
+    if !enforced(ctx, &UNMASKED_PROC_MOUNT_RESTRICTED, since::USER_NAMESPACES) {
         return;
     }
     let unmasked: Vec<_> = pod

@@ -2,15 +2,12 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::dangerous_capabilities::{is_baseline_capability, DANGEROUS_CAPABILITIES};
-use super::privilege_escalation::WINDOWS_EXEMPT_SINCE;
 use super::standards::{container_context, enforced, is_windows, minor, reported_by};
-
-const SINCE: u32 = 22;
 
 declare_rule! {
     /// ## What it does
@@ -85,8 +82,11 @@ declare_rule! {
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(pod) = &object.pod else { return };
-    if !enforced(ctx, &UNRESTRICTED_CAPABILITIES, SINCE)
-        || (minor(ctx) >= WINDOWS_EXEMPT_SINCE && is_windows(pod))
+    if !enforced(
+        ctx,
+        &UNRESTRICTED_CAPABILITIES,
+        since::CAPABILITIES_RESTRICTED,
+    ) || (minor(ctx) >= since::WINDOWS_EXEMPTION && is_windows(pod))
     {
         return;
     }

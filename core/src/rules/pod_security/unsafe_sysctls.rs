@@ -1,28 +1,10 @@
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pss::PssLevel;
+use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::standards::{enforced, minor, pod_context, pod_context_at};
-
-/// The namespaced sysctls baseline allows, with the policy version that added each.
-const SAFE_SYSCTLS: &[(&str, u32)] = &[
-    ("kernel.shm_rmid_forced", 0),
-    ("net.ipv4.ip_local_port_range", 0),
-    ("net.ipv4.ip_unprivileged_port_start", 0),
-    ("net.ipv4.tcp_syncookies", 0),
-    ("net.ipv4.ping_group_range", 0),
-    ("net.ipv4.ip_local_reserved_ports", 27),
-    ("net.ipv4.tcp_keepalive_time", 29),
-    ("net.ipv4.tcp_fin_timeout", 29),
-    ("net.ipv4.tcp_keepalive_intvl", 29),
-    ("net.ipv4.tcp_keepalive_probes", 29),
-    ("net.ipv4.tcp_rmem", 32),
-    ("net.ipv4.tcp_wmem", 32),
-    ("net.ipv4.tcp_slow_start_after_idle", 37),
-    ("net.ipv4.tcp_notsent_lowat", 37),
-];
 
 declare_rule! {
     /// ## What it does
@@ -95,7 +77,7 @@ declare_rule! {
 }
 
 fn is_safe(name: &str, minor: u32) -> bool {
-    SAFE_SYSCTLS
+    since::SAFE_SYSCTLS
         .iter()
         .any(|(safe, since)| *safe == name && minor >= *since)
 }
