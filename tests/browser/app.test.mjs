@@ -55,12 +55,31 @@ spec:
   - port: 80
 `;
 
-/// A hostile test plugin from tests/fixtures/hostile, assembled with binaryen's wasm-as.
-function hostilePlugin(name) {
+/// A test plugin from tests/fixtures/<folder>, assembled with binaryen's wasm-as.
+function testPlugin(folder, name) {
   const out = join(mkdtempSync(join(tmpdir(), 'kubecheck-plugin-')), `${name}.wasm`);
-  execFileSync(join(root, 'tools/node_modules/.bin/wasm-as'), [join(root, `tests/fixtures/hostile/${name}.wat`), '-o', out]);
+  execFileSync(join(root, 'tools/node_modules/.bin/wasm-as'), [join(root, `tests/fixtures/${folder}/${name}.wat`), '-o', out]);
   return { name: `${name}.wasm`, mimeType: 'application/wasm', buffer: readFileSync(out) };
 }
+
+function hostilePlugin(name) {
+  return testPlugin('hostile', name);
+}
+
+/// Over the budget of tests/fixtures/plugins/cost-with-fix.wat, which always reports
+/// resource 0's `replicas` with a fix to 3.
+const OVER_BUDGET = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 10
+  template:
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+`;
 
 /// The C example plugin, built from its source by its build.sh (clang and lld).
 function cPlugin() {
@@ -357,6 +376,23 @@ async function main() {
     await page.getByRole('button', { name: 'Remove plugin edge' }).click();
     await edge.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Dismiss message' }).click();
+
+    step('plugins: a plugin\'s own category and its fix show in the page');
+    await loadPlugins.setInputFiles(testPlugin('plugins', 'cost-with-fix'));
+    await page.locator('[data-testid=plugin][data-plugin=acme]').waitFor();
+    await setText(page, OVER_BUDGET);
+    const cost = page.locator('[data-testid=finding][data-rule="acme/replica-budget"]');
+    await cost.waitFor();
+    assert.equal(await cost.locator('.category').innerText(), 'cost');
+    const categoryFilter = page.locator('.category-filter select');
+    await categoryFilter.selectOption('cost');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=finding]')]
+      .every((f) => f.dataset.rule === 'acme/replica-budget'));
+    await categoryFilter.selectOption('');
+    await cost.getByTestId('apply-fix').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=manifest-input]').value.includes('replicas: 3'));
+    await page.getByRole('button', { name: 'Remove plugin acme' }).click();
+    await cost.waitFor({ state: 'detached' });
 
     step('plugins: the C example plugin runs in the page');
     // The text first: a plugin loaded onto the previous text would report on it.
