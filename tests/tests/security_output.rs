@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use kubecheck_core::output::escape::is_unsafe;
-use kubecheck_tests::kubecheck_bin;
+use kubecheck_tests::{kubecheck_bin, present_or_skip};
 use serde_json::Value;
 
 /// Far above any run here: only a hang reaches it.
@@ -459,6 +459,12 @@ fn peak_rss_bytes(format: &str, file: &Path) -> u64 {
 /// it costs what JSON costs.
 #[test]
 fn sarif_of_a_large_input_costs_no_more_memory_than_json() {
+    if !present_or_skip(
+        Path::new("/usr/bin/time").is_file(),
+        "/usr/bin/time is missing to measure peak memory (`scripts/setup.sh --test` installs GNU time)",
+    ) {
+        return;
+    }
     let deployment = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/manifests/risky-deployment.yaml"),
     )
