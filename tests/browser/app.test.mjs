@@ -68,18 +68,7 @@ function hostilePlugin(name) {
 
 /// Over the budget of tests/fixtures/plugins/cost-with-fix.wat, which always reports
 /// resource 0's `replicas` with a fix to 3.
-const OVER_BUDGET = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 10
-  template:
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-`;
+const OVER_BUDGET = readFileSync(join(root, 'tests/fixtures/plugins/cost-with-fix.yaml'), 'utf8');
 
 /// The C example plugin, built from its source by its build.sh (clang and lld).
 function cPlugin() {

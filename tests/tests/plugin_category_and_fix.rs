@@ -1,27 +1,13 @@
 //! A plugin's own category and its fix reach every output of the real binary: the
 //! category as it is in JSON, SARIF and text, selectable like a built-in one, and the
-//! fix (JSON Patch from the plugin) as text edits (`tests/fixtures/plugins/cost-with-fix.wat`).
+//! fix (JSON Patch from the plugin) as text edits (`tests/fixtures/plugins/cost-with-fix.wat`
+//! on `cost-with-fix.yaml`).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use kubecheck_tests::{kubecheck_bin, repo_root};
 use serde_json::Value;
-
-/// Resource 0, the one the plugin always reports: 10 replicas, over its budget of 3.
-const DEPLOYMENT: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 10
-  template:
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-";
 
 const RULE: &str = "acme/replica-budget";
 
@@ -33,12 +19,13 @@ struct Setup {
 
 fn setup() -> Setup {
     let dir = tempfile::tempdir().expect("temp dir");
-    let source = repo_root().join("tests/fixtures/plugins/cost-with-fix.wat");
+    let fixtures = repo_root().join("tests/fixtures/plugins");
+    let source = fixtures.join("cost-with-fix.wat");
     let wasm = wat::parse_file(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
     let plugin = dir.path().join("cost.wasm");
     std::fs::write(&plugin, wasm).expect("write plugin");
     let manifest = dir.path().join("web.yaml");
-    std::fs::write(&manifest, DEPLOYMENT).expect("write manifest");
+    std::fs::copy(fixtures.join("cost-with-fix.yaml"), &manifest).expect("copy manifest");
     Setup {
         dir,
         plugin,
@@ -87,7 +74,7 @@ fn json_shows_the_category_and_the_fix_as_edits() {
     let report = json(&check(&setup, &["--format", "json"]));
     let finding = plugin_finding(&report);
     assert_eq!(finding["category"], "cost");
-    assert_eq!(finding["location"]["line"], 6);
+    assert_eq!(finding["location"]["line"], 8);
     assert_eq!(finding["fix"]["description"], "scale down to 3 replicas");
     assert_eq!(
         finding["fix"]["patch"][0],
@@ -95,7 +82,7 @@ fn json_shows_the_category_and_the_fix_as_edits() {
     );
     assert_eq!(
         finding["fix"]["edits"][0],
-        serde_json::json!({"line": 6, "column": 13, "endLine": 6, "endColumn": 15, "text": "3"})
+        serde_json::json!({"line": 8, "column": 13, "endLine": 8, "endColumn": 15, "text": "3"})
     );
 }
 
@@ -120,7 +107,7 @@ fn sarif_tags_the_rule_with_the_category_and_carries_the_fix() {
         .expect("the plugin result");
     let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
     assert_eq!(replacement["insertedContent"]["text"], "3");
-    assert_eq!(replacement["deletedRegion"]["startLine"], 6);
+    assert_eq!(replacement["deletedRegion"]["startLine"], 8);
 }
 
 #[test]
