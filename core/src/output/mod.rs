@@ -9,4 +9,4 @@ mod text;
 pub use escape::escape;
 pub use markdown::rules_markdown;
 pub use sarif::sarif;
-pub use text::text;
+pub use text::{text, write_text};

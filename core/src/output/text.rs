@@ -11,11 +11,12 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::io;
 use std::rc::Rc;
 
 use super::escape::{escape, push_escaped};
 use crate::model::Source;
-use crate::report::{Finding, Redaction, Report};
+use crate::report::{Finding, Redaction, Report, ReportError};
 use crate::severity::Severity;
 use crate::yaml::lines::{line_break_ends, strip_line_break};
 
@@ -44,54 +45,68 @@ impl Palette {
     }
 }
 
-/// `color` adds ANSI colours; the caller decides (terminal, `NO_COLOR`). Every string
-/// from the input (names, messages, file names, source lines, plugin metadata) is
-/// escaped (see [`super::escape`]), and the report's secrets are masked in snippets.
+/// [`write_text`] into a string.
 pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
+    let mut out = Vec::new();
+    write_text(&mut out, report, sources, color).expect("a Vec takes every write");
+    String::from_utf8(out).expect("the text is built from strings")
+}
+
+/// Writes the report as text to `out`, one finding at a time: a report of a million
+/// findings is never held as one string. `color` adds ANSI colours; the caller decides
+/// (`--color`, terminal, `NO_COLOR`). Every string from the input (names, messages, file
+/// names, source lines, plugin metadata) is escaped (see [`super::escape`]), and the
+/// report's secrets are masked in snippets.
+pub fn write_text(
+    out: &mut impl io::Write,
+    report: &Report,
+    sources: &[Source],
+    color: bool,
+) -> io::Result<()> {
     let p = Palette { color };
     let lines = SourceLines::new(sources, &report.redactions);
-    let mut out = String::new();
+    let mut buffer = String::new();
     for finding in &report.findings {
-        render_finding(&mut out, &p, finding, &lines);
+        buffer.clear();
+        render_finding(&mut buffer, &p, finding, &lines);
+        out.write_all(buffer.as_bytes())?;
     }
     for error in &report.errors {
-        let origin = error
-            .plugin
-            .as_ref()
-            .map(|name| format!(" (plugin `{}`)", escape(name)))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}{origin}: {}",
-            p.paint("1;31", "error"),
-            escape(&error.message)
-        );
-        let source = escape(&error.source);
-        // Plugin failures have no place in a manifest (line 0): name the plugin file only.
-        if error.line == 0 {
-            let _ = writeln!(out, "  --> {source}");
-        } else {
-            let _ = writeln!(out, "  --> {source}:{}:{}", error.line, error.column);
-        }
-        if let Some(line) = lines.get(&error.source, error.line) {
-            snippet(
-                &mut out,
-                &p,
-                error.line,
-                &line,
-                error.column,
-                error.column + 1,
-            );
-        }
-        out.push('\n');
+        buffer.clear();
+        render_error(&mut buffer, &p, error, &lines);
+        out.write_all(buffer.as_bytes())?;
     }
     let s = &report.summary;
-    let _ = writeln!(
+    writeln!(
         out,
         "{} resources, {} findings ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {} errors",
         s.resources, s.findings, s.critical, s.high, s.medium, s.low, s.info, s.suppressed, s.errors
+    )
+}
+
+fn render_error(out: &mut String, p: &Palette, error: &ReportError, lines: &SourceLines<'_>) {
+    let origin = error
+        .plugin
+        .as_ref()
+        .map(|name| format!(" (plugin `{}`)", escape(name)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}{origin}: {}",
+        p.paint("1;31", "error"),
+        escape(&error.message)
     );
-    out
+    let source = escape(&error.source);
+    // Plugin failures have no place in a manifest (line 0): name the plugin file only.
+    if error.line == 0 {
+        let _ = writeln!(out, "  --> {source}");
+    } else {
+        let _ = writeln!(out, "  --> {source}:{}:{}", error.line, error.column);
+    }
+    if let Some(line) = lines.get(&error.source, error.line) {
+        snippet(out, p, error.line, &line, error.column, error.column + 1);
+    }
+    out.push('\n');
 }
 
 fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLines<'_>) {
@@ -317,6 +332,31 @@ fn snippet(
 mod tests {
     use super::*;
     use crate::{check, Options};
+
+    #[test]
+    fn a_failed_write_stops_the_text_and_reaches_the_caller() {
+        struct ClosedPipe(usize);
+        impl io::Write for ClosedPipe {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                self.0 += 1;
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}, {name: b, image: y}]\n";
+        let sources = vec![Source::new("pod.yaml", yaml)];
+        let report = check(sources.clone(), &Options::default());
+        assert!(report.findings.len() > 1);
+        let mut pipe = ClosedPipe(0);
+        let error = write_text(&mut pipe, &report, &sources, false).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::BrokenPipe);
+        assert_eq!(
+            pipe.0, 1,
+            "nothing is rendered after the first failed write"
+        );
+    }
 
     #[test]
     fn shows_the_line_and_a_caret_under_the_value() {

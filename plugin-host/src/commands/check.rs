@@ -136,11 +136,9 @@ fn write_report(report: &Report, input: &Input, rules: &[RuleInfo], format: Form
                 .map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Text => write!(
-            out,
-            "{}",
-            kubecheck_core::output::text(report, &input.sources, color_enabled())
-        )?,
+        Format::Text => {
+            kubecheck_core::output::write_text(&mut out, report, &input.sources, color_enabled())?
+        }
     }
     out.flush()?;
     Ok(())
