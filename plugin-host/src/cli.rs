@@ -107,10 +107,21 @@ pub struct CheckArgs {
     /// Where the built-in rules run: natively, or from the bundled core wasm in the plugin sandbox.
     #[arg(long, value_enum, default_value_t = Engine::Native)]
     pub engine: Engine,
+    /// Colour the text output: `auto` on a terminal that shows colour unless `NO_COLOR`
+    /// is set (`CLICOLOR_FORCE` forces it), `always` or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// Largest file or stdin read, in bytes; a larger input is reported as an error and
     /// not checked [default: 64 MiB].
     #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
     pub max_input_bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -263,6 +274,26 @@ mod tests {
         assert_eq!(args.disable, ["a", "b", "c"]);
         assert_eq!(args.fail_on, FailOn::High);
         assert_eq!(args.engine, Engine::Native);
+    }
+
+    #[test]
+    fn color_is_auto_always_or_never() {
+        let color = |args: &[&str]| {
+            let Command::Check(check) = Cli::parse_from(args).command else {
+                panic!("not check")
+            };
+            check.color
+        };
+        assert_eq!(color(&["kubecheck", "check"]), ColorWhen::Auto);
+        assert_eq!(
+            color(&["kubecheck", "check", "--color", "always"]),
+            ColorWhen::Always
+        );
+        assert_eq!(
+            color(&["kubecheck", "check", "--color=never"]),
+            ColorWhen::Never
+        );
+        assert!(Cli::try_parse_from(["kubecheck", "check", "--color", "yes"]).is_err());
     }
 
     #[test]

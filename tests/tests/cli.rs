@@ -113,7 +113,8 @@ critical privileged-container: container `agent` sets `privileged: true`
     }
 }
 
-/// `script` gives the binary a pseudo-terminal: colour there, unless `NO_COLOR` is set.
+/// `script` gives the binary a pseudo-terminal: colour there (`--color auto`, the
+/// default), unless `NO_COLOR` is set.
 #[test]
 fn colour_only_on_a_terminal_and_never_with_no_color() {
     if !Path::new("/usr/bin/script").is_file() {
@@ -129,6 +130,8 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
             .args(["-qec", &command, "/dev/null"])
             .current_dir(repo_root())
             .env_remove("NO_COLOR")
+            // A terminal that shows colour, whatever the one running the tests.
+            .env("TERM", "xterm")
             .stdin(Stdio::null());
         if let Some(value) = no_color {
             script.env("NO_COLOR", value);
@@ -145,6 +148,32 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let plain = on_tty(Some("1"));
     assert!(plain.contains("critical privileged-container"), "{plain:?}");
     assert!(!plain.contains('\x1b'), "{plain:?}");
+}
+
+#[test]
+fn color_flag_wins_over_the_terminal_and_the_environment() {
+    let text = |color: &str, env: &[(&str, &str)]| {
+        let args = [
+            "check",
+            "--color",
+            color,
+            "--only",
+            "privileged-container",
+            "examples/manifests/risky-deployment.yaml",
+        ];
+        let output = run_in(&repo_root(), &args, env, b"");
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let coloured = "\x1b[1;35mcritical\x1b[0m";
+    let always = text("always", &[("NO_COLOR", "1")]);
+    assert!(always.contains(coloured), "{always:?}");
+    let never = text("never", &[("CLICOLOR_FORCE", "1")]);
+    assert!(!never.contains('\x1b'), "{never:?}");
+    // `auto` into a pipe: plain, unless the environment forces colour.
+    assert!(!text("auto", &[]).contains('\x1b'));
+    let forced = text("auto", &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains(coloured), "{forced:?}");
 }
 
 #[test]

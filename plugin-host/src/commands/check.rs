@@ -10,7 +10,7 @@ use kubecheck_core::report::ReportError;
 use kubecheck_core::{Input, Options, Report, RuleInfo, Session, Severity};
 use serde_json::json;
 
-use crate::cli::{CheckArgs, Engine, FailOn, Format};
+use crate::cli::{CheckArgs, ColorWhen, Engine, FailOn, Format};
 use crate::config::Config;
 use crate::plugin::{self, Configured, Limits, PluginRuntime};
 use crate::{builtin_wasm, config, inputs};
@@ -63,7 +63,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     };
     let plugin_run = plugin::run(&plugins, &session);
     let report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
-    write_report(&report, &input, &rules, args.format)?;
+    let color = color_enabled(args.color);
+    write_report(&report, &input, &rules, args.format, color)?;
     Ok(exit_code(&report, args.fail_on))
 }
 
@@ -104,7 +105,6 @@ fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<C
                 settings: entry.settings.clone().unwrap_or_else(|| json!({})),
                 limits,
                 precompiled: entry.precompiled,
-                from_config: true,
             });
         }
     }
@@ -118,13 +118,18 @@ fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<C
             limits: Limits::default(),
             // The flag allows `.cwasm` files; others stay WebAssembly.
             precompiled: args.allow_precompiled && path.extension().is_some_and(|e| e == "cwasm"),
-            from_config: false,
         });
     }
     Ok(configured)
 }
 
-fn write_report(report: &Report, input: &Input, rules: &[RuleInfo], format: Format) -> Result<()> {
+fn write_report(
+    report: &Report,
+    input: &Input,
+    rules: &[RuleInfo],
+    format: Format,
+    color: bool,
+) -> Result<()> {
     // Streamed: a report of a million findings is never held as one string.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
@@ -139,17 +144,24 @@ fn write_report(report: &Report, input: &Input, rules: &[RuleInfo], format: Form
             writeln!(out)?;
         }
         Format::Text => {
-            kubecheck_core::output::write_text(&mut out, report, &input.sources, color_enabled())?
+            kubecheck_core::output::write_text(&mut out, report, &input.sources, color)?
         }
     }
     out.flush()?;
     Ok(())
 }
 
-/// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
-fn color_enabled() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+/// `--color auto` asks anstream about stdout: a terminal that shows colour (not
+/// `TERM=dumb`), unless `NO_COLOR` is set (https://no-color.org); `CLICOLOR=0` turns it
+/// off and `CLICOLOR_FORCE` on, as for other command-line tools.
+fn color_enabled(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+        }
+    }
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
