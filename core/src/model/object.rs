@@ -140,11 +140,11 @@ impl<'a> Object<'a> {
             Some(meta) => {
                 let (meta, errors) = super::typed_with_repair::<ObjectMeta>(meta, "/metadata");
                 type_errors.extend(errors);
-                meta.unwrap_or_default()
+                meta?
             }
             None => ObjectMeta::default(),
         };
-        let pod = PodTemplate::read(&kind, node, &metadata, &mut type_errors);
+        let pod = PodTemplate::read(&kind, node, &metadata, &mut type_errors)?;
         Ok(Object {
             id,
             source,

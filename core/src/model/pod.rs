@@ -50,20 +50,40 @@ impl PodTemplate {
     }
 
     /// Finds and reads the pod template of `root` (an object of `kind`), if it has one.
+    /// A template that cannot be read is an error, never a silently missing view: every
+    /// pod rule would go quiet.
     pub(crate) fn read(
         kind: &str,
         root: &Node,
         object_meta: &ObjectMeta,
         errors: &mut Vec<TypeError>,
-    ) -> Option<PodTemplate> {
-        let spec_pointer = match POD_SPEC_PATHS.iter().find(|(k, _)| *k == kind) {
+    ) -> Result<Option<PodTemplate>, String> {
+        let Some(spec_pointer) = Self::spec_pointer(kind, root) else {
+            return Ok(None);
+        };
+        let Some(spec_node) = crate::pointer::resolve(root, &spec_pointer) else {
+            return Ok(None);
+        };
+        Self::read_at(spec_pointer, spec_node, root, object_meta, errors).map(Some)
+    }
+
+    fn spec_pointer(kind: &str, root: &Node) -> Option<String> {
+        Some(match POD_SPEC_PATHS.iter().find(|(k, _)| *k == kind) {
             Some((_, path)) => (*path).to_owned(),
             None => (*EMBEDDED_TEMPLATE_PATHS.iter().find(|path| {
                 crate::pointer::resolve(root, &format!("{path}/containers")).is_some()
             })?)
             .to_owned(),
-        };
-        let spec_node = crate::pointer::resolve(root, &spec_pointer)?;
+        })
+    }
+
+    fn read_at(
+        spec_pointer: String,
+        spec_node: &Node,
+        root: &Node,
+        object_meta: &ObjectMeta,
+        errors: &mut Vec<TypeError>,
+    ) -> Result<PodTemplate, String> {
         let meta_pointer = match spec_pointer.strip_suffix("/spec") {
             Some("") => "/metadata".to_owned(),
             Some(parent) => format!("{parent}/metadata"),
@@ -76,7 +96,7 @@ impl PodTemplate {
             Some(node) if meta_pointer != "/metadata" => {
                 let (meta, meta_errors) = typed_with_repair::<ObjectMeta>(node, &meta_pointer);
                 errors.extend(meta_errors);
-                meta.unwrap_or_default()
+                meta?
             }
             Some(_) => object_meta.clone(),
             None => ObjectMeta::default(),
@@ -92,15 +112,17 @@ impl PodTemplate {
                 ContainerKind::Init => spec.init_containers.take().unwrap_or_default(),
                 // Ephemeral containers share every field that matters to the rules.
                 ContainerKind::Ephemeral => {
-                    crate::pointer::resolve(spec_node, &format!("/{}", kind.field()))
-                        .and_then(|node| {
+                    match crate::pointer::resolve(spec_node, &format!("/{}", kind.field())) {
+                        // Its errors were recorded with the spec's.
+                        Some(node) => {
                             typed_with_repair::<Vec<Container>>(
                                 node,
                                 &format!("{spec_pointer}/{}", kind.field()),
                             )
-                            .0
-                        })
-                        .unwrap_or_default()
+                            .0?
+                        }
+                        None => Vec::new(),
+                    }
                 }
             };
             containers.extend(list.into_iter().enumerate().map(|(index, container)| {
@@ -112,7 +134,7 @@ impl PodTemplate {
                 }
             }));
         }
-        Some(PodTemplate {
+        Ok(PodTemplate {
             spec_pointer,
             meta_pointer,
             spec,

@@ -1,49 +1,96 @@
 //! Typed conversion that survives values of the wrong type.
 
+use std::collections::HashSet;
+
 use serde::de::DeserializeOwned;
 
 use crate::pointer;
-use crate::yaml::{from_node, Node, TypeError, Value};
+use crate::yaml::{from_node_collecting, Node, TypeError, Value};
 
-/// Each bad value is reported once; past this many the view is given up.
-const MAX_REPAIRS: usize = 32;
+/// Passes over the value at most, each linear in its size, so the work stays linear in
+/// the input. One pass finds every value of the wrong kind; only a value of the right
+/// kind that a type still refuses (an IntOrString given `true`) costs a pass of its own.
+const MAX_PASSES: usize = 64;
 
 /// Reads `node` (at `base` in its document) as a `T`. A value of the wrong type is
-/// recorded and read as `null` (the zero value), so one bad field neither hides the rest
-/// of the object from the rules nor goes unreported.
+/// recorded and set aside (its key removed, or `null` in a list), so bad fields neither
+/// hide the rest of the object from the rules nor go unreported.
+///
+/// The view is never dropped silently: when the value cannot be read even so (more than
+/// [`MAX_PASSES`] refusals, or a value that cannot be set aside), the error says where,
+/// and the caller reports the object as unreadable.
 pub fn typed_with_repair<T: DeserializeOwned>(
     node: &Node,
     base: &str,
-) -> (Option<T>, Vec<TypeError>) {
+) -> (Result<T, String>, Vec<TypeError>) {
     let mut errors: Vec<TypeError> = Vec::new();
     let mut repaired: Option<Node> = None;
-    loop {
+    let mut set_aside_at: HashSet<String> = HashSet::new();
+    for _ in 0..MAX_PASSES {
         let current = repaired.as_ref().unwrap_or(node);
-        match from_node::<T>(current, base) {
-            Ok(value) => return (Some(value), errors),
-            Err(error) => {
-                let repeated = errors.iter().any(|e| e.pointer == error.pointer);
-                if repeated || errors.len() >= MAX_REPAIRS {
-                    return (None, errors);
-                }
-                let relative = error.pointer.strip_prefix(base).unwrap_or("").to_owned();
-                errors.push(error);
-                let tree = repaired.get_or_insert_with(|| node.clone());
-                if !set_null(tree, &relative) {
-                    return (None, errors);
-                }
+        let before = errors.len();
+        let result = from_node_collecting::<T>(current, base, &mut errors);
+        let failed = match result {
+            Ok(value) if errors.len() == before => return (Ok(value), errors),
+            Ok(_) => None,
+            Err(error) => Some(error),
+        };
+        let mut found = errors.split_off(before);
+        found.extend(failed);
+        let tree = repaired.get_or_insert_with(|| node.clone());
+        for error in found {
+            if !set_aside_at.insert(error.pointer.clone()) {
+                continue;
+            }
+            let relative = error.pointer.strip_prefix(base).unwrap_or("").to_owned();
+            let set_aside = set_aside(tree, &relative);
+            errors.push(error);
+            if !set_aside {
+                let last = errors.last().expect("just pushed");
+                return (Err(unreadable(base, last)), errors);
             }
         }
+        // A pass that only found errors already set aside went round in a circle.
+        if errors.len() == before {
+            let last = errors.last().map(|e| e.pointer.clone()).unwrap_or_default();
+            return (
+                Err(format!(
+                    "the value at {base} cannot be read even with its values of the wrong type set aside (again at {last})"
+                )),
+                errors,
+            );
+        }
     }
+    let last = errors.last().expect("a pass that failed recorded an error");
+    (
+        Err(format!(
+            "the value at {base} has too many values of the wrong type to read ({} or more, the last at line {}, {}): kubecheck did not check it",
+            errors.len(),
+            last.span.start.line,
+            last.pointer
+        )),
+        errors,
+    )
 }
 
-fn set_null(root: &mut Node, relative: &str) -> bool {
-    let Some(segments) = pointer::segments(relative) else {
+fn unreadable(base: &str, error: &TypeError) -> String {
+    format!(
+        "the value at {base} cannot be read: {} (line {}); kubecheck did not check it",
+        error, error.span.start.line
+    )
+}
+
+/// Sets the value at `relative` aside: a mapping's key is removed (every entry of it, so
+/// no earlier duplicate comes forward), which reads as unset, as a missing field; a list
+/// item or the root becomes `null`.
+fn set_aside(root: &mut Node, relative: &str) -> bool {
+    let Some(mut segments) = pointer::segments(relative) else {
         return false;
     };
-    if segments.is_empty() {
-        return false;
-    }
+    let Some(last) = segments.pop() else {
+        *root = Node::null_at(root.span);
+        return true;
+    };
     let mut node = root;
     for segment in &segments {
         let next = match &mut node.value {
@@ -60,6 +107,19 @@ fn set_null(root: &mut Node, relative: &str) -> bool {
             None => return false,
         }
     }
-    *node = Node::null_at(node.span);
-    true
+    match &mut node.value {
+        Value::Map(entries) => {
+            let before = entries.len();
+            entries.retain(|e| e.key_str() != Some(last.as_str()));
+            entries.len() < before
+        }
+        Value::Seq(items) => match last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+            Some(item) if !item.is_null() => {
+                *item = Node::null_at(item.span);
+                true
+            }
+            _ => false,
+        },
+        Value::Scalar(_) => false,
+    }
 }

@@ -5,6 +5,7 @@
 //! duplicate keys wins. A type mismatch comes back as a [`TypeError`] with the JSON
 //! pointer and span of the offending value, so it can be reported where it is.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -43,20 +44,47 @@ impl de::Error for TypeError {
 
 /// Reads `node` (found at `base` in its document) as a `T`.
 pub fn from_node<T: DeserializeOwned>(node: &Node, base: &str) -> Result<T, TypeError> {
-    let root = Path::Root(base);
+    let root = Path::Root(base, None);
     T::deserialize(De { node, path: &root })
 }
 
+/// [`from_node`] that goes on past values of the wrong kind (a string for a boolean, a
+/// mapping for a list, an integer out of range...): each is pushed to `errors` and read
+/// as `null` would be, so one pass finds them all. What a visitor refuses of a value of
+/// the right kind (an IntOrString given `true`) still ends the pass with an error.
+pub fn from_node_collecting<T: DeserializeOwned>(
+    node: &Node,
+    base: &str,
+    errors: &mut Vec<TypeError>,
+) -> Result<T, TypeError> {
+    let sink = RefCell::new(std::mem::take(errors));
+    let root = Path::Root(base, Some(&sink));
+    let result = T::deserialize(De { node, path: &root });
+    *errors = sink.into_inner();
+    result
+}
+
 enum Path<'p> {
-    Root(&'p str),
+    /// The base pointer, and where errors go when the pass goes on past them.
+    Root(&'p str, Option<&'p RefCell<Vec<TypeError>>>),
     Key(&'p Path<'p>, &'p str),
     Index(&'p Path<'p>, usize),
 }
 
 impl Path<'_> {
+    fn sink(&self) -> Option<&RefCell<Vec<TypeError>>> {
+        let mut path = self;
+        loop {
+            match path {
+                Path::Root(_, sink) => return *sink,
+                Path::Key(parent, _) | Path::Index(parent, _) => path = parent,
+            }
+        }
+    }
+
     fn pointer(&self) -> String {
         match self {
-            Path::Root(base) => (*base).to_owned(),
+            Path::Root(base, _) => (*base).to_owned(),
             Path::Key(parent, key) => format!("{}/{}", parent.pointer(), pointer::escape(key)),
             Path::Index(parent, i) => format!("{}/{i}", parent.pointer()),
         }
@@ -94,8 +122,21 @@ impl De<'_, '_> {
         }
     }
 
-    fn mismatch<T>(&self, expected: &dyn de::Expected) -> Result<T, TypeError> {
-        self.locate(Err(de::Error::invalid_type(self.unexpected(), expected)))
+    /// A value of the wrong kind: an error, or, in a collecting pass, an error recorded
+    /// before the caller reads the value as `null`.
+    fn mismatch(&self, expected: &dyn de::Expected) -> Result<(), TypeError> {
+        self.tolerate(de::Error::invalid_type(self.unexpected(), expected))
+    }
+
+    fn tolerate(&self, error: TypeError) -> Result<(), TypeError> {
+        let error = self.locate::<()>(Err(error)).unwrap_err();
+        match self.path.sink() {
+            Some(sink) => {
+                sink.borrow_mut().push(error);
+                Ok(())
+            }
+            None => Err(error),
+        }
     }
 
     fn scalar_value(&self) -> Option<&ScalarValue> {
@@ -107,17 +148,29 @@ impl De<'_, '_> {
 }
 
 macro_rules! integer {
-    ($($method:ident)*) => {$(
+    ($($method:ident: $ty:ty)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
-            match self.scalar_value() {
-                Some(ScalarValue::Int(i)) => { let r = visitor.visit_i64(*i); self.locate(r) }
-                Some(ScalarValue::Float(f)) if json_integer(*f).is_some() => {
-                    let r = visitor.visit_i64(json_integer(*f).unwrap_or_default());
-                    self.locate(r)
+            let value = match self.scalar_value() {
+                Some(ScalarValue::Int(i)) => Some(*i),
+                Some(ScalarValue::Float(f)) => json_integer(*f),
+                Some(ScalarValue::Null) => Some(0),
+                _ => None,
+            };
+            let value = match value {
+                Some(i) if <$ty>::try_from(i).is_ok() => i,
+                // The error the visitor would give, checked here so a collecting pass
+                // goes on.
+                Some(i) => {
+                    self.tolerate(de::Error::invalid_value(Unexpected::Signed(i), &visitor))?;
+                    0
                 }
-                Some(ScalarValue::Null) => { let r = visitor.visit_i64(0); self.locate(r) }
-                _ => self.mismatch(&visitor),
-            }
+                None => {
+                    self.mismatch(&visitor)?;
+                    0
+                }
+            };
+            let r = visitor.visit_i64(value);
+            self.locate(r)
         }
     )*};
 }
@@ -130,6 +183,12 @@ fn json_integer(f: f64) -> Option<i64> {
     fits.then_some(f as i64)
 }
 
+/// A whole float past `i64` that Go's encoder still prints as digits, within `u64`.
+fn json_unsigned(f: f64) -> Option<u64> {
+    let fits = f.fract() == 0.0 && f >= i64::MAX as f64 && f < u64::MAX as f64;
+    fits.then_some(f as u64)
+}
+
 macro_rules! float {
     ($($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
@@ -137,7 +196,10 @@ macro_rules! float {
                 Some(ScalarValue::Int(i)) => visitor.visit_f64(*i as f64),
                 Some(ScalarValue::Float(f)) => visitor.visit_f64(*f),
                 Some(ScalarValue::Null) => visitor.visit_f64(0.0),
-                _ => return self.mismatch(&visitor),
+                _ => {
+                    self.mismatch(&visitor)?;
+                    visitor.visit_f64(0.0)
+                }
             };
             self.locate(r)
         }
@@ -153,7 +215,15 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
                 ScalarValue::Null => visitor.visit_unit(),
                 ScalarValue::Bool(b) => visitor.visit_bool(*b),
                 ScalarValue::Int(i) => visitor.visit_i64(*i),
-                ScalarValue::Float(f) => visitor.visit_f64(*f),
+                // A whole float is an integer in the decoder's JSON (`port: 8080.0` is
+                // `8080`), which an IntOrString or a plain JSON field then takes as one.
+                ScalarValue::Float(f) => match json_integer(*f) {
+                    Some(i) => visitor.visit_i64(i),
+                    None => match json_unsigned(*f) {
+                        Some(u) => visitor.visit_u64(u),
+                        None => visitor.visit_f64(*f),
+                    },
+                },
                 ScalarValue::Str => visitor.visit_str(&s.text),
             },
             Value::Seq(items) => visitor.visit_seq(SeqAccess::new(items, self.path)),
@@ -166,19 +236,25 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
         let r = match self.scalar_value() {
             Some(ScalarValue::Bool(b)) => visitor.visit_bool(*b),
             Some(ScalarValue::Null) => visitor.visit_bool(false),
-            _ => return self.mismatch(&visitor),
+            _ => {
+                self.mismatch(&visitor)?;
+                visitor.visit_bool(false)
+            }
         };
         self.locate(r)
     }
 
-    integer!(deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64);
+    integer!(deserialize_i8: i8 deserialize_i16: i16 deserialize_i32: i32 deserialize_i64: i64 deserialize_u8: u8 deserialize_u16: u16 deserialize_u32: u32 deserialize_u64: u64);
     float!(deserialize_f32 deserialize_f64);
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
         let r = match &self.node.value {
             Value::Scalar(s) if s.value == ScalarValue::Null => visitor.visit_str(""),
             Value::Scalar(s) => visitor.visit_str(&s.text),
-            _ => return self.mismatch(&visitor),
+            _ => {
+                self.mismatch(&visitor)?;
+                visitor.visit_str("")
+            }
         };
         self.locate(r)
     }
@@ -237,7 +313,10 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
         let r = match &self.node.value {
             Value::Seq(items) => visitor.visit_seq(SeqAccess::new(items, self.path)),
             _ if self.node.is_null() => visitor.visit_seq(SeqAccess::new(&[], self.path)),
-            _ => return self.mismatch(&visitor),
+            _ => {
+                self.mismatch(&visitor)?;
+                visitor.visit_seq(SeqAccess::new(&[], self.path))
+            }
         };
         self.locate(r)
     }
@@ -263,7 +342,10 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
         let r = match &self.node.value {
             Value::Map(entries) => visitor.visit_map(MapAccess::new(entries, self.path)),
             _ if self.node.is_null() => visitor.visit_map(MapAccess::new(&[], self.path)),
-            _ => return self.mismatch(&visitor),
+            _ => {
+                self.mismatch(&visitor)?;
+                visitor.visit_map(MapAccess::new(&[], self.path))
+            }
         };
         self.locate(r)
     }
@@ -285,7 +367,10 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
     ) -> Result<V::Value, TypeError> {
         let r = match &self.node.value {
             Value::Scalar(s) => visitor.visit_enum(s.text.as_str().into_deserializer()),
-            _ => return self.mismatch(&visitor),
+            _ => {
+                self.mismatch(&visitor)?;
+                visitor.visit_enum("".into_deserializer())
+            }
         };
         self.locate(r)
     }
@@ -425,6 +510,34 @@ mod tests {
             let node = doc(&format!("runAsUser: {bad}\n"));
             assert!(from_node::<SecurityContext>(&node, "").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn whole_floats_are_integers_where_any_number_goes() {
+        // sigs.k8s.io/yaml keeps `8080.0` as a float64 and Go's `json.Marshal` writes it
+        // as `8080`, which IntOrString takes: the API server accepts the probe.
+        use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+        for (text, port) in [
+            ("8080.0", 8080),
+            ("8.08e3", 8080),
+            ("-0.0", 0),
+            ("!!float 80", 80),
+        ] {
+            let node = doc(&format!("port: {text}\n"));
+            let action: k8s_openapi::api::core::v1::HTTPGetAction = from_node(&node, "").unwrap();
+            assert_eq!(action.port, IntOrString::Int(port), "{text}");
+        }
+        // Not whole, or past what Go prints as digits: not an integer.
+        for text in ["8080.5", "1e21", ".inf"] {
+            let node = doc(&format!("port: {text}\n"));
+            assert!(
+                from_node::<k8s_openapi::api::core::v1::HTTPGetAction>(&node, "").is_err(),
+                "{text}"
+            );
+        }
+        let node = doc("a: 1.0\nb: 1.5\n");
+        let json: serde_json::Value = from_node(&node, "").unwrap();
+        assert_eq!(json, serde_json::json!({"a": 1, "b": 1.5}));
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod parse;
 mod resolve;
 mod to_json;
 
-pub use de::{from_node, TypeError};
+pub use de::{from_node, from_node_collecting, TypeError};
 pub use node::{CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value};
 pub use parse::{
     parse_documents, parse_documents_within, AliasBudget, Document, DuplicateKey, ParseError,

@@ -6,7 +6,7 @@
 //! bombs stay bounded. `serde_yaml` is not used for manifests: it is deprecated upstream and keeps no
 //! value spans. JSON is read by the same parser, since YAML 1.2 is a superset of JSON.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle as EventStyle, Span as EventSpan};
 
@@ -200,6 +200,10 @@ enum Frame {
     Map {
         entries: Vec<Entry>,
         key: Option<Node>,
+        /// The pending key is a merge key (`<<`).
+        key_is_merge: bool,
+        /// Indices of the entries whose key is a merge key, in order.
+        merges: Vec<usize>,
         start: Pos,
         anchor: usize,
         style: CollectionStyle,
@@ -303,6 +307,7 @@ impl<'a> Builder<'a> {
             Event::Scalar(text, style, anchor, tag) => {
                 let sp = self.span(span);
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let merge_key = is_merge_key(&text, style, tag.as_deref());
                 let node = match scalar_node(text.into_owned(), style, tag.as_deref(), sp) {
                     Ok(node) => node,
                     Err(message) => {
@@ -314,7 +319,11 @@ impl<'a> Builder<'a> {
                 if anchor > 0 && !self.anchor(anchor, &node, cost, sp.start) {
                     return None;
                 }
-                self.push_value(node, cost);
+                let origin = match merge_key {
+                    true => Origin::MergeKey,
+                    false => Origin::Other,
+                };
+                self.push_value(node, cost, origin);
             }
             Event::Alias(id) => {
                 let pos = self.pos(span.start);
@@ -326,7 +335,7 @@ impl<'a> Builder<'a> {
                     Some(cost) => {
                         if self.spend(cost.weight, pos) {
                             let node = self.anchors[&id].0.clone();
-                            self.push_value(node, cost);
+                            self.push_value(node, cost, Origin::Alias);
                         }
                     }
                     None => self.fail(pos, "alias to an unknown anchor".into()),
@@ -352,6 +361,8 @@ impl<'a> Builder<'a> {
                     Frame::Map {
                         entries: Vec::new(),
                         key: None,
+                        key_is_merge: false,
+                        merges: Vec::new(),
                         start,
                         anchor,
                         style,
@@ -373,13 +384,14 @@ impl<'a> Builder<'a> {
                     } => (Value::Seq(shrunk(items)), start, anchor, style, cost),
                     Frame::Map {
                         entries,
+                        merges,
                         start,
                         anchor,
                         style,
                         cost,
                         ..
                     } => {
-                        let entries = shrunk(self.finish_map(entries));
+                        let entries = shrunk(self.finish_map(entries, merges));
                         (Value::Map(entries), start, anchor, style, cost)
                     }
                 };
@@ -391,7 +403,7 @@ impl<'a> Builder<'a> {
                 if anchor > 0 && !self.anchor(anchor, &node, cost, start) {
                     return None;
                 }
-                self.push_value(node, cost);
+                self.push_value(node, cost, Origin::Other);
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
         }
@@ -424,7 +436,8 @@ impl<'a> Builder<'a> {
         true
     }
 
-    fn push_value(&mut self, node: Node, node_cost: Cost) {
+    fn push_value(&mut self, node: Node, node_cost: Cost, origin: Origin) {
+        let mut bad_merge = None;
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, cost, .. }) => {
@@ -432,53 +445,118 @@ impl<'a> Builder<'a> {
                 items.push(node)
             }
             Some(Frame::Map {
-                entries, key, cost, ..
+                entries,
+                key,
+                key_is_merge,
+                merges,
+                cost,
+                ..
             }) => {
                 cost.add_child(node_cost);
                 match key.take() {
-                    None => *key = Some(as_json_key(node)),
-                    Some(k) => entries.push(Entry {
-                        key: k,
-                        value: node,
-                    }),
-                }
-            }
-        }
-    }
-
-    /// Applies YAML 1.1 merge keys (`<<: *base`), which the Kubernetes decoder honours,
-    /// and records duplicate keys.
-    fn finish_map(&mut self, mut entries: Vec<Entry>) -> Vec<Entry> {
-        let is_merge = |e: &Entry| matches!(&e.key.value, Value::Scalar(s) if s.text == "<<" && s.style == ScalarStyle::Plain);
-        if entries.iter().any(is_merge) {
-            let (merges, own): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(is_merge);
-            entries = own;
-            let mut present: HashSet<String> = entries
-                .iter()
-                .filter_map(|e| e.key_str().map(str::to_owned))
-                .collect();
-            for merge in merges {
-                let sources: Vec<&Node> = match &merge.value.value {
-                    Value::Map(_) => vec![&merge.value],
-                    Value::Seq(items) => items.iter().collect(),
-                    Value::Scalar(_) => Vec::new(),
-                };
-                for source in sources {
-                    for e in source.as_map().unwrap_or_default() {
-                        if let Some(k) = e.key_str() {
-                            if present.insert(k.to_owned()) {
-                                entries.push(e.clone());
-                            }
+                    None => {
+                        *key = Some(as_json_key(node));
+                        *key_is_merge = origin == Origin::MergeKey;
+                    }
+                    Some(k) => {
+                        if std::mem::take(key_is_merge) {
+                            bad_merge = not_mergeable(&node, origin == Origin::Alias);
+                            merges.push(entries.len());
                         }
+                        entries.push(Entry {
+                            key: k,
+                            value: node,
+                        })
                     }
                 }
             }
         }
-        self.find_duplicates(&entries);
-        entries
+        if let Some(pos) = bad_merge {
+            // go-yaml v2 `decoder.merge`: `failWantMap`, and the document is refused.
+            self.fail(
+                pos,
+                "map merge requires map or sequence of maps as the value (the Kubernetes YAML decoder refuses this document)".into(),
+            );
+        }
     }
 
-    fn find_duplicates(&mut self, entries: &[Entry]) {
+    /// Applies YAML 1.1 merge keys (`<<: *base`) as the Kubernetes decoder does, and
+    /// records duplicate keys.
+    ///
+    /// sigs.k8s.io/yaml decodes with go-yaml v2 (go.yaml.in/yaml/v2 `decoder.mapping`):
+    /// it walks the entries in document order, writing each explicit key, and each merge
+    /// key's sources, into the same map, so the last write wins. A merge after an
+    /// explicit key overrides it, an explicit key after a merge overrides what it merged,
+    /// and of two merge keys the second wins. Within one merge sequence (`<<: [*a, *b]`)
+    /// v2 merges from the last source to the first, so the first source wins.
+    /// (The YAML merge-key draft and go-yaml v3 give explicit keys precedence; the API
+    /// server does not.) Each key ends up with one entry, the winner, with the span it
+    /// was written at; duplicates among the explicit keys are kept and reported as before.
+    fn finish_map(&mut self, entries: Vec<Entry>, merges: Vec<usize>) -> Vec<Entry> {
+        if merges.is_empty() {
+            self.find_duplicates(entries.iter());
+            return entries;
+        }
+        let mut merge_at = merges.iter().copied().peekable();
+        let explicit = entries.iter().enumerate().filter_map(|(i, e)| {
+            if merge_at.peek() == Some(&i) {
+                merge_at.next();
+                None
+            } else {
+                Some(e)
+            }
+        });
+        self.find_duplicates(explicit);
+        let mut out: Vec<Option<Entry>> = Vec::with_capacity(entries.len());
+        // Live entries of each key in `out`: position, and whether a merge wrote it.
+        let mut live: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+        let mut write = |entry: Entry, merged: bool| {
+            let Some(k) = entry.key_str() else {
+                out.push(Some(entry));
+                return;
+            };
+            let slots = live.entry(k.to_owned()).or_default();
+            // A merge replaces every earlier value of the key; an explicit key replaces
+            // merged ones and keeps explicit duplicates, which the duplicate-key rule shows.
+            slots.retain(|&(at, by_merge)| {
+                let replaced = merged || by_merge;
+                if replaced {
+                    out[at] = None;
+                }
+                !replaced
+            });
+            slots.push((out.len(), merged));
+            out.push(Some(entry));
+        };
+        let mut merge_at = merges.into_iter().peekable();
+        for (i, entry) in entries.into_iter().enumerate() {
+            if merge_at.peek() != Some(&i) {
+                write(entry, false);
+                continue;
+            }
+            merge_at.next();
+            let sources = match entry.value.value {
+                Value::Map(source) => vec![source],
+                Value::Seq(items) => items
+                    .into_iter()
+                    .rev()
+                    .filter_map(|item| match item.value {
+                        Value::Map(source) => Some(source),
+                        _ => None,
+                    })
+                    .collect(),
+                Value::Scalar(_) => Vec::new(),
+            };
+            for source in sources {
+                for e in source {
+                    write(e, true);
+                }
+            }
+        }
+        out.into_iter().flatten().collect()
+    }
+
+    fn find_duplicates<'e>(&mut self, entries: impl Iterator<Item = &'e Entry>) {
         let mut seen: HashMap<&str, &Entry> = HashMap::new();
         for entry in entries {
             let Some(key) = entry.key_str() else { continue };
@@ -640,6 +718,41 @@ fn as_json_key(mut node: Node) -> Node {
     node
 }
 
+/// Where a value pushed into a collection came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A scalar that is a merge key if it is a mapping key.
+    MergeKey,
+    Alias,
+    Other,
+}
+
+/// Whether a scalar is a merge key as go-yaml v2 `isMerge` decides it: the text `<<`,
+/// implicit (plain without a tag, or with the non-specific `!`, whatever the style) or
+/// tagged `!!merge` (then quoted too). A quoted `"<<"` is an ordinary key, and so is an
+/// alias of a `<<` (v2 checks the alias node, not what it points to).
+fn is_merge_key(text: &str, style: EventStyle, tag: Option<&str>) -> bool {
+    text == "<<"
+        && match tag {
+            None => style == EventStyle::Plain,
+            Some(tag) => tag == "!" || tag == "tag:yaml.org,2002:merge",
+        }
+}
+
+/// Where the value of a merge key is not something go-yaml v2 merges: a mapping, or a
+/// sequence (not an alias of one) of mappings.
+fn not_mergeable(value: &Node, from_alias: bool) -> Option<Pos> {
+    match &value.value {
+        Value::Map(_) => None,
+        Value::Seq(_) if from_alias => Some(value.span.start),
+        Value::Seq(items) => items
+            .iter()
+            .find(|item| !matches!(item.value, Value::Map(_)))
+            .map(|item| item.span.start),
+        Value::Scalar(_) => Some(value.span.start),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -689,12 +802,122 @@ mod tests {
     }
 
     #[test]
-    fn merge_keys_do_not_override_explicit_keys() {
+    fn an_explicit_key_after_a_merge_overrides_it() {
         let node = one("base: &b {x: 1, z: 2}\nm:\n  <<: *b\n  z: 3\n");
         let m = node.get("m").unwrap();
         assert!(m.get("<<").is_none());
         assert_eq!(m.get("x").unwrap().span.start.line, 1);
         assert_eq!(m.get("z").unwrap().span.start.line, 4);
+        assert_eq!(m.as_map().unwrap().len(), 2);
+    }
+
+    /// The value of `key` in `m`, as the line and column it was written at, and its
+    /// resolved value.
+    fn at(m: &Node, key: &str) -> (u32, u32, ScalarValue) {
+        let v = m.get(key).unwrap_or_else(|| panic!("no {key} in {m:?}"));
+        let Value::Scalar(s) = &v.value else {
+            panic!("{v:?}")
+        };
+        (v.span.start.line, v.span.start.column, s.value.clone())
+    }
+
+    #[test]
+    fn a_merge_after_an_explicit_key_overrides_it_as_go_yaml_v2_does() {
+        // go-yaml v2 `decoder.mapping` writes entries in order into one map: last wins.
+        let node = one("sc:\n  privileged: false\n  <<: {privileged: true}\n");
+        let sc = node.get("sc").unwrap();
+        assert_eq!(at(sc, "privileged"), (3, 20, ScalarValue::Bool(true)));
+        assert_eq!(sc.as_map().unwrap().len(), 1);
+        // Through an alias, the winner is located at its anchor.
+        let node = one("a: &a {privileged: true}\nsc:\n  privileged: false\n  <<: *a\n");
+        assert_eq!(
+            at(node.get("sc").unwrap(), "privileged"),
+            (1, 20, ScalarValue::Bool(true))
+        );
+        // Not a duplicate key: the key is written once in the mapping.
+        assert!(parse_documents("sc:\n  p: 1\n  <<: {p: 2}\n")[0]
+            .duplicate_keys
+            .is_empty());
+    }
+
+    #[test]
+    fn of_two_merge_keys_the_second_wins() {
+        let node = one("sc:\n  <<: {privileged: false, a: 1}\n  <<: {privileged: true}\n");
+        let sc = node.get("sc").unwrap();
+        assert_eq!(at(sc, "privileged"), (3, 20, ScalarValue::Bool(true)));
+        assert_eq!(at(sc, "a"), (2, 30, ScalarValue::Int(1)));
+    }
+
+    #[test]
+    fn in_one_merge_sequence_the_first_source_wins() {
+        // v2 `decoder.merge` steps backwards through the sequence.
+        let node = one("a: &a {p: 1}\nb: &b {p: 2, q: 3}\nm:\n  <<: [*a, *b]\n");
+        let m = node.get("m").unwrap();
+        assert_eq!(at(m, "p"), (1, 11, ScalarValue::Int(1)));
+        assert_eq!(at(m, "q"), (2, 17, ScalarValue::Int(3)));
+        // ...and an explicit key after the sequence still wins over both.
+        let node = one("a: &a {p: 1}\nm:\n  <<: [*a, {p: 2}]\n  p: 3\n");
+        assert_eq!(at(node.get("m").unwrap(), "p"), (4, 6, ScalarValue::Int(3)));
+    }
+
+    #[test]
+    fn merge_keys_are_those_go_yaml_v2_is_merge_accepts() {
+        // `!!merge "<<"` and `! "<<"` are merge keys; a quoted `"<<"` and `!!str <<` are not.
+        for key in [
+            "!!merge \"<<\"",
+            "!!merge <<",
+            "! '<<'",
+            "!<tag:yaml.org,2002:merge> <<",
+        ] {
+            let node = one(&format!(
+                "sc:\n  privileged: false\n  {key}: {{privileged: true}}\n"
+            ));
+            let sc = node.get("sc").unwrap();
+            assert_eq!(sc.get("privileged").unwrap().as_bool(), Some(true), "{key}");
+            assert!(sc.get("<<").is_none(), "{key}");
+        }
+        for key in ["\"<<\"", "'<<'", "!!str <<"] {
+            let node = one(&format!(
+                "sc:\n  privileged: false\n  {key}: {{privileged: true}}\n"
+            ));
+            let sc = node.get("sc").unwrap();
+            assert_eq!(
+                sc.get("privileged").unwrap().as_bool(),
+                Some(false),
+                "{key}"
+            );
+            assert!(sc.get("<<").is_some(), "{key}");
+        }
+        // An alias of a `<<` key is an ordinary key too.
+        let node = one("k: &k <<\nsc:\n  *k : {privileged: true}\n");
+        assert!(node.get("sc").unwrap().get("<<").is_some());
+    }
+
+    #[test]
+    fn explicit_duplicates_are_still_reported_around_merges() {
+        let docs = parse_documents("m:\n  x: 1\n  <<: {x: 2}\n  x: 3\n");
+        let dup = &docs[0].duplicate_keys;
+        assert_eq!(dup.len(), 1, "{dup:?}");
+        assert_eq!((dup[0].first.start.line, dup[0].second.start.line), (2, 4));
+        let node = docs[0].result.as_ref().unwrap();
+        assert_eq!(at(node.get("m").unwrap(), "x"), (4, 6, ScalarValue::Int(3)));
+    }
+
+    #[test]
+    fn merging_what_is_not_a_mapping_refuses_the_document() {
+        for text in [
+            "m:\n  <<: 1\n",
+            "m:\n  <<:\n",
+            "m:\n  <<: [{a: 1}, 2]\n",
+            "s: &s [{a: 1}]\nm:\n  <<: *s\n",
+        ] {
+            let err = parse_documents(text).remove(0).result.unwrap_err();
+            assert!(
+                err.message.contains("map merge requires"),
+                "{text}: {err:?}"
+            );
+        }
+        assert!(parse_documents("m:\n  <<: []\n")[0].result.is_ok());
     }
 
     #[test]
