@@ -8,6 +8,8 @@
 //! binary still builds; `--engine wasm` then says how to get it.
 //!
 //! `KUBECHECK_BUILTIN_WASM` overrides where the file is looked for.
+//!
+//! It also tells cargo when a release build must embed a new web app (dist/web).
 
 use std::env;
 use std::fmt::Write as _;
@@ -34,6 +36,17 @@ fn main() {
         }
     };
     println!("cargo::rerun-if-changed={}", wasm.display());
+    // Release builds embed the web app that `scripts/build-web.sh` writes to dist/web
+    // (see `commands/serve.rs`): a rebuilt page, or one that appears after a build
+    // without it, rebuilds the binary. While the folder is missing, each release build
+    // looks again. Debug builds read the page at run time.
+    if env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_none() {
+        let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+        println!(
+            "cargo::rerun-if-changed={}",
+            manifest_dir.join("../dist/web").display()
+        );
+    }
     let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
     match std::fs::read(&wasm) {
         Ok(bytes) => {

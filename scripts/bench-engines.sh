@@ -8,8 +8,9 @@
 # Needs hyperfine (`apt-get install hyperfine`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/cargo.sh
 
-bin="${KUBECHECK_BIN:-target/release/kubecheck}"
+bin="${KUBECHECK_BIN:-$(cargo_target_dir)/release/kubecheck}"
 corpus="${1:-../shared/corpus/real}"
 command -v hyperfine >/dev/null || { echo "hyperfine is missing: apt-get install hyperfine" >&2; exit 2; }
 "$bin" --version

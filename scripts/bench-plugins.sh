@@ -7,13 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-kubecheck="${KUBECHECK:-target/release/kubecheck}"
+. scripts/lib/cargo.sh
+target_dir="$(cargo_target_dir)"
+kubecheck="${KUBECHECK:-$target_dir/release/kubecheck}"
 corpus="${KUBECHECK_CORPUS:-../shared/corpus}/real"
 iterations="${ITERATIONS:-20}"
 
 "$kubecheck" --version
 plugins=(examples/plugins/wat-edge-lb/plugin.wasm)
-for wasm in target/plugins/allowed-registries.wasm target/plugins/kubecheck-builtin.wasm; do
+for wasm in "$target_dir"/plugins/allowed-registries.wasm "$target_dir"/plugins/kubecheck-builtin.wasm; do
     if [[ -f "$wasm" ]]; then plugins+=("$wasm"); fi
 done
 for wasm in "${plugins[@]}"; do

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Builds every Rust plugin (the example and the built-in rule set) to wasm32 and copies
-# them to target/plugins/. One cargo invocation for all of them: cargo unifies features
-# per invocation, and separate ones would rebuild k8s-openapi (see TOOLCHAIN.md).
+# them to plugins/ in cargo's target directory. One cargo invocation for all of them:
+# cargo unifies features per invocation, and separate ones would rebuild k8s-openapi
+# (see TOOLCHAIN.md).
 # Extra arguments go to cargo, e.g. `-p kubecheck-web` to build the web app in the same go.
 #
-# The kubecheck binary embeds target/plugins/kubecheck-builtin.wasm when it exists at
+# The kubecheck binary embeds plugins/kubecheck-builtin.wasm when it exists at
 # its build time (`kubecheck check --engine wasm`); run this script before building it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/cargo.sh
 
-target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+target_dir="$(cargo_target_dir)"
 cargo build --profile web --target wasm32-unknown-unknown \
     -p allowed-registries -p kubecheck-builtin-plugin "$@"
 

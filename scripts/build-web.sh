@@ -6,9 +6,10 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/lib/cargo.sh
 root=$(pwd)
 out="$root/dist/web"
-wasm_bindgen_version=0.2.130 # must equal the wasm-bindgen crate in Cargo.lock
+wasm_bindgen_version="$(lockfile_version wasm-bindgen)"
 
 die() {
   echo "build-web: $*" >&2
@@ -30,7 +31,7 @@ cargo build --profile web --target wasm32-unknown-unknown -p kubecheck-web
 rm -rf "$out"
 mkdir -p "$out"
 "$wasm_bindgen" --target web --no-typescript --out-dir "$out" \
-  "$root/target/wasm32-unknown-unknown/web/kubecheck-web.wasm"
+  "$(cargo_target_dir)/wasm32-unknown-unknown/web/kubecheck-web.wasm"
 wasm="$out/kubecheck-web_bg.wasm"
 "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
@@ -38,10 +39,6 @@ wasm="$out/kubecheck-web_bg.wasm"
 mv "$wasm.opt" "$wasm"
 cp web-app/static/index.html web-app/static/style.css web-app/static/boot.js \
   web-app/static/plugin-worker.js web-app/static/favicon.svg "$out/"
-
-# A release build of `kubecheck serve` embeds dist/web; cargo tracks the files it embedded,
-# but not files that were missing then: make the next build look again.
-touch plugin-host/src/commands/serve.rs
 
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

@@ -3,11 +3,12 @@
 # With --check, changes nothing and fails with a diff when docs/rules.md is stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/cargo.sh
 
 cargo build --quiet -p kubecheck
 generated="$(mktemp)"
 trap 'rm -f "$generated"' EXIT
-target/debug/kubecheck rules --format markdown >"$generated"
+"$(cargo_target_dir)/debug/kubecheck" rules --format markdown >"$generated"
 
 case "${1:-}" in
     --check)

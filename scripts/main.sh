@@ -17,7 +17,7 @@ scripts/build-web.sh
 
 step "cargo build -p kubecheck (first time: about 2 minutes on 2 cores)"
 cargo build -p kubecheck
-kubecheck=target/debug/kubecheck
+kubecheck="$(. scripts/lib/cargo.sh && cargo_target_dir)/debug/kubecheck"
 
 step "kubecheck check examples/manifests"
 # The examples include a deliberately risky Deployment, so exit code 1 (findings at or

@@ -23,10 +23,7 @@ die() {
     exit 1
 }
 
-# The version of crate `$1` in Cargo.lock (the first one listed).
-lockfile_version() {
-    awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
-}
+. scripts/lib/cargo.sh
 
 ensure_rust() {
     command -v cargo >/dev/null || die "cargo is missing: install Rust from https://rustup.rs"
