@@ -105,6 +105,7 @@ fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<C
                 settings: entry.settings.clone().unwrap_or_else(|| json!({})),
                 limits,
                 precompiled: entry.precompiled,
+                from_config: true,
             });
         }
     }
@@ -118,6 +119,7 @@ fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<C
             limits: Limits::default(),
             // The flag allows `.cwasm` files; others stay WebAssembly.
             precompiled: args.allow_precompiled && path.extension().is_some_and(|e| e == "cwasm"),
+            from_config: false,
         });
     }
     Ok(configured)

@@ -29,8 +29,8 @@ pub fn run(command: PluginCommand) -> Result<ExitCode> {
 }
 
 fn inspect(args: PluginInspectArgs) -> Result<ExitCode> {
-    let bytes =
-        read_plugin(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes = read_plugin(&args.file, false)
+        .with_context(|| format!("reading {}", args.file.display()))?;
     let runtime = PluginRuntime::new()?;
     let sha256 = sha256_hex(&bytes);
     // Loaded as WebAssembly whatever it looks like: a precompiled `.cwasm` is native
@@ -132,8 +132,8 @@ fn write_metadata(out: &mut impl Write, plugin: &Plugin) -> Result<()> {
 }
 
 fn compile(args: PluginCompileArgs) -> Result<ExitCode> {
-    let bytes =
-        read_plugin(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes = read_plugin(&args.file, false)
+        .with_context(|| format!("reading {}", args.file.display()))?;
     let runtime = PluginRuntime::with_cache_dir(None)?;
     let compiled = runtime
         .precompile(&bytes, Limits::default())
@@ -152,8 +152,8 @@ fn compile(args: PluginCompileArgs) -> Result<ExitCode> {
 /// Times what a plugin costs in a run, in this process, with the plugin's default
 /// limits. The numbers for the README come from here (see `scripts/bench-plugins.sh`).
 fn bench(args: PluginBenchArgs) -> Result<ExitCode> {
-    let bytes =
-        read_plugin(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes = read_plugin(&args.file, false)
+        .with_context(|| format!("reading {}", args.file.display()))?;
     let limits = Limits::default();
     // A fresh private directory: a predictable name in a shared temporary directory is one
     // another local user can create first and fill.

@@ -29,6 +29,9 @@ pub struct Configured {
     /// Explicit intent to load native code: a `.cwasm` from `kubecheck plugin compile`
     /// (`precompiled: true` in the config, `--allow-precompiled` on the command line).
     pub precompiled: bool,
+    /// Named by a config file, which may come from a pull request: the path must be a
+    /// regular file. A path on the command line is the user's own (`<(...)` is fine).
+    pub from_config: bool,
 }
 
 /// Loaded plugins and the ones that failed to load.
@@ -102,7 +105,7 @@ pub fn load(runtime: &PluginRuntime, configured: &[Configured]) -> Loaded {
 /// module is loaded from exactly these bytes (a FIFO or a file swapped between two reads
 /// must not show one hash and run other bytes).
 fn load_one(runtime: &PluginRuntime, config: &Configured) -> Result<Plugin, PluginError> {
-    let bytes = read_plugin(&config.path)?;
+    let bytes = read_plugin(&config.path, config.from_config)?;
     let actual = sha256_hex(&bytes);
     match &config.sha256 {
         Some(expected) if !actual.eq_ignore_ascii_case(expected.trim()) => {
@@ -159,15 +162,30 @@ fn is_reserved(name: &str) -> bool {
         || kubecheck_core::builtin_rules().iter().any(|r| r.id == name)
 }
 
-/// The plugin file's bytes, at most [`MAX_PLUGIN_FILE_BYTES`], read once.
-pub fn read_plugin(path: &Path) -> Result<Vec<u8>, PluginError> {
+/// The plugin file's bytes, at most [`MAX_PLUGIN_FILE_BYTES`], read once. With
+/// `regular_only`, anything but a regular file is refused before a byte is read: opened
+/// without blocking, so a config naming a FIFO or `/proc/self/fd/1` cannot hang the run.
+pub fn read_plugin(path: &Path, regular_only: bool) -> Result<Vec<u8>, PluginError> {
+    use std::os::unix::fs::OpenOptionsExt;
     let io = |e: std::io::Error| PluginError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
     };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    if regular_only {
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io)?;
+    if regular_only && !file.metadata().map_err(io)?.is_file() {
+        return Err(PluginError::Io {
+            path: path.display().to_string(),
+            message: "not a regular file: a plugin named in a config file must be one".into(),
+        });
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_PLUGIN_FILE_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_PLUGIN_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > MAX_PLUGIN_FILE_BYTES {
         return Err(PluginError::TooLarge(format!(
