@@ -123,3 +123,69 @@ fn set_aside(root: &mut Node, relative: &str) -> bool {
         Value::Scalar(_) => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_documents;
+    use k8s_openapi::api::core::v1::PodSpec;
+
+    fn doc(text: &str) -> Node {
+        parse_documents(text).remove(0).result.unwrap()
+    }
+
+    #[test]
+    fn more_than_32_bad_values_do_not_drop_the_view() {
+        // Used to give the view up at the 33rd error: every pod rule went quiet.
+        let mut text =
+            String::from("containers:\n- {name: p, securityContext: {privileged: true}}\n");
+        for i in 0..40 {
+            text.push_str(&format!(
+                "- {{name: s{i}, securityContext: {{runAsNonRoot: \"yes\"}}, ports: [{{containerPort: 1e10}}]}}\n"
+            ));
+        }
+        for i in 0..10 {
+            text.push_str(&format!(
+                "- {{name: h{i}, livenessProbe: {{httpGet: {{port: true}}}}}}\n"
+            ));
+        }
+        let (spec, errors) = typed_with_repair::<PodSpec>(&doc(&text), "/spec");
+        let spec = spec.expect("the view is kept");
+        assert_eq!(errors.len(), 90);
+        assert_eq!(spec.containers.len(), 51);
+        let privileged = spec.containers[0]
+            .security_context
+            .as_ref()
+            .unwrap()
+            .privileged;
+        assert_eq!(privileged, Some(true));
+        // A value set aside reads as unset.
+        let s0 = &spec.containers[1];
+        assert_eq!(s0.security_context.as_ref().unwrap().run_as_non_root, None);
+        assert_eq!(
+            errors[0].pointer,
+            "/spec/containers/1/securityContext/runAsNonRoot"
+        );
+        assert_eq!(
+            errors[1].pointer,
+            "/spec/containers/1/ports/0/containerPort"
+        );
+    }
+
+    #[test]
+    fn a_view_that_cannot_be_read_is_an_error() {
+        let mut text = String::from("containers:\n");
+        for i in 0..MAX_PASSES + 1 {
+            text.push_str(&format!(
+                "- {{name: h{i}, livenessProbe: {{httpGet: {{port: true}}}}}}\n"
+            ));
+        }
+        let (spec, errors) = typed_with_repair::<PodSpec>(&doc(&text), "/spec");
+        let message = spec.unwrap_err();
+        assert!(
+            message.contains("too many values of the wrong type"),
+            "{message}"
+        );
+        assert_eq!(errors.len(), MAX_PASSES);
+    }
+}
