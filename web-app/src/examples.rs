@@ -27,14 +27,14 @@ mod tests {
 
     #[test]
     fn examples_show_what_they_say() {
-        let risky = crate::check(EXAMPLES[0].text, &Settings::default());
+        let risky = crate::check(&crate::parse(EXAMPLES[0].text), &Settings::default());
         assert!(risky.errors.is_empty(), "{:?}", risky.errors);
         assert!(risky
             .findings
             .iter()
             .any(|f| f.rule == "privileged-container"));
 
-        let mixed = crate::check(EXAMPLES[2].text, &Settings::default());
+        let mixed = crate::check(&crate::parse(EXAMPLES[2].text), &Settings::default());
         assert_eq!(mixed.errors.len(), 1, "{:?}", mixed.errors);
         // In the first document: the unclosed sequence, or where the parser gave up on it.
         assert!(

@@ -10,13 +10,18 @@ pub mod share;
 pub mod text;
 pub mod view;
 
-use kubecheck_core::{Report, Source};
+use kubecheck_core::{Input, Report, Source};
 
 /// The name the editor's text carries in reports (the `source` of every location).
 pub const SOURCE_NAME: &str = "manifest.yaml";
 
-/// Checks the editor's text with the built-in rules and the user's settings.
-pub fn check(text: &str, settings: &settings::Settings) -> Report {
-    let options = settings.options(&kubecheck_core::builtin_rules());
-    kubecheck_core::check(vec![Source::new(SOURCE_NAME, text)], &options)
+/// The editor's text as a check reads it: parsed once per check, then given to the
+/// built-in rules and to every plugin.
+pub fn parse(text: &str) -> Input {
+    Input::parse(vec![Source::new(SOURCE_NAME, text)])
+}
+
+/// Checks the editor's parsed text with the built-in rules and the user's settings.
+pub fn check(input: &Input, settings: &settings::Settings) -> Report {
+    plugin::check(input, settings, &[], &[])
 }

@@ -7,7 +7,7 @@ use kubecheck_core::engine::Session;
 use kubecheck_core::plugin_abi::{self, limits, CheckInput, CheckOutput, Metadata, Resource};
 use kubecheck_core::report::{Report, ReportError};
 use kubecheck_core::rules::RawFinding;
-use kubecheck_core::{Input, RuleInfo, Source};
+use kubecheck_core::{Input, RuleInfo};
 use serde_json::Value as Json;
 
 use crate::settings::Settings;
@@ -46,9 +46,8 @@ impl Plugin {
     }
 }
 
-/// The input document of `kubecheck_check` for the editor's text (section 4).
-pub fn input_document(text: &str) -> String {
-    let input = Input::parse(vec![Source::new(SOURCE_NAME, text)]);
+/// The input document of `kubecheck_check` for the editor's parsed text (section 4).
+pub fn input_document(input: &Input) -> String {
     let (objects, _) = input.objects();
     let resources: Vec<Resource> = objects
         .iter()
@@ -89,14 +88,19 @@ fn findings(
     Ok(plugin_abi::into_raw(output, &plugin.name))
 }
 
-/// Checks the editor's text with the built-in rules and the plugins' outcomes (one per
-/// plugin, in order). A failed plugin becomes an error naming it; the rest still count.
-pub fn check(text: &str, settings: &Settings, plugins: &[Plugin], outcomes: &[Outcome]) -> Report {
+/// Checks the editor's parsed text with the built-in rules and the plugins' outcomes
+/// (one per plugin, in order). A failed plugin becomes an error naming it; the rest
+/// still count.
+pub fn check(
+    input: &Input,
+    settings: &Settings,
+    plugins: &[Plugin],
+    outcomes: &[Outcome],
+) -> Report {
     let mut rules = kubecheck_core::builtin_rules();
     rules.extend(plugins.iter().flat_map(Plugin::rules));
     let options = settings.options(&rules);
-    let input = Input::parse(vec![Source::new(SOURCE_NAME, text)]);
-    let session = Session::new(&input, &options);
+    let session = Session::new(input, &options);
     let mut raw = session.run_builtin();
     let mut errors = Vec::new();
     for (plugin, outcome) in plugins.iter().zip(outcomes) {
@@ -151,7 +155,7 @@ mod tests {
 
     #[test]
     fn input_carries_every_object_as_json() {
-        let doc: Json = serde_json::from_str(&input_document(POD)).unwrap();
+        let doc: Json = serde_json::from_str(&input_document(&crate::parse(POD))).unwrap();
         assert_eq!(doc["abiVersion"], 1);
         assert_eq!(doc["resources"][0]["id"], 0);
         assert_eq!(doc["resources"][0]["object"]["metadata"]["name"], "p");
@@ -161,7 +165,12 @@ mod tests {
     fn findings_are_located_and_prefixed_and_failures_named() {
         let plugins = [acme()];
         let output = r#"{"findings":[{"rule":"owner-label","resource":0,"path":"/metadata","message":"no `owner` label","severity":"high","extra":1}]}"#;
-        let report = check(POD, &Settings::default(), &plugins, &[Ok(output.into())]);
+        let report = check(
+            &crate::parse(POD),
+            &Settings::default(),
+            &plugins,
+            &[Ok(output.into())],
+        );
         let found = report
             .findings
             .iter()
@@ -182,7 +191,7 @@ mod tests {
             (Ok("[1".to_owned()), "bad output: "),
             (Err("timeout: over 5000 ms".to_owned()), "timeout: "),
         ] {
-            let report = check(POD, &Settings::default(), &plugins, &[outcome]);
+            let report = check(&crate::parse(POD), &Settings::default(), &plugins, &[outcome]);
             assert!(!report.findings.iter().any(|f| f.rule.starts_with("acme/")));
             let error = report.errors.iter().find(|e| e.plugin.as_deref() == Some("acme")).expect("a plugin error");
             assert!(error.message.starts_with(reason), "{} vs {reason}", error.message);
@@ -197,7 +206,12 @@ mod tests {
         settings.set_rule(&plugins[0].rules()[0], false);
         let output =
             r#"{"findings":[{"rule":"owner-label","resource":0,"path":"","message":"m"}]}"#;
-        let report = check(POD, &settings, &plugins, &[Ok(output.into())]);
+        let report = check(
+            &crate::parse(POD),
+            &settings,
+            &plugins,
+            &[Ok(output.into())],
+        );
         assert!(!report.findings.iter().any(|f| f.rule.starts_with("acme/")));
     }
 
@@ -209,7 +223,12 @@ mod tests {
         let output = r#"{"findings":[{"rule":"pod-name","resource":0,"path":"/metadata/name",
             "message":"pod `p` has no team prefix","fix":{"description":"prefix the team",
             "patch":[{"op":"replace","path":"/metadata/name","value":"shop-p"}]}}]}"#;
-        let report = check(POD, &Settings::default(), &plugins, &[Ok(output.into())]);
+        let report = check(
+            &crate::parse(POD),
+            &Settings::default(),
+            &plugins,
+            &[Ok(output.into())],
+        );
         let found = report
             .findings
             .iter()

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use kubecheck_core::pss::PssLevel;
-use kubecheck_core::{Category, Report, RuleInfo, Severity};
+use kubecheck_core::{Category, Input, Report, RuleInfo, Severity};
 use kubecheck_web::plugin::{self, Outcome, Plugin};
 use kubecheck_web::settings::Settings;
 use kubecheck_web::text::{all_fix_edits, apply_edits, EditError};
@@ -75,6 +75,9 @@ pub struct LoadedPlugin {
 #[derive(Clone, PartialEq)]
 pub struct State {
     pub text: Rc<String>,
+    /// `text` as parsed by the last check: the built-in rules and the plugins read
+    /// this one parse.
+    pub input: Shared<Input>,
     /// The report for `text` as of the last check.
     pub report: Shared<Report>,
     pub rules: Shared<Vec<RuleInfo>>,
@@ -136,10 +139,12 @@ impl State {
             Err(e) => (String::new(), Some(e)),
         };
         let started = dom::now_ms();
-        let report = kubecheck_web::check(&text, &settings);
+        let input = kubecheck_web::parse(&text);
+        let report = kubecheck_web::check(&input, &settings);
         State {
             check_ms: dom::now_ms() - started,
             text: Rc::new(text),
+            input: Shared(Rc::new(input)),
             report: Shared(Rc::new(report)),
             rules: Shared(Rc::new(kubecheck_core::builtin_rules())),
             settings,
@@ -167,11 +172,13 @@ impl State {
     /// Checks with the built-in rules now; plugins answer later (`PluginOutcomes`).
     fn check(&mut self) {
         let started = dom::now_ms();
+        let input = kubecheck_web::parse(&self.text);
         let report = if self.plugins.is_empty() {
-            kubecheck_web::check(&self.text, &self.settings)
+            kubecheck_web::check(&input, &self.settings)
         } else {
-            plugin::check(&self.text, &self.settings, &self.plugin_list(), &[])
+            plugin::check(&input, &self.settings, &self.plugin_list(), &[])
         };
+        self.input = Shared(Rc::new(input));
         self.report = Shared(Rc::new(report));
         self.check_ms = dom::now_ms() - started;
         self.generation += 1;
@@ -299,7 +306,7 @@ impl Reducible for State {
             Action::PluginOutcomes(seq, outcomes) => {
                 if seq == state.check_seq && !state.stale {
                     let plugins = state.plugin_list();
-                    let report = plugin::check(&state.text, &state.settings, &plugins, &outcomes);
+                    let report = plugin::check(&state.input, &state.settings, &plugins, &outcomes);
                     state.report = Shared(Rc::new(report));
                     state.generation += 1;
                     state.plugins_pending = false;

@@ -38,12 +38,12 @@ pub fn app() -> Html {
     // for an older check are dropped by the reducer.
     {
         let dispatch = state.dispatcher();
-        let (plugins, text) = (state.plugins.clone(), state.text.clone());
+        let (plugins, input) = (state.plugins.clone(), state.input.clone());
         use_effect_with(state.check_seq, move |seq| {
             let seq = *seq;
             if !plugins.is_empty() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let input = kubecheck_web::plugin::input_document(&text);
+                    let input = kubecheck_web::plugin::input_document(&input);
                     let mut outcomes = Vec::new();
                     for loaded in plugins.iter() {
                         let call = Call::Check(&input);
