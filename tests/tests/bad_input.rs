@@ -638,3 +638,50 @@ fn text_output_of_many_findings_in_a_large_file_finishes() {
         &output[output.len() - 200..]
     );
 }
+
+/// 20,000 Pods and 20,000 NetworkPolicies in one namespace, no policy selecting any
+/// pod: every workload was tested against every policy of its namespace (about 150 s
+/// of CPU in a debug build, so [`TIMEOUT`] failed it); indexed, it is a few seconds.
+#[test]
+fn pods_times_network_policies_is_not_quadratic() {
+    const N: usize = 20_000;
+    let mut text = String::with_capacity(N * 300);
+    for i in 0..N {
+        text.push_str(&format!(
+            "---\n{{apiVersion: v1, kind: Pod, metadata: {{name: p{i}, namespace: ns, labels: {{app: a{i}, tier: web}}}}, spec: {{containers: [{{name: a, image: b}}]}}}}\n---\n{{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {{name: n{i}, namespace: ns}}, spec: {{podSelector: {{matchLabels: {{app: zz{i}, tier: web}}}}}}}}\n"
+        ));
+    }
+    let run = check(
+        &["--only", "workload-without-network-policy", "-"],
+        text.as_bytes(),
+    );
+    assert_eq!(run.report()["summary"]["findings"], N, "{}", run.stderr);
+}
+
+/// One ConfigMap whose `data` repeats `k: v` 1.5 million times (10 MB): 1,499,999
+/// findings took 2.3 GB (240 times the input) and aborted under a 2 GiB address space.
+/// A mapping lists 20 duplicates and counts the rest in one finding.
+#[test]
+fn many_duplicate_keys_in_one_mapping_are_bounded() {
+    const KEYS: usize = 1_500_000;
+    let mut text = String::with_capacity(KEYS * 7 + 100);
+    text.push_str("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n");
+    for _ in 0..KEYS {
+        text.push_str("  k: v\n");
+    }
+    let run = check_capped("json", &["-"], text.as_bytes(), Some(2 << 30));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.report();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 21);
+    let more = format!("{} more duplicate keys in this mapping", KEYS - 21);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().starts_with(&more)),
+        "{findings:#?}"
+    );
+    // Measured 887 MB peak (debug build), all of it the parsed tree and the parser's
+    // record of each duplicate; 2.3 GB before the cap.
+    run.assert_peak_below(1200 << 20, "1.5 million duplicate keys (10 MB)");
+}

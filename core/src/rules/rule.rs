@@ -1,5 +1,7 @@
 //! What a rule is, what it sees and how it reports.
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde_json::Value as Json;
 
 use crate::model::{Input, Object};
@@ -120,10 +122,22 @@ pub struct RawFinding {
     pub severity: Option<Severity>,
 }
 
+/// Findings one rule lists on one object; the rest become one finding that counts
+/// them. A few bytes of input can make a finding (a repeated key, a container), and a
+/// finding costs a kilobyte and more of report: without a cap, memory grew hundreds of
+/// times the input.
+pub const FINDINGS_PER_OBJECT: usize = 100;
+
 /// Collects a rule's findings.
 pub struct Emitter {
     rule: &'static str,
     pub(crate) findings: Vec<RawFinding>,
+    /// Findings so far per object id.
+    per_object: HashMap<usize, usize>,
+    /// Findings past [`FINDINGS_PER_OBJECT`] per object id, in object order.
+    unlisted: BTreeMap<usize, usize>,
+    /// What a finding past the cap is written to, and forgotten.
+    discarded: RawFinding,
 }
 
 impl Emitter {
@@ -131,6 +145,16 @@ impl Emitter {
         Emitter {
             rule,
             findings: Vec::new(),
+            per_object: HashMap::new(),
+            unlisted: BTreeMap::new(),
+            discarded: RawFinding {
+                rule: String::new(),
+                object: 0,
+                pointer: String::new(),
+                message: String::new(),
+                fix: None,
+                severity: None,
+            },
         }
     }
 
@@ -142,6 +166,13 @@ impl Emitter {
         pointer: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut RawFinding {
+        let count = self.per_object.entry(object.id).or_default();
+        *count += 1;
+        if *count > FINDINGS_PER_OBJECT {
+            *self.unlisted.entry(object.id).or_default() += 1;
+            self.discarded.fix = None;
+            return &mut self.discarded;
+        }
         self.findings.push(RawFinding {
             rule: self.rule.to_owned(),
             object: object.id,
@@ -153,7 +184,22 @@ impl Emitter {
         self.findings.last_mut().expect("just pushed")
     }
 
-    pub fn into_findings(self) -> Vec<RawFinding> {
+    /// The findings, with one per object that had more than [`FINDINGS_PER_OBJECT`]
+    /// counting those not listed.
+    pub fn into_findings(mut self) -> Vec<RawFinding> {
+        for (object, count) in std::mem::take(&mut self.unlisted) {
+            let noun = if count == 1 { "finding" } else { "findings" };
+            self.findings.push(RawFinding {
+                rule: self.rule.to_owned(),
+                object,
+                pointer: String::new(),
+                message: format!(
+                    "{count} more {noun} of this rule on this object are not listed (at most {FINDINGS_PER_OBJECT} are)"
+                ),
+                fix: None,
+                severity: None,
+            });
+        }
         self.findings
     }
 }
@@ -168,5 +214,47 @@ impl RawFinding {
     ) -> &mut Self {
         self.fix = Some(FixSpec::new(description).add(pointer, value));
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FINDINGS_PER_OBJECT;
+    use crate::{check, Options, Source};
+
+    #[test]
+    fn one_rule_lists_at_most_its_cap_on_one_object_and_counts_the_rest() {
+        let containers: Vec<String> = (0..FINDINGS_PER_OBJECT + 50)
+            .map(|i| {
+                format!("{{name: c{i}, image: nginx:1.27, securityContext: {{privileged: true}}}}")
+            })
+            .collect();
+        let yaml = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers: [{}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: q}}\nspec:\n  containers: [{}]\n",
+            containers.join(", "),
+            containers[..3].join(", ")
+        );
+        let options = Options {
+            only: vec!["privileged-container".to_owned()],
+            ..Options::default()
+        };
+        let report = check(vec![Source::new("in.yaml", yaml)], &options);
+        let of = |name: &str| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.resource.name.as_deref() == Some(name))
+                .map(|f| f.message.as_str())
+                .collect::<Vec<_>>()
+        };
+        let p = of("p");
+        assert_eq!(p.len(), FINDINGS_PER_OBJECT + 1);
+        assert!(
+            p.contains(
+                &"50 more findings of this rule on this object are not listed (at most 100 are)"
+            ),
+            "{p:#?}"
+        );
+        assert_eq!(of("q").len(), 3);
     }
 }

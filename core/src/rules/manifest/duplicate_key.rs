@@ -59,9 +59,30 @@ declare_rule! {
     };
 }
 
+/// Duplicates listed one by one per mapping; the rest of a mapping's become one
+/// summary finding. A mapping repeating a key a million times was a million findings
+/// (gigabytes of report) for one mistake.
+pub const LISTED_PER_MAPPING: usize = 20;
+
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let Some(doc) = ctx.input.document(object.source, object.document) else {
         return;
+    };
+    // The parser records a mapping's duplicates together, in order.
+    let mut mapping: Option<&str> = None;
+    let mut listed = 0;
+    let mut unlisted = 0;
+    let flush = |mapping: Option<&str>, unlisted: usize, out: &mut Emitter| {
+        if let (Some(relative), true) = (mapping, unlisted > 0) {
+            let noun = if unlisted == 1 { "key" } else { "keys" };
+            out.report(
+                object,
+                relative,
+                format!(
+                    "{unlisted} more duplicate {noun} in this mapping are not listed one by one; the last value of each is the one applied"
+                ),
+            );
+        }
     };
     for dup in &doc.duplicate_keys {
         let Some(relative) = dup.pointer.strip_prefix(&object.prefix) else {
@@ -70,6 +91,18 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         if !object.prefix.is_empty() && !relative.starts_with('/') {
             continue;
         }
+        let parent = &relative[..relative.rfind('/').unwrap_or(0)];
+        if mapping != Some(parent) {
+            flush(mapping, unlisted, out);
+            mapping = Some(parent);
+            listed = 0;
+            unlisted = 0;
+        }
+        if listed == LISTED_PER_MAPPING {
+            unlisted += 1;
+            continue;
+        }
+        listed += 1;
         out.report(
             object,
             relative,
@@ -78,5 +111,51 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                 dup.key, dup.first.start.line, dup.second.start.line
             ),
         );
+    }
+    flush(mapping, unlisted, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LISTED_PER_MAPPING;
+    use crate::{check, Options, Source};
+
+    #[test]
+    fn a_mapping_lists_its_first_duplicates_and_counts_the_rest() {
+        let mut yaml =
+            String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n");
+        for _ in 0..1001 {
+            yaml.push_str("  k: v\n");
+        }
+        yaml.push_str("  j: v\n  j: w\n");
+        // Another mapping keeps its own count.
+        yaml.push_str("binaryData: {a: b, a: c}\n");
+        let options = Options {
+            only: vec!["duplicate-key".to_owned()],
+            ..Options::default()
+        };
+        let report = check(vec![Source::new("in.yaml", yaml)], &options);
+        let messages: Vec<(&str, &str)> = report
+            .findings
+            .iter()
+            .map(|f| (f.location.path.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(messages.len(), LISTED_PER_MAPPING + 2, "{messages:#?}");
+        let listed = |path: &str, key: &str| {
+            messages
+                .iter()
+                .filter(|(p, m)| {
+                    *p == path && m.starts_with(&format!("key `{key}` is written twice"))
+                })
+                .count()
+        };
+        // 1000 duplicates of `k` and one of `j` in `data`: the first 20 are listed.
+        assert_eq!(listed("/data/k", "k"), LISTED_PER_MAPPING);
+        assert_eq!(listed("/data/j", "j"), 0);
+        assert!(messages.contains(&(
+            "/data",
+            "981 more duplicate keys in this mapping are not listed one by one; the last value of each is the one applied"
+        )));
+        assert_eq!(listed("/binaryData/a", "a"), 1);
     }
 }

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::networking::v1::NetworkPolicySpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
@@ -120,6 +120,8 @@ declare_rule! {
 /// Whether `selector` selects a pod with `labels`. An absent selector selects every
 /// pod; an unknown operator selects none, as the API server would refuse it.
 fn selects(selector: Option<&LabelSelector>, labels: &BTreeMap<String, String>) -> bool {
+    #[cfg(test)]
+    tests::EVALUATIONS.with(|n| n.set(n.get() + 1));
     let Some(selector) = selector else {
         return true;
     };
@@ -142,28 +144,152 @@ fn selects(selector: Option<&LabelSelector>, labels: &BTreeMap<String, String>) 
     labels_match && expressions_match
 }
 
-/// What the policies of one namespace select.
-#[derive(Default)]
-struct Policies {
-    /// Pod selectors of the namespace's NetworkPolicies; `None` for a policy whose
-    /// spec does not fit the schema, taken to select everything.
-    selectors: Vec<Option<Option<LabelSelector>>>,
-    /// Calico or Cilium policies: their selectors are not evaluated.
-    other: bool,
+/// A condition a pod's labels must meet for a selector to select it, by which the
+/// selector is indexed: only the selectors indexed under one of a pod's labels are
+/// evaluated for it, instead of every selector of the namespace for every workload.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Needs<'s> {
+    /// The label `key` with one of these values (`matchLabels`, `In`).
+    Values(&'s str, Vec<&'s str>),
+    /// The label `key`, with any value (`Exists`).
+    Key(&'s str),
 }
 
-impl Policies {
-    fn select(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.selectors.iter().any(|s| match s {
-            Some(selector) => selects(selector.as_ref(), labels),
-            None => true,
-        })
+/// The conditions `selector` cannot select without: one per `matchLabels` pair, `In`
+/// and `Exists` requirement. `None` when it selects nothing (an unknown operator).
+fn needs(selector: &LabelSelector) -> Option<Vec<Needs<'_>>> {
+    let mut out: Vec<Needs<'_>> = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| Needs::Values(k, vec![v.as_str()]))
+        .collect();
+    for req in selector.match_expressions.iter().flatten() {
+        match req.operator.as_str() {
+            "In" => {
+                let values = req.values.iter().flatten().map(String::as_str).collect();
+                out.push(Needs::Values(&req.key, values));
+            }
+            "Exists" => out.push(Needs::Key(&req.key)),
+            "NotIn" | "DoesNotExist" => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// What the policies of one namespace select.
+#[derive(Default)]
+struct Policies<'s> {
+    /// Whether some policy selects every pod: an empty or absent `podSelector`, or a
+    /// spec that does not fit the schema (taken to select everything).
+    all: bool,
+    /// Selectors with at least one condition, indexed under their rarest one: label
+    /// key -> label value -> selectors, and label key -> selectors (`Exists`).
+    by_value: HashMap<&'s str, HashMap<&'s str, Vec<&'s LabelSelector>>>,
+    by_key: HashMap<&'s str, Vec<&'s LabelSelector>>,
+    /// Selectors with only `NotIn` and `DoesNotExist`: evaluated for every label set.
+    negative: Vec<&'s LabelSelector>,
+    /// Any NetworkPolicy at all.
+    any: bool,
+    /// Calico or Cilium policies: their selectors are not evaluated.
+    other: bool,
+    /// Verdicts per distinct label set: workloads of one app share theirs.
+    verdicts: HashMap<BTreeMap<String, String>, bool>,
+}
+
+impl<'s> Policies<'s> {
+    /// Indexes the selectors of the namespace's NetworkPolicies (`None` for a spec
+    /// that does not fit the schema, `Some(None)` for an absent `podSelector`).
+    fn index(&mut self, selectors: &'s [Option<Option<LabelSelector>>]) {
+        self.any |= !selectors.is_empty();
+        let mut indexed: Vec<(&'s LabelSelector, Vec<Needs<'s>>)> = Vec::new();
+        for selector in selectors {
+            let Some(Some(selector)) = selector else {
+                self.all = true;
+                continue;
+            };
+            let Some(needs) = needs(selector) else {
+                continue;
+            };
+            let positive = needs.len();
+            let empty = positive == 0 && selector.match_expressions.iter().flatten().count() == 0;
+            if empty {
+                self.all = true;
+            } else if positive == 0 {
+                self.negative.push(selector);
+            } else {
+                indexed.push((selector, needs));
+            }
+        }
+        if self.all {
+            return;
+        }
+        // How many selectors each (key, value) and key would list: each selector goes
+        // under its rarest condition, so a label that every policy requires does not
+        // make every policy a candidate for every workload.
+        let mut values: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut keys: HashMap<&str, usize> = HashMap::new();
+        for (_, needs) in &indexed {
+            for need in needs {
+                match need {
+                    Needs::Values(k, vs) => {
+                        for v in vs {
+                            *values.entry((k, v)).or_default() += 1;
+                        }
+                    }
+                    Needs::Key(k) => *keys.entry(k).or_default() += 1,
+                }
+            }
+        }
+        for (selector, needs) in indexed {
+            let cost = |need: &Needs<'_>| match need {
+                Needs::Values(k, vs) => vs.iter().map(|v| values[&(*k, *v)]).sum::<usize>(),
+                Needs::Key(k) => keys[k],
+            };
+            let rarest = needs
+                .iter()
+                .min_by_key(|n| cost(n))
+                .expect("at least one condition");
+            match rarest {
+                Needs::Values(k, vs) => {
+                    let by_value = self.by_value.entry(k).or_default();
+                    for v in vs {
+                        by_value.entry(v).or_default().push(selector);
+                    }
+                }
+                Needs::Key(k) => self.by_key.entry(k).or_default().push(selector),
+            }
+        }
+    }
+
+    fn select(&mut self, labels: &BTreeMap<String, String>) -> bool {
+        if self.all {
+            return true;
+        }
+        if let Some(&verdict) = self.verdicts.get(labels) {
+            return verdict;
+        }
+        let mut candidates = self.negative.iter();
+        let verdict = candidates.any(|s| selects(Some(*s), labels))
+            || labels.iter().any(|(k, v)| {
+                let by_value = self
+                    .by_value
+                    .get(k.as_str())
+                    .and_then(|m| m.get(v.as_str()))
+                    .into_iter()
+                    .flatten();
+                let by_key = self.by_key.get(k.as_str()).into_iter().flatten();
+                by_value.chain(by_key).any(|s| selects(Some(*s), labels))
+            });
+        self.verdicts.insert(labels.clone(), verdict);
+        verdict
     }
 }
 
 /// The namespace an object lands in: its own, or for an object without one, "the
 /// namespace its file is applied to", told apart per source.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum NamespaceKey<'a> {
     Named(&'a str),
     OfSource(usize),
@@ -183,29 +309,45 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
     {
         return;
     }
-    let mut namespaces: BTreeMap<NamespaceKey<'_>, Policies> = BTreeMap::new();
+    // Namespace -> pod selectors of its NetworkPolicies, and whether it has others.
+    type Selectors = Vec<Option<Option<LabelSelector>>>;
+    let mut found: BTreeMap<NamespaceKey<'_>, (Selectors, bool)> = BTreeMap::new();
     for object in objects {
         if super::is_network_policy(object) {
             let spec = object.typed::<NetworkPolicySpec>("/spec");
-            namespaces
+            found
                 .entry(namespace_key(object))
                 .or_default()
-                .selectors
+                .0
                 .push(spec.map(|s| s.pod_selector));
         } else if super::is_one_of(object, super::OTHER_POLICIES) {
-            namespaces.entry(namespace_key(object)).or_default().other = true;
+            found.entry(namespace_key(object)).or_default().1 = true;
         }
     }
+    let mut namespaces: BTreeMap<NamespaceKey<'_>, Policies<'_>> = found
+        .iter()
+        .map(|(key, (selectors, other))| {
+            let mut policies = Policies {
+                other: *other,
+                ..Policies::default()
+            };
+            if !other {
+                policies.index(selectors);
+            }
+            (*key, policies)
+        })
+        .collect();
     for object in objects {
         let Some(pod) = &object.pod else { continue };
-        let Some(policies) = namespaces.get(&namespace_key(object)) else {
+        let Some(policies) = namespaces.get_mut(&namespace_key(object)) else {
             continue;
         };
-        if policies.other || policies.selectors.is_empty() {
+        if policies.other || !policies.any {
             continue;
         }
-        let labels = pod.metadata.labels.clone().unwrap_or_default();
-        if policies.select(&labels) {
+        let no_labels = BTreeMap::new();
+        let labels = pod.metadata.labels.as_ref().unwrap_or(&no_labels);
+        if policies.select(labels) {
             continue;
         }
         let namespace = match object.namespace() {
@@ -217,5 +359,120 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             format!("{}/labels", pod.meta_pointer),
             format!("no `NetworkPolicy` in {namespace} selects the pods of this workload"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::fmt::Write;
+
+    use crate::{check, Options, Source};
+
+    thread_local! {
+        /// Selector evaluations on this thread, to count the rule's work.
+        pub(super) static EVALUATIONS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Runs the rule alone; the findings and how many selectors it evaluated.
+    fn run(yaml: &str) -> (usize, u64) {
+        let options = Options {
+            only: vec!["workload-without-network-policy".to_owned()],
+            ..Options::default()
+        };
+        EVALUATIONS.with(|n| n.set(0));
+        let report = check(vec![Source::new("in.yaml", yaml)], &options);
+        (report.findings.len(), EVALUATIONS.with(Cell::get))
+    }
+
+    fn pod(yaml: &mut String, name: &str, labels: &str) {
+        writeln!(yaml, "---\n{{apiVersion: v1, kind: Pod, metadata: {{name: {name}, namespace: ns, labels: {{{labels}}}}}, spec: {{containers: [{{name: a, image: b}}]}}}}").unwrap();
+    }
+
+    fn policy(yaml: &mut String, name: &str, selector: &str) {
+        writeln!(yaml, "---\n{{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {{name: {name}, namespace: ns}}, spec: {{podSelector: {{{selector}}}}}}}").unwrap();
+    }
+
+    /// N pods and N policies in one namespace, none selecting another's pods: every
+    /// workload used to be tested against every policy (N² evaluations).
+    #[test]
+    fn work_is_linear_in_pods_and_policies() {
+        const N: usize = 2000;
+        let mut yaml = String::new();
+        for i in 0..N {
+            pod(
+                &mut yaml,
+                &format!("p{i}"),
+                &format!("app: a{i}, tier: web"),
+            );
+            // Every policy requires `tier: web`, which every pod has: the index must
+            // use the rarer `app` label.
+            policy(
+                &mut yaml,
+                &format!("n{i}"),
+                &format!("matchLabels: {{app: zz{i}, tier: web}}"),
+            );
+            policy(
+                &mut yaml,
+                &format!("e{i}"),
+                &format!("matchExpressions: [{{key: app, operator: In, values: [yy{i}, xx{i}]}}]"),
+            );
+        }
+        let (findings, evaluations) = run(&yaml);
+        assert_eq!(findings, N);
+        assert!(
+            evaluations <= N as u64,
+            "{evaluations} selector evaluations"
+        );
+    }
+
+    #[test]
+    fn indexed_selectors_keep_their_verdicts() {
+        let mut yaml = String::new();
+        policy(&mut yaml, "labels", "matchLabels: {app: web, tier: front}");
+        policy(
+            &mut yaml,
+            "in",
+            "matchExpressions: [{key: app, operator: In, values: [api, db]}, {key: env, operator: NotIn, values: [dev]}]",
+        );
+        policy(
+            &mut yaml,
+            "exists",
+            "matchExpressions: [{key: debug, operator: Exists}]",
+        );
+        policy(
+            &mut yaml,
+            "not",
+            "matchExpressions: [{key: app, operator: DoesNotExist}]",
+        );
+        policy(
+            &mut yaml,
+            "bad",
+            "matchExpressions: [{key: app, operator: Has}]",
+        );
+        let cases = [
+            ("app: web, tier: front", true),
+            ("app: web, tier: back", false),
+            ("app: web", false),
+            ("app: api", true),
+            ("app: db, env: prod", true),
+            ("app: db, env: dev", false),
+            ("app: cache, debug: x", true),
+            ("app: cache", false),
+            ("other: x", true),
+            ("", true),
+        ];
+        for (labels, selected) in cases {
+            let mut input = yaml.clone();
+            pod(&mut input, "p", labels);
+            // The same labels twice: the second workload takes the remembered verdict.
+            pod(&mut input, "q", labels);
+            let expected = if selected { 0 } else { 2 };
+            assert_eq!(run(&input).0, expected, "labels {{{labels}}}");
+        }
+        let mut all = yaml.clone();
+        policy(&mut all, "all", "{}");
+        pod(&mut all, "p", "app: web");
+        assert_eq!(run(&all).0, 0);
     }
 }

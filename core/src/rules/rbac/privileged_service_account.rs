@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use k8s_openapi::api::rbac::v1::PolicyRule;
 
@@ -195,7 +195,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             .push((object.source, power_of(&rules)));
     }
     // Service accounts of the input that do not mount tokens.
-    let no_automount: Vec<(Option<&str>, &str)> = objects
+    let no_automount: HashSet<(Option<&str>, &str)> = objects
         .iter()
         .filter(|o| o.kind == "ServiceAccount" && o.api_version == "v1")
         .filter(|o| {
@@ -207,6 +207,9 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         .collect();
     // Service account name -> powerful grants.
     let mut grants: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
+    // The role a binding of a source gets, per role key: the nearest of the roles of
+    // that name is looked for once per (role, source), not once per binding.
+    let mut nearest: HashMap<(usize, usize), Option<usize>> = HashMap::new();
     for object in objects {
         let Some((role_ref, subjects)) = binding(object) else {
             continue;
@@ -219,17 +222,18 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             let namespace = (role_ref.kind == "Role")
                 .then(|| object.namespace())
                 .flatten();
-            let found = roles
-                .get(&(role_ref.kind.as_str(), namespace, role_ref.name.as_str()))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            let key = (role_ref.kind.as_str(), namespace, role_ref.name.as_str());
             // Unrelated files may define roles of the same name: take the one from the
             // binding's own file, else from the nearest folder.
-            found
-                .iter()
-                .max_by_key(|(source, _)| closeness(ctx, *source, object.source))
-                .and_then(|(_, power)| power.as_ref())
-                .map(|power| format!("{} ({power})", super::describe_role(&role_ref)))
+            let power = roles.get(&key).and_then(|found| {
+                // The list's address names the role key for the cache.
+                let list = found.as_ptr() as usize;
+                let nearest = *nearest.entry((list, object.source)).or_insert_with(|| {
+                    (0..found.len()).max_by_key(|&i| closeness(ctx, found[i].0, object.source))
+                });
+                nearest.and_then(|i| found[i].1.as_ref())
+            });
+            power.map(|power| format!("{} ({power})", super::describe_role(&role_ref)))
         };
         let Some(role) = role else { continue };
         for subject in subjects.iter().filter(|s| s.kind == "ServiceAccount") {
@@ -247,6 +251,18 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
     if grants.is_empty() {
         return;
     }
+    // The first grant to each service account per namespace, and per source for
+    // workloads without a namespace: one lookup per workload, not a scan of the grants.
+    let mut by_namespace: HashMap<(&str, &str), &Grant> = HashMap::new();
+    let mut by_source: HashMap<(&str, usize), &Grant> = HashMap::new();
+    for (account, list) in &grants {
+        for grant in list {
+            if let Some(ns) = &grant.namespace {
+                by_namespace.entry((account, ns)).or_insert(grant);
+            }
+            by_source.entry((account, grant.source)).or_insert(grant);
+        }
+    }
     for object in objects {
         let Some(pod) = &object.pod else { continue };
         let spec = &pod.spec;
@@ -263,16 +279,11 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         if !mounts {
             continue;
         }
-        let Some(grant) =
-            grants
-                .get(account)
-                .into_iter()
-                .flatten()
-                .find(|g| match object.namespace() {
-                    Some(ns) => g.namespace.as_deref() == Some(ns),
-                    None => g.source == object.source,
-                })
-        else {
+        let grant = match object.namespace() {
+            Some(ns) => by_namespace.get(&(account, ns)),
+            None => by_source.get(&(account, object.source)),
+        };
+        let Some(grant) = grant else {
             continue;
         };
         let pointer = if spec.service_account_name.is_some() {
