@@ -96,12 +96,18 @@ impl<'a> Session<'a> {
             if self.options.min_severity.is_some_and(|min| severity < min) {
                 continue;
             }
-            let (Some(object), Some(location)) = (
+            let (Some(object), Some(mut location)) = (
                 self.objects.get(raw.object),
                 self.locate(raw.object, &raw.pointer),
             ) else {
                 continue;
             };
+            if let Some(span) = raw.span {
+                location.line = span.start.line;
+                location.column = span.start.column;
+                location.end_line = span.end.line;
+                location.end_column = span.end.column;
+            }
             let fix = raw.fix.as_ref().and_then(|spec| {
                 let doc = self.input.document(object.source, object.document)?;
                 fix::build(&doc.root, &object.prefix, spec)

@@ -55,6 +55,7 @@ pub fn into_raw(output: CheckOutput, plugin: &str) -> Vec<RawFinding> {
                 message: f.message,
                 fix: f.fix,
                 severity: f.severity,
+                span: None,
             })
         })
         .collect()

@@ -88,6 +88,7 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
             message: f.message,
             fix: f.fix,
             severity: None,
+            span: None,
         })
         .collect();
     raw.extend(kubecheck_core::objects::run_source_rules(session));

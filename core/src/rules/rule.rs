@@ -9,6 +9,7 @@ use crate::options::{EnabledRules, Options};
 use crate::pss::PssControl;
 use crate::rule_info::{RuleInfo, RuleView};
 use crate::severity::{Category, Severity};
+use crate::yaml::Span;
 
 /// Declares a rule once: its `///` doc comment becomes [`Rule::docs`], which is the
 /// rule's documentation in `kubecheck explain` and `docs/rules.md`.
@@ -120,6 +121,10 @@ pub struct RawFinding {
     /// A severity of this finding's own (plugins may set one); the rule's otherwise. A
     /// user's severity override for the rule wins over both.
     pub severity: Option<Severity>,
+    /// Where in the source, when the pointer cannot say it: a pointer locates a value,
+    /// and a finding about a key (a repeated one) belongs on the key. The pointer still
+    /// names the field.
+    pub span: Option<Span>,
 }
 
 /// Findings one rule lists on one object; the rest become one finding that counts
@@ -154,6 +159,7 @@ impl Emitter {
                 message: String::new(),
                 fix: None,
                 severity: None,
+                span: None,
             },
         }
     }
@@ -180,6 +186,7 @@ impl Emitter {
             message: message.into(),
             fix: None,
             severity: None,
+            span: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -198,6 +205,7 @@ impl Emitter {
                 ),
                 fix: None,
                 severity: None,
+                span: None,
             });
         }
         self.findings
@@ -213,6 +221,12 @@ impl RawFinding {
         value: Json,
     ) -> &mut Self {
         self.fix = Some(FixSpec::new(description).add(pointer, value));
+        self
+    }
+
+    /// Puts the finding at `span` of the source instead of where its pointer resolves.
+    pub fn at_span(&mut self, span: Span) -> &mut Self {
+        self.span = Some(span);
         self
     }
 }

@@ -103,6 +103,8 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
             continue;
         }
         listed += 1;
+        // On the repeated key: the pointer locates its value, which for a block
+        // collection starts on the next line.
         out.report(
             object,
             relative,
@@ -110,7 +112,8 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                 "key `{}` is written twice (lines {} and {}); the last value is the one applied",
                 dup.key, dup.first.start.line, dup.second.start.line
             ),
-        );
+        )
+        .at_span(dup.second);
     }
     flush(mapping, unlisted, out);
 }
@@ -157,5 +160,30 @@ mod tests {
             "981 more duplicate keys in this mapping are not listed one by one; the last value of each is the one applied"
         )));
         assert_eq!(listed("/binaryData/a", "a"), 1);
+    }
+
+    #[test]
+    fn the_caret_is_on_the_repeated_key_not_its_value() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: b\n    env:\n    - {name: A, value: '1'}\n    env:\n    - {name: A, value: '2'}\n    args: [x]\n    args: [y]\n";
+        let options = Options {
+            only: vec!["duplicate-key".to_owned()],
+            ..Options::default()
+        };
+        let report = check(vec![Source::new("in.yaml", yaml)], &options);
+        let at: Vec<(&str, u32, u32, u32, u32)> = report
+            .findings
+            .iter()
+            .map(|f| {
+                let l = &f.location;
+                (l.path.as_str(), l.line, l.column, l.end_line, l.end_column)
+            })
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("/spec/containers/0/env", 10, 5, 10, 8),
+                ("/spec/containers/0/args", 13, 5, 13, 9)
+            ]
+        );
     }
 }
