@@ -62,6 +62,7 @@ impl Plugin for Builtin {
                 let path = resource.existing(&raw.pointer).to_owned();
                 let mut finding = Finding::new(raw.rule, resource, path, raw.message);
                 finding.fix = raw.fix;
+                finding.severity = raw.severity;
                 Some(finding)
             })
             .collect();

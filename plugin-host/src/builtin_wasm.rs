@@ -87,7 +87,9 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
             pointer: f.path,
             message: f.message,
             fix: f.fix,
-            severity: None,
+            // A rule may judge one finding more or less severe than its default
+            // (evidence-based severity): the ABI carries that as the finding's own.
+            severity: f.severity,
             span: None,
         })
         .collect();
