@@ -25,6 +25,19 @@ pub(crate) const BASELINE_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
+/// Capabilities outside the baseline set whose risk is well below the rule's `high`:
+/// still a Pod Security violation, but no path to the node. `IPC_LOCK` only lets a
+/// process lock its memory (`mlock`, huge pages), which still counts against the
+/// container's memory limit.
+const LOW_RISK_CAPABILITIES: &[(&str, Severity)] = &[("IPC_LOCK", Severity::Low)];
+
+fn severity_of(capability: &str) -> Option<Severity> {
+    LOW_RISK_CAPABILITIES
+        .iter()
+        .find(|(c, _)| *c == capability)
+        .map(|(_, s)| *s)
+}
+
 pub(crate) fn is_baseline_capability(capability: &str) -> bool {
     BASELINE_CAPABILITIES.contains(&capability)
 }
@@ -50,6 +63,10 @@ declare_rule! {
     /// parts of root's power over the kernel: mounting file systems, reconfiguring the
     /// network, reading other processes' memory, spoofing packets. Most lead to a
     /// container escape.
+    ///
+    /// Severity: high, since most added capabilities are a likely path to the node.
+    /// Capabilities with no such path are reported with a lower severity from a table:
+    /// `IPC_LOCK` (locking memory with `mlock`) is low, a policy violation only.
     ///
     /// ## Example
     /// ```yaml
@@ -136,7 +153,8 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                     c.kind.noun(),
                     c.name()
                 ),
-            );
+            )
+            .severity = severity_of(capability);
         }
     }
 }

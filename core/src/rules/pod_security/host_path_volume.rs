@@ -4,6 +4,7 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
+use super::sensitive_host_path::is_harmless;
 use super::standards::enforced;
 
 declare_rule! {
@@ -15,6 +16,11 @@ declare_rule! {
     /// host paths let a container plant binaries or configuration on the node; even a
     /// read-only mount of the wrong path leaks credentials (kubelet keys, service account
     /// tokens of other pods, the container runtime socket).
+    ///
+    /// Severity: high, except for the routinely mounted harmless entries that
+    /// `sensitive-host-path` skips (`/dev/log`, `/run/xtables.lock`, CA bundles,
+    /// `/etc/localtime`, …), which are info: still a Pod Security violation, but no
+    /// access to anything on the node worth having.
     ///
     /// ## Example
     /// ```yaml
@@ -77,14 +83,22 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     }
     for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
         if let Some(host_path) = &volume.host_path {
+            let harmless = is_harmless(&host_path.path);
             out.report(
                 object,
                 pod.at(&format!("volumes/{i}/hostPath")),
                 format!(
-                    "volume `{}` mounts host path `{}`",
-                    volume.name, host_path.path
+                    "volume `{}` mounts host path `{}`{}",
+                    volume.name,
+                    host_path.path,
+                    if harmless {
+                        " (a routinely mounted, harmless entry)"
+                    } else {
+                        ""
+                    }
                 ),
-            );
+            )
+            .severity = harmless.then_some(Severity::Info);
         }
     }
 }

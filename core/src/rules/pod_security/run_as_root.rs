@@ -16,6 +16,11 @@ declare_rule! {
     /// pod nor the container sets `runAsNonRoot: true`, or either sets it to `false`.
     /// A container's own setting wins over the pod's.
     ///
+    /// Severity: medium when the manifest leaves the user to the image (or sets user 0,
+    /// which `root-user-id` also reports); low when the container runs as a non-zero
+    /// `runAsUser`, since the manifest already pins a non-root user and
+    /// `runAsNonRoot: true` only guards against that setting being removed or overridden.
+    ///
     /// ## Why is this bad?
     /// Root in a container is root on the node's kernel, kept in only by namespaces,
     /// capabilities and seccomp. Any kernel or runtime bug, or any mistake in the other
@@ -91,19 +96,45 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         out.report(object, &pointer, "pod sets `runAsNonRoot: false`")
             .fix_set("set `runAsNonRoot: true`", pointer, json!(true));
     }
+    let pod_user = pod_context(pod).and_then(|sc| sc.run_as_user);
     for c in &pod.containers {
-        let message = match container_context(c).and_then(|sc| sc.run_as_non_root) {
+        let user = container_context(c)
+            .and_then(|sc| sc.run_as_user)
+            .or(pod_user);
+        let unset = match container_context(c).and_then(|sc| sc.run_as_non_root) {
             Some(true) => continue,
-            Some(false) => "sets `runAsNonRoot: false`",
+            Some(false) => false,
             None if pod_setting == Some(true) => continue,
-            None => "may run as root: neither it nor the pod sets `runAsNonRoot: true`",
+            None => true,
+        };
+        let (message, severity) = match (unset, user) {
+            (false, _) => ("sets `runAsNonRoot: false`".to_owned(), None),
+            (true, Some(0)) => (
+                "runs as user 0 (root), and neither it nor the pod sets `runAsNonRoot: true`"
+                    .to_owned(),
+                None,
+            ),
+            (true, Some(uid)) => (
+                format!(
+                    "runs as user {uid} but neither it nor the pod sets `runAsNonRoot: true`"
+                ),
+                Some(Severity::Low),
+            ),
+            (true, None) => (
+                "does not set `runAsNonRoot: true` (nor does the pod), and `runAsUser` is not set: the image decides the user".to_owned(),
+                None,
+            ),
         };
         let pointer = c.at("securityContext/runAsNonRoot");
-        out.report(
+        let finding = out.report(
             object,
             &pointer,
             format!("{} `{}` {message}", c.kind.noun(), c.name()),
-        )
-        .fix_set("set `runAsNonRoot: true`", pointer, json!(true));
+        );
+        finding.severity = severity;
+        // The kubelet refuses `runAsNonRoot: true` together with user 0.
+        if user != Some(0) {
+            finding.fix_set("set `runAsNonRoot: true`", pointer, json!(true));
+        }
     }
 }

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
+use Severity::{Critical, High, Medium};
 
 declare_rule! {
     /// ## What it does
@@ -14,7 +15,7 @@ declare_rule! {
     /// it. A directory above one of these (`/`, `/var`, `/var/lib`) is flagged too,
     /// since it contains them. Volumes that no container mounts are skipped, and so are
     /// routine harmless entries: CA bundles (`/etc/ssl/certs`), `/etc/localtime`,
-    /// `/etc/resolv.conf`, `/dev/log`, CSI registration directories under
+    /// `/etc/resolv.conf`, `/dev/log`, `/run/xtables.lock`, CSI registration directories under
     /// `/var/lib/kubelet/plugins*`, and `/var/lib/docker/containers` when mounted
     /// read-only (log collectors).
     ///
@@ -24,6 +25,14 @@ declare_rule! {
     /// users, `/var/lib/kubelet` every pod's secrets and service account tokens,
     /// `/proc` and `/sys` the kernel's knobs. A read-only mount still leaks the
     /// credentials, and a socket can be used even when mounted read-only.
+    ///
+    /// Severity: critical for a writable mount, and for a read-only mount of a runtime
+    /// socket, of etcd's data or of a directory that contains them (a socket is usable
+    /// read-only; etcd's data is every secret). Read-only mounts of `/etc`, `/proc`,
+    /// `/dev`, `/root`, `/home` and the kubelet's or runtimes' state are high: they leak
+    /// credentials, a likely path to the node. Read-only `/sys` and `/boot` are medium:
+    /// they expose information about the kernel and hardware, not credentials. A mount
+    /// counts as read-only when every `volumeMount` of the volume sets `readOnly: true`.
     ///
     /// This rule is on top of the Pod Security Standards `hostPathVolumes` control
     /// (which forbids every `hostPath` at baseline): both can report the same volume,
@@ -92,33 +101,77 @@ declare_rule! {
     };
 }
 
-/// Paths that hand over the node, and why. Anything below them counts too, except
-/// for `/var/run` and `/run`, where only the runtime entries below them do.
-const SENSITIVE: &[(&str, &str)] = &[
-    ("/var/run/docker.sock", "the Docker socket"),
-    ("/run/docker.sock", "the Docker socket"),
-    ("/var/run/dockershim.sock", "the dockershim socket"),
-    ("/var/run/cri-dockerd.sock", "the cri-dockerd socket"),
-    ("/run/cri-dockerd.sock", "the cri-dockerd socket"),
-    ("/var/run/containerd", "the containerd socket directory"),
-    ("/run/containerd", "the containerd socket directory"),
-    ("/run/k3s/containerd", "the k3s containerd socket directory"),
-    ("/var/run/crio", "the CRI-O socket directory"),
-    ("/run/crio", "the CRI-O socket directory"),
-    ("/var/run/docker", "the Docker runtime directory"),
-    ("/etc", "the node's configuration and credentials"),
-    ("/proc", "the node's kernel and process interface"),
-    ("/sys", "the node's kernel interface"),
-    ("/dev", "the node's devices"),
-    ("/boot", "the node's kernel and boot loader"),
-    ("/root", "root's home directory"),
+/// Paths that hand over the node, why, and the severity when every mount of them is
+/// read-only (writable mounts are critical). Anything below them counts too, except
+/// for `/var/run` and `/run`, where only the runtime entries below them do. The first
+/// match wins: sockets come before their directories.
+const SENSITIVE: &[(&str, &str, Severity)] = &[
+    ("/var/run/docker.sock", "the Docker socket", Critical),
+    ("/run/docker.sock", "the Docker socket", Critical),
+    (
+        "/var/run/dockershim.sock",
+        "the dockershim socket",
+        Critical,
+    ),
+    (
+        "/var/run/cri-dockerd.sock",
+        "the cri-dockerd socket",
+        Critical,
+    ),
+    ("/run/cri-dockerd.sock", "the cri-dockerd socket", Critical),
+    (
+        "/var/run/containerd/containerd.sock",
+        "the containerd socket",
+        Critical,
+    ),
+    (
+        "/run/containerd/containerd.sock",
+        "the containerd socket",
+        Critical,
+    ),
+    (
+        "/run/k3s/containerd/containerd.sock",
+        "the k3s containerd socket",
+        Critical,
+    ),
+    ("/var/run/crio/crio.sock", "the CRI-O socket", Critical),
+    ("/run/crio/crio.sock", "the CRI-O socket", Critical),
+    (
+        "/var/run/containerd",
+        "the containerd socket directory",
+        Critical,
+    ),
+    (
+        "/run/containerd",
+        "the containerd socket directory",
+        Critical,
+    ),
+    (
+        "/run/k3s/containerd",
+        "the k3s containerd socket directory",
+        Critical,
+    ),
+    ("/var/run/crio", "the CRI-O socket directory", Critical),
+    ("/run/crio", "the CRI-O socket directory", Critical),
+    ("/var/run/docker", "the Docker runtime directory", Critical),
+    ("/etc", "the node's configuration and credentials", High),
+    ("/proc", "the node's kernel and process interface", High),
+    ("/sys", "the node's kernel interface", Medium),
+    ("/dev", "the node's devices", High),
+    ("/boot", "the node's kernel and boot loader", Medium),
+    ("/root", "root's home directory", High),
     (
         "/var/lib/kubelet",
         "the kubelet's state, with every pod's secrets",
+        High,
     ),
-    ("/var/lib/docker", "the Docker state directory"),
-    ("/var/lib/containerd", "the containerd state directory"),
-    ("/var/lib/etcd", "the etcd data directory"),
+    ("/var/lib/docker", "the Docker state directory", High),
+    (
+        "/var/lib/containerd",
+        "the containerd state directory",
+        High,
+    ),
+    ("/var/lib/etcd", "the etcd data directory", Critical),
 ];
 
 /// Directories whose own contents are sensitive only through the entries above.
@@ -139,7 +192,8 @@ const RUNTIME_DIRS: &[(&str, &str)] = &[
 const HOMES: &str = "/home";
 
 /// Entries inside the trees above that are routinely mounted and hand over nothing:
-/// CA bundles, the time zone, the resolver, the syslog socket, CSI registration.
+/// CA bundles, the time zone, the resolver, the syslog socket, the iptables lock, CSI
+/// registration.
 const HARMLESS: &[&str] = &[
     "/etc/ssl/certs",
     "/etc/pki/ca-trust",
@@ -151,12 +205,28 @@ const HARMLESS: &[&str] = &[
     "/etc/resolv.conf",
     "/etc/os-release",
     "/dev/log",
+    "/run/xtables.lock",
+    "/var/run/xtables.lock",
     "/dev/shm",
     "/dev/fuse",
     "/dev/net/tun",
     "/var/lib/kubelet/plugins",
     "/var/lib/kubelet/plugins_registry",
 ];
+
+/// Whether `path` is one of the routinely mounted entries that hand over nothing
+/// (`/dev/log`, the iptables lock, CA bundles, …), for rules that report every
+/// `hostPath`. Not the devices and CSI directories of [`HARMLESS`]: this rule lets them
+/// pass as no node takeover, but the host's `/dev/shm`, a device or other drivers'
+/// sockets are still worth a look.
+pub(crate) fn is_harmless(path: &str) -> bool {
+    const STILL_WORTH_A_LOOK: &[&str] =
+        &["/dev/shm", "/dev/fuse", "/dev/net/tun", "/var/lib/kubelet"];
+    normalize(path).is_some_and(|p| {
+        HARMLESS.iter().any(|dir| within(&p, dir))
+            && !STILL_WORTH_A_LOOK.iter().any(|dir| within(&p, dir))
+    })
+}
 
 /// Entries that are harmless when every mount of them is read-only: container logs,
 /// which log collectors read.
@@ -183,11 +253,12 @@ fn within(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Why mounting `path` from the node is dangerous, if it is.
-fn sensitivity(path: &str) -> Option<String> {
+/// Why mounting `path` from the node is dangerous, if it is, and the severity when it
+/// is mounted read-only.
+fn sensitivity(path: &str) -> Option<(String, Severity)> {
     let path = normalize(path)?;
     if path == "/" {
-        return Some("the node's whole filesystem".to_owned());
+        return Some(("the node's whole filesystem".to_owned(), Critical));
     }
     if HARMLESS.iter().any(|dir| within(&path, dir)) {
         return None;
@@ -197,22 +268,23 @@ fn sensitivity(path: &str) -> Option<String> {
             .rsplit_once('/')
             .is_some_and(|(parent, _)| parent == HOMES)
     {
-        return Some("the node users' home directories".to_owned());
+        return Some(("the node users' home directories".to_owned(), High));
     }
-    if let Some((_, why)) = SENSITIVE.iter().find(|(dir, _)| within(&path, dir)) {
-        return Some((*why).to_owned());
+    if let Some((_, why, read_only)) = SENSITIVE.iter().find(|(dir, ..)| within(&path, dir)) {
+        return Some(((*why).to_owned(), *read_only));
     }
     if let Some((_, why)) = RUNTIME_DIRS.iter().find(|(dir, _)| path == *dir) {
-        return Some((*why).to_owned());
+        return Some(((*why).to_owned(), Critical));
     }
-    // A parent of a sensitive path contains it.
+    // A parent of a sensitive path contains it, and the runtime socket or etcd's data
+    // (`/var`, `/var/lib`), which a read-only mount still hands over.
     SENSITIVE
         .iter()
-        .chain(RUNTIME_DIRS)
-        .map(|(dir, _)| *dir)
+        .map(|(dir, ..)| *dir)
+        .chain(RUNTIME_DIRS.iter().map(|(dir, _)| *dir))
         .chain([HOMES])
         .find(|dir| within(dir, &path))
-        .map(|dir| format!("a directory that contains `{dir}`"))
+        .map(|dir| (format!("a directory that contains `{dir}`"), Critical))
 }
 
 /// Whether some container mounts volume `name`, and whether every such mount is
@@ -234,7 +306,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         let Some(host_path) = &volume.host_path else {
             continue;
         };
-        let Some(why) = sensitivity(&host_path.path) else {
+        let Some((why, read_only_severity)) = sensitivity(&host_path.path) else {
             continue;
         };
         let (mounted, read_only) = mounts(pod, &volume.name);
@@ -243,14 +315,20 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         if !mounted || (read_only && only_read) {
             continue;
         }
+        let (how, severity) = if read_only {
+            (" read-only", read_only_severity)
+        } else {
+            ("", Critical)
+        };
         out.report(
             object,
             pod.at(&format!("volumes/{i}/hostPath/path")),
             format!(
-                "volume `{}` mounts `{}` from the node: {why}",
+                "volume `{}` mounts `{}`{how} from the node: {why}",
                 volume.name, host_path.path
             ),
-        );
+        )
+        .severity = Some(severity);
     }
 }
 
