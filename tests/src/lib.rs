@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{ChildStdin, Command, ExitStatus, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -177,4 +178,106 @@ pub fn json_report(output: &Output) -> serde_json::Value {
             String::from_utf8_lossy(&output.stderr)
         )
     })
+}
+
+/// Runs `command` (arguments, folder and environment set by the caller) with `stdin`,
+/// its output going to files so that a chatty process cannot block on a full pipe. A run
+/// longer than `limit` is a hang: the process is killed and the test fails.
+pub fn output_within(command: &mut Command, stdin: &[u8], limit: Duration) -> Output {
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let stdout_path = out_dir.path().join("stdout");
+    let stderr_path = out_dir.path().join("stderr");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
+        .spawn()
+        .expect("kubecheck starts");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let _ = pipe.write_all(stdin);
+    drop(pipe);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} ran for more than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: std::fs::read(&stdout_path).expect("stdout"),
+        stderr: std::fs::read(&stderr_path).expect("stderr"),
+    }
+}
+
+/// Caps the address space of the process `command` starts, for attacks that would
+/// otherwise take the machine's memory before a test's time limit.
+pub fn cap_address_space(command: &mut Command, bytes: u64) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    let limit = libc::rlimit {
+        rlim_cur: bytes,
+        rlim_max: bytes,
+    };
+    // SAFETY: setrlimit(2) is async-signal-safe and touches no memory of ours.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        })
+    }
+}
+
+/// Runs `command` in a process group of its own, `feed` writing its stdin while its
+/// output is read through pipes. A run longer than `limit` is a hang: the whole group is
+/// killed (a wrapper such as GNU time with it) and the test fails.
+pub fn run_group_within(
+    command: &mut Command,
+    feed: impl FnOnce(ChildStdin) + Send + 'static,
+    limit: Duration,
+) -> (ExitStatus, Vec<u8>, Vec<u8>) {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    let mut child = command
+        .process_group(0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kubecheck starts");
+    let stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || feed(stdin));
+    let read_all = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let stdout = read_all(Box::new(child.stdout.take().expect("stdout is piped")));
+    let stderr = read_all(Box::new(child.stderr.take().expect("stderr is piped")));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for kubecheck") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            // SAFETY: kill(2) with a negative pid signals our child's process group.
+            unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) };
+            let _ = child.wait();
+            panic!("{command:?} hung: killed after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    writer.join().expect("stdin writer");
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = stderr.join().expect("stderr reader");
+    (status, stdout, stderr)
 }

@@ -2,13 +2,12 @@
 //! located error (or a documented, bounded result), exit code 2 where nothing could be
 //! checked, and never a panic, a hang or unbounded memory.
 
-use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use kubecheck_tests::{kubecheck_bin, present_or_skip};
+use kubecheck_tests::{cap_address_space, kubecheck_bin, present_or_skip, run_group_within};
 use serde_json::Value;
 
 /// A run that takes longer than this is a hang.
@@ -81,53 +80,23 @@ fn check_capped(format: &str, args: &[&str], stdin: &[u8], cap: Option<u64>) -> 
     } else {
         Command::new(kubecheck_bin())
     };
-    let mut child = command
+    command
         .args(["check", "--format", format])
         .args(args)
-        .env("NO_COLOR", "1")
-        // Its own process group, so a hang can be killed along with GNU time.
-        .process_group(0)
-        .cap_address_space(cap)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubecheck starts");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
+        .env("NO_COLOR", "1");
+    if let Some(bytes) = cap {
+        cap_address_space(&mut command, bytes);
+    }
     let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let mut out = child.stdout.take().expect("stdout is piped");
-    let mut err = child.stderr.take().expect("stderr is piped");
-    let stdout = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
-
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for kubecheck") {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            let group = -(child.id() as libc::pid_t);
-            // SAFETY: kill(2) with a negative pid signals our child's process group.
-            unsafe { libc::kill(group, libc::SIGKILL) };
-            let _ = child.wait();
-            panic!("kubecheck {args:?} hung: killed after {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    writer.join().expect("stdin writer");
-    let stdout = stdout.join().expect("stdout reader");
-    let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr reader")).into_owned();
+    // Its own process group, so a hang is killed along with GNU time.
+    let (status, stdout, stderr) = run_group_within(
+        &mut command,
+        move |mut pipe| {
+            let _ = pipe.write_all(&input);
+        },
+        TIMEOUT,
+    );
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
     let measured = if measured_by_gnu_time {
         std::fs::read_to_string(rss_file.path()).expect("GNU time output")
     } else {
@@ -162,32 +131,6 @@ fn check_capped(format: &str, args: &[&str], stdin: &[u8], cap: Option<u64>) -> 
         stdout,
         stderr,
         max_rss_bytes,
-    }
-}
-
-trait CapAddressSpace {
-    fn cap_address_space(&mut self, cap: Option<u64>) -> &mut Self;
-}
-
-impl CapAddressSpace for Command {
-    fn cap_address_space(&mut self, cap: Option<u64>) -> &mut Self {
-        if let Some(bytes) = cap {
-            let limit = libc::rlimit {
-                rlim_cur: bytes,
-                rlim_max: bytes,
-            };
-            // SAFETY: setrlimit(2) is async-signal-safe and touches no memory of ours.
-            unsafe {
-                self.pre_exec(move || {
-                    if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
-                        Ok(())
-                    } else {
-                        Err(std::io::Error::last_os_error())
-                    }
-                });
-            }
-        }
-        self
     }
 }
 

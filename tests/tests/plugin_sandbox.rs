@@ -5,10 +5,10 @@
 //! while every other rule and plugin still reports.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
-use kubecheck_tests::{kubecheck_bin, repo_root};
+use kubecheck_tests::{kubecheck_bin, output_within, repo_root};
 use serde_json::Value;
 
 /// A privileged pod (a built-in finding), a LoadBalancer Service in the default
@@ -69,40 +69,16 @@ fn hostile(name: &str, dir: &Path) -> PathBuf {
 /// hang.
 /// Output goes to files, so a chatty process cannot block on a full pipe.
 fn kubecheck_in(cwd: &Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let out_dir = tempfile::tempdir().expect("temp dir");
-    let stdout_path = out_dir.path().join("stdout");
-    let stderr_path = out_dir.path().join("stderr");
-    let mut child = Command::new(kubecheck_bin())
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("KUBECHECK_CACHE_DIR", cwd.join("cache"))
-        .env("XDG_CONFIG_HOME", cwd.join("config"))
-        .stdin(Stdio::piped())
-        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("kubecheck starts");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    let _ = pipe.write_all(stdin.as_bytes());
-    drop(pipe);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > HANG {
-            let _ = child.kill();
-            panic!("kubecheck {args:?} hung for {HANG:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: std::fs::read(&stdout_path).expect("stdout"),
-        stderr: std::fs::read(&stderr_path).expect("stderr"),
-    }
+    output_within(
+        Command::new(kubecheck_bin())
+            .args(args)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .env("KUBECHECK_CACHE_DIR", cwd.join("cache"))
+            .env("XDG_CONFIG_HOME", cwd.join("config")),
+        stdin.as_bytes(),
+        HANG,
+    )
 }
 
 fn report(output: &Output) -> Value {

@@ -3,13 +3,14 @@
 //! unreadable and endless inputs. Each case must end with a finding or a reported
 //! error and a failing exit code — never a silent pass, an aborted run, or a hang.
 
-use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use kubecheck_tests::{built_plugin, json_report, kubecheck_bin, run_kubecheck};
+use kubecheck_tests::{
+    built_plugin, cap_address_space, json_report, kubecheck_bin, run_group_within, run_kubecheck,
+};
 use serde_json::Value;
 
 /// A run that takes longer than this is a hang.
@@ -440,66 +441,24 @@ fn run_bounded(
     address_space: u64,
 ) -> Run {
     let mut command = Command::new(kubecheck_bin());
-    command
-        .args(["check", "--format", "json"])
-        .args(args)
-        .process_group(0)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.args(["check", "--format", "json"]).args(args);
     if address_space != u64::MAX {
-        // SAFETY: setrlimit(2) only, between fork and exec.
-        unsafe {
-            command.pre_exec(move || {
-                let limit = libc::rlimit {
-                    rlim_cur: address_space,
-                    rlim_max: address_space,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        cap_address_space(&mut command, address_space);
     }
-    let mut child = command.spawn().expect("kubecheck starts");
-    let stdin = child.stdin.take().expect("stdin is piped");
-    let writer = std::thread::spawn(move || match feed {
-        Some(feed) => feed(stdin),
-        None => drop(stdin),
-    });
-    let mut out = child.stdout.take().expect("stdout is piped");
-    let mut err = child.stderr.take().expect("stderr is piped");
-    let stdout = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for kubecheck") {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            // SAFETY: kill(2) with a negative pid signals our child's process group.
-            unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) };
-            let _ = child.wait();
-            panic!("kubecheck {args:?} hung: killed after {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    writer.join().expect("stdin writer");
-    let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr reader")).into_owned();
+    let (status, stdout, stderr) = run_group_within(
+        &mut command,
+        move |stdin| match feed {
+            Some(feed) => feed(stdin),
+            None => drop(stdin),
+        },
+        TIMEOUT,
+    );
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
     Run {
         code: status
             .code()
             .unwrap_or_else(|| panic!("kubecheck {args:?} was killed: {status}; {stderr}")),
-        stdout: stdout.join().expect("stdout reader"),
+        stdout,
         stderr,
     }
 }

@@ -4,14 +4,12 @@
 //! appear in no output format, SARIF of a large input stays in bounded memory, and a
 //! bare CR is a line break for the snippet as it is for the location.
 
-use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 use kubecheck_core::output::escape::is_unsafe;
-use kubecheck_tests::{kubecheck_bin, present_or_skip};
+use kubecheck_tests::{kubecheck_bin, output_within, present_or_skip, run_group_within};
 use serde_json::Value;
 
 /// Far above any run here: only a hang reaches it.
@@ -20,38 +18,15 @@ const HANG: Duration = Duration::from_secs(300);
 /// Runs kubecheck in `cwd` with its own compile cache; output goes to files, so a chatty
 /// process cannot block on a full pipe.
 fn kubecheck_in(cwd: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let out_dir = tempfile::tempdir().expect("temp dir");
-    let stdout_path = out_dir.path().join("stdout");
-    let stderr_path = out_dir.path().join("stderr");
-    let mut child = Command::new(kubecheck_bin())
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("KUBECHECK_CACHE_DIR", cwd.join("cache"))
-        .stdin(Stdio::piped())
-        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("kubecheck starts");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    let _ = pipe.write_all(stdin);
-    drop(pipe);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > HANG {
-            let _ = child.kill();
-            panic!("kubecheck {args:?} hung for {HANG:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: std::fs::read(&stdout_path).expect("stdout"),
-        stderr: std::fs::read(&stderr_path).expect("stderr"),
-    }
+    output_within(
+        Command::new(kubecheck_bin())
+            .args(args)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .env("KUBECHECK_CACHE_DIR", cwd.join("cache")),
+        stdin,
+        HANG,
+    )
 }
 
 /// Fails unless `output` (stdout and stderr, as a terminal or a CI log shows them) is
@@ -412,42 +387,15 @@ fn a_bare_cr_line_break_shows_the_finding_line_under_the_caret() {
 /// `bad_input.rs`: `wait4` on our own child would count the test process's peak too).
 fn peak_rss_bytes(format: &str, file: &Path) -> u64 {
     let rss_file = tempfile::NamedTempFile::new().unwrap();
-    let mut child = Command::new("/usr/bin/time")
+    let mut command = Command::new("/usr/bin/time");
+    command
         .args(["-f", "%M", "-o"])
         .arg(rss_file.path())
         .arg(kubecheck_bin())
         .args(["check", "--format", format])
-        .arg(file)
-        .process_group(0)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("GNU time runs kubecheck (apt-get install time)");
-    let mut sink = child.stdout.take().unwrap();
-    let drain = std::thread::spawn(move || {
-        let mut buf = [0u8; 1 << 16];
-        let mut total = 0usize;
-        while let Ok(n) = sink.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            total += n;
-        }
-        total
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG {
-            // SAFETY: kill(2) with a negative pid signals our child's process group.
-            unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) };
-            panic!("kubecheck --format {format} hung");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(drain.join().unwrap() > 0, "{format}: no output");
+        .arg(file);
+    let (status, stdout, _) = run_group_within(&mut command, drop, HANG);
+    assert!(!stdout.is_empty(), "{format}: no output");
     assert_eq!(status.code(), Some(1), "{format}");
     let measured = std::fs::read_to_string(rss_file.path()).unwrap();
     let kilobytes: u64 = measured.lines().last().unwrap().trim().parse().unwrap();

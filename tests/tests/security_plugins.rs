@@ -9,10 +9,10 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
-use kubecheck_tests::{built_plugin, kubecheck_bin, repo_root};
+use kubecheck_tests::{built_plugin, kubecheck_bin, output_within, repo_root};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -79,10 +79,6 @@ fn spawn_and_wait_for(
     env: &[(&str, &Path)],
     limit: Duration,
 ) -> Output {
-    use std::io::Write;
-    let out_dir = tempfile::tempdir().expect("temp dir");
-    let stdout_path = out_dir.path().join("stdout");
-    let stderr_path = out_dir.path().join("stderr");
     command
         .current_dir(cwd)
         .env("NO_COLOR", "1")
@@ -90,32 +86,7 @@ fn spawn_and_wait_for(
     for (name, value) in env {
         command.env(name, value);
     }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("kubecheck starts");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    let _ = pipe.write_all(stdin.as_bytes());
-    drop(pipe);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("kubecheck {command:?} ran for more than {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: std::fs::read(&stdout_path).expect("stdout"),
-        stderr: std::fs::read(&stderr_path).expect("stderr"),
-    }
+    output_within(&mut command, stdin.as_bytes(), limit)
 }
 
 fn report(output: &Output) -> Value {
