@@ -56,6 +56,7 @@ pub fn into_raw(output: CheckOutput, plugin: &str) -> Vec<RawFinding> {
                 fix: f.fix,
                 severity: f.severity,
                 span: None,
+                related: Vec::new(),
             })
         })
         .collect()

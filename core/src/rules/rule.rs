@@ -125,6 +125,15 @@ pub struct RawFinding {
     /// and a finding about a key (a repeated one) belongs on the key. The pointer still
     /// names the field.
     pub span: Option<Span>,
+    pub related: Vec<RawRelated>,
+}
+
+/// A second place that matters to a finding, relative to its object.
+#[derive(Clone, Debug)]
+pub struct RawRelated {
+    pub object: usize,
+    pub pointer: String,
+    pub message: String,
 }
 
 /// Findings one rule lists on one object; the rest become one finding that counts
@@ -160,6 +169,7 @@ impl Emitter {
                 fix: None,
                 severity: None,
                 span: None,
+                related: Vec::new(),
             },
         }
     }
@@ -187,6 +197,7 @@ impl Emitter {
             fix: None,
             severity: None,
             span: None,
+            related: Vec::new(),
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -206,6 +217,7 @@ impl Emitter {
                 fix: None,
                 severity: None,
                 span: None,
+                related: Vec::new(),
             });
         }
         self.findings
@@ -221,6 +233,21 @@ impl RawFinding {
         value: Json,
     ) -> &mut Self {
         self.fix = Some(FixSpec::new(description).add(pointer, value));
+        self
+    }
+
+    /// Adds a located second place: a hop of a chain, or another line that matters.
+    pub fn related(
+        &mut self,
+        object: &Object<'_>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        self.related.push(RawRelated {
+            object: object.id,
+            pointer: pointer.into(),
+            message: message.into(),
+        });
         self
     }
 
