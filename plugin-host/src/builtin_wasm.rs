@@ -91,6 +91,7 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
             // (evidence-based severity): the ABI carries that as the finding's own.
             severity: f.severity,
             span: None,
+            related: Vec::new(),
         })
         .collect();
     raw.extend(kubecheck_core::objects::run_source_rules(session));
