@@ -64,8 +64,8 @@ pub struct ServeArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads stdin.
-    #[arg(default_value = "-")]
+    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads
+    /// stdin, as does no path when stdin is not a terminal.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

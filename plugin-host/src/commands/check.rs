@@ -1,6 +1,6 @@
 //! `kubecheck check`: sources in, report out, exit code from the findings.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,7 +15,18 @@ use crate::config::Config;
 use crate::plugin::{self, Configured, Limits, PluginRuntime};
 use crate::{builtin_wasm, config, inputs};
 
-pub fn run(args: CheckArgs) -> Result<ExitCode> {
+pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
+    // No path reads stdin; alone on a terminal that would wait without a word, so it says
+    // what it expects instead (`kubecheck check -` still reads a terminal, until Ctrl-D).
+    if args.paths.is_empty() {
+        args.paths.push(PathBuf::from("-"));
+        if std::io::stdin().is_terminal() {
+            bail!(
+            "no manifests given: name files or folders (`kubecheck check deploy/`), or pipe \
+             them in (`helm template . | kubecheck check -`); `kubecheck check --help` lists the options"
+            );
+        }
+    }
     let config = config::load(args.config.as_deref())?;
     let options = options(&args, config.as_ref().map(|(_, c)| c));
     let configured = plugins(&args, config.as_ref())?;
