@@ -276,6 +276,38 @@ fn privileged_service_account_locates_every_hop() {
         (reader.location.line, reader.location.path.as_str()),
         (52, "/spec/template/spec/serviceAccountName")
     );
+    let hops: Vec<(u32, &str, &str)> = reader
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.location.line,
+                r.location.path.as_str(),
+                r.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            (6, "/metadata/name", "service account `shop/reader`"),
+            (
+                38,
+                "/subjects/0/name",
+                "RoleBinding `reader` binds cluster role `secrets-reader` to service account `shop/reader`"
+            ),
+            (
+                24,
+                "/aggregationRule",
+                "cluster role `secrets-reader` aggregates the roles its selectors match"
+            ),
+            (
+                17,
+                "/rules/0/verbs/0",
+                "rule 0 of cluster role `secrets-reader-part` allows `list` on `secrets`"
+            ),
+        ]
+    );
     let names: Vec<&str> = findings
         .iter()
         .filter_map(|f| f.resource.name.as_deref())
