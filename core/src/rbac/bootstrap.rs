@@ -24,6 +24,8 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct Role {
     pub name: &'static str,
+    /// The namespace of a default Role; `None` for a ClusterRole.
+    pub namespace: Option<&'static str>,
     pub labels: &'static [(&'static str, &'static str)],
     /// `aggregationRule.clusterRoleSelectors`, each one `matchLabels` of one label set to
     /// `"true"`.
@@ -87,30 +89,35 @@ const AGGREGATE_TO_VIEW: &str = "rbac.authorization.k8s.io/aggregate-to-view";
 
 pub static ROLES: &[Role] = &[
     Role {
+        namespace: None,
         name: "cluster-admin",
         labels: &[],
         aggregate_from: &[],
         rules: &[r(&["*"], &["*"], &["*"]), urls(&["*"], &["*"])],
     },
     Role {
+        namespace: None,
         name: "admin",
         labels: &[],
         aggregate_from: &[AGGREGATE_TO_ADMIN],
         rules: &[],
     },
     Role {
+        namespace: None,
         name: "edit",
         labels: &[(AGGREGATE_TO_ADMIN, "true")],
         aggregate_from: &[AGGREGATE_TO_EDIT],
         rules: &[],
     },
     Role {
+        namespace: None,
         name: "view",
         labels: &[(AGGREGATE_TO_EDIT, "true")],
         aggregate_from: &[AGGREGATE_TO_VIEW],
         rules: &[],
     },
     Role {
+        namespace: None,
         name: "system:aggregate-to-admin",
         labels: &[(AGGREGATE_TO_ADMIN, "true")],
         aggregate_from: &[],
@@ -128,6 +135,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:aggregate-to-edit",
         labels: &[(AGGREGATE_TO_EDIT, "true")],
         aggregate_from: &[],
@@ -214,6 +222,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:aggregate-to-view",
         labels: &[(AGGREGATE_TO_VIEW, "true")],
         aggregate_from: &[],
@@ -313,6 +322,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:discovery",
         labels: &[],
         aggregate_from: &[],
@@ -334,6 +344,7 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:public-info-viewer",
         labels: &[],
         aggregate_from: &[],
@@ -343,6 +354,7 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:monitoring",
         labels: &[],
         aggregate_from: &[],
@@ -361,6 +373,7 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:basic-user",
         labels: &[],
         aggregate_from: &[],
@@ -371,6 +384,7 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:service-account-issuer-discovery",
         labels: &[],
         aggregate_from: &[],
@@ -385,6 +399,7 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:auth-delegator",
         labels: &[],
         aggregate_from: &[],
@@ -398,18 +413,21 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:kube-aggregator",
         labels: &[],
         aggregate_from: &[],
         rules: &[r(READ, &[""], &["endpoints", "services"])],
     },
     Role {
+        namespace: None,
         name: "system:kube-dns",
         labels: &[],
         aggregate_from: &[],
         rules: &[r(&["list", "watch"], &[""], &["endpoints", "services"])],
     },
     Role {
+        namespace: None,
         name: "system:heapster",
         labels: &[],
         aggregate_from: &[],
@@ -419,6 +437,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:kubelet-api-admin",
         labels: &[],
         aggregate_from: &[],
@@ -438,6 +457,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:node-bootstrapper",
         labels: &[],
         aggregate_from: &[],
@@ -448,6 +468,7 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:node-problem-detector",
         labels: &[],
         aggregate_from: &[],
@@ -462,6 +483,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:node-proxier",
         labels: &[],
         aggregate_from: &[],
@@ -481,6 +503,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:persistent-volume-provisioner",
         labels: &[],
         aggregate_from: &[],
@@ -505,6 +528,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:volume-scheduler",
         labels: &[],
         aggregate_from: &[],
@@ -523,6 +547,7 @@ pub static ROLES: &[Role] = &[
         ],
     },
     Role {
+        namespace: None,
         name: "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
         labels: &[],
         aggregate_from: &[],
@@ -533,6 +558,7 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
         labels: &[],
         aggregate_from: &[],
@@ -543,30 +569,51 @@ pub static ROLES: &[Role] = &[
         )],
     },
     Role {
+        namespace: None,
         name: "system:certificates.k8s.io:kube-apiserver-client-approver",
         labels: &[],
         aggregate_from: &[],
         rules: &approver(&["kubernetes.io/kube-apiserver-client"]),
     },
     Role {
+        namespace: None,
         name: "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver",
         labels: &[],
         aggregate_from: &[],
         rules: &approver(&["kubernetes.io/kube-apiserver-client-kubelet"]),
     },
     Role {
+        namespace: None,
         name: "system:certificates.k8s.io:kubelet-serving-approver",
         labels: &[],
         aggregate_from: &[],
         rules: &approver(&["kubernetes.io/kubelet-serving"]),
     },
     Role {
+        namespace: None,
         name: "system:certificates.k8s.io:legacy-unknown-approver",
         labels: &[],
         aggregate_from: &[],
         rules: &approver(&["kubernetes.io/legacy-unknown"]),
     },
 ];
+
+/// The Roles Kubernetes creates in `kube-system` (`namespaceRoles()` in
+/// `bootstrappolicy/namespace_policy.go`, golden file `testdata/namespace-roles.yaml`):
+/// the one charts bind (aggregated API servers read the client CA from it).
+pub static NAMESPACED_ROLES: &[Role] = &[Role {
+    namespace: Some("kube-system"),
+    name: "extension-apiserver-authentication-reader",
+    labels: &[],
+    aggregate_from: &[],
+    rules: &[Rule {
+        verbs: READ,
+        groups: &[""],
+        resources: &["configmaps"],
+        names: &["extension-apiserver-authentication"],
+        urls: &[],
+    }],
+}];
 
 /// Whether an object named `name` with `labels` is Kubernetes' own: the bootstrapping
 /// label, and a name Kubernetes uses (`system:…` or one of the user-facing roles). A
@@ -589,8 +636,12 @@ mod tests {
     #[test]
     fn names_are_unique_and_aggregations_name_labels_some_role_carries() {
         let mut names = HashSet::new();
-        for role in ROLES {
+        for role in ROLES.iter().chain(NAMESPACED_ROLES) {
             assert!(names.insert(role.name), "{} twice", role.name);
+            assert_eq!(
+                role.namespace.is_some(),
+                NAMESPACED_ROLES.iter().any(|r| r.name == role.name)
+            );
             for key in role.aggregate_from {
                 assert!(
                     ROLES

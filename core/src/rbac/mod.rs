@@ -531,12 +531,23 @@ impl Rbac {
                     .or_insert(i);
             }
         }
-        for default in bootstrap::ROLES {
-            if cluster_roles.contains_key(default.name) {
+        for default in bootstrap::ROLES.iter().chain(bootstrap::NAMESPACED_ROLES) {
+            let key = (
+                default.namespace.map(str::to_owned),
+                default.name.to_owned(),
+            );
+            let taken = match default.namespace {
+                None => cluster_roles.contains_key(default.name),
+                Some(_) => namespaced_roles.contains_key(&key),
+            };
+            if taken {
                 continue;
             }
             let role_index = roles.len();
-            cluster_roles.insert(default.name.to_owned(), role_index);
+            match default.namespace {
+                None => cluster_roles.insert(default.name.to_owned(), role_index),
+                Some(_) => namespaced_roles.insert(key, role_index),
+            };
             let own = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect();
             let rules: Vec<Option<PolicyRule>> = default
                 .rules
@@ -553,15 +564,15 @@ impl Rbac {
                 .collect();
             roles.push(Role {
                 source: RoleSource::Default(default),
-                cluster: true,
-                namespace: None,
+                cluster: default.namespace.is_none(),
+                namespace: default.namespace.map(str::to_owned),
                 name: default.name.to_owned(),
                 labels: default
                     .labels
                     .iter()
                     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                     .collect(),
-                own: own_grants(role_index, &rules, false),
+                own: own_grants(role_index, &rules, default.namespace.is_some()),
                 rules,
                 aggregation: (!default.aggregate_from.is_empty()).then(|| {
                     default

@@ -49,8 +49,9 @@ fn hit_pointer(hit: &Hit) -> String {
 }
 
 /// `rule 1 allows `get` and `list` on `secrets``; several rules joined with `;`. Per
-/// rule, the verbs and the resources of its hits (the API groups are on the rule line).
-fn allows_text(hits: &[(usize, Hit)]) -> String {
+/// rule, the verbs and the resources of its hits (the API groups are on the rule line),
+/// and the objects it is limited to, if `resourceNames` limits it.
+fn allows_text(rbac: &Rbac, hits: &[(usize, Hit)]) -> String {
     let mut by_rule: BTreeMap<(usize, usize), (Vec<String>, Vec<String>)> = BTreeMap::new();
     for (probe, hit) in hits {
         let p = &PROBES[*probe];
@@ -77,9 +78,21 @@ fn allows_text(hits: &[(usize, Hit)]) -> String {
     }
     by_rule
         .iter()
-        .map(|((_, rule), (verbs, resources))| {
+        .map(|((role, rule), (verbs, resources))| {
+            let names = rbac.roles[*role]
+                .rules
+                .get(*rule)
+                .and_then(Option::as_ref)
+                .map(|r| &r.resource_names[..])
+                .unwrap_or_default();
+            let only = if names.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                format!(" (only {})", and_list(&names))
+            };
             format!(
-                "rule {rule} allows {} on {}",
+                "rule {rule} allows {} on {}{only}",
                 and_list(verbs),
                 and_list(resources)
             )
@@ -175,7 +188,7 @@ fn report_role_capabilities(
                     "{noun} `{}` can {}{scope}: {}{}",
                     role.name,
                     g.capability.phrase(),
-                    allows_text(&g.hits),
+                    allows_text(&rbac, &g.hits),
                     websocket_note(g, version),
                 ),
             );

@@ -261,7 +261,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             .map(|g| g.capability.severity())
             .max()
             .unwrap_or(Severity::High);
-        let through: Vec<String> = paths
+        let mut through: Vec<String> = paths
             .iter()
             .map(|&(b, _, role)| {
                 let binding = &rbac.bindings[b];
@@ -275,6 +275,9 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                 )
             })
             .collect();
+        // The same binding in several files of one context reads once.
+        let mut seen = std::collections::HashSet::new();
+        through.retain(|t| seen.insert(t.clone()));
         let shown = match namespace {
             Some(ns) => format!("{ns}/{account}"),
             None => account.to_owned(),
