@@ -10,6 +10,7 @@
 //! union of the rules of every ClusterRole a selector matches, the role itself excepted);
 //! service account users and groups in `staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go`.
 
+pub mod access;
 pub mod bootstrap;
 pub mod capability;
 pub mod eval;
@@ -208,6 +209,8 @@ pub struct Rbac {
     pub effective: Vec<Grants>,
     /// Work done aggregating (selector matches tried), for the scaling test.
     pub aggregation_work: usize,
+    /// Per aggregated ClusterRole, the roles its selectors match.
+    selected: Vec<Vec<usize>>,
 }
 
 /// A list of strings at `pointer`; `what` names it in problems (``rule 0: `verbs` ``).
@@ -692,6 +695,7 @@ impl Rbac {
             namespaced_roles,
             effective: Vec::new(),
             aggregation_work: 0,
+            selected: Vec::new(),
         };
         rbac.aggregate();
         rbac
@@ -842,6 +846,26 @@ impl Rbac {
             }
         }
         self.effective = effective;
+        self.selected = edges;
+    }
+
+    /// The rules role `i` grants, as `(role, rule)`: its own, or for an aggregated
+    /// ClusterRole those of every role it reaches (each once, cycles included).
+    pub fn effective_rules(&self, i: usize) -> Vec<(usize, usize)> {
+        let mut seen = vec![false; self.roles.len()];
+        let mut stack = vec![i];
+        let mut out = Vec::new();
+        while let Some(r) = stack.pop() {
+            if std::mem::replace(&mut seen[r], true) {
+                continue;
+            }
+            if self.roles[r].aggregation.is_some() {
+                stack.extend(self.selected[r].iter().rev());
+            } else {
+                out.extend((0..self.roles[r].rules.len()).map(|k| (r, k)));
+            }
+        }
+        out
     }
 
     /// The object of role `i`, when it comes from the input.
