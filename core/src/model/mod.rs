@@ -6,6 +6,6 @@ mod pod;
 mod typed;
 
 pub use input::{Input, InputError, ParsedDocument, Source};
-pub use object::Object;
+pub use object::{with_pods, Object};
 pub use pod::{ContainerKind, ContainerRef, PodTemplate};
 pub use typed::typed_with_repair;

@@ -49,22 +49,28 @@ impl PodTemplate {
         format!("{}/{relative}", self.spec_pointer)
     }
 
-    /// Finds and reads the pod template of `root` (an object of `kind`), if it has one.
-    /// A template that cannot be read is an error, never a silently missing view: every
-    /// pod rule would go quiet.
-    pub(crate) fn read(
+    /// Finds and reads the pod templates of `root` (an object of `kind`). A template
+    /// that cannot be read is an error, never a silently missing view: every pod rule
+    /// would go quiet.
+    pub(crate) fn read_all(
         kind: &str,
         root: &Node,
         object_meta: &ObjectMeta,
         errors: &mut Vec<TypeError>,
-    ) -> Result<Option<PodTemplate>, String> {
+    ) -> Result<Vec<PodTemplate>, String> {
         let Some(spec_pointer) = Self::spec_pointer(kind, root) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let Some(spec_node) = crate::pointer::resolve(root, &spec_pointer) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        Self::read_at(spec_pointer, spec_node, root, object_meta, errors).map(Some)
+        Ok(vec![Self::read_at(
+            spec_pointer,
+            spec_node,
+            root,
+            object_meta,
+            errors,
+        )?])
     }
 
     fn spec_pointer(kind: &str, root: &Node) -> Option<String> {
