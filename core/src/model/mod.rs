@@ -2,8 +2,10 @@
 
 mod input;
 mod object;
+mod patches;
 mod pod;
 mod typed;
+pub mod workloads;
 
 pub use input::{Input, InputError, ParsedDocument, Source};
 pub use object::{with_pods, Object};

@@ -44,6 +44,9 @@ pub struct Object<'a> {
     /// built-in workload, several for custom resources such as a RayCluster (head and
     /// worker groups) or a JobSet (one per replicated job).
     pub pods: Vec<PodTemplate>,
+    /// A Kustomize patch or an evident fragment ([`super::patches`]): judged only for
+    /// what it sets, like a partial template.
+    pub partial: bool,
     /// Values whose type does not match the Kubernetes schema, found while reading the
     /// typed views; pointers are relative to the object.
     pub type_errors: Vec<TypeError>,
@@ -156,7 +159,8 @@ impl<'a> Object<'a> {
             }
             None => ObjectMeta::default(),
         };
-        let pods = PodTemplate::read_all(&kind, node, &metadata, &mut type_errors)?;
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        let pods = PodTemplate::read_all(group, &kind, node, &metadata, &mut type_errors)?;
         Ok(Object {
             id,
             source,
@@ -168,6 +172,7 @@ impl<'a> Object<'a> {
             type_from_list,
             metadata,
             pods,
+            partial: false,
             type_errors,
         })
     }

@@ -1,6 +1,7 @@
 //! The rule registry. One rule per file under its area's folder; `RULES` is the single
 //! list, and its order is the order of `docs/rules.md`.
 
+mod partial;
 mod rule;
 #[cfg(test)]
 mod test_support;
@@ -107,6 +108,7 @@ pub(crate) fn run(
         }
         findings.extend(emitter.into_findings());
     }
+    partial::drop_omissions(objects, &mut findings);
     findings
 }
 

@@ -99,17 +99,18 @@ fn is_template(image: &str) -> bool {
 }
 
 /// Whether a missing image is a mistake rather than left to someone else: built-in
-/// kinds only, and not patch fragments of apps/v1 workloads (they lack the required
-/// `spec.selector`).
+/// kinds only. Patch fragments (an apps/v1 workload without `spec.selector`, a file a
+/// kustomization names as a patch) are judged only for what they set, for every rule
+/// alike (`crate::rules::partial`), so their missing images are not reported either.
 fn image_required(object: &Object<'_>) -> bool {
-    match (object.api_version.as_str(), object.kind.as_str()) {
-        ("apps/v1", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
-            object.at("/spec/selector").is_some()
-        }
-        ("v1", "Pod" | "PodTemplate" | "ReplicationController")
-        | ("batch/v1", "Job" | "CronJob") => true,
-        _ => false,
-    }
+    matches!(
+        (object.api_version.as_str(), object.kind.as_str()),
+        (
+            "apps/v1",
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+        ) | ("v1", "Pod" | "PodTemplate" | "ReplicationController")
+            | ("batch/v1", "Job" | "CronJob")
+    )
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
