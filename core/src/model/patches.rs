@@ -94,31 +94,34 @@ fn normalize(path: &str) -> String {
     }
 }
 
-/// A built-in workload the API server would refuse for lack of a field that a patch
+/// A built-in workload the API server would refuse for lack of fields that a patch
 /// leaves to its base, so it can only be a fragment: an `apps/v1` workload without
-/// `spec.selector` (required since apps/v1: "spec.selector: Required value"), or a pod
-/// template without `containers` (required by pod validation, kubernetes
-/// `pkg/apis/core/validation/validation.go`, `validateContainers`). Narrow on purpose:
-/// a container without `image` is also refused, but a manifest missing one is more
-/// often a mistake worth reporting than a patch. Custom resources are left to the table
-/// of templates: their operators may fill in what they omit.
+/// `spec.selector` (required since apps/v1: "spec.selector: Required value") whose pod
+/// template has a container without `image` or no `containers` (both required by pod
+/// validation, kubernetes `pkg/apis/core/validation/validation.go`,
+/// `validateContainers` and `validateContainerCommon`). Both at once, on purpose: hand
+/// written examples often skip the selector, and a manifest that only misses an image
+/// is more likely a mistake worth reporting than a patch. Custom resources are left to
+/// the table of templates: their operators may fill in what they omit.
 pub(crate) fn evidently_partial(object: &Object<'_>) -> bool {
-    let builtin = matches!(
-        (object.api_version.as_str(), object.kind.as_str()),
-        (
-            "apps/v1",
+    let apps_workload = object.api_version == "apps/v1"
+        && matches!(
+            object.kind.as_str(),
             "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
-        ) | ("v1", "Pod" | "PodTemplate" | "ReplicationController")
-            | ("batch/v1", "Job" | "CronJob")
-    );
-    if !builtin {
+        );
+    if !apps_workload || object.at("/spec/selector").is_some() {
         return false;
     }
-    (object.api_version == "apps/v1" && object.at("/spec/selector").is_none())
-        || object
-            .pods
-            .iter()
-            .any(|pod| object.at(&pod.at("containers")).is_none())
+    object.pods.iter().any(
+        |pod| match object.at(&pod.at("containers")).and_then(Node::as_seq) {
+            None => true,
+            Some(containers) => containers.iter().any(|c| {
+                c.get("image")
+                    .and_then(Node::as_str)
+                    .is_none_or(|image| image.trim().is_empty())
+            }),
+        },
+    )
 }
 
 #[cfg(test)]

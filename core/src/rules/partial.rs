@@ -144,9 +144,16 @@ spec:
     }
 
     #[test]
-    fn a_workload_without_its_required_selector_is_a_fragment() {
-        let fired = rules_fired(&[("patch.yaml", PATCH)]);
+    fn a_workload_without_its_required_selector_and_images_is_a_fragment() {
+        let fragment = PATCH.replace("        image: nginx:1.27\n", "");
+        let fired = rules_fired(&[("patch.yaml", &fragment)]);
         assert_eq!(fired.len(), 1, "{fired:?}");
         assert_eq!(fired[0].0, "privilege-escalation");
+        // With its image it is a whole object that forgot its selector.
+        let whole = rules_fired(&[("deploy.yaml", PATCH)]);
+        assert!(
+            whole.iter().any(|(rule, _)| rule == "run-as-root"),
+            "{whole:?}"
+        );
     }
 }
