@@ -53,6 +53,14 @@ const fn overlay(pointer: &'static str) -> TemplatePath {
     }
 }
 
+const fn overlay_spec(pointer: &'static str) -> TemplatePath {
+    TemplatePath {
+        pointer,
+        shape: Shape::Spec,
+        partial: true,
+    }
+}
+
 const RAY_CLUSTER: &str = "https://github.com/ray-project/kuberay/blob/master/ray-operator/apis/ray/v1/raycluster_types.go (HeadGroupSpec.Template, WorkerGroupSpec.Template: corev1.PodTemplateSpec)";
 const KUBEFLOW_REPLICA_SPEC: &str = "https://github.com/kubeflow/training-operator/blob/master/pkg/apis/kubeflow.org/v1/common_types.go (ReplicaSpec.Template: corev1.PodTemplateSpec)";
 
@@ -190,6 +198,40 @@ pub static CUSTOM_WORKLOADS: &[CustomWorkload] = &[
             overlay("/spec/statefulSet/podTemplate"),
         ],
         source: "https://github.com/elastic/cloud-on-k8s/blob/main/pkg/apis/agent/v1alpha1/agent_types.go (DaemonSetSpec/DeploymentSpec/StatefulSetSpec.PodTemplate: \"customisation options\")",
+    },
+    CustomWorkload {
+        group: "flink.apache.org",
+        kind: "FlinkDeployment",
+        templates: &[
+            overlay("/spec/podTemplate"),
+            overlay("/spec/jobManager/podTemplate"),
+            overlay("/spec/taskManager/podTemplate"),
+        ],
+        source: "https://github.com/apache/flink-kubernetes-operator/blob/main/flink-kubernetes-operator-api/src/main/java/org/apache/flink/kubernetes/operator/api/spec/FlinkDeploymentSpec.java (podTemplate: a Pod, \"base pod template\" merged into the operator's; JobManagerSpec/TaskManagerSpec.podTemplate)",
+    },
+    CustomWorkload {
+        group: "sparkoperator.k8s.io",
+        kind: "SparkApplication",
+        templates: &[
+            overlay("/spec/driver/template"),
+            overlay("/spec/executor/template"),
+        ],
+        source: "https://github.com/kubeflow/spark-operator/blob/master/api/v1beta2/sparkapplication_types.go (SparkPodSpec.Template: corev1.PodTemplateSpec for \"configurations that Spark configurations do not support\"; the driver's and executor's other fields are not pod-spec shaped and are not read)",
+    },
+    CustomWorkload {
+        group: "tekton.dev",
+        kind: "TaskRun",
+        templates: &[overlay_spec("/spec/podTemplate")],
+        source: "https://github.com/tektoncd/pipeline/blob/main/docs/podtemplates.md (pod.Template: pod-level fields only, the steps are the containers)",
+    },
+    CustomWorkload {
+        group: "tekton.dev",
+        kind: "PipelineRun",
+        templates: &[
+            overlay_spec("/spec/podTemplate"),
+            overlay_spec("/spec/taskRunTemplate/podTemplate"),
+        ],
+        source: "https://github.com/tektoncd/pipeline/blob/main/docs/podtemplates.md (v1beta1 spec.podTemplate, v1 spec.taskRunTemplate.podTemplate)",
     },
 ];
 
@@ -337,6 +379,11 @@ mod tests {
             assert!(!row.templates.is_empty(), "{}", row.kind);
             for t in row.templates {
                 assert!(t.pointer.starts_with("/spec/"), "{}", t.pointer);
+                assert!(
+                    t.shape == Shape::Template || t.partial,
+                    "{}: a bare pod spec has no containers of its own here",
+                    t.pointer
+                );
                 assert!(!t.pointer.ends_with('/') && !t.pointer.contains("//"));
             }
         }
@@ -505,5 +552,35 @@ spec:
 ";
         let lines: Vec<u32> = privileged_lines(yaml).into_iter().map(|f| f.0).collect();
         assert_eq!(lines, [9, 13]);
+    }
+
+    #[test]
+    fn an_overlay_without_containers_is_judged_on_its_pod_fields() {
+        let yaml = "apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: build}
+spec:
+  taskRef: {name: kaniko}
+  podTemplate:
+    hostNetwork: true
+    securityContext: {runAsNonRoot: false}
+";
+        let report = crate::check(
+            vec![crate::Source::new("run.yaml", yaml)],
+            &crate::Options::default(),
+        );
+        let found: Vec<(&str, u32)> = report
+            .findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.location.line))
+            .collect();
+        assert!(found.contains(&("host-namespaces", 7)), "{found:?}");
+        assert!(found.contains(&("run-as-root", 8)), "{found:?}");
+        // Omissions (no seccomp profile, token automounted) are the operator's to fill.
+        assert!(
+            found.iter().all(|(rule, _)| *rule != "seccomp-not-enforced"
+                && *rule != "automount-service-account-token"),
+            "{found:?}"
+        );
     }
 }
