@@ -19,6 +19,7 @@ pub mod report;
 pub mod rule_info;
 pub mod rules;
 pub mod severity;
+pub mod suppress;
 pub mod yaml;
 
 pub use engine::{Session, IGNORE_ANNOTATION};

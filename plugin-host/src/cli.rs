@@ -107,12 +107,21 @@ pub struct CheckArgs {
     /// stdin, as does no path when stdin is not a terminal.
     pub paths: Vec<PathBuf>,
     /// Output format: `text`, `json` (the report, docs/report.md), `sarif`, `github`
-    /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit with code 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    pub fail_on: FailOn,
+    /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality)
+    /// [default: the config's `format`, else text].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Exit with code 1 when a finding has at least this severity [default: the config's
+    /// `failOn`, else high].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Suppression annotations without a reason (`kubecheck.io/ignore: rule # reason`)
+    /// do not count.
+    #[arg(long)]
+    pub require_reason: bool,
+    /// Ignore every `kubecheck.io/ignore` annotation: only the config's exemptions count.
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
     /// Turn rules on: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub enable: Vec<String>,
@@ -185,7 +194,8 @@ pub enum Engine {
     Wasm,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Text,
     Json,
@@ -198,7 +208,8 @@ pub enum Format {
     Gitlab,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Critical,
     High,
@@ -364,7 +375,7 @@ mod tests {
             panic!("not check")
         };
         assert_eq!(args.disable, ["a", "b", "c"]);
-        assert_eq!(args.fail_on, FailOn::High);
+        assert_eq!(args.fail_on, None);
         assert_eq!(args.engine, Engine::Native);
     }
 

@@ -163,9 +163,12 @@ fn names_account(subject: &SubjectRef, binding: &Binding, namespace: &str, name:
     }
 }
 
+/// A pod template mounting a token: object index, namespace, account, pointer of its spec.
+type Mounting<'o> = (usize, &'o str, &'o str, &'o str);
+
 /// The workloads of the input whose pods mount their service account's token: object
 /// index, namespace, account. Computed once per question.
-fn mounting<'o>(objects: &'o [Object<'_>]) -> Vec<(usize, &'o str, &'o str)> {
+fn mounting<'o>(objects: &'o [Object<'_>]) -> Vec<Mounting<'o>> {
     let quiet: HashSet<(Option<&str>, &str)> = objects
         .iter()
         .filter(|o| o.kind == "ServiceAccount")
@@ -179,8 +182,8 @@ fn mounting<'o>(objects: &'o [Object<'_>]) -> Vec<(usize, &'o str, &'o str)> {
     objects
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| {
-            let pod = o.pod.as_ref()?;
+        .flat_map(|(i, o)| o.pods.iter().map(move |pod| (i, o, pod)))
+        .filter_map(|(i, o, pod)| {
             let account = pod
                 .spec
                 .service_account_name
@@ -191,28 +194,21 @@ fn mounting<'o>(objects: &'o [Object<'_>]) -> Vec<(usize, &'o str, &'o str)> {
             pod.spec
                 .automount_service_account_token
                 .unwrap_or(!quiet.contains(&(Some(namespace), account)))
-                .then_some((i, namespace, account))
+                .then_some((i, namespace, account, pod.spec_pointer.as_str()))
         })
         .collect()
 }
 
 /// Of `pods`, those running as an account that one of `binding`'s subjects names.
-fn workloads(
-    objects: &[Object<'_>],
-    pods: &[(usize, &str, &str)],
-    binding: &Binding,
-) -> Vec<Place> {
+fn workloads(objects: &[Object<'_>], pods: &[Mounting<'_>], binding: &Binding) -> Vec<Place> {
     pods.iter()
-        .filter(|(_, namespace, account)| {
+        .filter(|(_, namespace, account, _)| {
             binding
                 .subjects
                 .iter()
                 .any(|s| names_account(s, binding, namespace, account))
         })
-        .map(|&(i, _, _)| {
-            let pointer = objects[i].pod.as_ref().map(|p| p.spec_pointer.clone());
-            place(objects, i, pointer.unwrap_or_default())
-        })
+        .map(|&(i, _, _, pointer)| place(objects, i, pointer.to_owned()))
         .collect()
 }
 

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use super::{phrases, relate_hits};
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{with_pods, Object};
 use crate::rbac::{summary, Granted, Rbac};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -198,8 +198,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         .collect();
     // What each binding grants, computed once.
     let mut grants: HashMap<usize, Vec<Granted>> = HashMap::new();
-    for object in objects {
-        let Some(pod) = &object.pod else { continue };
+    for (object, pod) in with_pods(objects) {
         let spec = &pod.spec;
         let account = spec
             .service_account_name
