@@ -2,7 +2,6 @@
 
 pub mod cluster_admin_binding;
 pub mod default_service_account_binding;
-pub mod insecure_apiserver_flag;
 pub mod privileged_service_account;
 pub mod rbac_escalation_verbs;
 pub mod rbac_secrets_access;
@@ -11,7 +10,7 @@ pub mod unauthenticated_subject_binding;
 
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 
-use crate::model::{ContainerRef, Object};
+use crate::model::Object;
 
 const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 
@@ -86,40 +85,6 @@ fn list(names: &[String]) -> String {
         n if n <= SHOWN => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
         n => format!("{} and {} more", shown.join(", "), n - SHOWN),
     }
-}
-
-/// One word of a container's command line with the pointer of the list item it is in.
-pub(crate) struct Word<'a> {
-    pub text: &'a str,
-    pub pointer: String,
-}
-
-/// The words of `command` then `args`; list items holding a shell line are split at
-/// whitespace, every word keeping its item's pointer.
-pub(crate) fn command_words(container: &ContainerRef) -> Vec<Word<'_>> {
-    let lists = [
-        ("command", container.container.command.as_deref()),
-        ("args", container.container.args.as_deref()),
-    ];
-    let mut words = Vec::new();
-    for (field, items) in lists {
-        for (i, item) in items.unwrap_or_default().iter().enumerate() {
-            for text in item.split_whitespace() {
-                words.push(Word {
-                    text,
-                    pointer: container.at(&format!("{field}/{i}")),
-                });
-            }
-        }
-    }
-    words
-}
-
-/// Whether the command line starts `kube-apiserver`.
-pub(crate) fn runs_apiserver(words: &[Word<'_>]) -> bool {
-    words
-        .iter()
-        .any(|w| w.text.rsplit('/').next() == Some("kube-apiserver"))
 }
 
 #[cfg(test)]
