@@ -323,11 +323,30 @@ fn flags_of(words: &[Word<'_>]) -> Vec<Flag> {
     flags
 }
 
+/// Whether word `i` can name the program a command line runs: the first word, the first
+/// word of a list item that is not a flag's value, or a word after `exec`, `-c` or a
+/// shell separator; never a flag or a `name=value` word. A flag's value that happens
+/// to end in a program's name (`--kubelet-service=kube-system/kubelet`) is not one.
+fn starts_program(words: &[Word<'_>], i: usize) -> bool {
+    let word = words[i].text;
+    if word.starts_with('-') || word.contains('=') {
+        return false;
+    }
+    let Some(before) = i.checked_sub(1).map(|j| &words[j]) else {
+        return true;
+    };
+    matches!(before.text, "exec" | "-c" | "&&" | "||" | ";")
+        || (before.pointer != words[i].pointer && !before.text.starts_with('-'))
+}
+
 /// The component a container runs, from its command line or, without a command, its
 /// image; with its flags.
 fn command_line(c: &ContainerRef) -> Option<Settings> {
     let words = command_words(c);
     let start = words.iter().enumerate().find_map(|(i, w)| {
+        if !starts_program(&words, i) {
+            return None;
+        }
         let name = w.text.rsplit('/').next()?;
         if name == "hyperkube" {
             let sub = words.get(i + 1)?;
@@ -758,6 +777,8 @@ spec:
   containers:
   - {name: a, image: nginx, args: [--anonymous-auth=true]}
   - {name: b, image: example/tool, command: [cfssl, --profile=kube-apiserver]}
+  - {name: c, image: example/operator, args: [--kubelet-service=kube-system/kubelet]}
+  - {name: d, image: example/operator, args: [--kubelet-service, kube-system/kubelet]}
 "
         )
         .is_empty());
