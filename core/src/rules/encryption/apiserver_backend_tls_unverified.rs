@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::control_plane::report;
-use crate::rules::control_plane::settings::{read, Component, Settings};
+use crate::rules::control_plane::settings::{read, Component, Form, Settings};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -91,10 +91,11 @@ declare_rule! {
     };
 }
 
-/// Reports flags of `group` that are missing, at the component's anchor.
+/// Reports those of `flags` that are not set, at `at`.
 fn missing(
     object: &Object<'_>,
     settings: &Settings,
+    at: &str,
     flags: &[&str],
     problem: &str,
     severity: Severity,
@@ -111,7 +112,7 @@ fn missing(
     let verb = if absent.len() == 1 { "is" } else { "are" };
     out.report(
         object,
-        settings.anchor.clone(),
+        at,
         format!(
             "{} {problem} ({} {verb} not set)",
             settings.subject,
@@ -126,6 +127,11 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         if settings.component != Component::ApiServer {
             continue;
         }
+        // kubeadm with external etcd takes the etcd flags from `etcd.external`.
+        let etcd_at = match (settings.form, object.at("/etcd/external")) {
+            (Form::Kubeadm, Some(external)) if !external.is_null() => "/etcd/external".to_owned(),
+            _ => settings.anchor.clone(),
+        };
         if let Some(servers) = settings.get("etcd-servers") {
             let plain = servers
                 .items()
@@ -145,6 +151,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                     missing(
                         object,
                         &settings,
+                        &etcd_at,
                         &["etcd-cafile"],
                         "does not verify etcd's certificate",
                         Severity::High,
@@ -153,6 +160,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                     missing(
                         object,
                         &settings,
+                        &etcd_at,
                         &["etcd-certfile", "etcd-keyfile"],
                         "presents no client certificate to etcd",
                         Severity::High,
@@ -164,6 +172,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         missing(
             object,
             &settings,
+            &settings.anchor,
             &["kubelet-certificate-authority"],
             "does not verify kubelets' serving certificates",
             Severity::Medium,
@@ -172,6 +181,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         missing(
             object,
             &settings,
+            &settings.anchor,
             &["kubelet-client-certificate", "kubelet-client-key"],
             "presents no client certificate to kubelets",
             Severity::Medium,

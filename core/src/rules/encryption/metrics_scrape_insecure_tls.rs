@@ -9,8 +9,8 @@ declare_rule! {
     /// Flags Prometheus Operator scrape endpoints (`monitoring.coreos.com`
     /// `ServiceMonitor` `spec.endpoints[]`, `PodMonitor` `spec.podMetricsEndpoints[]`)
     /// that send credentials without verified TLS:
-    /// - `tlsConfig.insecureSkipVerify: true` (medium; high when the endpoint sends a
-    ///   credential: `bearerTokenFile`, `bearerTokenSecret`, `authorization`,
+    /// - `scheme: https` with `tlsConfig.insecureSkipVerify: true` (medium; high when the
+    ///   endpoint sends a credential: `bearerTokenFile`, `bearerTokenSecret`, `authorization`,
     ///   `basicAuth` or `oauth2`);
     /// - `scheme: http` with one of those credentials (high).
     ///
@@ -133,7 +133,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                 format!("endpoint on port `{port}` sends its `{field}` credential over plain HTTP"),
             )
             .severity = Some(Severity::High);
-        } else if skip {
+        } else if skip && scheme.eq_ignore_ascii_case("https") {
             let (what, severity) = match credential {
                 Some(field) => (
                     format!(" and sends its `{field}` credential to whoever answers"),
