@@ -11,25 +11,26 @@ pub mod weak_authentication;
 pub mod weak_authorization_mode;
 
 use crate::model::Object;
-use crate::rules::Emitter;
+use crate::rules::{Emitter, RawFinding};
 use crate::severity::Severity;
 use settings::{Setting, Settings};
 
 /// Reports `problem` of `settings` at `setting`, citing it, with `severity` when given.
-pub(crate) fn report(
-    out: &mut Emitter,
+pub(crate) fn report<'e>(
+    out: &'e mut Emitter,
     object: &Object<'_>,
     settings: &Settings,
     setting: &Setting,
     problem: &str,
     severity: Option<Severity>,
-) {
+) -> &'e mut RawFinding {
     let finding = out.report(
         object,
         setting.pointer.clone(),
         format!("{} {problem} {}", settings.subject, setting.cite()),
     );
     finding.severity = severity;
+    finding
 }
 
 #[cfg(test)]

@@ -83,22 +83,26 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
             .or_else(|| settings.get("admission-control"));
         let disabled = settings.get("disable-admission-plugins");
         match (&enabled, &disabled) {
-            (_, Some(off)) if off.items().contains(&"NodeRestriction") => report(
-                out,
-                object,
-                &settings,
-                off,
-                "disables the `NodeRestriction` admission plugin",
-                None,
-            ),
-            (Some(on), _) if !on.items().contains(&"NodeRestriction") => report(
-                out,
-                object,
-                &settings,
-                on,
-                "does not enable the `NodeRestriction` admission plugin",
-                None,
-            ),
+            (_, Some(off)) if off.items().contains(&"NodeRestriction") => {
+                report(
+                    out,
+                    object,
+                    &settings,
+                    off,
+                    "disables the `NodeRestriction` admission plugin",
+                    None,
+                );
+            }
+            (Some(on), _) if !on.items().contains(&"NodeRestriction") => {
+                report(
+                    out,
+                    object,
+                    &settings,
+                    on,
+                    "does not enable the `NodeRestriction` admission plugin",
+                    None,
+                );
+            }
             (None, _) => {
                 out.report(
                     object,

@@ -97,13 +97,6 @@ declare_rule! {
     };
 }
 
-/// Whether the component authorizes every request it lets in.
-fn authorizes_everything(settings: &Settings) -> bool {
-    settings
-        .get("authorization-mode")
-        .is_some_and(|mode| mode.items().contains(&"AlwaysAllow"))
-}
-
 fn check_settings(object: &Object<'_>, settings: &Settings, out: &mut Emitter) {
     if !matches!(
         settings.component,
@@ -112,15 +105,38 @@ fn check_settings(object: &Object<'_>, settings: &Settings, out: &mut Emitter) {
         return;
     }
     if let Some(anonymous) = settings.get("anonymous-auth").filter(|s| s.is_true()) {
-        let (problem, severity) = if authorizes_everything(settings) {
-            (
-                "accepts anonymous requests and authorizes them all with `AlwaysAllow`",
-                Severity::Critical,
-            )
-        } else {
-            ("accepts anonymous requests", Severity::Medium)
-        };
-        report(out, object, settings, &anonymous, problem, Some(severity));
+        let always_allow = settings
+            .get("authorization-mode")
+            .filter(|mode| mode.items().contains(&"AlwaysAllow"));
+        match always_allow {
+            // One root cause, two settings: the finding names the authorizer's too.
+            Some(mode) => {
+                report(
+                    out,
+                    object,
+                    settings,
+                    &anonymous,
+                    "accepts anonymous requests and authorizes them all with `AlwaysAllow`",
+                    Some(Severity::Critical),
+                )
+                .related(
+                    object,
+                    mode.pointer.clone(),
+                    format!("authorizes every request {}", mode.cite()),
+                )
+                .related_rule("weak-authorization-mode");
+            }
+            None => {
+                report(
+                    out,
+                    object,
+                    settings,
+                    &anonymous,
+                    "accepts anonymous requests",
+                    Some(Severity::Medium),
+                );
+            }
+        }
     }
     if settings.component == Component::ApiServer {
         if let Some(file) = settings.get("token-auth-file") {

@@ -139,14 +139,16 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                 .find(|u| u.starts_with("http://"))
                 .map(str::to_owned);
             match plain {
-                Some(url) => report(
-                    out,
-                    object,
-                    &settings,
-                    &servers,
-                    &format!("talks to etcd over plain HTTP on `{url}`"),
-                    Some(Severity::High),
-                ),
+                Some(url) => {
+                    report(
+                        out,
+                        object,
+                        &settings,
+                        &servers,
+                        &format!("talks to etcd over plain HTTP on `{url}`"),
+                        Some(Severity::High),
+                    );
+                }
                 None => {
                     missing(
                         object,

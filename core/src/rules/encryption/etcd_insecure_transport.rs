@@ -111,14 +111,16 @@ fn check_etcd(object: &Object<'_>, settings: &Settings, out: &mut Emitter) {
     let plain = plain_http(&urls, true).map(str::to_owned);
     let reachable = urls.iter().any(|u| !is_loopback(u));
     match (&client_urls, plain) {
-        (Some(urls), Some(url)) => report(
-            out,
-            object,
-            settings,
-            urls,
-            &format!("serves clients over plain HTTP on `{url}`"),
-            None,
-        ),
+        (Some(urls), Some(url)) => {
+            report(
+                out,
+                object,
+                settings,
+                urls,
+                &format!("serves clients over plain HTTP on `{url}`"),
+                None,
+            );
+        }
         _ if reachable => {
             if let Some(auth) = settings.get("client-cert-auth").filter(|a| !a.is_true()) {
                 report(
@@ -156,14 +158,16 @@ fn check_etcd(object: &Object<'_>, settings: &Settings, out: &mut Emitter) {
         .as_ref()
         .and_then(|urls| plain_http(&urls.items(), false).map(str::to_owned));
     match (&peers, plain_peer) {
-        (Some(urls), Some(url)) => report(
-            out,
-            object,
-            settings,
-            urls,
-            &format!("talks to its peers over plain HTTP on `{url}`"),
-            Some(Severity::Medium),
-        ),
+        (Some(urls), Some(url)) => {
+            report(
+                out,
+                object,
+                settings,
+                urls,
+                &format!("talks to its peers over plain HTTP on `{url}`"),
+                Some(Severity::Medium),
+            );
+        }
         _ => {
             if let Some(auth) = settings
                 .get("peer-client-cert-auth")
