@@ -6,6 +6,7 @@ mod rule;
 #[cfg(test)]
 mod test_support;
 
+pub mod control_plane;
 pub mod encryption;
 pub mod manifest;
 pub mod network;
@@ -68,7 +69,12 @@ pub static RULES: &[&Rule] = &[
     &rbac::unknown_role_reference::UNKNOWN_ROLE_REFERENCE,
     &rbac::privileged_service_account::PRIVILEGED_SERVICE_ACCOUNT,
     &rbac::invalid_rbac_rule::INVALID_RBAC_RULE,
-    &rbac::insecure_apiserver_flag::INSECURE_APISERVER_FLAG,
+    &control_plane::weak_authentication::WEAK_AUTHENTICATION,
+    &control_plane::weak_authorization_mode::WEAK_AUTHORIZATION_MODE,
+    &control_plane::unauthenticated_port::UNAUTHENTICATED_PORT,
+    &control_plane::weak_admission_plugins::WEAK_ADMISSION_PLUGINS,
+    &control_plane::audit_logging_disabled::AUDIT_LOGGING_DISABLED,
+    &control_plane::profiling_enabled::PROFILING_ENABLED,
     &network::namespace_without_network_policy::NAMESPACE_WITHOUT_NETWORK_POLICY,
     &network::workload_without_network_policy::WORKLOAD_WITHOUT_NETWORK_POLICY,
     &network::load_balancer_without_source_ranges::LOAD_BALANCER_WITHOUT_SOURCE_RANGES,
@@ -78,7 +84,15 @@ pub static RULES: &[&Rule] = &[
     &secrets::service_account_token_secret::SERVICE_ACCOUNT_TOKEN_SECRET,
     &encryption::ingress_without_tls::INGRESS_WITHOUT_TLS,
     &encryption::apiservice_insecure_skip_tls::APISERVICE_INSECURE_SKIP_TLS,
+    &encryption::admission_webhook_insecure_transport::ADMISSION_WEBHOOK_INSECURE_TRANSPORT,
+    &encryption::kubeconfig_insecure_skip_tls_verify::KUBECONFIG_INSECURE_SKIP_TLS_VERIFY,
+    &encryption::mesh_plaintext_allowed::MESH_PLAINTEXT_ALLOWED,
+    &encryption::metrics_scrape_insecure_tls::METRICS_SCRAPE_INSECURE_TLS,
     &encryption::unencrypted_secrets_at_rest::UNENCRYPTED_SECRETS_AT_REST,
+    &encryption::weak_encryption_provider::WEAK_ENCRYPTION_PROVIDER,
+    &encryption::weak_tls_config::WEAK_TLS_CONFIG,
+    &encryption::etcd_insecure_transport::ETCD_INSECURE_TRANSPORT,
+    &encryption::apiserver_backend_tls_unverified::APISERVER_BACKEND_TLS_UNVERIFIED,
     &patching::latest_image_tag::LATEST_IMAGE_TAG,
 ];
 

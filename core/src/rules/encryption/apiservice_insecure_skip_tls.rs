@@ -5,8 +5,9 @@ use crate::severity::{Category, Severity};
 
 declare_rule! {
     /// ## What it does
-    /// Flags APIServices (`apiregistration.k8s.io`) that set
-    /// `spec.insecureSkipTLSVerify: true`.
+    /// Flags APIServices (`apiregistration.k8s.io`) backed by a service that set
+    /// `spec.insecureSkipTLSVerify: true`. Local APIServices (no `spec.service`) are
+    /// served by the API server itself and not reported.
     ///
     /// ## Why is this bad?
     /// The API server proxies requests for the APIService's group to the backing
@@ -78,12 +79,20 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     if object.kind != "APIService" || object.group() != "apiregistration.k8s.io" {
         return;
     }
+    // A local APIService (no `spec.service`) is served by the API server itself: no
+    // connection, nothing to verify.
+    let service = object
+        .at("/spec/service")
+        .filter(|s| !s.is_null())
+        .and_then(|s| s.get("name"))
+        .and_then(|n| n.as_str());
+    let Some(service) = service else { return };
     let pointer = "/spec/insecureSkipTLSVerify";
     if object.at(pointer).and_then(|n| n.as_bool()) == Some(true) {
         out.report(
             object,
             pointer,
-            "api service sets `insecureSkipTLSVerify: true`",
+            format!("api service sets `insecureSkipTLSVerify: true`: requests proxied to service `{service}` go to whoever answers, with the caller's identity"),
         );
     }
 }

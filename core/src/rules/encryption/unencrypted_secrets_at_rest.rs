@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::model::{Object, PodTemplate};
-use crate::rules::rbac::{command_words, runs_apiserver};
+use crate::model::Object;
+use crate::rules::control_plane::settings::{read, Component};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 use crate::yaml::Node;
@@ -12,8 +12,10 @@ declare_rule! {
     /// `*.*`); the API server uses that entry. The rule flags the configuration when
     /// the entry's first provider is `identity`, or when no entry covers Secrets.
     ///
-    /// It also flags containers that run `kube-apiserver` (control-plane static pods)
-    /// without an `--encryption-provider-config` flag, so with no encryption at all.
+    /// It also flags `kube-apiserver` without an `--encryption-provider-config` flag,
+    /// so with no encryption at all: static pods (`--flag=value` or `--flag value` in
+    /// `command`/`args`) and kubeadm `ClusterConfiguration` (`apiServer.extraArgs` as a
+    /// v1beta3 mapping or a v1beta4 list; kubeadm sets no encryption by default).
     ///
     /// ## Why is this bad?
     /// The first provider of the entry encrypts every write. With `identity` first (or
@@ -57,14 +59,14 @@ declare_rule! {
     /// which is reported.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 1.2 (API Server): `--encryption-provider-config` is set as appropriate; encryption providers are appropriately configured
+    /// - CIS Kubernetes Benchmark v1.10: 1.2.27 (`--encryption-provider-config` is set), 1.2.28 (encryption providers are appropriately configured)
     /// - NSA/CISA Kubernetes Hardening Guide: Secrets (encrypt at rest)
     pub static UNENCRYPTED_SECRETS_AT_REST = Rule {
         id: "unencrypted-secrets-at-rest",
         title: "Secrets stored in etcd without encryption",
         category: Category::Encryption,
         severity: Severity::High,
-        applies_to: "EncryptionConfiguration, Pods and workloads running kube-apiserver",
+        applies_to: "EncryptionConfiguration, static pods and workloads running kube-apiserver, kubeadm ClusterConfiguration",
         remediation: "Put a `kms` (v2) provider, or `secretbox`/`aesgcm` with key rotation, first in the entry for `secrets`.",
         references: &[
             "https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/",
@@ -93,37 +95,34 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     check_apiserver(object, out);
 }
 
-/// kube-apiserver containers started without an encryption configuration.
+/// kube-apiserver instances (static pods, kubeadm `apiServer`) started without an
+/// encryption configuration.
 fn check_apiserver(object: &Object<'_>, out: &mut Emitter) {
-    for pod in &object.pods {
-        check_apiserver_of_pod(object, pod, out);
-    }
-}
-
-fn check_apiserver_of_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
-    for c in &pod.containers {
-        let words = command_words(c);
-        let configured = words.iter().any(|w| {
-            w.text == "--encryption-provider-config"
-                || w.text.starts_with("--encryption-provider-config=")
-        });
-        if runs_apiserver(&words) && !configured {
-            let field = if c.container.command.is_some() {
-                "command"
-            } else {
-                "args"
-            };
+    for settings in read(object) {
+        if settings.component == Component::ApiServer
+            && !settings.is_set("encryption-provider-config")
+        {
             out.report(
                 object,
-                c.at(field),
+                settings.anchor.clone(),
                 format!(
-                    "{} `{}` runs `kube-apiserver` without `--encryption-provider-config`: secrets are stored unencrypted",
-                    c.kind.noun(),
-                    c.name()
+                    "{} runs `kube-apiserver` without `--encryption-provider-config`: secrets are stored unencrypted",
+                    settings.subject
                 ),
             );
         }
     }
+}
+
+/// The index of the `resources` entry the API server uses for Secrets: the first that
+/// covers them.
+pub(crate) fn secrets_entry(object: &Object<'_>) -> Option<usize> {
+    object
+        .at("/resources")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .position(|e| e.get("resources").is_some_and(covers_secrets))
 }
 
 fn check_configuration(object: &Object<'_>, out: &mut Emitter) {
@@ -131,10 +130,7 @@ fn check_configuration(object: &Object<'_>, out: &mut Emitter) {
         .at("/resources")
         .and_then(Node::as_seq)
         .unwrap_or_default();
-    let entry = entries
-        .iter()
-        .position(|e| e.get("resources").is_some_and(covers_secrets));
-    let Some(i) = entry else {
+    let Some(i) = secrets_entry(object) else {
         out.report(
             object,
             "/resources",

@@ -2,7 +2,6 @@
 //! asks the one model in [`crate::rbac`]; none matches rules on its own.
 
 pub mod broad_subject_binding;
-pub mod insecure_apiserver_flag;
 pub mod invalid_rbac_rule;
 pub mod privileged_binding;
 pub mod privileged_service_account;
@@ -18,7 +17,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use crate::model::{ContainerRef, Object};
+use crate::model::Object;
 use crate::rbac::capability::{Capability, PROBES};
 use crate::rbac::{capabilities, Granted, Hit, Rbac};
 use crate::rules::{Ctx, Emitter, RawFinding};
@@ -205,38 +204,4 @@ fn phrases(granted: &[Granted]) -> String {
         .map(|g| g.capability.phrase().to_owned())
         .collect();
     and_list(&all)
-}
-
-/// One word of a container's command line with the pointer of the list item it is in.
-pub(crate) struct Word<'a> {
-    pub text: &'a str,
-    pub pointer: String,
-}
-
-/// The words of `command` then `args`; list items holding a shell line are split at
-/// whitespace, every word keeping its item's pointer.
-pub(crate) fn command_words(container: &ContainerRef) -> Vec<Word<'_>> {
-    let lists = [
-        ("command", container.container.command.as_deref()),
-        ("args", container.container.args.as_deref()),
-    ];
-    let mut words = Vec::new();
-    for (field, items) in lists {
-        for (i, item) in items.unwrap_or_default().iter().enumerate() {
-            for text in item.split_whitespace() {
-                words.push(Word {
-                    text,
-                    pointer: container.at(&format!("{field}/{i}")),
-                });
-            }
-        }
-    }
-    words
-}
-
-/// Whether the command line starts `kube-apiserver`.
-pub(crate) fn runs_apiserver(words: &[Word<'_>]) -> bool {
-    words
-        .iter()
-        .any(|w| w.text.rsplit('/').next() == Some("kube-apiserver"))
 }
