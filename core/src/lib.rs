@@ -6,6 +6,7 @@
 pub mod engine;
 pub mod fix;
 pub mod model;
+pub mod netpol;
 pub mod objects;
 pub mod options;
 pub mod output;
