@@ -465,24 +465,29 @@ impl<'o, 'a> Network<'o, 'a> {
             None => true,
             Some(peers) => peers.iter().any(|p| self.peer_matches(policy, p, peer)),
         };
-        let port_ok = match &rule.ports {
-            None => true,
-            Some(specs) => specs.iter().any(|spec| {
-                if spec.protocol != port.protocol {
-                    return false;
-                }
-                match &spec.port {
-                    PortRef::Any => true,
-                    PortRef::Range(lo, hi) => port.number.is_none_or(|n| (*lo..=*hi).contains(&n)),
-                    PortRef::Name(name) => to_ports.iter().any(|c| {
-                        c.name.as_deref() == Some(name.as_str())
-                            && c.protocol == spec.protocol
-                            && port.number.is_none_or(|n| n == c.number)
-                    }),
-                }
-            }),
+        peer_ok && Self::port_admitted(rule, port, to_ports)
+    }
+
+    /// Whether `rule`'s `ports` admit `port` of a pod with the container ports
+    /// `to_ports` (named ports resolve against them).
+    pub fn port_admitted(rule: &PolicyRule, port: &PortQuery, to_ports: &[ContainerPort]) -> bool {
+        let Some(specs) = &rule.ports else {
+            return true;
         };
-        peer_ok && port_ok
+        specs.iter().any(|spec| {
+            if spec.protocol != port.protocol {
+                return false;
+            }
+            match &spec.port {
+                PortRef::Any => true,
+                PortRef::Range(lo, hi) => port.number.is_none_or(|n| (*lo..=*hi).contains(&n)),
+                PortRef::Name(name) => to_ports.iter().any(|c| {
+                    c.name.as_deref() == Some(name.as_str())
+                        && c.protocol == spec.protocol
+                        && port.number.is_none_or(|n| n == c.number)
+                }),
+            }
+        })
     }
 
     fn peer_matches(&self, policy: &Policy, peer: &Peer, endpoint: Endpoint) -> bool {

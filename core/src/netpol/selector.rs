@@ -118,7 +118,7 @@ pub fn parse(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Option<
                         None => problem(
                             here,
                             format!(
-                                "label `{key}` has a {} value; label values are strings (quote it)",
+                                "label `{key}` is not a string ({}); label values are strings (quote it)",
                                 entry.value.type_name()
                             ),
                         ),
@@ -342,12 +342,14 @@ fn needs(selector: &Selector) -> Vec<Needs<'_>> {
 /// key and value, or key); empty selectors select everything and selectors with only
 /// `NotIn` / `DoesNotExist` are tested for every label set. So N label sets against N
 /// selectors that each select a few of them costs about N evaluations, not N².
+type Listed<'s, T> = Vec<(&'s Selector, T)>;
+
 pub struct SelectorIndex<'s, T> {
     /// Selected by every label set.
     pub all: Vec<T>,
-    negative: Vec<(&'s Selector, T)>,
-    by_value: HashMap<&'s str, HashMap<&'s str, Vec<(&'s Selector, T)>>>,
-    by_key: HashMap<&'s str, Vec<(&'s Selector, T)>>,
+    negative: Listed<'s, T>,
+    by_value: HashMap<&'s str, HashMap<&'s str, Listed<'s, T>>>,
+    by_key: HashMap<&'s str, Listed<'s, T>>,
 }
 
 impl<'s, T: Copy + Ord> SelectorIndex<'s, T> {
