@@ -12,6 +12,7 @@
 //! documents them for cluster-external IPs (pod IPs are ephemeral), and whether pod
 //! traffic matches them depends on the network plugin.
 
+pub mod matrix;
 pub mod policy;
 pub mod ports;
 pub mod selector;

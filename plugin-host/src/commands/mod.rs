@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod netpol;
 pub mod plugin;
 pub mod rules;
 pub mod serve;
