@@ -99,6 +99,7 @@ pub struct Namespace<'a> {
 #[derive(Clone, Debug)]
 pub struct ContainerPort {
     pub container: String,
+    pub image: String,
     pub name: Option<String>,
     pub number: u16,
     pub protocol: String,
@@ -313,6 +314,7 @@ impl<'o, 'a> Network<'o, 'a> {
                             .filter_map(|(i, p)| {
                                 Some(ContainerPort {
                                     container: c.name().to_owned(),
+                                    image: c.container.image.clone().unwrap_or_default(),
                                     name: p.name.clone().filter(|n| !n.is_empty()),
                                     number: u16::try_from(p.container_port).ok()?,
                                     protocol: p

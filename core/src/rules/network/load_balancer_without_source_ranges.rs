@@ -195,7 +195,11 @@ pub(super) fn sensitive_service_ports(ports: &[(u16, String)]) -> String {
     describe_ports(
         ports
             .iter()
-            .filter_map(|(n, _)| Some((*n, sensitive(*n)?.service))),
+            // No image behind a Service port: only ports that need no corroboration.
+            .filter_map(|(n, _)| {
+                let row = sensitive(*n).filter(|row| row.only_with.is_none())?;
+                Some((*n, row.service))
+            }),
     )
 }
 

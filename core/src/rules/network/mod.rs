@@ -16,7 +16,7 @@ pub mod service_selects_nothing;
 pub mod workload_egress_not_isolated;
 pub mod workload_ingress_not_isolated;
 
-use crate::netpol::ports::{sensitive, SensitivePort};
+use crate::netpol::ports::{sensitive_for, SensitivePort};
 use crate::netpol::{ContainerPort, Network};
 
 /// The container ports of workload `w` that carry an admin or data protocol.
@@ -28,7 +28,12 @@ fn sensitive_ports<'n>(
         .ports
         .iter()
         .filter(|p| p.protocol == "TCP")
-        .filter_map(|p| Some((p, sensitive(p.number)?)))
+        .filter_map(|p| {
+            Some((
+                p,
+                sensitive_for(p.number, &p.image, p.name.as_deref().unwrap_or(""))?,
+            ))
+        })
         .collect()
 }
 

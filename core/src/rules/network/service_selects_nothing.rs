@@ -79,11 +79,27 @@ declare_rule! {
     };
 }
 
-/// A Service's `spec.selector` as a label selector (every pair required).
+/// Labels that controllers put on the pods they create, never in a pod template: a
+/// Service selecting one pod of a StatefulSet by `statefulset.kubernetes.io/pod-name`
+/// matches a pod of the input all the same.
+/// (`k8s.io/api/apps/v1` `StatefulSetPodNameLabel`, `PodIndexLabel`,
+/// `ControllerRevisionHashLabelKey`, `DefaultDeploymentUniqueLabelKey`; `batch/v1`
+/// `JobCompletionIndexAnnotation` as a label.)
+const CONTROLLER_LABELS: &[&str] = &[
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "controller-revision-hash",
+    "pod-template-hash",
+    "batch.kubernetes.io/job-completion-index",
+];
+
+/// A Service's `spec.selector` as a label selector (every pair required, except the
+/// labels controllers add).
 fn selector(object: &Object<'_>) -> Option<Selector> {
     let entries = object.at("/spec/selector")?.as_map()?;
     let requirements: Vec<Requirement> = entries
         .iter()
+        .filter(|e| !e.key_str().is_some_and(|k| CONTROLLER_LABELS.contains(&k)))
         .filter_map(|e| {
             Some(Requirement {
                 key: e.key_str()?.to_owned(),
