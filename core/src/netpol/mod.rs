@@ -109,6 +109,8 @@ pub struct ContainerPort {
 
 pub struct Workload<'a> {
     pub object: usize,
+    /// Index of the pod template in the object's `pods`.
+    pub pod: usize,
     pub namespace: usize,
     pub labels: &'a Labels,
     pub ports: Vec<ContainerPort>,
@@ -299,7 +301,10 @@ impl<'o, 'a> Network<'o, 'a> {
             } else if is_one_of(object, CLUSTER_POLICIES) {
                 network.cluster_wide = true;
             }
-            if let Some(pod) = &object.pod {
+            // A Kustomize patch or a fragment is not a workload of its own, and a partial
+            // template's labels may be left to its base or operator.
+            let pods = object.pods.iter().enumerate().filter(|_| !object.partial);
+            for (pod_index, pod) in pods.filter(|(_, p)| !p.partial) {
                 let ns = namespace_of(namespace_key(object), &mut namespaces);
                 namespaces[ns].workloads.push(network.workloads.len());
                 let ports = pod
@@ -328,6 +333,7 @@ impl<'o, 'a> Network<'o, 'a> {
                     .collect();
                 network.workloads.push(Workload {
                     object: index,
+                    pod: pod_index,
                     namespace: ns,
                     labels: pod.metadata.labels.as_ref().unwrap_or(&NO_LABELS),
                     ports,

@@ -125,7 +125,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                     .push((i, s));
             }
         }
-        if object.pod.is_some() {
+        if !object.partial && object.pods.iter().any(|p| !p.partial) {
             namespaces
                 .entry(namespace_key(object))
                 .or_default()
@@ -142,8 +142,9 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         let mut matched = std::collections::HashSet::new();
         let no_labels = Default::default();
         for &w in workloads {
-            let pod = objects[w].pod.as_ref().expect("a workload");
-            matched.extend(index.matching(pod.metadata.labels.as_ref().unwrap_or(&no_labels)));
+            for pod in objects[w].pods.iter().filter(|p| !p.partial) {
+                matched.extend(index.matching(pod.metadata.labels.as_ref().unwrap_or(&no_labels)));
+            }
         }
         unmatched.extend(
             services

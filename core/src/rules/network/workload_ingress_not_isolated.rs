@@ -121,7 +121,9 @@ pub(super) fn report_not_isolated(objects: &[Object<'_>], out: &mut Emitter, dir
             continue;
         }
         let object = network.object(workload.object);
-        let Some(pod) = &object.pod else { continue };
+        let Some(pod) = object.pods.get(workload.pod) else {
+            continue;
+        };
         let namespace = network.namespaces[workload.namespace].key.describe();
         let other = match direction {
             Direction::Ingress => Direction::Egress,
