@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod engine;
 pub mod fix;
 pub mod model;
+pub mod netpol;
 pub mod objects;
 pub mod options;
 pub mod output;

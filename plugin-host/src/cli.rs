@@ -24,6 +24,8 @@ pub enum Command {
     Plugin(PluginCommand),
     /// Serve the web app at `/` and the JSON API at `POST /api/check`.
     Serve(ServeArgs),
+    /// Show which workloads reach which under the NetworkPolicies of the input.
+    Netpol(crate::commands::netpol::NetpolArgs),
     /// Ask the RBAC objects of the manifests who can do what, offline.
     #[command(subcommand)]
     Access(AccessCommand),

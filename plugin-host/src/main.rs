@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Plugin(command) => commands::plugin::run(command),
         Command::Serve(args) => commands::serve::run(args),
         Command::Access(command) => commands::access::run(command),
+        Command::Netpol(args) => commands::netpol::run(args),
     };
     match result {
         Ok(code) => code,

@@ -595,7 +595,7 @@ fn pods_times_network_policies_is_not_quadratic() {
         ));
     }
     let run = check(
-        &["--only", "workload-without-network-policy", "-"],
+        &["--only", "workload-ingress-not-isolated", "-"],
         text.as_bytes(),
     );
     assert_eq!(run.report()["summary"]["findings"], N, "{}", run.stderr);

@@ -1,14 +1,21 @@
+use super::describe_ports;
 use crate::declare_rule;
 use crate::model::Object;
+use crate::netpol::policy::Cidr;
+use crate::netpol::ports::sensitive;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
+use crate::yaml::{Node, ScalarValue, Value};
 
 declare_rule! {
     /// ## What it does
     /// Flags Services of `type: LoadBalancer` that set no `loadBalancerSourceRanges`
     /// (nor the `service.beta.kubernetes.io/load-balancer-source-ranges` annotation) and
     /// are not marked internal with their cloud provider's annotation (GKE, AWS, Azure,
-    /// Oracle, OpenStack, IBM).
+    /// Oracle, OpenStack, IBM), or whose ranges include every address (`0.0.0.0/0`,
+    /// `::/0`). The severity follows what is exposed: high when a port (`port` or a
+    /// numeric `targetPort`) carries an admin or data protocol (SSH, a database, the
+    /// kubelet, …; the table is in `core/src/netpol/ports.rs`), low otherwise.
     ///
     /// ## Why is this bad?
     /// Such a Service gets a public address that accepts connections from the whole
@@ -111,15 +118,89 @@ fn is_internal(object: &Object<'_>) -> bool {
     })
 }
 
-fn has_source_ranges(object: &Object<'_>) -> bool {
-    let ranges = object
+/// The source ranges (field, else annotation) and whether one of them is every address.
+fn source_ranges(object: &Object<'_>) -> (bool, Option<String>) {
+    let mut ranges: Vec<(String, String)> = object
         .at("/spec/loadBalancerSourceRanges")
         .and_then(|n| n.as_seq())
-        .is_some_and(|items| !items.is_empty());
-    ranges
-        || object
-            .annotation(SOURCE_RANGES_ANNOTATION)
-            .is_some_and(|v| !v.trim().is_empty())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            Some((
+                n.as_str()?.trim().to_owned(),
+                format!("/spec/loadBalancerSourceRanges/{i}"),
+            ))
+        })
+        .collect();
+    if ranges.is_empty() {
+        if let Some(value) = object.annotation(SOURCE_RANGES_ANNOTATION) {
+            let at = format!(
+                "/metadata/annotations/{}",
+                crate::pointer::escape(SOURCE_RANGES_ANNOTATION)
+            );
+            ranges = value
+                .split(',')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(|r| (r.to_owned(), at.clone()))
+                .collect();
+        }
+    }
+    let everything = ranges
+        .iter()
+        .find(|(r, _)| Cidr::parse(r).is_some_and(|c| c.is_everything()))
+        .map(|(_, at)| at.clone());
+    (!ranges.is_empty(), everything)
+}
+
+/// `(port, pointer)` of each Service port and numeric `targetPort`.
+pub(super) fn service_ports(object: &Object<'_>) -> Vec<(u16, String)> {
+    let mut out = Vec::new();
+    for (i, port) in object
+        .at("/spec/ports")
+        .and_then(|n| n.as_seq())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if port
+            .get("protocol")
+            .and_then(|p| p.as_str())
+            .is_some_and(|p| p != "TCP")
+        {
+            continue;
+        }
+        for field in ["port", "targetPort"] {
+            if let Some(n) = port.get(field).and_then(number) {
+                out.push((n, format!("/spec/ports/{i}/{field}")));
+            }
+        }
+    }
+    out
+}
+
+fn number(node: &Node) -> Option<u16> {
+    match &node.value {
+        Value::Scalar(s) => match s.value {
+            ScalarValue::Int(i) => u16::try_from(i).ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The sensitive ports among `ports`, described (empty when none).
+pub(super) fn sensitive_service_ports(ports: &[(u16, String)]) -> String {
+    describe_ports(
+        ports
+            .iter()
+            // No image behind a Service port: only ports that need no corroboration.
+            .filter_map(|(n, _)| {
+                let row = sensitive(*n).filter(|row| row.only_with.is_none())?;
+                Some((*n, row.service))
+            }),
+    )
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
@@ -127,12 +208,27 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
         return;
     }
     let is_load_balancer = object.at("/spec/type").and_then(|n| n.as_str()) == Some("LoadBalancer");
-    if !is_load_balancer || has_source_ranges(object) || is_internal(object) {
+    if !is_load_balancer || is_internal(object) {
         return;
     }
-    out.report(
-        object,
-        "/spec/type",
-        "service `type: LoadBalancer` accepts traffic from any address (no `loadBalancerSourceRanges`)",
-    );
+    let (has_ranges, everything) = source_ranges(object);
+    let (pointer, mut message) = match (has_ranges, everything) {
+        (false, _) => (
+            "/spec/type".to_owned(),
+            "service `type: LoadBalancer` accepts traffic from any address (no `loadBalancerSourceRanges`)".to_owned(),
+        ),
+        (true, Some(at)) => (
+            at,
+            "service `type: LoadBalancer` accepts traffic from any address (its source ranges include every address)".to_owned(),
+        ),
+        (true, None) => return,
+    };
+    let sensitive = sensitive_service_ports(&service_ports(object));
+    if !sensitive.is_empty() {
+        message.push_str(&format!(", on {sensitive}"));
+    }
+    let finding = out.report(object, pointer, message);
+    if !sensitive.is_empty() {
+        finding.severity = Some(Severity::High);
+    }
 }

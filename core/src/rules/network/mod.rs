@@ -1,38 +1,59 @@
 //! Network: traffic that no policy limits and services exposed beyond the cluster.
+//! The NetworkPolicy rules ask one model, [`crate::netpol::Network`].
 
+pub mod external_name_internal;
+pub mod ingress_wildcard_host;
+pub mod invalid_network_policy;
 pub mod load_balancer_without_source_ranges;
-pub mod namespace_without_network_policy;
+pub mod namespace_without_default_deny;
+pub mod network_policy_allows_all;
+pub mod network_policy_coverage_unknown;
+pub mod network_policy_selects_nothing;
+pub mod node_port_service;
+pub mod sensitive_port_reachable;
 pub mod service_external_ips;
-pub mod workload_without_network_policy;
+pub mod service_selects_nothing;
+pub mod workload_egress_not_isolated;
+pub mod workload_ingress_not_isolated;
 
-use crate::model::Object;
+use crate::netpol::ports::{sensitive_for, SensitivePort};
+use crate::netpol::{ContainerPort, Network};
 
-/// Namespaced Calico and Cilium policies: `(API group, kind)`. Their selectors are
-/// not evaluated here.
-const OTHER_POLICIES: &[(&str, &str)] = &[
-    ("projectcalico.org", "NetworkPolicy"),
-    ("crd.projectcalico.org", "NetworkPolicy"),
-    ("cilium.io", "CiliumNetworkPolicy"),
-];
-
-/// Policies that apply across namespaces.
-const CLUSTER_POLICIES: &[(&str, &str)] = &[
-    ("projectcalico.org", "GlobalNetworkPolicy"),
-    ("crd.projectcalico.org", "GlobalNetworkPolicy"),
-    ("cilium.io", "CiliumClusterwideNetworkPolicy"),
-    ("policy.networking.k8s.io", "AdminNetworkPolicy"),
-    ("policy.networking.k8s.io", "BaselineAdminNetworkPolicy"),
-    ("policy.networking.k8s.io", "ClusterNetworkPolicy"),
-];
-
-fn is_network_policy(object: &Object<'_>) -> bool {
-    object.group() == "networking.k8s.io" && object.kind == "NetworkPolicy"
+/// The container ports of workload `w` that carry an admin or data protocol.
+fn sensitive_ports<'n>(
+    network: &'n Network<'_, '_>,
+    w: usize,
+) -> Vec<(&'n ContainerPort, &'static SensitivePort)> {
+    network.workloads[w]
+        .ports
+        .iter()
+        .filter(|p| p.protocol == "TCP")
+        .filter_map(|p| {
+            Some((
+                p,
+                sensitive_for(p.number, &p.image, p.name.as_deref().unwrap_or(""))?,
+            ))
+        })
+        .collect()
 }
 
-fn is_one_of(object: &Object<'_>, kinds: &[(&str, &str)]) -> bool {
-    kinds
-        .iter()
-        .any(|(group, kind)| object.group() == *group && object.kind == *kind)
+/// `` `5432` (PostgreSQL), `22` (SSH) ``.
+fn describe_ports<'p>(ports: impl IntoIterator<Item = (u16, &'p str)>) -> String {
+    let mut seen = Vec::new();
+    for (n, service) in ports {
+        let item = format!("`{n}` ({service})");
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen.join(", ")
+}
+
+/// Whether workloads of namespace `ns` are judged: the namespace has a NetworkPolicy in
+/// the input, no Calico or Cilium policy, and the input no cluster-wide policy.
+fn judged_namespace(network: &Network<'_, '_>, ns: usize) -> bool {
+    let namespace = &network.namespaces[ns];
+    !network.cluster_wide && !namespace.other_policies && !namespace.policies.is_empty()
 }
 
 #[cfg(test)]
@@ -41,41 +62,26 @@ mod tests {
     use crate::{check, Options, Source};
 
     #[test]
-    fn a_cluster_wide_policy_covers_every_namespace() {
-        let yaml = format!(
-            "{}---
-apiVersion: projectcalico.org/v3
-kind: GlobalNetworkPolicy
-metadata:
-  name: default-deny
-spec:
-  selector: all()
-",
-            fixture("namespace-without-network-policy")
-        );
-        assert!(located("namespace-without-network-policy", &yaml).is_empty());
+    fn a_cluster_wide_policy_turns_isolation_verdicts_off() {
+        for rule in [
+            "namespace-without-default-deny",
+            "workload-ingress-not-isolated",
+        ] {
+            let yaml = format!(
+                "{}---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  selector: all()\n",
+                fixture(rule)
+            );
+            assert!(located(rule, &yaml).is_empty(), "{rule}");
+        }
     }
 
     #[test]
     fn files_without_namespaces_do_not_share_policies() {
-        let policy = "\
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web}
-spec:
-  podSelector:
-    matchLabels: {app: web}
-";
-        let pod = "\
-apiVersion: v1
-kind: Pod
-metadata: {name: cart}
-spec:
-  containers: [{name: c, image: c:1}]
-";
+        let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector:\n    matchLabels: {app: web}\n";
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: cart}\nspec:\n  containers: [{name: c, image: c:1}]\n";
         let run = |sources: Vec<Source>| {
             let options = Options {
-                only: vec!["workload-without-network-policy".to_owned()],
+                only: vec!["workload-ingress-not-isolated".to_owned()],
                 ..Options::default()
             };
             check(sources, &options).findings.len()
