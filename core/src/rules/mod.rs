@@ -75,6 +75,8 @@ pub static RULES: &[&Rule] = &[
     &encryption::apiservice_insecure_skip_tls::APISERVICE_INSECURE_SKIP_TLS,
     &encryption::unencrypted_secrets_at_rest::UNENCRYPTED_SECRETS_AT_REST,
     &patching::latest_image_tag::LATEST_IMAGE_TAG,
+    &patching::removed_api_version::REMOVED_API_VERSION,
+    &patching::deprecated_api_version::DEPRECATED_API_VERSION,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -80,7 +80,7 @@ fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     options.disable.extend(args.disable.iter().cloned());
     options.only.extend(args.only.iter().cloned());
     options.pss = args.pss;
-    options.kubernetes_version = args.k8s_version;
+    options.kubernetes_version = args.k8s_version.or(config.and_then(|c| c.k8s_version));
     options
 }
 
