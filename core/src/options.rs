@@ -28,6 +28,9 @@ pub struct Options {
     /// The Kubernetes version (major, minor) the manifests target, when known; rules whose
     /// verdict depends on the cluster version read it.
     pub kubernetes_version: Option<(u32, u32)>,
+    /// Registries (`registry.example.com`) and repository prefixes (`ghcr.io/acme/`)
+    /// images may come from; empty allows any.
+    pub allowed_registries: Vec<String>,
 }
 
 /// The rules one run executes, matched against the selectors once when the run starts:

@@ -39,6 +39,9 @@ pub struct Config {
     /// wins over it.
     #[serde(default, deserialize_with = "kubernetes_version")]
     pub k8s_version: Option<(u32, u32)>,
+    /// Registries and repository prefixes images may come from (`image-registry-not-allowed`).
+    #[serde(default)]
+    pub allowed_registries: Vec<String>,
 }
 
 fn kubernetes_version<'de, D: serde::Deserializer<'de>>(
@@ -160,6 +163,11 @@ mod tests {
             Some((1, 29))
         );
         assert_eq!(parse("disable: []\n").unwrap().k8s_version, None);
+        let config = parse("allowedRegistries: [registry.example.com, ghcr.io/acme/]\n").unwrap();
+        assert_eq!(
+            config.allowed_registries,
+            ["registry.example.com", "ghcr.io/acme/"]
+        );
         let err = format!("{:#}", parse("k8sVersion: v2\n").unwrap_err());
         assert!(err.contains("invalid Kubernetes version"), "{err}");
     }

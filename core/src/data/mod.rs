@@ -3,4 +3,5 @@
 //! written, and the findings built on them show it.
 
 pub mod api_lifecycle;
+pub mod image_lifecycle;
 pub mod k8s_releases;

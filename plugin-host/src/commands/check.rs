@@ -75,6 +75,7 @@ fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
         options.disable = config.disable.clone();
         options.severity_overrides = config.severity.clone();
         options.min_severity = config.min_severity;
+        options.allowed_registries = config.allowed_registries.clone();
     }
     options.enable.extend(args.enable.iter().cloned());
     options.disable.extend(args.disable.iter().cloned());

@@ -71,7 +71,7 @@ declare_rule! {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Pinning {
+pub(crate) enum Pinning {
     Digest,
     Tag,
     Latest,
@@ -79,7 +79,7 @@ enum Pinning {
 }
 
 /// How an image reference `[registry[:port]/]path[:tag][@digest]` is pinned.
-fn pinning(image: &str) -> Pinning {
+pub(crate) fn pinning(image: &str) -> Pinning {
     if image.contains('@') {
         return Pinning::Digest;
     }
@@ -93,7 +93,7 @@ fn pinning(image: &str) -> Pinning {
 }
 
 /// `$IMAGE`, `${IMAGE_URI}`, `{{ .Values.image }}`: the name and tag are filled in later.
-fn is_template(image: &str) -> bool {
+pub(crate) fn is_template(image: &str) -> bool {
     let last = image.rsplit('/').next().unwrap_or(image);
     last.contains('$') || last.contains("{{")
 }
