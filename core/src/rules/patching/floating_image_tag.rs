@@ -11,7 +11,7 @@ declare_rule! {
     /// release: `master`, `main`, `develop`, `nightly`, `edge`, `stable`, `lts`,
     /// `current`, `mainline`, `canary`, a variant alone (`alpine`, `slim`), a
     /// distribution codename without a version (`bookworm`), or a major version only
-    /// (`redis:7`, `node:20-alpine`, `v2`). `latest` and untagged images are
+    /// (`redis:7`, `node:20-alpine`). `latest` and untagged images are
     /// `latest-image-tag`'s.
     ///
     /// ## Why is this bad?
@@ -51,6 +51,8 @@ declare_rule! {
     /// as the usual compromise. Projects whose releases are a single number (a date,
     /// a build counter such as `jenkins/inbound-agent:3309`) are told apart from a
     /// major-only tag by the size of the number: four digits or more is a release.
+    /// A single number after a `v` (`gb-frontend:v5`) is taken as a project's release
+    /// name, not a major version line, though some projects move such tags.
     ///
     /// ## References
     /// - Kubernetes docs: Images, Image names
@@ -89,8 +91,9 @@ fn floating(tag: &str) -> Option<&'static str> {
     if FLOATING.contains(&first.as_str()) {
         return Some("names a branch or a moving line");
     }
-    let number = tag.split(['-', '_']).next().unwrap_or(tag);
-    let digits = number.strip_prefix('v').unwrap_or(number);
+    // `7` and `20-alpine` as Docker's official images use them; a `v` marks a
+    // project's own release names instead (`gb-frontend:v5` is one build).
+    let digits = tag.split(['-', '_']).next().unwrap_or(tag);
     let major_only =
         !digits.is_empty() && digits.len() < 4 && digits.bytes().all(|b| b.is_ascii_digit());
     major_only.then_some("names a major version only")
@@ -131,7 +134,6 @@ mod tests {
             "lts-alpine",
             "Stable",
             "7",
-            "v2",
             "20-alpine",
             "bookworm",
         ] {
@@ -146,6 +148,7 @@ mod tests {
             "alpine3.19x",
             "sha-1a2b3c",
             "latest",
+            "v5",
         ] {
             assert!(floating(tag).is_none(), "{tag}");
         }
