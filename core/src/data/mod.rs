@@ -2,6 +2,7 @@
 //! table has a test holding its invariants; tables that age name the date they were
 //! written, and the findings built on them show it.
 
+pub mod addon_api_lifecycle;
 pub mod api_lifecycle;
 pub mod image_lifecycle;
 pub mod k8s_releases;

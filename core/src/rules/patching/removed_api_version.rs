@@ -1,4 +1,5 @@
 use super::api_migration::{advice, fix, row_of, status, target, Status};
+use crate::data::addon_api_lifecycle;
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
@@ -13,6 +14,10 @@ declare_rule! {
     /// kind removed since v1.16, alpha and beta, including the config-file APIs
     /// (audit policy, kube-scheduler configuration). The message names the
     /// replacement and what changes in the object besides `apiVersion`.
+    ///
+    /// Add-on API versions that their project no longer serves in any supported
+    /// release are flagged too, whatever the target: cert-manager's `v1alpha2`,
+    /// `v1alpha3` and `v1beta1` (not served since cert-manager v1.6).
     ///
     /// ## Why is this bad?
     /// The API server refuses the object (`no matches for kind "Ingress" in version
@@ -94,6 +99,20 @@ declare_rule! {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    if let Some(row) = addon_api_lifecycle::lookup(&object.api_version, &object.kind) {
+        let message = format!(
+            "`{}` `{}` is not served since {} v{} (deprecated in v{}): use `{}`; {}",
+            row.api_version,
+            object.kind,
+            row.product,
+            row.removed,
+            row.deprecated,
+            row.replacement,
+            row.changes
+        );
+        out.report(object, "/apiVersion", message);
+        return;
+    }
     let Some(row) = row_of(object) else { return };
     let target = target(ctx.options);
     let Some(Status::Removed) = status(row, target) else {
