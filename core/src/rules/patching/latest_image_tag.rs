@@ -7,7 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Flags containers (including init and ephemeral containers) whose image has no
     /// tag, uses the `latest` tag, or that have no image at all. Images pinned by
-    /// digest (`nginx@sha256:…`) always pass.
+    /// digest (`nginx@sha256:…`) always pass. Tags that float otherwise (`main`,
+    /// `redis:7`) are `floating-image-tag`'s, `latest` that is never pulled again is
+    /// `latest-tag-pull-policy`'s, and a tag without a digest is
+    /// `image-without-digest`'s (off by default).
     ///
     /// ## Why is this bad?
     /// `latest` (which is also what an untagged image means) moves: two nodes can run
