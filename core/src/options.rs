@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::pss::PssTarget;
 use crate::rule_info::{selects, RuleInfo, RuleView};
 use crate::severity::Severity;
+use crate::suppress::SuppressionPolicy;
 
 /// Options of one run. Rule selectors name a rule id (`privileged-container`,
 /// `acme/owner-label`), a category (`pod-security`), a plugin (`acme`), `pss` (every Pod
@@ -31,6 +32,8 @@ pub struct Options {
     /// Registries (`registry.example.com`) and repository prefixes (`ghcr.io/acme/`)
     /// images may come from; empty allows any.
     pub allowed_registries: Vec<String>,
+    /// Exemptions, and how `kubecheck.io/ignore` annotations count.
+    pub suppressions: SuppressionPolicy,
 }
 
 /// The rules one run executes, matched against the selectors once when the run starts:
