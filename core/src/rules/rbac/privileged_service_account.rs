@@ -5,7 +5,7 @@ use k8s_openapi::api::rbac::v1::PolicyRule;
 use super::rbac_escalation_verbs::escalating_resources;
 use super::{binding, policy_rules};
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{with_pods, Object};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -263,8 +263,7 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             by_source.entry((account, grant.source)).or_insert(grant);
         }
     }
-    for object in objects {
-        let Some(pod) = &object.pod else { continue };
+    for (object, pod) in with_pods(objects) {
         let spec = &pod.spec;
         let account = spec
             .service_account_name
