@@ -100,8 +100,7 @@ fn floating(tag: &str) -> Option<&'static str> {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
-    for c in &pod.containers {
+    for c in object.pods.iter().flat_map(|pod| &pod.containers) {
         let Some(image) = c.container.image.as_deref().map(str::trim) else {
             continue;
         };

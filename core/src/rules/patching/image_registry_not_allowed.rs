@@ -100,8 +100,7 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     if allowed.is_empty() {
         return;
     }
-    let Some(pod) = &object.pod else { return };
-    for c in &pod.containers {
+    for c in object.pods.iter().flat_map(|pod| &pod.containers) {
         let Some(image) = c.container.image.as_deref().map(str::trim) else {
             continue;
         };

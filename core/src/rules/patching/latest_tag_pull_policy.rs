@@ -58,8 +58,7 @@ declare_rule! {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
-    for c in &pod.containers {
+    for c in object.pods.iter().flat_map(|pod| &pod.containers) {
         let Some(image) = c.container.image.as_deref().map(str::trim) else {
             continue;
         };
