@@ -57,7 +57,7 @@ fn wrap(keys: &[String], value: Json) -> Json {
 
 fn replace_scalar(node: &Node, value: &Json) -> Option<Edit> {
     let Value::Scalar(scalar) = &node.value else {
-        return None;
+        return replace_collection(node, value);
     };
     if scalar.value == ScalarValue::Null && scalar.text.is_empty() {
         return None;
@@ -110,15 +110,10 @@ fn remove_key(map: &Node, key: &str) -> Option<Edit> {
     let index = entries.iter().position(|e| e.key_str() == Some(key))?;
     let (start, end) = match entries.get(index + 1) {
         Some(next) => (entries[index].key.span.start, next.key.span.start),
-        None => {
-            let previous = &entries[index - 1].value;
-            let removed = &entries[index].value;
-            let scalar = |n: &Node| matches!(n.value, Value::Scalar(_));
-            if !scalar(previous) || !scalar(removed) {
-                return None;
-            }
-            (previous.span.end, removed.span.end)
-        }
+        None => (
+            content_end(&entries[index - 1].value)?,
+            content_end(&entries[index].value)?,
+        ),
     };
     Some(Edit {
         line: start.line,
@@ -127,6 +122,69 @@ fn remove_key(map: &Node, key: &str) -> Option<Edit> {
         end_column: end.column,
         text: String::new(),
     })
+}
+
+/// Replaces a whole mapping or sequence (a migration reshaping a field) with `value`:
+/// in block style at the collection's indentation where it was a block, else in flow
+/// style. Comments inside the old value go with it; the text around it stays.
+fn replace_collection(node: &Node, value: &Json) -> Option<Edit> {
+    let end = content_end(node)?;
+    let text = match node.style {
+        CollectionStyle::Block => block(value, node.span.start.column as usize - 1),
+        CollectionStyle::Flow => flow(value),
+    };
+    Some(Edit {
+        line: node.span.start.line,
+        column: node.span.start.column,
+        end_line: end.line,
+        end_column: end.column,
+        text,
+    })
+}
+
+/// Where a value's own text ends. A block collection's span runs on to the next token
+/// (past line breaks and comments that follow it); its text ends with its last value.
+fn content_end(node: &Node) -> Option<crate::yaml::Pos> {
+    match &node.value {
+        Value::Map(entries) if node.style == CollectionStyle::Block => {
+            content_end(&entries.last()?.value)
+        }
+        Value::Seq(items) if node.style == CollectionStyle::Block => content_end(items.last()?),
+        Value::Scalar(scalar) if scalar.value == ScalarValue::Null && scalar.text.is_empty() => {
+            None
+        }
+        _ => Some(node.span.end),
+    }
+}
+
+/// `value` as block YAML whose first line starts where the cursor is and whose other
+/// lines are indented by `indent` columns.
+fn block(value: &Json, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    match value {
+        Json::Object(map) if !map.is_empty() => map
+            .iter()
+            .map(|(key, v)| match v {
+                Json::Object(m) if !m.is_empty() => {
+                    format!("{}:\n{pad}  {}", flow_str(key), block(v, indent + 2))
+                }
+                Json::Array(a) if !a.is_empty() => {
+                    format!("{}:\n{pad}  {}", flow_str(key), block(v, indent + 2))
+                }
+                _ => format!("{}: {}", flow_str(key), flow(v)),
+            })
+            .collect::<Vec<_>>()
+            .join(&format!("\n{pad}")),
+        Json::Array(items) if !items.is_empty() => items
+            .iter()
+            .map(|item| match item {
+                Json::Object(m) if !m.is_empty() => format!("- {}", block(item, indent + 2)),
+                _ => format!("- {}", flow(item)),
+            })
+            .collect::<Vec<_>>()
+            .join(&format!("\n{pad}")),
+        other => flow(other),
+    }
 }
 
 /// A value in YAML flow style, plain where that reads back as the same string.

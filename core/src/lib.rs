@@ -4,6 +4,7 @@
 //! randomness, so the same verdicts come out natively, in the browser and in a plugin.
 
 pub mod baseline;
+pub mod data;
 pub mod engine;
 pub mod fix;
 pub mod model;

@@ -408,7 +408,7 @@ mod tests {
     #[test]
     fn objects_the_host_judged_partial_are_judged_alike() {
         let kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches: [{path: patch.yaml}]\n";
-        let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    spec:\n      containers: [{name: app, image: nginx:1.27, securityContext: {privileged: true}}]\n";
+        let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    spec:\n      containers: [{name: app, image: nginx:1.30, securityContext: {privileged: true}}]\n";
         let input = Input::parse(vec![
             Source::new("kustomization.yaml", kustomization),
             Source::new("patch.yaml", patch),

@@ -29,6 +29,9 @@ pub struct Options {
     /// The Kubernetes version (major, minor) the manifests target, when known; rules whose
     /// verdict depends on the cluster version read it.
     pub kubernetes_version: Option<(u32, u32)>,
+    /// Registries (`registry.example.com`) and repository prefixes (`ghcr.io/acme/`)
+    /// images may come from; empty allows any.
+    pub allowed_registries: Vec<String>,
     /// Exemptions, and how `kubecheck.io/ignore` annotations count.
     pub suppressions: SuppressionPolicy,
 }

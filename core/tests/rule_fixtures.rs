@@ -32,11 +32,14 @@ fn fixture(rule: &Rule) -> Source {
     Source::new(source_name(rule), text)
 }
 
-/// The rule alone, also when it is off by default; other options as the CLI's defaults.
+/// The rule alone, also when it is off by default; other options as the CLI's defaults,
+/// except an allowlist of registries (`allowedRegistries: [registry.example.com]`), which
+/// only `image-registry-not-allowed` reads.
 fn only(rule: &Rule) -> Options {
     Options {
         only: vec![rule.id.to_owned()],
         enable: vec![rule.id.to_owned()],
+        allowed_registries: vec!["registry.example.com".to_owned()],
         ..Options::default()
     }
 }

@@ -142,7 +142,8 @@ pub struct CheckArgs {
     )]
     pub pss: kubecheck_core::pss::PssTarget,
     /// The Kubernetes version the manifests are for (`1.N`, e.g. `1.24`); rules whose verdict
-    /// depends on it (seccomp annotations, removed APIs) use it.
+    /// depends on it (seccomp annotations, removed and deprecated APIs, end of life) use it.
+    /// Default: `k8sVersion` in the config, else the newest release in kubecheck's data.
     #[arg(long = "k8s-version", value_name = "1.N", value_parser = kubecheck_core::options::parse_kubernetes_version)]
     pub k8s_version: Option<(u32, u32)>,
     /// How the cross-object rules (bindings reaching workloads, policies selecting pods)

@@ -58,6 +58,32 @@ pub struct Config {
     /// cross-object rules, whatever `--context` says: a monorepo names its projects here.
     #[serde(default)]
     pub contexts: Vec<PathBuf>,
+    /// The Kubernetes version the manifests target (`v1.N`), as `--k8s-version`, which
+    /// wins over it.
+    #[serde(default, deserialize_with = "kubernetes_version")]
+    pub k8s_version: Option<(u32, u32)>,
+    /// Registries and repository prefixes images may come from (`image-registry-not-allowed`).
+    #[serde(default)]
+    pub allowed_registries: Vec<String>,
+}
+
+fn kubernetes_version<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<(u32, u32)>, D::Error> {
+    // `1.30` reads as a float unless quoted: take the text either way.
+    let value = serde_yaml::Value::deserialize(deserializer)?;
+    let text = match &value {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        _ => {
+            return Err(serde::de::Error::custom(
+                "expected a version such as `v1.30`",
+            ))
+        }
+    };
+    kubecheck_core::options::parse_kubernetes_version(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// One entry of `plugins:`.
@@ -149,6 +175,30 @@ mod tests {
         assert_eq!(plugin.limits.timeout_ms, Some(100));
         let unpinned = parse("plugins:\n  - path: p.wasm\n").unwrap_err();
         assert!(format!("{unpinned:#}").contains("sha256"), "{unpinned:#}");
+    }
+
+    #[test]
+    fn reads_the_target_kubernetes_version() {
+        assert_eq!(
+            parse("k8sVersion: v1.25\n").unwrap().k8s_version,
+            Some((1, 25))
+        );
+        assert_eq!(
+            parse("k8sVersion: \"1.30\"\n").unwrap().k8s_version,
+            Some((1, 30))
+        );
+        assert_eq!(
+            parse("k8sVersion: 1.29\n").unwrap().k8s_version,
+            Some((1, 29))
+        );
+        assert_eq!(parse("disable: []\n").unwrap().k8s_version, None);
+        let config = parse("allowedRegistries: [registry.example.com, ghcr.io/acme/]\n").unwrap();
+        assert_eq!(
+            config.allowed_registries,
+            ["registry.example.com", "ghcr.io/acme/"]
+        );
+        let err = format!("{:#}", parse("k8sVersion: v2\n").unwrap_err());
+        assert!(err.contains("invalid Kubernetes version"), "{err}");
     }
 
     #[test]

@@ -104,6 +104,16 @@ pub static RULES: &[&Rule] = &[
     &encryption::etcd_insecure_transport::ETCD_INSECURE_TRANSPORT,
     &encryption::apiserver_backend_tls_unverified::APISERVER_BACKEND_TLS_UNVERIFIED,
     &patching::latest_image_tag::LATEST_IMAGE_TAG,
+    &patching::floating_image_tag::FLOATING_IMAGE_TAG,
+    &patching::latest_tag_pull_policy::LATEST_TAG_PULL_POLICY,
+    &patching::malformed_image_digest::MALFORMED_IMAGE_DIGEST,
+    &patching::image_without_digest::IMAGE_WITHOUT_DIGEST,
+    &patching::image_registry_not_allowed::IMAGE_REGISTRY_NOT_ALLOWED,
+    &patching::removed_api_version::REMOVED_API_VERSION,
+    &patching::deprecated_api_version::DEPRECATED_API_VERSION,
+    &patching::kubernetes_version_eol::KUBERNETES_VERSION_EOL,
+    &patching::frozen_registry_image::FROZEN_REGISTRY_IMAGE,
+    &patching::end_of_life_image::END_OF_LIFE_IMAGE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -198,6 +208,8 @@ mod tests {
             // Security control runs are judged on their own examples.
             only: vec![rule.id.to_owned()],
             enable: vec![rule.id.to_owned()],
+            // What `image-registry-not-allowed`'s documentation says its example runs with.
+            allowed_registries: vec!["registry.example.com".to_owned()],
             ..Options::default()
         };
         let report = check(vec![Source::new("example.yaml", yaml)], &options);

@@ -107,7 +107,7 @@ spec:
     spec:
       containers:
       - name: app
-        image: nginx:1.27
+        image: nginx:1.30
         securityContext:
           allowPrivilegeEscalation: true
 ";
@@ -145,7 +145,7 @@ spec:
 
     #[test]
     fn a_workload_without_its_required_selector_and_images_is_a_fragment() {
-        let fragment = PATCH.replace("        image: nginx:1.27\n", "");
+        let fragment = PATCH.replace("        image: nginx:1.30\n", "");
         let fired = rules_fired(&[("patch.yaml", &fragment)]);
         assert_eq!(fired.len(), 1, "{fired:?}");
         assert_eq!(fired[0].0, "privilege-escalation");

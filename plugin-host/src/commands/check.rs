@@ -167,12 +167,13 @@ fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
         options.suppressions.exemptions = config.exemptions.clone();
         options.severity_overrides = config.severity.clone();
         options.min_severity = config.min_severity;
+        options.allowed_registries = config.allowed_registries.clone();
     }
     options.enable.extend(args.enable.iter().cloned());
     options.disable.extend(args.disable.iter().cloned());
     options.only.extend(args.only.iter().cloned());
     options.pss = args.pss;
-    options.kubernetes_version = args.k8s_version;
+    options.kubernetes_version = args.k8s_version.or(config.and_then(|c| c.k8s_version));
     let policy = &mut options.suppressions;
     policy.today = Some(today());
     policy.require_reason = args.require_reason || config.is_some_and(|c| c.require_reason);

@@ -7,7 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Flags containers (including init and ephemeral containers) whose image has no
     /// tag, uses the `latest` tag, or that have no image at all. Images pinned by
-    /// digest (`nginx@sha256:…`) always pass.
+    /// digest (`nginx@sha256:…`) always pass. Tags that float otherwise (`main`,
+    /// `redis:7`) are `floating-image-tag`'s, `latest` that is never pulled again is
+    /// `latest-tag-pull-policy`'s, and a tag without a digest is
+    /// `image-without-digest`'s (off by default).
     ///
     /// ## Why is this bad?
     /// `latest` (which is also what an untagged image means) moves: two nodes can run
@@ -71,7 +74,7 @@ declare_rule! {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Pinning {
+pub(crate) enum Pinning {
     Digest,
     Tag,
     Latest,
@@ -79,7 +82,7 @@ enum Pinning {
 }
 
 /// How an image reference `[registry[:port]/]path[:tag][@digest]` is pinned.
-fn pinning(image: &str) -> Pinning {
+pub(crate) fn pinning(image: &str) -> Pinning {
     if image.contains('@') {
         return Pinning::Digest;
     }
@@ -93,7 +96,7 @@ fn pinning(image: &str) -> Pinning {
 }
 
 /// `$IMAGE`, `${IMAGE_URI}`, `{{ .Values.image }}`: the name and tag are filled in later.
-fn is_template(image: &str) -> bool {
+pub(crate) fn is_template(image: &str) -> bool {
     let last = image.rsplit('/').next().unwrap_or(image);
     last.contains('$') || last.contains("{{")
 }
