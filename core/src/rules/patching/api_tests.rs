@@ -120,11 +120,20 @@ fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// Each finding's rule and place; a place the migration renames (an Ingress's
+/// `spec.backend` is `spec.defaultBackend` in v1) under its new name, so a finding that
+/// moves with its field is not new.
 fn rules_and_places(report: &Report) -> BTreeSet<(String, String)> {
     report
         .findings
         .iter()
-        .map(|f| (f.rule.clone(), f.location.path.clone()))
+        .map(|f| {
+            let path = match f.location.path.strip_prefix("/spec/backend") {
+                Some(rest) => format!("/spec/defaultBackend{rest}"),
+                None => f.location.path.clone(),
+            };
+            (f.rule.clone(), path)
+        })
         .collect()
 }
 
