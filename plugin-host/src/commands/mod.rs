@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod fix;
 pub mod plugin;
 pub mod rules;
 pub mod serve;

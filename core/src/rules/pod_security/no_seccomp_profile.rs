@@ -195,7 +195,8 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
             &pointer,
             format!("pod sets no seccomp profile{version_note}: its containers run `Unconfined`"),
         )
-        .fix_set("use the `RuntimeDefault` seccomp profile", pointer, value);
+        .fix_set("use the `RuntimeDefault` seccomp profile", pointer, value)
+        .fix_is_safe();
         return;
     }
     for c in missing {

@@ -136,11 +136,13 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                 );
             }
             None => {
-                out.report(object, &pointer, message).fix_set(
-                    "set `allowPrivilegeEscalation: false`",
-                    pointer,
-                    json!(false),
-                );
+                out.report(object, &pointer, message)
+                    .fix_set(
+                        "set `allowPrivilegeEscalation: false`",
+                        pointer,
+                        json!(false),
+                    )
+                    .fix_is_safe();
             }
         }
     }

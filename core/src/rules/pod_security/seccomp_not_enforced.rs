@@ -104,6 +104,7 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
             "use the runtime's default profile",
             pointer,
             json!("RuntimeDefault"),
-        );
+        )
+        .fix_is_safe();
     }
 }

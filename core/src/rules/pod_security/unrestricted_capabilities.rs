@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::model::Object;
 use crate::pss::{since, PssLevel};
-use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::rules::{Check, Ctx, Emitter, FixSpec, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::dangerous_capabilities::{is_baseline_capability, DANGEROUS_CAPABILITIES};
@@ -112,7 +112,8 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                     c.name()
                 ),
             )
-            .fix_set("drop all capabilities", pointer, json!(["ALL"]));
+            // Appended: the capabilities dropped already stay listed.
+            .fix(FixSpec::new("drop all capabilities").add(format!("{pointer}/-"), json!("ALL")));
         }
         let added = capabilities.and_then(|caps| caps.add.as_ref());
         for (i, capability) in added.into_iter().flatten().enumerate() {
