@@ -3,6 +3,7 @@
 //! A pure function from text to a report: no files, network, clock, threads or
 //! randomness, so the same verdicts come out natively, in the browser and in a plugin.
 
+pub mod baseline;
 pub mod engine;
 pub mod fix;
 pub mod model;

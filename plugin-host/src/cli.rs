@@ -67,10 +67,11 @@ pub struct ServeArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads stdin.
-    #[arg(default_value = "-")]
+    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads
+    /// stdin, as does no path when stdin is not a terminal.
     pub paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format: `text`, `json` (the report, docs/report.md), `sarif`, `github`
+    /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Exit with code 1 when a finding has at least this severity.
@@ -120,6 +121,15 @@ pub struct CheckArgs {
     /// is set (`CLICOLOR_FORCE` forces it), `always` or `never`.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// Report only findings that are not in this earlier JSON report (`--format json`);
+    /// the known ones are listed as suppressed (`by: baseline`). Matched by rule, file,
+    /// resource and JSON pointer, so moved lines still match.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Also write this run's JSON report to FILE, for `--baseline` later (every finding,
+    /// also those a `--baseline` given now already knows).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Largest file or stdin read, in bytes; a larger input is reported as an error and
     /// not checked [default: 64 MiB].
     #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
@@ -197,6 +207,12 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request's lines.
+    Github,
+    /// JUnit XML test results (Jenkins, GitLab, Azure Pipelines, CircleCI).
+    Junit,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,6 @@
 //! `kubecheck check`: sources in, report out, exit code from the findings.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,7 +15,18 @@ use crate::config::Config;
 use crate::plugin::{self, Configured, Limits, PluginRuntime};
 use crate::{builtin_wasm, config, inputs};
 
-pub fn run(args: CheckArgs) -> Result<ExitCode> {
+pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
+    // No path reads stdin; alone on a terminal that would wait without a word, so it says
+    // what it expects instead (`kubecheck check -` still reads a terminal, until Ctrl-D).
+    if args.paths.is_empty() {
+        args.paths.push(PathBuf::from("-"));
+        if std::io::stdin().is_terminal() {
+            bail!(
+            "no manifests given: name files or folders (`kubecheck check deploy/`), or pipe \
+             them in (`helm template . | kubecheck check -`); `kubecheck check --help` lists the options"
+            );
+        }
+    }
     let config = config::load(args.config.as_deref())?;
     let options = options(&args, config.as_ref().map(|(_, c)| c));
     let configured = plugins(&args, config.as_ref())?;
@@ -64,10 +75,55 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         _ => session.run_builtin(),
     };
     let plugin_run = plugin::run(&plugins, &session);
-    let report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
+    let mut report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &report)?;
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = read_baseline(path)?;
+        kubecheck_core::baseline::apply(&mut report, &baseline, &path.display().to_string());
+    }
     let color = color_enabled(args.color);
     write_report(&report, &input, &rules, args.format, color)?;
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// An earlier JSON report: a file that is not one (another format, another version) is
+/// an error naming it, never an empty baseline.
+fn read_baseline(path: &Path) -> Result<Report> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("baseline {}: cannot read: {e}", path.display()))?;
+    let report: Report = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "baseline {}: not a kubecheck JSON report (make one with `--write-baseline` or `--format json`): {e}",
+            path.display()
+        )
+    })?;
+    if report.version != kubecheck_core::report::REPORT_VERSION {
+        bail!(
+            "baseline {}: report version {}, this kubecheck reads version {}",
+            path.display(),
+            report.version,
+            kubecheck_core::report::REPORT_VERSION
+        );
+    }
+    Ok(report)
+}
+
+/// Writes the report as JSON beside its final name, then renames: an interrupted run
+/// never leaves half a baseline.
+fn write_baseline(path: &Path, report: &Report) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| anyhow::anyhow!("baseline {}: {e}", path.display()))?;
+    serde_json::to_writer_pretty(&mut file, report)?;
+    writeln!(file)?;
+    file.persist(path)
+        .map_err(|e| anyhow::anyhow!("baseline {}: {e}", path.display()))?;
+    Ok(())
 }
 
 /// The config's `contexts:` folders, each named as written and resolved against the
@@ -175,6 +231,13 @@ fn write_report(
         }
         Format::Text => {
             kubecheck_core::output::write_text(&mut out, report, &input.sources, color)?
+        }
+        Format::Github => kubecheck_core::output::write_github(&mut out, report)?,
+        Format::Junit => kubecheck_core::output::write_junit(&mut out, report)?,
+        Format::Gitlab => {
+            to_writer_pretty_log_safe(&mut out, &kubecheck_core::output::gitlab(report))
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
         }
     }
     out.flush()?;
