@@ -270,6 +270,14 @@ fn content_end(index: &TextIndex<'_>, node: &Node) -> Option<usize> {
                 false => content_end(index, last),
             }
         }
+        // A block scalar's span runs to where the next token starts: its text ends at
+        // its last non-blank character.
+        Value::Scalar(s) if s.style == ScalarStyle::Block => {
+            let start = index.offset(node.span.start)?;
+            let end = index.offset(node.span.end)?;
+            let body = index.text.get(start..end)?;
+            Some(start + body.trim_end().len())
+        }
         Value::Scalar(_) => index.offset(node.span.end),
     }
 }

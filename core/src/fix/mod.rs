@@ -379,7 +379,13 @@ mod tests {
         let text = "c:\n  args: |\n    run\n\nd: 1\n";
         let spec = FixSpec::new("x").add("/c/x", json!(true));
         let out = fixed(text, &spec).unwrap();
-        assert!(out.contains("  x: true\n"), "{out}");
+        assert_eq!(out, "c:\n  args: |\n    run\n  x: true\n\nd: 1\n");
+        let folded = "- c: >-\n    run\n    more\n- d: 1\n";
+        let spec = FixSpec::new("x").add("/0/x", json!(true));
+        assert_eq!(
+            fixed(folded, &spec).unwrap(),
+            "- c: >-\n    run\n    more\n  x: true\n- d: 1\n"
+        );
     }
 
     #[test]

@@ -185,6 +185,8 @@ fn as_check_args(args: &FixArgs) -> CheckArgs {
         allow_precompiled: args.allow_precompiled,
         engine: Engine::Native,
         color: args.color,
+        baseline: None,
+        write_baseline: None,
         max_input_bytes: args.max_input_bytes,
     }
 }
