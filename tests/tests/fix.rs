@@ -278,3 +278,46 @@ fn round_trip_over_the_real_corpus() {
         took.as_secs_f64()
     );
 }
+
+/// A plugin's fix (JSON Patch from `tests/fixtures/plugins/cost-with-fix.wat`, written
+/// before fixes had an applicability, so `unsafe`) goes through the same edits.
+#[test]
+fn plugin_fixes_apply_with_unsafe_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = kubecheck_tests::repo_root().join("tests/fixtures/plugins");
+    let wasm = wat::parse_file(fixtures.join("cost-with-fix.wat")).unwrap();
+    let plugin = dir.path().join("cost.wasm");
+    std::fs::write(&plugin, wasm).unwrap();
+    let manifest = dir.path().join("web.yaml");
+    std::fs::copy(fixtures.join("cost-with-fix.yaml"), &manifest).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "fix",
+            "--only",
+            "acme",
+            "--plugin",
+            plugin.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        args.push(manifest.to_str().unwrap());
+        std::process::Command::new(kubecheck_tests::kubecheck_bin())
+            .args(&args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env("KUBECHECK_CACHE_DIR", dir.path().join("cache"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .output()
+            .unwrap()
+    };
+    let safe_only = run(&[]);
+    assert!(
+        safe_only.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&safe_only.stdout)
+    );
+    assert!(String::from_utf8_lossy(&safe_only.stderr)
+        .contains("acme/replica-budget: unsafe fix: review it, then apply with --unsafe"));
+    let with_unsafe = run(&["--unsafe"]);
+    let diff = String::from_utf8(with_unsafe.stdout).unwrap();
+    assert!(diff.contains("-  replicas: 10\n+  replicas: 3\n"), "{diff}");
+}
