@@ -390,7 +390,7 @@ impl Diff<'_, '_> {
             // block mapping or list in a block document on the lines below.
             let (map, key) = parent?;
             let colon = after_colon(self.index, key)?;
-            let indent = key.span.start.column as usize - 1;
+            let indent = key.span.start.column.saturating_sub(1) as usize;
             let mut text = String::new();
             if map.style == CollectionStyle::Block {
                 self.layout.block_value(target, indent, &mut text);
@@ -451,7 +451,7 @@ impl Diff<'_, '_> {
             return Some(());
         }
         let first = entries.first()?;
-        let indent = first.key.span.start.column as usize - 1;
+        let indent = first.key.span.start.column.saturating_sub(1) as usize;
         let end = content_end(self.index, map)?;
         let mut text = String::new();
         for (key, value) in added {
@@ -498,7 +498,7 @@ impl Diff<'_, '_> {
             return Some(());
         }
         let first = items.first()?;
-        let indent = self.index.pos(dash(self.index, first)?).column as usize - 1;
+        let indent = self.index.pos(dash(self.index, first)?).column.saturating_sub(1) as usize;
         let end = content_end(self.index, seq)?;
         let mut text = String::new();
         for item in added {
