@@ -5,14 +5,13 @@ use crate::model::{Input, InputError, Object};
 use crate::options::{EnabledRules, Options};
 use crate::pointer;
 use crate::report::{
-    Finding, Location, PssTag, Related, Report, ReportError, Resource, Summary, Suppression, Tool,
+    Finding, Location, PssTag, Related, Report, ReportError, Resource, Summary, Tool,
     REPORT_VERSION,
 };
 use crate::rules::{self, Check, Ctx, RawFinding, RuleInfo};
+use crate::suppress::{self, Verdict};
 
-/// The annotation that silences rules on one object:
-/// `kubecheck.io/ignore: rule-a,rule-b # reason`.
-pub const IGNORE_ANNOTATION: &str = "kubecheck.io/ignore";
+pub use crate::suppress::IGNORE_ANNOTATION;
 
 pub struct Session<'a> {
     pub input: &'a Input,
@@ -166,19 +165,25 @@ impl<'a> Session<'a> {
                 related_rules: raw.related_rules,
                 context: self.context_of(object, &rule.id),
             };
-            let folded = finding.related_rules.iter();
-            match std::iter::once(&rule.id)
-                .chain(folded)
-                .find_map(|id| suppression(object, id))
-            {
-                Some(reason) => {
-                    finding.suppression = Some(Suppression {
-                        by: "annotation".into(),
-                        reason,
-                    });
+            let verdict = suppress::judge(
+                &self.options.suppressions,
+                rule,
+                &finding.related_rules,
+                object,
+                &finding.resource,
+                &finding.location.source,
+            );
+            match verdict {
+                Verdict::Suppressed(suppression) => {
+                    finding.suppression = Some(suppression);
                     suppressed.push(finding);
                 }
-                None => findings.push(finding),
+                Verdict::Reported(note) => {
+                    if let Some(note) = note {
+                        finding.message = format!("{} [{note}]", finding.message);
+                    }
+                    findings.push(finding);
+                }
             }
         }
         let order = |f: &Finding| {
@@ -228,26 +233,6 @@ impl<'a> Session<'a> {
         crate::redact::apply(self, &mut report);
         report
     }
-}
-
-/// The reason `rule` is silenced on `object`, if it is.
-fn suppression(object: &Object<'_>, rule: &str) -> Option<String> {
-    let value = object.annotation(IGNORE_ANNOTATION)?;
-    let (ids, reason) = match value.split_once('#') {
-        Some((ids, reason)) => (ids, reason.trim()),
-        None => (value, ""),
-    };
-    let listed = ids
-        .split(',')
-        .map(str::trim)
-        .any(|id| id == rule || id == "all");
-    listed.then(|| {
-        if reason.is_empty() {
-            format!("{IGNORE_ANNOTATION} annotation (no reason given)")
-        } else {
-            reason.to_owned()
-        }
-    })
 }
 
 #[cfg(test)]

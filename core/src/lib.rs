@@ -13,11 +13,13 @@ pub mod output;
 pub mod plugin_abi;
 pub mod pointer;
 pub mod pss;
+pub mod rbac;
 pub mod redact;
 pub mod report;
 pub mod rule_info;
 pub mod rules;
 pub mod severity;
+pub mod suppress;
 pub mod yaml;
 
 pub use engine::{Session, IGNORE_ANNOTATION};

@@ -27,6 +27,45 @@ pub enum Command {
     Plugin(PluginCommand),
     /// Serve the web app at `/` and the JSON API at `POST /api/check`.
     Serve(ServeArgs),
+    /// Ask the RBAC objects of the manifests who can do what, offline.
+    #[command(subcommand)]
+    Access(AccessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Subjects (and the workloads running as them) that can do VERB on RESOURCE, with
+    /// the binding and rule that allow it.
+    WhoCan {
+        /// A verb: `get`, `create`, `escalate`…
+        verb: String,
+        /// As `kubectl auth can-i` takes it: `pods`, `pods/exec`, `deployments.apps`.
+        resource: String,
+        /// Only grants that apply in this namespace.
+        #[arg(short = 'n', long)]
+        namespace: Option<String>,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
+        /// Manifest files or folders, joined as one cluster.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// What SUBJECT can do: `User:NAME`, `Group:NAME`, `ServiceAccount:NS:NAME` or
+    /// `system:serviceaccount:NS:NAME`.
+    Of {
+        subject: String,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
+        /// Manifest files or folders, joined as one cluster.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,12 +110,21 @@ pub struct CheckArgs {
     /// stdin, as does no path when stdin is not a terminal.
     pub paths: Vec<PathBuf>,
     /// Output format: `text`, `json` (the report, docs/report.md), `sarif`, `github`
-    /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit with code 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    pub fail_on: FailOn,
+    /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality)
+    /// [default: the config's `format`, else text].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Exit with code 1 when a finding has at least this severity [default: the config's
+    /// `failOn`, else high].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Suppression annotations without a reason (`kubecheck.io/ignore: rule # reason`)
+    /// do not count.
+    #[arg(long)]
+    pub require_reason: bool,
+    /// Ignore every `kubecheck.io/ignore` annotation: only the config's exemptions count.
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
     /// Turn rules on: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub enable: Vec<String>,
@@ -202,7 +250,8 @@ pub enum Engine {
     Wasm,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Text,
     Json,
@@ -215,7 +264,8 @@ pub enum Format {
     Gitlab,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Critical,
     High,
@@ -301,6 +351,37 @@ mod tests {
     }
 
     #[test]
+    fn access_who_can_takes_verb_resource_namespace_and_paths() {
+        let cli = Cli::try_parse_from([
+            "kubecheck",
+            "access",
+            "who-can",
+            "create",
+            "pods/exec",
+            "-n",
+            "shop",
+            "a/",
+            "b.yaml",
+        ])
+        .unwrap();
+        let Command::Access(AccessCommand::WhoCan {
+            verb,
+            resource,
+            namespace,
+            paths,
+            ..
+        }) = cli.command
+        else {
+            panic!("not access who-can")
+        };
+        assert_eq!((verb.as_str(), resource.as_str()), ("create", "pods/exec"));
+        assert_eq!(namespace.as_deref(), Some("shop"));
+        assert_eq!(paths.len(), 2);
+        // Without paths there is nothing to ask.
+        assert!(Cli::try_parse_from(["kubecheck", "access", "of", "User:jane"]).is_err());
+    }
+
+    #[test]
     fn k8s_version_is_major_dot_minor() {
         let version = |v: &str| {
             let Command::Check(check) =
@@ -350,7 +431,7 @@ mod tests {
             panic!("not check")
         };
         assert_eq!(args.disable, ["a", "b", "c"]);
-        assert_eq!(args.fail_on, FailOn::High);
+        assert_eq!(args.fail_on, None);
         assert_eq!(args.engine, Engine::Native);
     }
 
