@@ -180,6 +180,8 @@ fn each_fixable_rule_on_block_flow_and_json() {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
+    // Beside the rule snapshots, which hold one file per rule and nothing else.
+    settings.set_snapshot_path("snapshots/fix");
     let _guard = settings.bind_to_scope();
     for rule in RULES.iter().filter(|r| rule_fix(r.id).is_some()) {
         let mut options = options(&[rule.id]);
@@ -307,7 +309,7 @@ fn all_fixable_rules_on_one_container() {
             fired.into_iter().collect::<Vec<_>>().join(", "),
             diff(&text, &fixed)
         );
-        insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true, snapshot_path => "snapshots/fix"}, {
             insta::assert_snapshot!(format!("fix-all-on-one-container-{style}"), snapshot);
         });
     }

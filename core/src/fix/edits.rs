@@ -498,7 +498,11 @@ impl Diff<'_, '_> {
             return Some(());
         }
         let first = items.first()?;
-        let indent = self.index.pos(dash(self.index, first)?).column.saturating_sub(1) as usize;
+        let indent = self
+            .index
+            .pos(dash(self.index, first)?)
+            .column
+            .saturating_sub(1) as usize;
         let end = content_end(self.index, seq)?;
         let mut text = String::new();
         for item in added {

@@ -172,8 +172,10 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
 fn as_check_args(args: &FixArgs) -> CheckArgs {
     CheckArgs {
         paths: args.paths.clone(),
-        format: Format::Text,
-        fail_on: FailOn::Never,
+        format: Some(Format::Text),
+        fail_on: Some(FailOn::Never),
+        require_reason: false,
+        no_inline_suppressions: false,
         enable: Vec::new(),
         disable: Vec::new(),
         only: args.only.clone(),
