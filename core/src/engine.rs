@@ -103,6 +103,8 @@ impl<'a> Session<'a> {
             .filter(|r| self.options.is_enabled(*r))
             .map(|r| (r.id.as_str(), r))
             .collect();
+        // Line starts of each source with a fix, found once.
+        let mut text_indexes = std::collections::HashMap::new();
         for raw in raw {
             let Some(&rule) = enabled.get(raw.rule.as_str()) else {
                 continue;
@@ -135,7 +137,10 @@ impl<'a> Session<'a> {
                 .collect();
             let fix = raw.fix.as_ref().and_then(|spec| {
                 let doc = self.input.document(object.source, object.document)?;
-                fix::build(&doc.root, &object.prefix, spec)
+                let index = text_indexes.entry(object.source).or_insert_with(|| {
+                    fix::TextIndex::new(&self.input.sources[object.source].text)
+                });
+                fix::build(index, &doc.root, &object.prefix, spec)
             });
             let mut finding = Finding {
                 rule: rule.id.clone(),

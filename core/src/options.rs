@@ -136,6 +136,7 @@ mod tests {
             }),
             help: String::new(),
             enabled_by_default,
+            fix: None,
         }
     }
 

@@ -36,6 +36,7 @@ pub fn rule_infos(metadata: &Metadata, plugin: &str) -> Vec<RuleInfo> {
             pss: None,
             help: r.description.clone(),
             enabled_by_default: r.enabled_by_default,
+            fix: None,
         })
         .collect()
 }

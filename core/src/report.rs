@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
+pub use crate::plugin_abi::Applicability;
 use crate::pss::PssLevel;
 use crate::severity::{Category, Severity};
 
@@ -146,6 +147,10 @@ pub struct Suppression {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fix {
     pub description: String,
+    /// `safe`: changes nothing the workload does beyond the security setting; `unsafe`:
+    /// may break the workload or sets values to review (`kubecheck fix --unsafe`).
+    #[serde(default)]
+    pub applicability: Applicability,
     /// RFC 6902 operations on the document.
     pub patch: Vec<Json>,
     /// The same change as text edits on the source, when the YAML layout allows it.

@@ -19,6 +19,10 @@ pub struct RuleInfo {
     /// Markdown documentation.
     pub help: String,
     pub enabled_by_default: bool,
+    /// The fixes the rule attaches and their applicability; `None` for a rule without
+    /// fixes (and for plugin rules, whose fixes say it each).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::RuleFix>,
 }
 
 /// What selection reads of a rule, borrowed from a built-in rule or a [`RuleInfo`]:

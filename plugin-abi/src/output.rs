@@ -74,6 +74,39 @@ pub struct Fix {
     /// One line saying what the fix does.
     pub description: String,
     pub patch: Vec<PatchOp>,
+    /// Whether applying the fix can change what the workload does. Added in kubecheck
+    /// 0.2; a fix without it (an older plugin's) is `unsafe`, and older hosts ignore it.
+    #[serde(default)]
+    pub applicability: Applicability,
+}
+
+/// Whether a fix may be applied without review (`kubecheck fix` applies only `safe` ones
+/// unless given `--unsafe`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Changes nothing the workload does beyond the security setting itself.
+    Safe,
+    /// May break the workload (or sets values the user must review).
+    #[default]
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+impl std::fmt::Display for Applicability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The operations of ABI v1. `add` sets a member: it replaces a value that exists (as
@@ -140,6 +173,7 @@ impl Fix {
         Fix {
             description: description.into(),
             patch: Vec::new(),
+            applicability: Applicability::Unsafe,
         }
     }
 
@@ -162,6 +196,13 @@ impl Fix {
 
     pub fn remove(mut self, path: impl Into<String>) -> Self {
         self.patch.push(PatchOp::Remove { path: path.into() });
+        self
+    }
+
+    /// Marks the fix safe: it changes nothing the workload does beyond the security
+    /// setting (a new fix is `unsafe` until marked).
+    pub fn safe(mut self) -> Self {
+        self.applicability = Applicability::Safe;
         self
     }
 }

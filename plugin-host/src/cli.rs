@@ -15,6 +15,9 @@ pub struct Cli {
 pub enum Command {
     /// Check manifests (files, folders, or `-` for stdin) and report findings.
     Check(CheckArgs),
+    /// Apply the findings' automatic fixes: print a diff, edit files (`--write`), or
+    /// fix stdin to stdout (`-`).
+    Fix(FixArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Print the documentation of a rule.
@@ -180,6 +183,59 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
     /// Largest file or stdin read, in bytes; a larger input is reported as an error and
     /// not checked [default: 64 MiB].
+    #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
+    pub max_input_bytes: u64,
+}
+
+/// Exit codes: 0 no finding left (after the fixes, or in the diff: once it is applied),
+/// 1 findings left (no fix, an unsafe fix without `--unsafe`, or one the layout does not
+/// allow), 2 usage, input, parse, plugin or write errors.
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// Files or folders to fix (folders recursively: *.yaml, *.yml, *.json); `-` reads
+    /// stdin and writes the fixed stream to stdout.
+    #[arg(default_value = "-")]
+    pub paths: Vec<PathBuf>,
+    /// Edit the files in place (each atomically: a temporary file in the same folder,
+    /// then renamed over it) instead of printing a diff.
+    #[arg(long)]
+    pub write: bool,
+    /// Also apply fixes marked unsafe: they may change what the workload does
+    /// (`kubecheck rules` shows each rule's).
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+    /// Fix only these rules: rule ids, categories, plugin names, or `pss` (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Leave these rules alone: rule ids, categories, plugin names, or `pss` (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Pod Security Standards level and policy version, as for `check`.
+    #[arg(
+        long,
+        value_name = "LEVEL[:VERSION]",
+        default_value = "restricted:latest"
+    )]
+    pub pss: kubecheck_core::pss::PssTarget,
+    /// The Kubernetes version the manifests are for, as for `check`.
+    #[arg(long = "k8s-version", value_name = "1.N", value_parser = kubecheck_core::options::parse_kubernetes_version)]
+    pub k8s_version: Option<(u32, u32)>,
+    /// How the cross-object rules group the input into clusters, as for `check`.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = crate::inputs::ContextMode::Path)]
+    pub context: crate::inputs::ContextMode,
+    /// Config file [default: .kubecheck.yaml in the current directory, if present].
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Run a WebAssembly rule plugin, unpinned (repeatable); its fixes are applied too.
+    #[arg(long = "plugin", value_name = "FILE")]
+    pub plugins: Vec<PathBuf>,
+    /// Load `--plugin` files ending in `.cwasm` as precompiled native code, as for `check`.
+    #[arg(long)]
+    pub allow_precompiled: bool,
+    /// Colour the diff: `auto`, `always` or `never`, as for `check`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Largest file or stdin read, in bytes [default: 64 MiB].
     #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
     pub max_input_bytes: u64,
 }

@@ -1,4 +1,5 @@
-//! Positions in the editor's text and fix application.
+//! Positions in the editor's text and fix application (the edits themselves are applied
+//! by the core's `fix::apply`).
 //!
 //! Reports count columns in Unicode scalar values (1-based, end exclusive); Rust strings
 //! index bytes and the browser's `<textarea>` indexes UTF-16 code units, so each
@@ -44,39 +45,12 @@ pub fn line_count(text: &str) -> usize {
     text.matches('\n').count() + 1
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EditError {
-    /// An edit points outside the text: it was made for another version of it.
-    OutOfRange,
-    Overlapping,
-}
+pub use kubecheck_core::fix::EditError;
 
-/// Applies `edits` (positions refer to `text` before any of them) all at once.
+/// Applies `edits` (positions refer to `text` before any of them) all at once, with the
+/// core's implementation, which `kubecheck fix` uses too.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> Result<String, EditError> {
-    let mut ranges = edits
-        .iter()
-        .map(|e| {
-            let start = byte_offset(text, e.line, e.column).ok_or(EditError::OutOfRange)?;
-            let end = byte_offset(text, e.end_line, e.end_column).ok_or(EditError::OutOfRange)?;
-            if end < start {
-                return Err(EditError::OutOfRange);
-            }
-            Ok((start, end, e.text.as_str()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    ranges.sort_by_key(|&(start, end, _)| (start, end));
-    if ranges.windows(2).any(|w| w[1].0 < w[0].1) {
-        return Err(EditError::Overlapping);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end, replacement) in ranges {
-        out.push_str(&text[at..start]);
-        out.push_str(replacement);
-        at = end;
-    }
-    out.push_str(&text[at..]);
-    Ok(out)
+    kubecheck_core::fix::apply(text, edits)
 }
 
 /// The edits of every finding's fix that can be applied together: a fix is taken whole or

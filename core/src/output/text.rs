@@ -165,7 +165,8 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLine
     if let Some(fix) = f.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
         let _ = writeln!(
             out,
-            "{gutter} = automatic fix: {}",
+            "{gutter} = automatic fix ({}): {}",
+            fix.applicability,
             escape(&fix.description)
         );
     }

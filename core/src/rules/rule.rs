@@ -62,6 +62,7 @@ impl Rule {
             pss: self.pss,
             help: doc_text(self.docs),
             enabled_by_default: self.enabled_by_default,
+            fix: crate::fix::rule_fix(self.id),
         }
     }
 }
@@ -237,7 +238,23 @@ impl Emitter {
 }
 
 impl RawFinding {
-    /// Attaches a fix that sets `pointer` (relative to the object) to `value`.
+    /// Attaches `fix` (JSON Patch operations relative to the object).
+    pub fn fix(&mut self, fix: FixSpec) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Marks the attached fix safe: it changes nothing the workload does beyond the
+    /// security setting (a fix is unsafe unless marked).
+    pub fn fix_is_safe(&mut self) -> &mut Self {
+        if let Some(fix) = self.fix.as_mut() {
+            fix.applicability = crate::fix::Applicability::Safe;
+        }
+        self
+    }
+
+    /// Attaches a fix that sets `pointer` (relative to the object) to `value`; it is
+    /// unsafe unless marked with [`RawFinding::fix_is_safe`].
     pub fn fix_set(
         &mut self,
         description: impl Into<String>,

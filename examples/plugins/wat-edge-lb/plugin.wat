@@ -2,7 +2,9 @@
 ;; docs/plugin-abi.md alone: no SDK, no compiler, no imports.
 ;;
 ;; Rule `edge/load-balancer-service`: a Service of `type: LoadBalancer` outside the
-;; namespace allowed to face the internet (`edge`, or the setting `namespace`).
+;; namespace allowed to face the internet (`edge`, or the setting `namespace`). Each
+;; finding carries a fix (ABI 5.4): `type: ClusterIP`, marked unsafe, which `kubecheck
+;; fix --unsafe` applies as it does a built-in rule's.
 ;;
 ;; The input is read with a small streaming JSON scanner that keeps, for each nesting
 ;; depth, the key (objects) or index (arrays) it is under. Values are matched on their
@@ -36,9 +38,11 @@
   (data (i32.const 192) "{\"findings\":[")
   (data (i32.const 224) "{\"rule\":\"load-balancer-service\",\"resource\":")
   (data (i32.const 288) ",\"path\":\"/spec/type\",\"message\":\"service has `type: LoadBalancer` outside namespace `")
-  (data (i32.const 384) "`\"}")
   (data (i32.const 400) "]}")
   (data (i32.const 416) ",")
+  ;; The end of a finding with its fix (ABI 5.4): unsafe, since the Service stops
+  ;; answering outside the cluster.
+  (data (i32.const 432) "`\",\"fix\":{\"description\":\"make it a `ClusterIP` Service, reachable only inside the cluster\",\"applicability\":\"unsafe\",\"patch\":[{\"op\":\"replace\",\"path\":\"/spec/type\",\"value\":\"ClusterIP\"}]}}")
   (data (i32.const 8192) "{\"name\":\"edge\",\"version\":\"1.0.0\",\"rules\":[{\"id\":\"load-balancer-service\",\"title\":\"Service of type LoadBalancer outside the edge namespace\",\"category\":\"network\",\"severity\":\"high\",\"description\":\"A `Service` of `type: LoadBalancer` gets an address reachable from outside the cluster. Only the namespace that fronts the internet may create one: `edge`, or the plugin setting `namespace`.\",\"remediation\":\"Use a `ClusterIP` Service behind the edge ingress, or move the Service to the edge namespace.\"}]}")
 
   ;; (ptr << 32) | len, the ABI's way of returning a document.
@@ -263,7 +267,7 @@
             (call $put_u32 (i32.load (local.get $row)))
             (call $put (i32.const 288) (i32.const 84))
             (call $put (local.get $allow_ptr) (local.get $allow_len))
-            (call $put (i32.const 384) (i32.const 3))))
+            (call $put (i32.const 432) (i32.const 184))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $each)))
     (call $put (i32.const 400) (i32.const 2))

@@ -137,7 +137,7 @@ fn write_baseline(path: &Path, report: &Report) -> Result<()> {
 
 /// The config's `contexts:` folders, each named as written and resolved against the
 /// config file's folder; a folder that does not exist is a config error.
-fn context_roots(config: Option<&(PathBuf, Config)>) -> Result<Vec<(String, PathBuf)>> {
+pub(crate) fn context_roots(config: Option<&(PathBuf, Config)>) -> Result<Vec<(String, PathBuf)>> {
     let Some((path, config)) = config else {
         return Ok(Vec::new());
     };
@@ -158,7 +158,7 @@ fn context_roots(config: Option<&(PathBuf, Config)>) -> Result<Vec<(String, Path
         .collect()
 }
 
-fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
+pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     let mut options = Options::default();
     if let Some(config) = config {
         options.enable = config.enable.clone();
@@ -202,7 +202,10 @@ fn today() -> String {
 
 /// Plugins from the config (paths relative to it, pinned) and from `--plugin` (unpinned:
 /// their sha256 is printed so it can be pinned).
-fn plugins(args: &CheckArgs, config: Option<&(PathBuf, Config)>) -> Result<Vec<Configured>> {
+pub(crate) fn plugins(
+    args: &CheckArgs,
+    config: Option<&(PathBuf, Config)>,
+) -> Result<Vec<Configured>> {
     let mut configured = Vec::new();
     if let Some((path, config)) = config {
         let base = path.parent().unwrap_or(Path::new(""));
@@ -279,7 +282,7 @@ fn write_report(
 /// `--color auto` asks anstream about stdout: a terminal that shows colour (not
 /// `TERM=dumb`), unless `NO_COLOR` is set (https://no-color.org); `CLICOLOR=0` turns it
 /// off and `CLICOLOR_FORCE` on, as for other command-line tools.
-fn color_enabled(when: ColorWhen) -> bool {
+pub(crate) fn color_enabled(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,

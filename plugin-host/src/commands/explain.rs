@@ -30,5 +30,14 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     }
     writeln!(out, "\n{}", rule.info().help)?;
     writeln!(out, "Remediation: {}", rule.remediation)?;
+    match kubecheck_core::fix::rule_fix(rule.id) {
+        Some(fix) => writeln!(
+            out,
+            "Automatic fix (`kubecheck fix`): {}: {}.",
+            fix.label(),
+            fix.note
+        )?,
+        None => writeln!(out, "Automatic fix: none.")?,
+    }
     Ok(ExitCode::SUCCESS)
 }

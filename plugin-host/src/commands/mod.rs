@@ -3,6 +3,7 @@
 pub mod access;
 pub mod check;
 pub mod explain;
+pub mod fix;
 pub mod netpol;
 pub mod plugin;
 pub mod rules;

@@ -24,9 +24,13 @@ pub fn run(args: RulesArgs) -> Result<ExitCode> {
                 } else {
                     "  (off by default)"
                 };
+                let fix = rule
+                    .fix
+                    .map(|f| format!("  [fix: {}]", f.label()))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "{:<36} {:<9} {:<13} {}{pss}{off}",
+                    "{:<36} {:<9} {:<13} {}{pss}{fix}{off}",
                     rule.id, rule.severity, rule.category, rule.title
                 )?;
             }

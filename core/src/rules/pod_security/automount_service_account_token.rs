@@ -138,6 +138,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                 "pod mounts the API token of service account `{account}`, which no binding in the input grants anything; set `automountServiceAccountToken: false` if it does not call the API"
             ),
         )
-        .fix_set("set `automountServiceAccountToken: false`", pointer, json!(false));
+        .fix_set("set `automountServiceAccountToken: false`", pointer, json!(false))
+        .fix_is_safe();
     }
 }

@@ -98,7 +98,13 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
     }
     for field in shared_namespaces(pod) {
         let pointer = pod.at(field);
-        out.report(object, &pointer, format!("pod sets `{field}: true`"))
+        let finding = out
+            .report(object, &pointer, format!("pod sets `{field}: true`"))
             .fix_set(format!("set `{field}: false`"), pointer, json!(false));
+        // Turning off hostPID or hostIPC hides the host's processes and IPC objects from
+        // the pod; leaving the host's network changes the pod's ports and addresses.
+        if field != "hostNetwork" {
+            finding.fix_is_safe();
+        }
     }
 }

@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::pss::since;
 use crate::rules::pod_security::pss_overlap::{capability_name, control_in_effect, is_windows};
-use crate::rules::{Check, Ctx, Emitter};
+use crate::rules::{Check, Ctx, Emitter, FixSpec};
 use crate::severity::{Category, Severity};
 
 declare_rule! {
@@ -146,9 +146,9 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
                     &pointer,
                     format!("{noun} `{name}` does not drop the `NET_RAW` capability"),
                 );
-                if caps.and_then(|c| c.drop.as_ref()).is_none() {
-                    finding.fix_set("drop `NET_RAW`", pointer, json!(["NET_RAW"]));
-                }
+                finding.fix(
+                    FixSpec::new("drop `NET_RAW`").add(format!("{pointer}/-"), json!("NET_RAW")),
+                );
             }
             None => {}
         }

@@ -200,7 +200,8 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
             &pointer,
             format!("pod sets no seccomp profile{version_note}: its containers run `Unconfined`"),
         )
-        .fix_set("use the `RuntimeDefault` seccomp profile", pointer, value);
+        .fix_set("use the `RuntimeDefault` seccomp profile", pointer, value)
+        .fix_is_safe();
         return;
     }
     for c in missing {

@@ -141,11 +141,13 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
                 );
             }
             None => {
-                out.report(object, &pointer, message).fix_set(
-                    "set `allowPrivilegeEscalation: false`",
-                    pointer,
-                    json!(false),
-                );
+                out.report(object, &pointer, message)
+                    .fix_set(
+                        "set `allowPrivilegeEscalation: false`",
+                        pointer,
+                        json!(false),
+                    )
+                    .fix_is_safe();
             }
         }
     }

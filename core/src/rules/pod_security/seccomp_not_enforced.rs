@@ -109,6 +109,7 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
             "use the runtime's default profile",
             pointer,
             json!("RuntimeDefault"),
-        );
+        )
+        .fix_is_safe();
     }
 }

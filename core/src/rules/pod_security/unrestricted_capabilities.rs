@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::pss::{since, PssLevel};
-use crate::rules::{Check, Ctx, Emitter, PssControl};
+use crate::rules::{Check, Ctx, Emitter, FixSpec, PssControl};
 use crate::severity::{Category, Severity};
 
 use super::dangerous_capabilities::{is_baseline_capability, DANGEROUS_CAPABILITIES};
@@ -117,7 +117,8 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
                     c.name()
                 ),
             )
-            .fix_set("drop all capabilities", pointer, json!(["ALL"]));
+            // Appended: the capabilities dropped already stay listed.
+            .fix(FixSpec::new("drop all capabilities").add(format!("{pointer}/-"), json!("ALL")));
         }
         let added = capabilities.and_then(|caps| caps.add.as_ref());
         for (i, capability) in added.into_iter().flatten().enumerate() {

@@ -1,0 +1,193 @@
+//! Positions in a source text and applying text edits: the one implementation the
+//! command line (`kubecheck fix`) and the web page use.
+
+use crate::report::Edit;
+use crate::yaml::lines::line_break_ends;
+use crate::yaml::Pos;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditError {
+    /// An edit points outside the text: it was made for another version of it.
+    OutOfRange,
+    /// Two edits change the same text.
+    Overlapping,
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EditError::OutOfRange => "an edit points outside the text",
+            EditError::Overlapping => "two edits change the same text",
+        })
+    }
+}
+
+impl std::error::Error for EditError {}
+
+/// Line starts of a text, built once, to turn positions (1-based lines and columns in
+/// Unicode scalar values, lines broken as the parser breaks them: CR LF, CR or LF) into
+/// byte offsets and back.
+pub struct TextIndex<'a> {
+    pub text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> TextIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(line_break_ends(text));
+        TextIndex { text, starts }
+    }
+
+    /// The byte offset of a position. A column past the end of its line clamps to the
+    /// line's end (before its line break); a line past the end is `None`.
+    pub fn offset(&self, pos: Pos) -> Option<usize> {
+        let line = pos.line.checked_sub(1)? as usize;
+        let start = *self.starts.get(line)?;
+        let end = self.line_end(start);
+        let wanted = pos.column.saturating_sub(1) as usize;
+        let within = self.text[start..end]
+            .char_indices()
+            .nth(wanted)
+            .map_or(end - start, |(i, _)| i);
+        Some(start + within)
+    }
+
+    /// The position of a byte offset (on a character boundary).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        Pos {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
+    }
+
+    /// The offset of the line break ending the line that holds `offset` (or the text's end).
+    pub fn line_end(&self, offset: usize) -> usize {
+        self.text[offset..]
+            .find(['\r', '\n'])
+            .map_or(self.text.len(), |i| offset + i)
+    }
+
+    /// The offset where the line holding `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.starts[self.starts.partition_point(|&s| s <= offset) - 1]
+    }
+
+    /// The offset just past the line break after `offset` (the text's end on the last line).
+    pub fn next_line(&self, offset: usize) -> usize {
+        let index = self.starts.partition_point(|&s| s <= offset);
+        self.starts.get(index).copied().unwrap_or(self.text.len())
+    }
+
+    /// The text's own line break: CR LF, CR or LF, as its first line break is.
+    pub fn eol(&self) -> &'static str {
+        match self.starts.get(1) {
+            Some(&at) if self.text[..at].ends_with("\r\n") => "\r\n",
+            Some(&at) if self.text[..at].ends_with('\r') => "\r",
+            _ => "\n",
+        }
+    }
+}
+
+/// Applies `edits` to `text` at once: every position refers to `text` before any edit.
+/// Edits that insert at the same place go in the order given; overlapping edits and
+/// positions outside the text are errors, and then nothing is applied.
+pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
+    let index = TextIndex::new(text);
+    let mut ranges = edits
+        .iter()
+        .map(|e| {
+            let start = index
+                .offset(Pos {
+                    line: e.line,
+                    column: e.column,
+                })
+                .ok_or(EditError::OutOfRange)?;
+            let end = index
+                .offset(Pos {
+                    line: e.end_line,
+                    column: e.end_column,
+                })
+                .ok_or(EditError::OutOfRange)?;
+            if end < start {
+                return Err(EditError::OutOfRange);
+            }
+            Ok((start, end, e.text.as_str()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // Stable: inserts at one place keep their order.
+    ranges.sort_by_key(|&(start, end, _)| (start, end));
+    if ranges.windows(2).any(|w| w[1].0 < w[0].1) {
+        return Err(EditError::Overlapping);
+    }
+    let mut out = String::with_capacity(text.len() + edits.len() * 32);
+    let mut at = 0;
+    for (start, end, replacement) in ranges {
+        out.push_str(&text[at..start]);
+        out.push_str(replacement);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(line: u32, column: u32, end_line: u32, end_column: u32, text: &str) -> Edit {
+        Edit {
+            line,
+            column,
+            end_line,
+            end_column,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn applies_edits_from_the_original_positions_in_scalar_values() {
+        let text = "a: é\nprivileged: true\r\nrunAsNonRoot: false\n";
+        let out = apply(
+            text,
+            &[edit(3, 15, 3, 20, "true"), edit(2, 13, 2, 17, "false")],
+        )
+        .unwrap();
+        assert_eq!(out, "a: é\nprivileged: false\r\nrunAsNonRoot: true\n");
+        let inserts = apply(
+            "a: 1\n",
+            &[edit(1, 5, 1, 5, "\nb: 2"), edit(1, 5, 1, 5, "\nc: 3")],
+        );
+        assert_eq!(inserts.unwrap(), "a: 1\nb: 2\nc: 3\n", "in the order given");
+        assert_eq!(apply("a: é\n", &[edit(1, 4, 1, 5, "e")]).unwrap(), "a: e\n");
+    }
+
+    #[test]
+    fn refuses_overlaps_and_stale_positions() {
+        let overlapping = [edit(1, 1, 1, 5, "x"), edit(1, 3, 1, 6, "y")];
+        assert_eq!(apply("abcdefg", &overlapping), Err(EditError::Overlapping));
+        assert_eq!(
+            apply("abc", &[edit(3, 1, 3, 2, "x")]),
+            Err(EditError::OutOfRange)
+        );
+        assert_eq!(
+            apply("abc", &[edit(1, 3, 1, 2, "x")]),
+            Err(EditError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn index_maps_offsets_and_line_breaks_both_ways() {
+        let index = TextIndex::new("a\r\nbé\rc\n");
+        assert_eq!(index.eol(), "\r\n");
+        let c = index.offset(Pos { line: 3, column: 1 }).unwrap();
+        assert_eq!(&index.text[c..c + 1], "c");
+        assert_eq!(index.pos(c), Pos { line: 3, column: 1 });
+        let b = index.offset(Pos { line: 2, column: 9 }).unwrap();
+        assert_eq!(b, index.line_end(b), "clamped before the line break");
+        assert_eq!(index.line_start(b), 3);
+        assert_eq!(index.next_line(3), c);
+    }
+}
