@@ -249,7 +249,7 @@ pub static DETECTORS: &[Detector] = &[
         requires: &[],
         pattern: Pattern::Token { body: Class::Alnum, min: 36, max: 36 },
         min_entropy: 3.5,
-        example: "//registry.npmjs.org/:_authToken=npm_Qx8Rm2Tk9Zp4Wl1Vn7Yc3Bd6Fh0Jg5Ks2Lq",
+        example: "//registry.npmjs.org/:_authToken=npm_Qx8Rm2Tk9Zp4Wl1Vn7Yc3Bd6Fh0Jg5Ks2Lq7",
         source: "https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/",
     },
     Detector {
