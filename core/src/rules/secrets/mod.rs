@@ -42,6 +42,7 @@ fn is_credential_name(name: &str) -> bool {
         "APIKEY",
         "PRIVATEKEY",
         "SECRETKEY",
+        "ACCOUNTKEY",
     ];
     if SUFFIXES.iter().any(|s| last.ends_with(s)) {
         return true;
@@ -97,6 +98,11 @@ fn is_literal_credential(name: &str, value: &str) -> bool {
     let is_path = value.starts_with('/') || value.starts_with("./") || value.starts_with("~/");
     let is_digest = value.starts_with("sha256:") || value.starts_with("sha512:");
     let is_prose = value.split_whitespace().count() >= 3;
+    // `os.environ["TOKEN"]`, `getenv("TOKEN")`, `process.env.TOKEN`: a script reading it.
+    let is_code = value.contains("process.env.")
+        || value.as_bytes().windows(2).any(|w| {
+            (w[0].is_ascii_alphanumeric() || w[0] == b'_') && (w[1] == b'(' || w[1] == b'[')
+        }) && (value.contains(')') || value.contains(']'));
     !value.is_empty()
         && !looks_like_placeholder(value)
         && normalized(value) != normalized(name)
@@ -104,6 +110,7 @@ fn is_literal_credential(name: &str, value: &str) -> bool {
         && !is_path
         && !is_digest
         && !is_prose
+        && !is_code
 }
 
 fn normalized(text: &str) -> String {
@@ -145,6 +152,9 @@ pub(crate) fn looks_like_placeholder(value: &str) -> bool {
         "CREDENTIALS",
     ];
     (upper.is_empty() && !value.chars().any(char::is_alphanumeric))
+        // Substitution tokens of install scripts: `__SERVICEACCOUNT_TOKEN__`, `@TOKEN@`.
+        || (value.len() > 4 && value.starts_with("__") && value.ends_with("__"))
+        || (value.len() > 2 && value.starts_with('@') && value.ends_with('@'))
         || (value.starts_with('<') && value.ends_with('>'))
         || REFERENCES.iter().any(|r| value.contains(r))
         || WORDS.iter().any(|w| upper.contains(w))
@@ -268,6 +278,9 @@ mod tests {
         for value in [
             "",
             " ",
+            "os.environ[\"DB_PASSWORD\"]",
+            "getenv(\"DB_PASSWORD\")",
+            "__DB_PASSWORD__",
             "$(DB_PASS)",
             "${TOKEN}",
             "{{ .Values.x }}",

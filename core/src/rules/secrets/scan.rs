@@ -56,6 +56,7 @@ pub fn scan_text(name: Option<&str>, text: &str) -> Vec<Hit> {
             if !covered
                 && is_credential_name(key)
                 && is_literal_credential(key, &text[value.clone()])
+                && looks_random_enough(&text[value.clone()])
             {
                 hits.push(named_hit(key, text, value, Some(key.to_owned())));
             }
@@ -63,6 +64,13 @@ pub fn scan_text(name: Option<&str>, text: &str) -> Vec<Hit> {
         hits.sort_by_key(|h| h.range.start);
     }
     hits
+}
+
+/// A value inside a file is judged by less context than a whole value: it must look
+/// like a credential, not a setting word (`passwd: compat` in `nsswitch.conf`) — at
+/// least 8 characters, or a character other than a lower-case letter.
+fn looks_random_enough(value: &str) -> bool {
+    value.len() >= 8 || value.bytes().any(|c| !c.is_ascii_lowercase())
 }
 
 fn named_hit(name: &str, text: &str, range: Range<usize>, inner_name: Option<String>) -> Hit {
@@ -538,6 +546,10 @@ mod tests {
             found(Some("config.json"), json),
             [("credential-name", "Vq8rT2kLm9x".to_owned())]
         );
+        let nsswitch = "passwd:         compat\nshadow: files\n";
+        assert_eq!(found(Some("nsswitch.conf"), nsswitch), []);
+        let python = "token=os.environ[\"HF_TOKEN\"]\n";
+        assert_eq!(found(Some("model.py"), python), []);
         let shell = "mysql --user=app --password=Vq8rT2kLm9x -h db";
         assert_eq!(
             found(None, shell),
