@@ -3,7 +3,7 @@
 //! goes through every output the tool has for an input: `check` in text, JSON and SARIF,
 //! with every rule on, and the server's `/api/check`. No line of `secrets.txt` (a PEM key
 //! by the lines of its body), nor the base64 of a one-line secret, may appear; the masked
-//! form (`prefix…[sha256:…]`) must.
+//! form (`prefix…[sha256:…]`) must be in the text and JSON reports and the server's answer.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -11,13 +11,15 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use kubecheck_tests::{kubecheck_bin, output_within, repo_root};
+use kubecheck_tests::{kubecheck_bin, output_within};
 
 const HANG: Duration = Duration::from_secs(120);
 
 fn corpus(file: &str) -> String {
-    let path: PathBuf = repo_root()
-        .join("core/tests/fixtures/secrets-corpus")
+    // This test's own checkout (the helpers' repository root is that of whichever
+    // checkout built them, in a shared target directory).
+    let path: PathBuf = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/secrets-corpus")
         .join(file);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -70,10 +72,14 @@ fn no_output_format_prints_a_secret_of_the_corpus() {
         assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
         let all = String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned();
         leaked.extend(leaks(format, &all, &forbidden));
-        assert!(
-            all.contains("…[sha256:"),
-            "{format} shows masked secrets:\n{all}"
-        );
+        // Text masks the secrets in its snippets, JSON lists their masked forms; SARIF
+        // quotes no source.
+        if format != "sarif" {
+            assert!(
+                all.contains("…[sha256:"),
+                "{format} shows masked secrets:\n{all}"
+            );
+        }
         for rule in [
             "secrets-in-env",
             "secret-in-config-map",
