@@ -3,6 +3,7 @@
 //! A pure function from text to a report: no files, network, clock, threads or
 //! randomness, so the same verdicts come out natively, in the browser and in a plugin.
 
+pub mod baseline;
 pub mod engine;
 pub mod fix;
 pub mod model;
@@ -17,6 +18,7 @@ pub mod report;
 pub mod rule_info;
 pub mod rules;
 pub mod severity;
+pub mod suppress;
 pub mod yaml;
 
 pub use engine::{Session, IGNORE_ANNOTATION};

@@ -64,15 +64,25 @@ pub struct ServeArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads stdin.
-    #[arg(default_value = "-")]
+    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads
+    /// stdin, as does no path when stdin is not a terminal.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit with code 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    pub fail_on: FailOn,
+    /// Output format: `text`, `json` (the report, docs/report.md), `sarif`, `github`
+    /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality)
+    /// [default: the config's `format`, else text].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Exit with code 1 when a finding has at least this severity [default: the config's
+    /// `failOn`, else high].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Suppression annotations without a reason (`kubecheck.io/ignore: rule # reason`)
+    /// do not count.
+    #[arg(long)]
+    pub require_reason: bool,
+    /// Ignore every `kubecheck.io/ignore` annotation: only the config's exemptions count.
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
     /// Turn rules on: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub enable: Vec<String>,
@@ -94,6 +104,12 @@ pub struct CheckArgs {
     /// depends on it (seccomp annotations, removed APIs) use it.
     #[arg(long = "k8s-version", value_name = "1.N", value_parser = kubecheck_core::options::parse_kubernetes_version)]
     pub k8s_version: Option<(u32, u32)>,
+    /// How the cross-object rules (bindings reaching workloads, policies selecting pods)
+    /// group the input into clusters: `path` (each path argument is one), `dir` (each
+    /// folder with manifests is one) or `input` (everything is one). The config's
+    /// `contexts:` folders are clusters of their own in every mode.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = crate::inputs::ContextMode::Path)]
+    pub context: crate::inputs::ContextMode,
     /// Config file [default: .kubecheck.yaml in the current directory, if present].
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -111,6 +127,15 @@ pub struct CheckArgs {
     /// is set (`CLICOLOR_FORCE` forces it), `always` or `never`.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// Report only findings that are not in this earlier JSON report (`--format json`);
+    /// the known ones are listed as suppressed (`by: baseline`). Matched by rule, file,
+    /// resource and JSON pointer, so moved lines still match.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Also write this run's JSON report to FILE, for `--baseline` later (every finding,
+    /// also those a `--baseline` given now already knows).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Largest file or stdin read, in bytes; a larger input is reported as an error and
     /// not checked [default: 64 MiB].
     #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
@@ -130,14 +155,22 @@ pub enum Engine {
     Wasm,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request's lines.
+    Github,
+    /// JUnit XML test results (Jenkins, GitLab, Azure Pipelines, CircleCI).
+    Junit,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Critical,
     High,
@@ -272,7 +305,7 @@ mod tests {
             panic!("not check")
         };
         assert_eq!(args.disable, ["a", "b", "c"]);
-        assert_eq!(args.fail_on, FailOn::High);
+        assert_eq!(args.fail_on, None);
         assert_eq!(args.engine, Engine::Native);
     }
 

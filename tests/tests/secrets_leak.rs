@@ -1,7 +1,8 @@
 //! No output prints a detected secret in full (issue 14, item 1). The secrets corpus
 //! (`core/tests/fixtures/secrets-corpus/positives.yaml`, one true positive per detector)
-//! goes through every output the tool has for an input: `check` in text, JSON and SARIF,
-//! with every rule on, and the server's `/api/check`. No line of `secrets.txt` (a PEM key
+//! goes through every output the tool has for an input: `check` in every `--format`
+//! (text, JSON, SARIF, GitHub, JUnit, GitLab) with every rule on, the `--write-baseline`
+//! file, and the server's `/api/check`. No line of `secrets.txt` (a PEM key
 //! by the lines of its body), nor the base64 of a one-line secret, may appear; the masked
 //! form (`prefix…[sha256:…]`) must be in the text and JSON reports and the server's answer.
 
@@ -52,17 +53,14 @@ fn no_output_format_prints_a_secret_of_the_corpus() {
     let forbidden = forbidden();
     let dir = tempfile::tempdir().unwrap();
     let mut leaked = Vec::new();
-    for format in ["text", "json", "sarif"] {
+    let baseline = dir.path().join("baseline.json");
+    for format in ["text", "json", "sarif", "github", "junit", "gitlab"] {
         let output = output_within(
             Command::new(kubecheck_bin())
-                .args([
-                    "check",
-                    "--format",
-                    format,
-                    "--enable",
-                    "secret-as-env-var",
-                    "-",
-                ])
+                .args(["check", "--format", format, "--enable", "secret-as-env-var"])
+                .arg("--write-baseline")
+                .arg(&baseline)
+                .arg("-")
                 .current_dir(dir.path())
                 .env("NO_COLOR", "1")
                 .env("KUBECHECK_CACHE_DIR", dir.path().join("cache")),
@@ -72,9 +70,15 @@ fn no_output_format_prints_a_secret_of_the_corpus() {
         assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
         let all = String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned();
         leaked.extend(leaks(format, &all, &forbidden));
-        // Text masks the secrets in its snippets, JSON lists their masked forms; SARIF
-        // quotes no source.
-        if format != "sarif" {
+        let written = std::fs::read_to_string(&baseline).expect("the baseline is written");
+        leaked.extend(leaks(
+            &format!("{format} --write-baseline"),
+            &written,
+            &forbidden,
+        ));
+        // Text masks the secrets in its snippets, JSON lists their masked forms; the
+        // others quote no source.
+        if matches!(format, "text" | "json") {
             assert!(
                 all.contains("…[sha256:"),
                 "{format} shows masked secrets:\n{all}"

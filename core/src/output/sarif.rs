@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value as Json};
 
+use super::identity::{fingerprint, resource_name};
 use crate::report::{Finding, Report, ReportError};
 use crate::rules::RuleInfo;
 use crate::severity::Severity;
@@ -183,6 +184,34 @@ fn result(f: &Finding, rules: &HashMap<&str, usize>, suppressed: bool) -> Json {
             "artifactChanges": [ { "artifactLocation": { "uri": uri(&loc.source) }, "replacements": replacements } ],
         } ]);
     }
+    if !f.related.is_empty() {
+        let related: Vec<Json> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| {
+                let at = &r.location;
+                json!({
+                    "id": id,
+                    "message": { "text": r.message },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&at.source) },
+                        "region": {
+                            "startLine": at.line, "startColumn": at.column,
+                            "endLine": at.end_line, "endColumn": at.end_column,
+                        },
+                    },
+                })
+            })
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
+    if !f.related_rules.is_empty() {
+        result["properties"]["relatedRules"] = json!(f.related_rules);
+    }
+    if let Some(context) = &f.context {
+        result["properties"]["context"] = json!(context);
+    }
     if let Some(index) = rules.get(f.rule.as_str()) {
         result["ruleIndex"] = json!(index);
     }
@@ -195,33 +224,6 @@ fn result(f: &Finding, rules: &HashMap<&str, usize>, suppressed: bool) -> Json {
         result["suppressions"] = json!([ { "kind": "inSource", "justification": reason } ]);
     }
     result
-}
-
-fn resource_name(f: &Finding) -> String {
-    let r = &f.resource;
-    match (&r.namespace, &r.name) {
-        (Some(ns), Some(name)) => format!("{}/{ns}/{name}", r.kind),
-        (None, Some(name)) => format!("{}/{name}", r.kind),
-        _ => r.kind.clone(),
-    }
-}
-
-/// Stable across runs and edits elsewhere in the file: rule, resource and JSON pointer,
-/// not line numbers. FNV-1a, written out so the value never depends on a hasher's seed.
-fn fingerprint(f: &Finding) -> String {
-    let key = format!(
-        "{}|{}|{}|{}",
-        f.rule,
-        f.location.source,
-        resource_name(f),
-        f.location.path
-    );
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in key.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
 }
 
 /// A source name as a URI reference (RFC 3986): `/` separators, and every byte that may

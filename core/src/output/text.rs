@@ -140,6 +140,27 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLine
     }
     // The `=` sits under the snippet's `|`, whose column depends on the line number's width.
     let gutter = " ".repeat(loc.line.to_string().len());
+    for related in &f.related {
+        let at = &related.location;
+        let _ = writeln!(
+            out,
+            "{gutter} = related: {}:{}:{}: {}",
+            escape(&at.source),
+            at.line,
+            at.column,
+            escape(&related.message)
+        );
+    }
+    if !f.related_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "{gutter} = also reported by: {}",
+            escape(&f.related_rules.join(", "))
+        );
+    }
+    if let Some(context) = &f.context {
+        let _ = writeln!(out, "{gutter} = judged in context: {}", escape(context));
+    }
     let _ = writeln!(out, "{gutter} = fix: {}", escape(&f.remediation));
     if let Some(fix) = f.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
         let _ = writeln!(
