@@ -96,12 +96,13 @@ declare_rule! {
 /// Keys named in a message, at most.
 const KEYS_SHOWN: usize = 8;
 
-type SecretKeys<'o> = HashMap<(Option<&'o str>, &'o str), BTreeSet<&'o str>>;
+/// The keys of each Secret, and its first manifest (the finding's related location).
+type SecretKeys<'o, 'a> = HashMap<(Option<&'o str>, &'o str), (BTreeSet<&'o str>, &'o Object<'a>)>;
 
 /// The keys of each Secret of the input, by namespace and name; several manifests of
 /// one Secret add up.
-fn secret_keys<'o>(objects: &'o [Object<'_>]) -> SecretKeys<'o> {
-    let mut secrets: SecretKeys<'o> = HashMap::new();
+fn secret_keys<'o, 'a>(objects: &'o [Object<'a>]) -> SecretKeys<'o, 'a> {
+    let mut secrets: SecretKeys<'o, 'a> = HashMap::new();
     for object in objects {
         if object.kind != "Secret" || object.api_version != "v1" {
             continue;
@@ -112,7 +113,9 @@ fn secret_keys<'o>(objects: &'o [Object<'_>]) -> SecretKeys<'o> {
         if filled_in {
             continue;
         }
-        let keys = secrets.entry((object.namespace(), name)).or_default();
+        let (keys, _) = secrets
+            .entry((object.namespace(), name))
+            .or_insert_with(|| (BTreeSet::new(), object));
         for field in ["/data", "/stringData"] {
             let entries = object
                 .at(field)
@@ -137,7 +140,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                 if optional == Some(true) {
                     return;
                 }
-                let Some(keys) = secrets.get(&(namespace, secret)) else {
+                let Some((keys, secret_object)) = secrets.get(&(namespace, secret)) else {
                     return;
                 };
                 if keys.contains(key) {
@@ -162,6 +165,11 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                     format!(
                     "{who} reads key `{key}` of secret `{secret}`, which has no such key ({has})"
                 ),
+                )
+                .related(
+                    secret_object,
+                    "/metadata/name",
+                    format!("secret `{secret}` is defined here"),
                 );
             };
         for c in &pod.containers {
