@@ -508,12 +508,40 @@ fn pem(text: &str, start: usize, end: usize) -> Option<Range<usize>> {
     let window = &text[body_start..text.len().min(body_start + PEM_MAX)];
     let window = &window[..floor_char_boundary(window, window.len())];
     let end_marker = format!("-----END {label}-----");
-    let stop = match window.find(&end_marker) {
-        Some(at) => body_start + at + end_marker.len(),
-        // A key cut short is still a key: up to the end of the value.
-        None => body_start + window.len(),
-    };
-    Some(start..stop)
+    match window.find(&end_marker) {
+        Some(at) => Some(start..body_start + at + end_marker.len()),
+        // A key cut short is still a key: its base64 lines that follow, if any.
+        None => {
+            let body = cut_short_body(window);
+            (body > 0).then_some(start..body_start + body)
+        }
+    }
+}
+
+/// Length of the base64 lines (and RFC 1421 `Proc-Type:`/`DEK-Info:` headers) that start
+/// `text` after the BEGIN line, 0 unless one of at least 16 characters is there.
+fn cut_short_body(text: &str) -> usize {
+    let mut len = 0;
+    let mut longest = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let content = line.trim();
+        let base64 = content
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+            || content.starts_with("Proc-Type:")
+            || content.starts_with("DEK-Info:");
+        // The rest of the BEGIN line itself must be empty.
+        if (i == 0 && !content.is_empty()) || !base64 {
+            break;
+        }
+        longest = longest.max(content.len());
+        len += line.len();
+    }
+    if longest >= 16 {
+        len - (text[..len].len() - text[..len].trim_end().len())
+    } else {
+        0
+    }
 }
 
 fn floor_char_boundary(text: &str, mut at: usize) -> usize {
@@ -684,9 +712,16 @@ mod tests {
 
     #[test]
     fn scanning_is_linear_in_pathological_values() {
-        // A key cut short runs to the end of the value, at most `PEM_MAX` bytes.
+        // Headers without a body are no key; a key cut short is its body's lines.
         let many = "-----BEGIN RSA PRIVATE KEY-----".repeat(20_000);
-        assert_eq!(find(&many).len(), many.len().div_ceil(PEM_MAX));
+        assert!(find(&many).is_empty());
+        let cut = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyu\nvBjM9Oi7Lm2Qx8Rk\nnext: AKIA2E0A8F3B244C9986";
+        let found = find(cut);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            &cut[found[0].range.clone()],
+            &cut[..cut.find("\nnext").unwrap()]
+        );
         let urls = "a://:x@".repeat(50_000);
         assert!(find(&urls).len() <= 50_000);
         let tokens = "token:".repeat(50_000) + "kind: Config";
