@@ -13,6 +13,7 @@ pub mod output;
 pub mod plugin_abi;
 pub mod pointer;
 pub mod pss;
+pub mod rbac;
 pub mod redact;
 pub mod report;
 pub mod rule_info;

@@ -24,6 +24,45 @@ pub enum Command {
     Plugin(PluginCommand),
     /// Serve the web app at `/` and the JSON API at `POST /api/check`.
     Serve(ServeArgs),
+    /// Ask the RBAC objects of the manifests who can do what, offline.
+    #[command(subcommand)]
+    Access(AccessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Subjects (and the workloads running as them) that can do VERB on RESOURCE, with
+    /// the binding and rule that allow it.
+    WhoCan {
+        /// A verb: `get`, `create`, `escalate`…
+        verb: String,
+        /// As `kubectl auth can-i` takes it: `pods`, `pods/exec`, `deployments.apps`.
+        resource: String,
+        /// Only grants that apply in this namespace.
+        #[arg(short = 'n', long)]
+        namespace: Option<String>,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
+        /// Manifest files or folders, joined as one cluster.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// What SUBJECT can do: `User:NAME`, `Group:NAME`, `ServiceAccount:NS:NAME` or
+    /// `system:serviceaccount:NS:NAME`.
+    Of {
+        subject: String,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
+        /// Manifest files or folders, joined as one cluster.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -253,6 +292,37 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn access_who_can_takes_verb_resource_namespace_and_paths() {
+        let cli = Cli::try_parse_from([
+            "kubecheck",
+            "access",
+            "who-can",
+            "create",
+            "pods/exec",
+            "-n",
+            "shop",
+            "a/",
+            "b.yaml",
+        ])
+        .unwrap();
+        let Command::Access(AccessCommand::WhoCan {
+            verb,
+            resource,
+            namespace,
+            paths,
+            ..
+        }) = cli.command
+        else {
+            panic!("not access who-can")
+        };
+        assert_eq!((verb.as_str(), resource.as_str()), ("create", "pods/exec"));
+        assert_eq!(namespace.as_deref(), Some("shop"));
+        assert_eq!(paths.len(), 2);
+        // Without paths there is nothing to ask.
+        assert!(Cli::try_parse_from(["kubecheck", "access", "of", "User:jane"]).is_err());
     }
 
     #[test]

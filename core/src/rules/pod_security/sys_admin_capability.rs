@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::pod_security::pss_overlap::{capability_name, control_in_effect, is_windows};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -77,7 +77,12 @@ declare_rule! {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if is_windows(&pod.spec) || control_in_effect(ctx, "capabilities_baseline", 0) {
         return;
     }

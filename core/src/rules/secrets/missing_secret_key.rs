@@ -133,90 +133,91 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         return;
     }
     for object in objects {
-        let Some(pod) = &object.pod else { continue };
-        let namespace = object.namespace();
-        let mut check_key =
-            |secret: &str, key: &str, optional: Option<bool>, pointer: String, who: String| {
-                if optional == Some(true) {
-                    return;
-                }
-                let Some((keys, secret_object)) = secrets.get(&(namespace, secret)) else {
-                    return;
-                };
-                if keys.contains(key) {
-                    return;
-                }
-                let mut has: Vec<String> = keys
-                    .iter()
-                    .take(KEYS_SHOWN)
-                    .map(|k| format!("`{k}`"))
-                    .collect();
-                if keys.len() > KEYS_SHOWN {
-                    has.push(format!("{} more", keys.len() - KEYS_SHOWN));
-                }
-                let has = if has.is_empty() {
-                    "it has no keys".to_owned()
-                } else {
-                    format!("it has {}", has.join(", "))
-                };
-                out.report(
-                    object,
-                    pointer,
-                    format!(
+        for pod in &object.pods {
+            let namespace = object.namespace();
+            let mut check_key =
+                |secret: &str, key: &str, optional: Option<bool>, pointer: String, who: String| {
+                    if optional == Some(true) {
+                        return;
+                    }
+                    let Some((keys, secret_object)) = secrets.get(&(namespace, secret)) else {
+                        return;
+                    };
+                    if keys.contains(key) {
+                        return;
+                    }
+                    let mut has: Vec<String> = keys
+                        .iter()
+                        .take(KEYS_SHOWN)
+                        .map(|k| format!("`{k}`"))
+                        .collect();
+                    if keys.len() > KEYS_SHOWN {
+                        has.push(format!("{} more", keys.len() - KEYS_SHOWN));
+                    }
+                    let has = if has.is_empty() {
+                        "it has no keys".to_owned()
+                    } else {
+                        format!("it has {}", has.join(", "))
+                    };
+                    out.report(
+                        object,
+                        pointer,
+                        format!(
                     "{who} reads key `{key}` of secret `{secret}`, which has no such key ({has})"
                 ),
-                )
-                .related(
-                    secret_object,
-                    "/metadata/name",
-                    format!("secret `{secret}` is defined here"),
-                );
-            };
-        for c in &pod.containers {
-            for (j, var) in c.container.env.iter().flatten().enumerate() {
-                let Some(selector) = var
-                    .value_from
-                    .as_ref()
-                    .and_then(|v| v.secret_key_ref.as_ref())
-                else {
-                    continue;
+                    )
+                    .related(
+                        secret_object,
+                        "/metadata/name",
+                        format!("secret `{secret}` is defined here"),
+                    );
                 };
-                check_key(
-                    &selector.name,
-                    &selector.key,
-                    selector.optional,
-                    c.at(&format!("env/{j}/valueFrom/secretKeyRef/key")),
-                    format!("{} `{}`", c.kind.noun(), c.name()),
-                );
-            }
-        }
-        for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
-            let who = format!("volume `{}`", volume.name);
-            if let Some(secret) = &volume.secret {
-                let Some(name) = &secret.secret_name else {
-                    continue;
-                };
-                for (k, item) in secret.items.iter().flatten().enumerate() {
-                    let pointer = pod.at(&format!("volumes/{i}/secret/items/{k}/key"));
-                    check_key(name, &item.key, secret.optional, pointer, who.clone());
+            for c in &pod.containers {
+                for (j, var) in c.container.env.iter().flatten().enumerate() {
+                    let Some(selector) = var
+                        .value_from
+                        .as_ref()
+                        .and_then(|v| v.secret_key_ref.as_ref())
+                    else {
+                        continue;
+                    };
+                    check_key(
+                        &selector.name,
+                        &selector.key,
+                        selector.optional,
+                        c.at(&format!("env/{j}/valueFrom/secretKeyRef/key")),
+                        format!("{} `{}`", c.kind.noun(), c.name()),
+                    );
                 }
             }
-            let sources = volume.projected.as_ref().and_then(|p| p.sources.as_deref());
-            for (s, source) in sources.unwrap_or_default().iter().enumerate() {
-                let Some(secret) = &source.secret else {
-                    continue;
-                };
-                for (k, item) in secret.items.iter().flatten().enumerate() {
-                    let pointer = pod.at(&format!(
-                        "volumes/{i}/projected/sources/{s}/secret/items/{k}/key"
-                    ));
-                    check_key(
-                        &secret.name,
-                        &item.key,
-                        secret.optional,
-                        pointer,
-                        who.clone(),
-                    );
+            for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
+                let who = format!("volume `{}`", volume.name);
+                if let Some(secret) = &volume.secret {
+                    let Some(name) = &secret.secret_name else {
+                        continue;
+                    };
+                    for (k, item) in secret.items.iter().flatten().enumerate() {
+                        let pointer = pod.at(&format!("volumes/{i}/secret/items/{k}/key"));
+                        check_key(name, &item.key, secret.optional, pointer, who.clone());
+                    }
+                }
+                let sources = volume.projected.as_ref().and_then(|p| p.sources.as_deref());
+                for (s, source) in sources.unwrap_or_default().iter().enumerate() {
+                    let Some(secret) = &source.secret else {
+                        continue;
+                    };
+                    for (k, item) in secret.items.iter().flatten().enumerate() {
+                        let pointer = pod.at(&format!(
+                            "volumes/{i}/projected/sources/{s}/secret/items/{k}/key"
+                        ));
+                        check_key(
+                            &secret.name,
+                            &item.key,
+                            secret.optional,
+                            pointer,
+                            who.clone(),
+                        );
+                    }
                 }
             }
         }

@@ -301,7 +301,7 @@ pub fn scan_object<'a>(object: &Object<'a>) -> Vec<Found<'a>> {
         Value::Scalar(s) => Some(s.text.as_str()),
         _ => None,
     };
-    if let Some(pod) = &object.pod {
+    for pod in &object.pods {
         for c in &pod.containers {
             let container = Some(format!("{} `{}`", c.kind.noun(), c.name()));
             for (j, var) in c.container.env.iter().flatten().enumerate() {

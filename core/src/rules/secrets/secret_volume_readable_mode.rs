@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 use crate::yaml::Value;
@@ -97,7 +97,12 @@ fn readers(mode: i32, fs_group: bool) -> Option<&'static str> {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(object, pod, out);
+    }
+}
+
+fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     let fs_group = pod
         .spec
         .security_context
