@@ -17,9 +17,9 @@ use sha2::{Digest, Sha256};
 use crate::engine::Session;
 use crate::output::escape::is_unsafe;
 use crate::report::{Finding, Location, Redaction, Report};
-use crate::rules::secrets::{decode_base64, secret_nodes, Encoding};
+use crate::rules::secrets::scan::{scan_object, span_in_value, Place};
 use crate::yaml::lines::line_break_ends;
-use crate::yaml::Value;
+use crate::yaml::{Span, Value};
 
 /// Shortest credential looked for in report texts and elsewhere in the input: shorter
 /// values are ordinary words of messages too. Where a secret is, it is masked whatever
@@ -45,37 +45,54 @@ pub fn mask(secret: &str) -> String {
 pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
     let mut replacements: HashMap<String, String> = HashMap::new();
     for object in &session.objects {
-        for secret in secret_nodes(object) {
-            let Value::Scalar(scalar) = &secret.node.value else {
+        for found in scan_object(object) {
+            let Value::Scalar(scalar) = &found.node.value else {
                 continue;
             };
-            let decoded = match secret.encoding {
-                Encoding::Base64 => decode_base64(&scalar.text),
-                Encoding::Plain => None,
-            };
-            // Named by the value, so a password is recognised in `stringData`, in `data`
-            // and in an environment variable alike.
-            let masked = mask(decoded.as_deref().unwrap_or(&scalar.text));
-            let span = secret.node.span;
-            report.redactions.push(Redaction {
-                location: Location {
-                    source: session.input.sources[object.source].name.clone(),
-                    document: object.document,
-                    path: format!("{}{}", object.prefix, secret.pointer),
-                    line: span.start.line,
-                    column: span.start.column,
-                    end_line: span.end.line,
-                    end_column: span.end.column,
-                },
-                masked: masked.clone(),
-            });
-            if !secret.credential {
-                continue; // `user: admin`: masked where it is, not searched for elsewhere
+            // Every value of a Secret is secret, credential or not (`user: admin`), and
+            // so is a Secret's last applied configuration, which repeats them.
+            let whole = matches!(found.place, Place::SecretData | Place::SecretStringData)
+                || (found.place == Place::LastApplied && object.kind == "Secret");
+            if !whole && found.hits.is_empty() {
+                continue;
             }
-            for text in [Some(scalar.text.clone()), decoded].into_iter().flatten() {
-                if text.chars().count() >= MIN_SCRUBBED_CHARS {
-                    replacements.insert(text, masked.clone());
+            let source = &session.input.sources[object.source].name;
+            let mut push = |span: Span, masked: String| {
+                report.redactions.push(Redaction {
+                    location: Location {
+                        source: source.clone(),
+                        document: object.document,
+                        path: format!("{}{}", object.prefix, found.pointer),
+                        line: span.start.line,
+                        column: span.start.column,
+                        end_line: span.end.line,
+                        end_column: span.end.column,
+                    },
+                    masked,
+                })
+            };
+            if whole || found.decoded.is_some() {
+                // Named by the value, so a password is recognised in `stringData`, in
+                // `data` and in an environment variable alike.
+                push(found.node.span, mask(found.text()));
+            } else {
+                for hit in &found.hits {
+                    // Only the secret where it can be placed in the value (a password in
+                    // a connection string, a key in a config file), else the whole value.
+                    let span =
+                        span_in_value(session.input, object.source, found.node, hit.range.clone());
+                    push(span.unwrap_or(found.node.span), mask(found.secret(hit)));
                 }
+            }
+            for hit in &found.hits {
+                let secret = found.secret(hit);
+                if secret.chars().count() >= MIN_SCRUBBED_CHARS {
+                    replacements.insert(secret.to_owned(), mask(secret));
+                }
+            }
+            // Base64 found again elsewhere (a Secret's last applied configuration).
+            if !found.hits.is_empty() && found.decoded.is_some() {
+                replacements.insert(scalar.text.clone(), mask(found.text()));
             }
         }
     }
@@ -325,7 +342,8 @@ spec:
             [
                 (0, 4, 24, "/stringData/password"),
                 (1, 11, 21, ""),
-                (1, 12, 54, ""),
+                // `--password=…` is found in the args itself.
+                (1, 12, 54, "/spec/containers/0/args/0"),
             ]
         );
         let text = crate::output::text(&report, &sources, false);

@@ -10,6 +10,14 @@ use kubecheck_core::yaml::{parse_documents, Document};
 use kubecheck_tests::{corpus, run_kubecheck};
 use serde_json::Value;
 
+/// Rules that locate a secret inside the value their pointer names (a password in a
+/// connection string, a key in a file).
+const SECRET_IN_VALUE_RULES: &[&str] = &[
+    "secrets-in-env",
+    "secret-in-command-line",
+    "secret-in-config-map",
+    "secret-in-metadata",
+];
 fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -138,6 +146,18 @@ fn real_corpus_is_read_completely_and_located_exactly() {
                         u64::from(node.span.start.column)
                     ),
                 "{finding}"
+            );
+        } else if SECRET_IN_VALUE_RULES.contains(&finding["rule"].as_str().unwrap_or_default()) {
+            // Located on the secret itself, inside the value the pointer names.
+            let end = (
+                loc["endLine"].as_u64().unwrap(),
+                loc["endColumn"].as_u64().unwrap(),
+            );
+            let span = node.span;
+            assert!(
+                (u64::from(span.start.line), u64::from(span.start.column)) <= (line, column)
+                    && end <= (u64::from(span.end.line), u64::from(span.end.column)),
+                "{source}: `{path}` does not hold the reported place: {finding}"
             );
         } else {
             assert_eq!(

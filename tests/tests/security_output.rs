@@ -236,8 +236,8 @@ fn plugin_metadata_and_messages_cannot_forge_log_lines() {
 /// Secrets in every form the secrets rules know, plus Secret values, each also on a line
 /// that another finding shows (the privileged container's flow mapping).
 const SECRETS: [&str; 6] = [
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "AKIAIOSFODNN7EXAMPLE",
+    "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo",
+    "AKIA2E0A8F3B244C9986",
     "Sup3r-S3cret-Passw0rd",
     "stringdata-secret-value-77",
     "ghp_0123456789abcdefghijklmnopqrstuvwxyz",

@@ -96,9 +96,31 @@ pub struct Input {
     pub sources: Vec<Source>,
     pub documents: Vec<ParsedDocument>,
     pub errors: Vec<InputError>,
+    /// Where each line of each source starts, indexed on first use (a secret's place
+    /// inside a multi-line value).
+    line_starts: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Input {
+    /// Line `line` (1-based) of source `source`, without its line break.
+    pub fn source_line(&self, source: usize, line: u32) -> Option<&str> {
+        let starts = self.line_starts.get_or_init(|| {
+            self.sources
+                .iter()
+                .map(|s| {
+                    std::iter::once(0)
+                        .chain(crate::yaml::lines::line_break_ends(&s.text))
+                        .collect()
+                })
+                .collect()
+        });
+        let text = &self.sources.get(source)?.text;
+        let starts = starts.get(source)?;
+        let start = *starts.get(line.checked_sub(1)? as usize)?;
+        let end = starts.get(line as usize).copied().unwrap_or(text.len());
+        Some(crate::yaml::lines::strip_line_break(&text[start..end]))
+    }
+
     /// Parses every source. Sources are grouped by analysis context (stably: in the order
     /// each context first appears, sources in their order within it), so that each
     /// context's objects are one run of [`Input::objects`].

@@ -1,10 +1,21 @@
 //! Secrets: credentials written into manifests where they do not belong.
 
-use crate::model::Object;
-use crate::pointer::escape;
-use crate::yaml::{Node, Value};
+use std::collections::HashSet;
 
+use crate::model::Object;
+use crate::rules::{Ctx, Emitter};
+use scan::{scan_object, span_in_value, Found, Hit, Place};
+
+pub mod detectors;
+pub mod missing_secret_key;
+pub mod scan;
+pub mod secret_as_env_var;
+pub mod secret_data_not_base64;
+pub mod secret_in_command_line;
 pub mod secret_in_config_map;
+pub mod secret_in_metadata;
+pub mod secret_values_in_manifest;
+pub mod secret_volume_readable_mode;
 pub mod secrets_in_env;
 pub mod service_account_token_secret;
 
@@ -16,8 +27,23 @@ fn is_credential_name(name: &str) -> bool {
     let Some(last) = words.last() else {
         return false;
     };
+    // `checksum/secret`, `secretHash`: a digest of a credential (Helm charts roll pods
+    // on it), not the credential.
+    const DIGESTS: &[&str] = &["CHECKSUM", "HASH", "DIGEST", "SHA", "SHA1", "SHA256", "MD5"];
+    if words.iter().any(|w| DIGESTS.contains(&w.as_str())) {
+        return false;
+    }
     // Run-together names (`PGPASSWORD`, `ACCESSTOKEN`) end in the word too.
-    const SUFFIXES: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY"];
+    const SUFFIXES: &[&str] = &[
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "APIKEY",
+        "PRIVATEKEY",
+        "SECRETKEY",
+        "ACCOUNTKEY",
+    ];
     if SUFFIXES.iter().any(|s| last.ends_with(s)) {
         return true;
     }
@@ -61,189 +87,153 @@ fn words(name: &str) -> Vec<String> {
 
 /// Whether the value of `name` is a literal credential rather than a placeholder, a
 /// reference or a setting: empty values, `$(VAR)`/`${VAR}`/`{{ .template }}`
-/// references, placeholders (`<token>`, `INSERT_TOKEN`, `YOUR_API_KEY`, `xxxx`, the
-/// variable's own name), file paths, booleans and numbers are not.
+/// references, placeholders (see [`looks_like_placeholder`], and the variable's own
+/// name), file paths, booleans, numbers and prose are not.
 fn is_literal_credential(name: &str, value: &str) -> bool {
     let value = value.trim();
-    let is_reference = value.contains("$(") || value.contains("${") || value.contains("{{");
     let is_setting = matches!(
         value.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null" | "enabled" | "disabled"
     ) || value.parse::<f64>().is_ok();
+    let is_path = value.starts_with('/') || value.starts_with("./") || value.starts_with("~/");
+    let is_digest = value.starts_with("sha256:") || value.starts_with("sha512:");
+    let is_prose = value.split_whitespace().count() >= 3;
+    // `os.environ["TOKEN"]`, `getenv("TOKEN")`, `process.env.TOKEN`: a script reading it.
+    let is_code = value.contains("process.env.")
+        || value.as_bytes().windows(2).any(|w| {
+            (w[0].is_ascii_alphanumeric() || w[0] == b'_') && (w[1] == b'(' || w[1] == b'[')
+        }) && (value.contains(')') || value.contains(']'));
     !value.is_empty()
-        && !is_placeholder(name, value)
-        && !is_reference
+        && !looks_like_placeholder(value)
+        && normalized(value) != normalized(name)
         && !is_setting
-        && !value.starts_with('/')
+        && !is_path
+        && !is_digest
+        && !is_prose
+        && !is_code
 }
 
-fn is_placeholder(name: &str, value: &str) -> bool {
-    let normalized: String = value
-        .chars()
+fn normalized(text: &str) -> String {
+    text.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
-        .collect();
-    let name: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    (value.starts_with('<') && value.ends_with('>'))
-        || ["INSERT", "YOUR", "REPLACE", "ENTER"]
-            .iter()
-            .any(|w| normalized.starts_with(w))
-        || normalized == name
-        || value.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.'))
+        .collect()
 }
 
-/// The kind of secret material found in a value, if any: a PEM private key block or an
-/// AWS access key id.
-fn embedded_secret(value: &str) -> Option<&'static str> {
-    if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
-        return Some("a PEM private key");
-    }
-    if contains_aws_access_key_id(value) {
-        return Some("an AWS access key id");
-    }
-    None
+/// Whether `value` stands in for a secret rather than being one: a reference to be
+/// filled in (`${VAR}`, `$(VAR)`, `{{ .Values.x }}`, `<password>`), a SOPS-encrypted
+/// value (`ENC[AES256_GCM,…]`), a masked or filler value (`***`, `xxxx`), a word that says
+/// so (`changeme`, `REPLACE_ME`, `example`, `dummy`, `placeholder`, `redacted`, `YOUR_…`,
+/// `INSERT_…`), or a credential word itself (`password`, `secret`). Vendors' documented
+/// example keys (AWS's `AKIAIOSFODNN7EXAMPLE`) say `EXAMPLE`: they are published, so
+/// not a leak.
+pub(crate) fn looks_like_placeholder(value: &str) -> bool {
+    let value = value.trim();
+    let upper = normalized(value);
+    const REFERENCES: &[&str] = &["${", "$(", "{{", "ENC[", "%(", "#{"];
+    const WORDS: &[&str] = &[
+        "CHANGEME",
+        "REPLACEME",
+        "EXAMPLE",
+        "DUMMY",
+        "PLACEHOLDER",
+        "REDACTED",
+        "SAMPLE",
+    ];
+    const PREFIXES: &[&str] = &["INSERT", "YOUR", "REPLACE", "ENTER", "FILLIN", "TODO"];
+    const CREDENTIAL_WORDS: &[&str] = &[
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "SECRET",
+        "TOKEN",
+        "APIKEY",
+        "KEY",
+        "CREDENTIALS",
+    ];
+    (upper.is_empty() && !value.chars().any(char::is_alphanumeric))
+        // Substitution tokens of install scripts: `__SERVICEACCOUNT_TOKEN__`, `@TOKEN@`.
+        || (value.len() > 4 && value.starts_with("__") && value.ends_with("__"))
+        || (value.len() > 2 && value.starts_with('@') && value.ends_with('@'))
+        || (value.starts_with('<') && value.ends_with('>'))
+        || REFERENCES.iter().any(|r| value.contains(r))
+        || WORDS.iter().any(|w| upper.contains(w))
+        || PREFIXES.iter().any(|w| upper.starts_with(w))
+        || CREDENTIAL_WORDS.contains(&upper.as_str())
+        || (upper.len() >= 3 && upper.bytes().all(|c| c == b'X'))
+        || value.contains("xxx")
+        || value.contains("XXX")
+        || value.contains("***")
 }
 
-/// `AKIA` or `ASIA` followed by 16 upper-case letters or digits, as a whole word.
-fn contains_aws_access_key_id(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    let is_key_char = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
-    (0..bytes.len().saturating_sub(19)).any(|start| {
-        let candidate = &bytes[start..start + 20];
-        (candidate.starts_with(b"AKIA") || candidate.starts_with(b"ASIA"))
-            && candidate[4..].iter().all(|&b| is_key_char(b))
-            && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
-            && bytes
-                .get(start + 20)
-                .is_none_or(|b| !b.is_ascii_alphanumeric())
-    })
-}
-
-/// A value that holds a secret, with its pointer (relative to the object).
-pub struct SecretNode<'a> {
-    pub pointer: String,
-    pub node: &'a Node,
-    pub encoding: Encoding,
-    /// Whether the value is a credential (not only a Secret's value, like `user: admin`):
-    /// only credentials are worth looking for elsewhere in the input and the report.
-    pub credential: bool,
-}
-
-/// How a secret value is written in the manifest.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encoding {
-    Plain,
-    /// Secret `data`.
-    Base64,
-}
-
-/// Every value of `object` that holds a secret, whether or not a rule reports it, so
-/// that the report can keep them out of every output: the values the secrets rules
-/// find, every Secret `data` and `stringData` value, and annotations and labels that
-/// hold a credential. A Secret's `kubectl.kubernetes.io/last-applied-configuration`
-/// repeats its data, so it is a secret as a whole.
-pub fn secret_nodes<'a>(object: &Object<'a>) -> Vec<SecretNode<'a>> {
-    let mut found = Vec::new();
-    let mut push = |pointer: String, node: &'a Node, encoding: Encoding, credential: bool| {
-        found.push(SecretNode {
-            pointer,
-            node,
-            encoding,
-            credential,
-        })
-    };
-    for pod in &object.pods {
-        for c in &pod.containers {
-            for (j, var) in c.container.env.iter().flatten().enumerate() {
-                let Some(value) = &var.value else { continue };
-                if credential_in(&var.name, value).is_some() {
-                    let pointer = c.at(&format!("env/{j}/value"));
-                    if let Some(node) = object.at(&pointer) {
-                        push(pointer, node, Encoding::Plain, true);
-                    }
-                }
-            }
-        }
-    }
-    let is_v1 = object.api_version == "v1";
-    let entries = |pointer: &'static str| {
-        object
-            .at(pointer)
-            .and_then(Node::as_map)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(move |e| {
-                let key = e.key_str()?;
-                Some((format!("{pointer}/{}", escape(key)), key, &e.value))
-            })
-    };
-    let text = |node: &'a Node| match &node.value {
-        Value::Scalar(s) if !s.text.is_empty() => Some(s.text.as_str()),
-        _ => None,
-    };
-    match object.kind.as_str() {
-        "Secret" if is_v1 => {
-            for (pointer, key, value) in entries("/data") {
-                if let Some(text) = text(value) {
-                    let decoded = decode_base64(text);
-                    let credential = decoded
-                        .as_deref()
-                        .is_some_and(|v| credential_in(key, v).is_some());
-                    push(pointer, value, Encoding::Base64, credential);
-                }
-            }
-            for (pointer, key, value) in entries("/stringData") {
-                if let Some(text) = text(value) {
-                    let credential = credential_in(key, text).is_some();
-                    push(pointer, value, Encoding::Plain, credential);
-                }
-            }
-        }
-        "ConfigMap" if is_v1 => {
-            for (pointer, key, value) in entries("/data") {
-                if text(value).is_some_and(|v| credential_in(key, v).is_some()) {
-                    push(pointer, value, Encoding::Plain, true);
-                }
-            }
-        }
-        _ => {}
-    }
-    for pointer in ["/metadata/annotations", "/metadata/labels"] {
-        for (pointer, key, value) in entries(pointer) {
-            let Some(text) = text(value) else { continue };
-            let whole_secret = object.kind == "Secret"
-                && key == "kubectl.kubernetes.io/last-applied-configuration";
-            if whole_secret || credential_in(key, text).is_some() {
-                push(pointer, value, Encoding::Plain, !whole_secret);
-            }
-        }
-    }
-    found
-}
-
-/// Secret `data` as the API server decodes it (standard alphabet, padded); line breaks
-/// of a folded block scalar are ignored. `None` unless it decodes to UTF-8 text.
+/// Secret `data` decoded for reading: as [`decode_base64_bytes`], also ignoring blanks
+/// (a folded scalar's). `None` unless it decodes to UTF-8 text.
 pub fn decode_base64(text: &str) -> Option<String> {
-    use base64::Engine as _;
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(compact)
-        .ok()?;
-    String::from_utf8(bytes).ok().filter(|s| !s.is_empty())
+    String::from_utf8(decode_base64_bytes(&compact)?)
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
-/// What credential a `name: value` pair holds, if any: the value itself (a private key,
-/// an AWS key id), or a credential name with a literal value.
-pub(super) fn credential_in(name: &str, value: &str) -> Option<&'static str> {
-    if let Some(found) = embedded_secret(value) {
-        return Some(found);
+/// The bytes of base64 `text` as the API server decodes Secret `data`, `None` if it
+/// cannot: Go's `encoding/json` reads `[]byte` with `base64.StdEncoding` (standard
+/// alphabet, padding required, CR and LF ignored, stray low bits allowed).
+pub fn decode_base64_bytes(text: &str) -> Option<Vec<u8>> {
+    use base64::engine::{general_purpose::PAD, GeneralPurpose};
+    use base64::{alphabet, Engine as _};
+    const GO_STD_ENCODING: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        PAD.with_decode_allow_trailing_bits(true),
+    );
+    let compact: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
+    GO_STD_ENCODING.decode(compact).ok()
+}
+
+/// Reports each secret found in the values of `places` of `object`, located on the
+/// secret itself where the value shows it as written, with `describe(found, hit)` as the
+/// message. A secret that the last applied configuration repeats from the object's own
+/// fields is reported there only.
+fn report_hits(
+    ctx: &Ctx<'_>,
+    object: &Object<'_>,
+    out: &mut Emitter,
+    places: &[Place],
+    describe: impl Fn(&Found<'_>, &Hit) -> String,
+) {
+    let scanned = scan_object(object);
+    let mut own: Option<HashSet<&str>> = None;
+    for found in scanned.iter().filter(|f| places.contains(&f.place)) {
+        for hit in &found.hits {
+            if found.place == Place::LastApplied {
+                let own = own.get_or_insert_with(|| {
+                    scanned
+                        .iter()
+                        .filter(|f| f.place != Place::LastApplied)
+                        .flat_map(|f| f.hits.iter().map(|h| f.secret(h)))
+                        .collect()
+                });
+                if own.contains(found.secret(hit)) {
+                    continue;
+                }
+            }
+            let finding = out.report(object, found.pointer.clone(), describe(found, hit));
+            let span = match found.decoded {
+                Some(_) => None,
+                None => span_in_value(ctx.input, object.source, found.node, hit.range.clone()),
+            };
+            if let Some(span) = span {
+                finding.at_span(span);
+            }
+        }
     }
-    (is_credential_name(name) && is_literal_credential(name, value))
-        .then_some("a literal credential")
+}
+
+/// ` (`key`)` naming the key inside a value that holds the secret, if that found it.
+fn inner(hit: &Hit) -> String {
+    hit.inner_name
+        .as_deref()
+        .map(|name| format!(" (`{name}`)"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -274,6 +264,8 @@ mod tests {
             "passwordMtime",
             "BYPASS",
             "CACHE_KEY",
+            "checksum/secret",
+            "tokenHash",
         ] {
             assert!(!is_credential_name(name), "{name}");
         }
@@ -282,10 +274,13 @@ mod tests {
     #[test]
     fn literal_credentials_exclude_references_settings_and_placeholders() {
         assert!(is_literal_credential("DB_PASSWORD", "hunter2"));
-        assert!(is_literal_credential("DB_PASSWORD", "changeme"));
+        assert!(!is_literal_credential("DB_PASSWORD", "changeme"));
         for value in [
             "",
             " ",
+            "os.environ[\"DB_PASSWORD\"]",
+            "getenv(\"DB_PASSWORD\")",
+            "__DB_PASSWORD__",
             "$(DB_PASS)",
             "${TOKEN}",
             "{{ .Values.x }}",
@@ -300,15 +295,5 @@ mod tests {
         ] {
             assert!(!is_literal_credential("DB_PASSWORD", value), "{value:?}");
         }
-    }
-
-    #[test]
-    fn aws_access_key_ids_are_whole_words() {
-        assert!(contains_aws_access_key_id("id: AKIAIOSFODNN7EXAMPLE\n"));
-        assert!(contains_aws_access_key_id("AKIAIOSFODNN7EXAMPLE"));
-        assert!(!contains_aws_access_key_id("XAKIAIOSFODNN7EXAMPLE"));
-        assert!(!contains_aws_access_key_id("AKIAIOSFODNN7EXAMPLE1"));
-        assert!(!contains_aws_access_key_id("AKIAiosfodnn7example"));
-        assert!(!contains_aws_access_key_id("AKIA"));
     }
 }

@@ -1,15 +1,18 @@
-use super::credential_in;
+use super::scan::Place;
+use super::{inner, report_hits};
 use crate::declare_rule;
 use crate::model::Object;
-use crate::pointer::escape;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
 declare_rule! {
     /// ## What it does
-    /// Flags ConfigMap `data` entries that hold a credential: a key whose name ends in
-    /// a credential word (as in `secrets-in-env`) with a literal value, or any value
-    /// that holds a PEM private key or an AWS access key id.
+    /// Flags ConfigMap `data` and `binaryData` (decoded) entries that hold a
+    /// credential: a key whose name ends in a credential word (as in `secrets-in-env`)
+    /// with a literal value, or any value holding a credential of a format the
+    /// detectors know (as in `secrets-in-env`). A value that is a whole file
+    /// (`config.yaml`, `.env`, `application.properties`, JSON) is read line by line,
+    /// and the finding points at the credential inside it.
     ///
     /// ## Why is this bad?
     /// ConfigMaps are not meant for confidential data: RBAC commonly grants read access
@@ -40,8 +43,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// Credentials inside a configuration file held in one value (`app.ini: |` with a
-    /// `password = …` line) are only found when they are private keys or AWS key ids.
+    /// Files are read line by line: a credential in XML or in a multi-line JSON string
+    /// is only found when its format is known.
     ///
     /// ## References
     /// - NSA/CISA Kubernetes Hardening Guide: Secrets
@@ -63,23 +66,18 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    if object.kind != "ConfigMap" || object.api_version != "v1" {
-        return;
-    }
-    let Some(entries) = object.at("/data").and_then(|d| d.as_map()) else {
-        return;
-    };
-    for entry in entries {
-        let (Some(key), Some(value)) = (entry.key_str(), entry.value.as_str()) else {
-            continue;
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    let places = [Place::ConfigMapData, Place::ConfigMapBinaryData];
+    report_hits(ctx, object, out, &places, |found, hit| {
+        let key = match found.place {
+            Place::ConfigMapBinaryData => "binary key",
+            _ => "key",
         };
-        if let Some(found) = credential_in(key, value) {
-            out.report(
-                object,
-                format!("/data/{}", escape(key)),
-                format!("config map key `{key}` holds {found}"),
-            );
-        }
-    }
+        format!(
+            "config map {key} `{}` holds {}{}",
+            found.label,
+            hit.what,
+            inner(hit)
+        )
+    });
 }

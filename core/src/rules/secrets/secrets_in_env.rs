@@ -1,6 +1,7 @@
-use super::credential_in;
+use super::scan::Place;
+use super::{inner, report_hits};
 use crate::declare_rule;
-use crate::model::{Object, PodTemplate};
+use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -10,13 +11,19 @@ declare_rule! {
     /// containers) that hold a literal credential in `value`: variables whose name ends
     /// in a credential word (`PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`, `APIKEY`, also
     /// run together as in `PGPASSWORD`; `PASS`, `CREDENTIALS`; `KEY` after `API`,
-    /// `PRIVATE`, `SECRET`, `ACCESS`, `ENCRYPTION`, `SIGNING` or `SSH`), and variables
-    /// of any name whose value holds a PEM private key or an AWS access key id.
+    /// `PRIVATE`, `SECRET`, `ACCESS`, `ENCRYPTION`, `SIGNING` or `SSH`) with a literal
+    /// value, and variables of any name whose value holds a credential of a known
+    /// format: cloud keys (AWS, GCP service account, Azure storage key and SAS, OCI),
+    /// GitHub, GitLab, Slack, Stripe, Twilio, SendGrid, npm and PyPI tokens, JWTs, PEM
+    /// private keys, URLs and connection strings with a password, htpasswd hashes and
+    /// kubeconfig credentials. A value that is a whole configuration file or script is
+    /// read line by line (`password=…`, `--token=…`).
     ///
     /// Values that are empty, references (`$(VAR)`, `${VAR}`, `{{ … }}`), placeholders
-    /// (`<token>`, `INSERT_…`, `YOUR_…`, `REPLACE…`, `xxxx`, the variable's own name),
-    /// paths, booleans or numbers are not credentials and are not reported. Names that
-    /// only mention a credential (`PASSWORD_FILE`, `SECRET_NAME`) are not either.
+    /// (`<token>`, `changeme`, `REPLACE_ME`, `example`, `dummy`, `xxxx`, `***`, the
+    /// variable's own name), SOPS-encrypted (`ENC[…]`), paths, booleans or numbers are
+    /// not credentials and are not reported. Names that only mention a credential
+    /// (`PASSWORD_FILE`, `SECRET_NAME`) are not either, nor `valueFrom` references.
     ///
     /// ## Why is this bad?
     /// The credential is stored in plain text in the manifest, in version control, in
@@ -59,7 +66,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Example manifests use well-known demo passwords on purpose; they are still
-    /// reported, since such manifests get copied.
+    /// reported, since such manifests get copied. Vendors' documented example keys
+    /// (`AKIAIOSFODNN7EXAMPLE`) say `EXAMPLE` and are not.
     ///
     /// ## References
     /// - CIS Kubernetes Benchmark 5.4.1: Prefer using secrets as files over secrets as environment variables
@@ -81,28 +89,14 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    for pod in &object.pods {
-        check_pod(object, pod, out);
-    }
-}
-
-fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
-    for c in &pod.containers {
-        for (j, var) in c.container.env.iter().flatten().enumerate() {
-            let Some(value) = &var.value else { continue };
-            if let Some(found) = credential_in(&var.name, value) {
-                out.report(
-                    object,
-                    c.at(&format!("env/{j}/value")),
-                    format!(
-                        "{} `{}` sets `{}` to {found}",
-                        c.kind.noun(),
-                        c.name(),
-                        var.name
-                    ),
-                );
-            }
-        }
-    }
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    report_hits(ctx, object, out, &[Place::Env], |found, hit| {
+        format!(
+            "{} sets `{}` to {}{}",
+            found.container.as_deref().unwrap_or("container"),
+            found.label,
+            hit.what,
+            inner(hit)
+        )
+    });
 }
