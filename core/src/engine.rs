@@ -1,6 +1,7 @@
 //! A run: objects from the input, findings from the rules, and the report.
 
 use crate::fix;
+use crate::fold::{self, Candidate};
 use crate::model::{Input, InputError, Object};
 use crate::options::{EnabledRules, Options};
 use crate::pointer;
@@ -79,8 +80,7 @@ impl<'a> Session<'a> {
         rules: &[RuleInfo],
         extra_errors: Vec<ReportError>,
     ) -> Report {
-        let mut findings = Vec::new();
-        let mut suppressed = Vec::new();
+        let mut candidates = Vec::new();
         // The enabled rules, indexed once: a scan of the rules per finding was
         // findings × rules, and plugins bring both in any number.
         let enabled: std::collections::HashMap<&str, &RuleInfo> = rules
@@ -93,9 +93,6 @@ impl<'a> Session<'a> {
                 continue;
             };
             let severity = self.options.severity_of(rule, raw.severity);
-            if self.options.min_severity.is_some_and(|min| severity < min) {
-                continue;
-            }
             let (Some(object), Some(mut location)) = (
                 self.objects.get(raw.object),
                 self.locate(raw.object, &raw.pointer),
@@ -131,17 +128,28 @@ impl<'a> Session<'a> {
                     control: p.control.to_owned(),
                 }),
                 suppression: None,
+                related: Vec::new(),
+                related_rules: Vec::new(),
             };
-            match suppression(object, &rule.id) {
-                Some(reason) => {
-                    finding.suppression = Some(Suppression {
-                        by: "annotation".into(),
-                        reason,
-                    });
-                    suppressed.push(finding);
-                }
-                None => findings.push(finding),
-            }
+            let reason = suppression(object, &rule.id);
+            let suppressed = reason.is_some();
+            finding.suppression = reason.map(|reason| Suppression {
+                by: "annotation".into(),
+                reason,
+            });
+            candidates.push(Candidate {
+                finding,
+                object: raw.object,
+                pointer: raw.pointer,
+                suppressed,
+            });
+        }
+        // Folded before the severity floor, so a folded rule is named even when it
+        // alone would fall below it.
+        let (mut findings, mut suppressed) = fold::fold(candidates);
+        if let Some(min) = self.options.min_severity {
+            findings.retain(|f| f.severity >= min);
+            suppressed.retain(|f| f.severity >= min);
         }
         let order = |f: &Finding| {
             (

@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod fix;
+mod fold;
 pub mod model;
 pub mod objects;
 pub mod options;

@@ -78,6 +78,22 @@ pub struct Finding {
     /// Set on suppressed findings only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// Other places that belong to this finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// Rules that found the same cause and are folded into this finding.
+    #[serde(
+        default,
+        rename = "relatedRules",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub related_rules: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 
-use super::dangerous_capabilities::BASELINE_CAPABILITIES;
+use super::dangerous_capabilities::is_baseline_capability;
 use super::non_restricted_volume_type::RESTRICTED_VOLUME_SOURCES;
 use crate::declare_rule;
 use crate::model::Object;
@@ -199,7 +199,7 @@ fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparis
         .collect();
     let beyond: Vec<&String> = added
         .iter()
-        .filter(|cap| !BASELINE_CAPABILITIES.contains(&cap.as_str()))
+        .filter(|cap| !is_baseline_capability(cap))
         .collect();
     if !beyond.is_empty() {
         let list: Vec<String> = beyond.iter().map(|c| format!("`{c}`")).collect();
