@@ -26,6 +26,9 @@ declare_rule! {
     /// kernel networking bugs. Almost no application needs it (only `ping` and
     /// similar tools do).
     ///
+    /// Severity: medium: raw packets allow spoofing on the node's network: defence in depth
+    /// missing (the capability table holds this severity).
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

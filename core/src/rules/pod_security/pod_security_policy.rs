@@ -38,6 +38,9 @@ declare_rule! {
     /// current cluster the object cannot even be created, and nothing enforces what
     /// it says: pods that it used to reject are admitted.
     ///
+    /// Severity: medium: a PodSecurityPolicy enforces nothing on a current
+    /// cluster, like a namespace without Pod Security labels: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: policy/v1beta1
@@ -89,7 +92,7 @@ declare_rule! {
         id: "pod-security-policy",
         title: "PodSecurityPolicy (removed in Kubernetes 1.25)",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "PodSecurityPolicy",
         remediation: "Delete the PodSecurityPolicy and label the namespaces it served with `pod-security.kubernetes.io/enforce` at the level the message names.",
         references: &[
