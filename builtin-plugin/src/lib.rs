@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 use kubecheck_core::objects::{check_objects, JsonObject, ScalarTexts};
 use kubecheck_core::{builtin_rules, Options};
-use kubecheck_plugin_sdk::{export_plugin, CheckInput, Error, Finding, Metadata, Plugin, Rule};
+use kubecheck_plugin_sdk::{
+    export_plugin, CheckInput, Error, Finding, Metadata, Plugin, RelatedPlace, Rule,
+};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -26,6 +28,9 @@ struct Settings {
     options: Options,
     #[serde(default)]
     scalar_texts: BTreeMap<u64, ScalarTexts>,
+    /// Resource id -> analysis context, when the run has more than one.
+    #[serde(default)]
+    contexts: BTreeMap<u64, String>,
 }
 
 pub struct Builtin;
@@ -51,6 +56,7 @@ impl Plugin for Builtin {
             source: &r.source,
             json: &r.object,
             texts: settings.scalar_texts.get(&r.id).unwrap_or(&none),
+            context: settings.contexts.get(&r.id).map(String::as_str),
         });
         let findings = check_objects(objects, &settings.options)
             .into_iter()
@@ -63,6 +69,19 @@ impl Plugin for Builtin {
                 let mut finding = Finding::new(raw.rule, resource, path, raw.message);
                 finding.fix = raw.fix;
                 finding.severity = raw.severity;
+                finding.related = raw
+                    .related
+                    .into_iter()
+                    .filter_map(|r| {
+                        let of = input.resources.get(r.object)?;
+                        Some(RelatedPlace {
+                            resource: of.id,
+                            path: of.existing(&r.pointer).to_owned(),
+                            message: r.message,
+                        })
+                    })
+                    .collect();
+                finding.related_rules = raw.related_rules;
                 Some(finding)
             })
             .collect();

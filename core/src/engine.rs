@@ -6,10 +6,10 @@ use crate::model::{Input, InputError, Object};
 use crate::options::{EnabledRules, Options};
 use crate::pointer;
 use crate::report::{
-    Finding, Location, PssTag, Report, ReportError, Resource, Summary, Suppression, Tool,
+    Finding, Location, PssTag, Related, Report, ReportError, Resource, Summary, Suppression, Tool,
     REPORT_VERSION,
 };
-use crate::rules::{self, Ctx, RawFinding, RuleInfo};
+use crate::rules::{self, Check, Ctx, RawFinding, RuleInfo};
 
 /// The annotation that silences rules on one object:
 /// `kubecheck.io/ignore: rule-a,rule-b # reason`.
@@ -23,6 +23,8 @@ pub struct Session<'a> {
     pub errors: Vec<InputError>,
     /// The built-in rules the options turn on.
     pub enabled: EnabledRules<'static>,
+    /// How many analysis contexts the input forms ([`Input::context_count`]).
+    pub contexts: usize,
 }
 
 impl<'a> Session<'a> {
@@ -36,6 +38,7 @@ impl<'a> Session<'a> {
             objects,
             errors,
             enabled: rules::enabled(options),
+            contexts: input.context_count(),
         }
     }
 
@@ -69,6 +72,19 @@ impl<'a> Session<'a> {
             end_line: node.span.end.line,
             end_column: node.span.end.column,
         })
+    }
+
+    /// The analysis context a finding of `rule` on `object` was judged in: named for
+    /// cross-object rules when the run has more than one context.
+    fn context_of(&self, object: &Object<'_>, rule: &str) -> Option<String> {
+        if self.contexts < 2 {
+            return None;
+        }
+        let cross_object = rules::find(rule).is_some_and(|r| matches!(r.check, Check::Input(_)));
+        if !cross_object {
+            return None;
+        }
+        self.input.sources.get(object.source)?.context.clone()
     }
 
     /// Applies options and suppressions, locates every finding and counts them. `rules`
@@ -105,6 +121,16 @@ impl<'a> Session<'a> {
                 location.end_line = span.end.line;
                 location.end_column = span.end.column;
             }
+            let related = raw
+                .related
+                .iter()
+                .filter_map(|r| {
+                    Some(Related {
+                        location: self.locate(r.object, &r.pointer)?,
+                        message: r.message.clone(),
+                    })
+                })
+                .collect();
             let fix = raw.fix.as_ref().and_then(|spec| {
                 let doc = self.input.document(object.source, object.document)?;
                 fix::build(&doc.root, &object.prefix, spec)
@@ -128,10 +154,15 @@ impl<'a> Session<'a> {
                     control: p.control.to_owned(),
                 }),
                 suppression: None,
-                related: Vec::new(),
-                related_rules: Vec::new(),
+                related,
+                related_rules: raw.related_rules,
+                context: self.context_of(object, &rule.id),
             };
-            let reason = suppression(object, &rule.id);
+            // A rule that folds another into its finding is silenced by either id.
+            let folded = finding.related_rules.iter();
+            let reason = std::iter::once(&rule.id)
+                .chain(folded)
+                .find_map(|id| suppression(object, id));
             let suppressed = reason.is_some();
             finding.suppression = reason.map(|reason| Suppression {
                 by: "annotation".into(),
@@ -218,4 +249,119 @@ fn suppression(object: &Object<'_>, rule: &str) -> Option<String> {
             reason.to_owned()
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{builtin_rules, Source};
+
+    const TWO_OBJECTS: &str = "\
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+  annotations:
+    kubecheck.io/ignore: \"host-path-volume # reviewed\"
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  serviceAccountName: web
+  containers:
+  - name: app
+    image: nginx:1.27
+";
+
+    fn raw(rule: &str, object: usize, pointer: &str) -> RawFinding {
+        RawFinding {
+            rule: rule.into(),
+            object,
+            pointer: pointer.into(),
+            message: "m".into(),
+            fix: None,
+            severity: None,
+            span: None,
+            related: Vec::new(),
+            related_rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn related_places_are_located_in_their_own_objects() {
+        let input = Input::parse(vec![Source::new("a.yaml", TWO_OBJECTS)]);
+        let options = Options::default();
+        let session = Session::new(&input, &options);
+        let mut finding = raw("privileged-container", 1, "/spec/serviceAccountName");
+        finding.related(&session.objects[0], "/metadata/name", "its service account");
+        finding.related(&session.objects[1], "/spec/containers/0", "the container");
+        let report = session.report(vec![finding], &builtin_rules(), Vec::new());
+        let related = &report.findings[0].related;
+        assert_eq!(related.len(), 2);
+        assert_eq!(
+            (related[0].location.line, related[0].location.column),
+            (4, 9)
+        );
+        assert_eq!(related[0].message, "its service account");
+        assert_eq!(related[1].location.path, "/spec/containers/0");
+        assert_eq!(related[1].location.document, 1);
+        assert_eq!(report.findings[0].context, None, "one context: not named");
+    }
+
+    #[test]
+    fn suppressing_a_folded_rule_suppresses_the_finding_that_stands_for_it() {
+        let input = Input::parse(vec![Source::new("a.yaml", TWO_OBJECTS)]);
+        let options = Options::default();
+        let session = Session::new(&input, &options);
+        let mut folded = raw("sensitive-host-path", 0, "/metadata");
+        folded.related_rule("host-path-volume");
+        let alone = raw("sensitive-host-path", 0, "/metadata");
+        let report = session.report(vec![folded, alone], &builtin_rules(), Vec::new());
+        assert_eq!(report.findings.len(), 1);
+        assert!(report.findings[0].related_rules.is_empty());
+        assert_eq!(report.suppressed.len(), 1);
+        assert_eq!(report.suppressed[0].related_rules, ["host-path-volume"]);
+        assert_eq!(
+            report.suppressed[0].suppression.as_ref().unwrap().reason,
+            "reviewed"
+        );
+    }
+
+    #[test]
+    fn sources_of_one_context_are_grouped_and_cross_object_findings_name_it() {
+        let pod = |name: &str| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: shop}}\nspec:\n  containers: [{{name: c, image: nginx:1.27}}]\n")
+        };
+        let input = Input::parse(vec![
+            Source::new("a1.yaml", pod("a1")).in_context("a"),
+            Source::new("b1.yaml", pod("b1")).in_context("b"),
+            Source::new("a2.yaml", pod("a2")).in_context("a"),
+        ]);
+        let names: Vec<&str> = input.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a1.yaml", "a2.yaml", "b1.yaml"]);
+        assert_eq!(input.context_count(), 2);
+        let options = Options::default();
+        let session = Session::new(&input, &options);
+        let groups: Vec<Vec<&str>> = crate::rules::contexts(&input, &session.objects)
+            .map(|objects| objects.iter().filter_map(|o| o.name()).collect())
+            .collect();
+        assert_eq!(groups, [vec!["a1", "a2"], vec!["b1"]]);
+        let report = session.report(session.run_builtin(), &builtin_rules(), Vec::new());
+        let cross = report
+            .findings
+            .iter()
+            .find(|f| {
+                f.rule == "missing-resource-limits" && f.resource.name.as_deref() == Some("b1")
+            })
+            .expect("a cross-object finding on b1");
+        assert_eq!(cross.context.as_deref(), Some("b"));
+        let single = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "writable-root-filesystem")
+            .expect("a one-object finding");
+        assert_eq!(single.context, None);
+    }
 }

@@ -41,6 +41,8 @@ pub struct JsonObject<'a> {
     pub json: &'a Json,
     /// From [`scalar_texts`] of the object's tree; empty when the host has none.
     pub texts: &'a ScalarTexts,
+    /// Its analysis context ([`Source::context`]); objects must come context by context.
+    pub context: Option<&'a str>,
 }
 
 /// Runs the enabled built-in rules except [`SOURCE_RULES`] over `objects`. A finding's
@@ -52,18 +54,21 @@ pub fn check_objects<'a>(
     let mut input = Input::default();
     // Rules relate objects of the same file (a binding and the role it names), so objects
     // of one source name share a source, as they do natively.
-    let mut source_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut source_ids: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
     let mut documents_per_source: Vec<usize> = Vec::new();
     for JsonObject {
         source,
         json,
         texts,
+        context,
     } in objects
     {
         let next = source_ids.len();
-        let source_id = *source_ids.entry(source).or_insert(next);
+        let source_id = *source_ids.entry((source, context)).or_insert(next);
         if source_id == next {
-            input.sources.push(Source::new(source, ""));
+            let mut new = Source::new(source, "");
+            new.context = context.map(str::to_owned);
+            input.sources.push(new);
             documents_per_source.push(0);
         }
         let index = documents_per_source[source_id];
@@ -380,6 +385,7 @@ mod tests {
             source: "a.yaml",
             json,
             texts,
+            context: None,
         });
         let mut merged = check_objects(objects, &options);
         merged.extend(run_source_rules(&session));

@@ -4,7 +4,7 @@
 
 pub use kubecheck_plugin_abi::*;
 
-use crate::rules::{RawFinding, RuleInfo};
+use crate::rules::{RawFinding, RawRelated, RuleInfo};
 
 /// Reads and checks a metadata document ([`Metadata::parse`]), and refuses a category
 /// that is a built-in rule id: `--disable <id>` would select the plugin's rules too.
@@ -48,15 +48,37 @@ pub fn into_raw(output: CheckOutput, plugin: &str) -> Vec<RawFinding> {
         .findings
         .into_iter()
         .filter_map(|f| {
-            Some(RawFinding {
-                rule: format!("{plugin}/{}", f.rule),
-                object: usize::try_from(f.resource).ok()?,
-                pointer: f.path,
-                message: f.message,
-                fix: f.fix,
-                severity: f.severity,
-                span: None,
-            })
+            let mut raw = from_abi(f)?;
+            raw.rule = format!("{plugin}/{}", raw.rule);
+            for rule in &mut raw.related_rules {
+                *rule = format!("{plugin}/{rule}");
+            }
+            Some(raw)
         })
         .collect()
+}
+
+/// A finding of the ABI as the core's, ids as they are.
+pub fn from_abi(f: Finding) -> Option<RawFinding> {
+    Some(RawFinding {
+        rule: f.rule,
+        object: usize::try_from(f.resource).ok()?,
+        pointer: f.path,
+        message: f.message,
+        fix: f.fix,
+        severity: f.severity,
+        span: None,
+        related: f
+            .related
+            .into_iter()
+            .filter_map(|r| {
+                Some(RawRelated {
+                    object: usize::try_from(r.resource).ok()?,
+                    pointer: r.path,
+                    message: r.message,
+                })
+            })
+            .collect(),
+        related_rules: f.related_rules,
+    })
 }

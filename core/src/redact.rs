@@ -184,6 +184,10 @@ fn scrub_finding(finding: &mut Finding, scrub: &impl Fn(&mut String)) {
     if let Some(suppression) = &mut finding.suppression {
         scrub(&mut suppression.reason);
     }
+    finding
+        .related
+        .iter_mut()
+        .for_each(|r| scrub(&mut r.message));
     if let Some(fix) = &mut finding.fix {
         scrub(&mut fix.description);
         fix.edits.iter_mut().for_each(|e| scrub(&mut e.text));

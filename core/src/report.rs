@@ -78,18 +78,27 @@ pub struct Finding {
     /// Set on suppressed findings only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
-    /// Other places that belong to this finding.
+    /// Other places that make the finding: the hops of a chain (workload → service
+    /// account → binding → role → rule line), or a second place that matters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
-    /// Rules that found the same cause and are folded into this finding.
+    /// Rules that found the same root cause and are folded into this finding, so one
+    /// cause is reported once. A rule that folds another itself is silenced by either
+    /// id; of overlapping rules folded by the engine, the strongest decides (silencing
+    /// a weaker one does not hide it; `docs/severity.md`).
     #[serde(
         default,
         rename = "relatedRules",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_rules: Vec<String>,
+    /// The analysis context (one cluster's worth of input) a cross-object finding was
+    /// judged in; set only when the run has more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
+/// A located place related to a finding, with what it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Related {
     pub location: Location,

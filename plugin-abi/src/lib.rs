@@ -24,7 +24,8 @@ pub use error::AbiError;
 pub use input::{CheckInput, Container, ContainerKind, PodTemplate, Resource};
 pub use metadata::{is_name, Metadata, Rule, MAX_NAME_LEN};
 pub use output::{
-    CheckOutput, Finding, Fix, PatchOp, MAX_FIX_OPS, MAX_FIX_VALUE_BYTES, MAX_MESSAGE_BYTES,
+    CheckOutput, Finding, Fix, PatchOp, RelatedPlace, MAX_FIX_OPS, MAX_FIX_VALUE_BYTES,
+    MAX_MESSAGE_BYTES, MAX_RELATED, MAX_RELATED_RULES,
 };
 pub use severity::Severity;
 

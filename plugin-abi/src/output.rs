@@ -11,6 +11,10 @@ use crate::{AbiError, Metadata, Severity};
 
 /// Longest finding message and fix description accepted.
 pub const MAX_MESSAGE_BYTES: usize = 4096;
+/// Most related places on one finding.
+pub const MAX_RELATED: usize = 32;
+/// Most related rules on one finding.
+pub const MAX_RELATED_RULES: usize = 16;
 /// Most operations in one fix.
 pub const MAX_FIX_OPS: usize = 64;
 /// Largest sum of a fix's values, as JSON.
@@ -41,6 +45,26 @@ pub struct Finding {
     /// A suggested change, which the host turns into text edits of the source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// Other places that make the finding, in any resource of the input (a chain's
+    /// hops); at most [`MAX_RELATED`]. Added in kubecheck 0.2; older hosts ignore it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedPlace>,
+    /// Rules of the same plugin whose finding of the same cause this one stands for; at
+    /// most [`MAX_RELATED_RULES`]. Suppressing any of them suppresses this finding.
+    #[serde(
+        default,
+        rename = "relatedRules",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub related_rules: Vec<String>,
+}
+
+/// A place related to a finding: a JSON pointer into a resource, and what it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelatedPlace {
+    pub resource: u64,
+    pub path: String,
+    pub message: String,
 }
 
 /// A change to the finding's resource: JSON Patch operations (RFC 6902) with pointers
@@ -95,6 +119,8 @@ impl Finding {
             message: message.into(),
             severity: None,
             fix: None,
+            related: Vec::new(),
+            related_rules: Vec::new(),
         }
     }
 
@@ -192,6 +218,40 @@ impl CheckOutput {
             if let Some(fix) = &finding.fix {
                 fix.validate(|path| resolves(finding.resource, path))
                     .map_err(|m| bad(format!("fix: {m}")))?;
+            }
+            if finding.related.len() > MAX_RELATED {
+                return Err(bad(format!(
+                    "{} related places (at most {MAX_RELATED})",
+                    finding.related.len()
+                )));
+            }
+            for (j, place) in finding.related.iter().enumerate() {
+                if place.resource >= resources as u64 {
+                    return Err(bad(format!(
+                        "related place {j}: resource {} is out of range",
+                        place.resource
+                    )));
+                }
+                if !resolves(place.resource, &place.path) {
+                    return Err(bad(format!(
+                        "related place {j}: path `{}` does not resolve in resource {}",
+                        place.path, place.resource
+                    )));
+                }
+                check_text("related message", &place.message).map_err(bad)?;
+            }
+            if finding.related_rules.len() > MAX_RELATED_RULES {
+                return Err(bad(format!(
+                    "{} related rules (at most {MAX_RELATED_RULES})",
+                    finding.related_rules.len()
+                )));
+            }
+            if let Some(unknown) = finding
+                .related_rules
+                .iter()
+                .find(|r| !rules.contains(r.as_str()))
+            {
+                return Err(bad(format!("unknown related rule `{unknown}`")));
             }
         }
         Ok(())

@@ -67,8 +67,20 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
             (!texts.is_empty()).then(|| (object.id.to_string(), json!(texts)))
         })
         .collect();
+    let contexts: serde_json::Map<String, Json> = if session.contexts > 1 {
+        session
+            .objects
+            .iter()
+            .filter_map(|object| {
+                let context = session.input.sources.get(object.source)?.context.clone()?;
+                Some((object.id.to_string(), Json::String(context)))
+            })
+            .collect()
+    } else {
+        serde_json::Map::new()
+    };
     let input = CheckInput::new(
-        json!({"options": session.options, "scalarTexts": scalar_texts}),
+        json!({"options": session.options, "scalarTexts": scalar_texts, "contexts": contexts}),
         resources,
     );
     let output = plugin
@@ -79,19 +91,11 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
         Err(AbiError::Reported(error)) => bail!("the bundled core wasm failed: {error}"),
         Err(e) => bail!("the bundled core wasm returned an unreadable output: {e}"),
     };
+    // A finding's own severity (evidence-based), its related places and folded rules
+    // all cross the ABI.
     let mut raw: Vec<RawFinding> = findings
         .into_iter()
-        .map(|f| RawFinding {
-            rule: f.rule,
-            object: f.resource as usize,
-            pointer: f.path,
-            message: f.message,
-            fix: f.fix,
-            // A rule may judge one finding more or less severe than its default
-            // (evidence-based severity): the ABI carries that as the finding's own.
-            severity: f.severity,
-            span: None,
-        })
+        .filter_map(kubecheck_core::plugin_abi::from_abi)
         .collect();
     raw.extend(kubecheck_core::objects::run_source_rules(session));
     Ok(raw)

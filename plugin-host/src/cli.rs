@@ -64,8 +64,8 @@ pub struct ServeArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads stdin.
-    #[arg(default_value = "-")]
+    /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads
+    /// stdin, as does no path when stdin is not a terminal.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -94,6 +94,12 @@ pub struct CheckArgs {
     /// depends on it (seccomp annotations, removed APIs) use it.
     #[arg(long = "k8s-version", value_name = "1.N", value_parser = kubecheck_core::options::parse_kubernetes_version)]
     pub k8s_version: Option<(u32, u32)>,
+    /// How the cross-object rules (bindings reaching workloads, policies selecting pods)
+    /// group the input into clusters: `path` (each path argument is one), `dir` (each
+    /// folder with manifests is one) or `input` (everything is one). The config's
+    /// `contexts:` folders are clusters of their own in every mode.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = crate::inputs::ContextMode::Path)]
+    pub context: crate::inputs::ContextMode,
     /// Config file [default: .kubecheck.yaml in the current directory, if present].
     #[arg(long)]
     pub config: Option<PathBuf>,

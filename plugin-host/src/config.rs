@@ -35,6 +35,10 @@ pub struct Config {
     /// WebAssembly rule plugins (docs/plugin-abi.md, section 7).
     #[serde(default)]
     pub plugins: Vec<PluginConfig>,
+    /// Folders (relative to the config file) each judged as one cluster by the
+    /// cross-object rules, whatever `--context` says: a monorepo names its projects here.
+    #[serde(default)]
+    pub contexts: Vec<PathBuf>,
 }
 
 /// One entry of `plugins:`.

@@ -73,18 +73,70 @@ pub fn load_with(paths: &[PathBuf], max_bytes: u64, config: Option<&Path>) -> Lo
     let mut loaded = Loaded::default();
     let config = config.and_then(|c| c.canonicalize().ok());
     for path in paths {
-        if path == Path::new("-") {
-            let read = read_to_limit(std::io::stdin().lock(), max_bytes);
-            loaded.add("<stdin>".into(), read);
-        } else if path.is_dir() {
-            walk(path, max_bytes, config.as_deref(), &mut loaded);
-        } else {
-            // Named explicitly: read whatever it is (a FIFO from `<(helm template …)`
-            // too), within the size limit.
-            loaded.add(path.display().to_string(), read_bounded(path, max_bytes));
+        // Each path argument is one analysis context unless the caller regroups them.
+        let first = loaded.sources.len();
+        load_one(path, max_bytes, config.as_deref(), &mut loaded);
+        let context = path.display().to_string();
+        for source in &mut loaded.sources[first..] {
+            source.context = Some(context.clone());
         }
     }
     loaded
+}
+
+fn load_one(path: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) {
+    if path == Path::new("-") {
+        let read = read_to_limit(std::io::stdin().lock(), max_bytes);
+        loaded.add("<stdin>".into(), read);
+    } else if path.is_dir() {
+        walk(path, max_bytes, config, loaded);
+    } else {
+        // Named explicitly: read whatever it is (a FIFO from `<(helm template …)`
+        // too), within the size limit.
+        loaded.add(path.display().to_string(), read_bounded(path, max_bytes));
+    }
+}
+
+/// How sources are grouped into analysis contexts (`--context`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ContextMode {
+    /// Each path argument is one cluster: `kubecheck check a/ b/` judges two.
+    #[default]
+    Path,
+    /// Each folder holding manifests is its own cluster.
+    Dir,
+    /// Everything given is one cluster.
+    Input,
+}
+
+/// Regroups `sources` (each in the context of its path argument) by `mode`; a source
+/// under one of `roots` (folders named in the config) belongs to the deepest such root,
+/// whatever the mode.
+pub fn assign_contexts(sources: &mut [Source], mode: ContextMode, roots: &[(String, PathBuf)]) {
+    for source in sources {
+        let under_root = (!roots.is_empty())
+            .then(|| Path::new(&source.name).canonicalize().ok())
+            .flatten()
+            .and_then(|file| {
+                roots
+                    .iter()
+                    .filter(|(_, root)| file.starts_with(root))
+                    .max_by_key(|(_, root)| root.components().count())
+                    .map(|(name, _)| name.clone())
+            });
+        source.context = match (under_root, mode) {
+            (Some(root), _) => Some(root),
+            (None, ContextMode::Path) => source.context.take(),
+            (None, ContextMode::Dir) => Some(
+                Path::new(&source.name)
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| ".".to_owned()),
+            ),
+            (None, ContextMode::Input) => None,
+        };
+    }
 }
 
 /// Reads the manifest files under `dir` in file-name order, so output is the same on

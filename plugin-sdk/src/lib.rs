@@ -57,7 +57,7 @@ pub use kubecheck_plugin_abi::{Category, Severity};
 /// The documents and names of the ABI, declared once in `kubecheck-plugin-abi`.
 pub use kubecheck_plugin_abi::{
     CheckInput, CheckOutput, Container, ContainerKind, Finding, Fix, Metadata, PatchOp,
-    PodTemplate, Resource, Rule, ABI_VERSION,
+    PodTemplate, RelatedPlace, Resource, Rule, ABI_VERSION,
 };
 pub use serde_json::{self, json, Value};
 

@@ -73,7 +73,28 @@ fn build_kubecheck() -> PathBuf {
     assert!(status.success(), "`cargo build -p kubecheck` failed");
     let bin = profile_dir.join(format!("kubecheck{}", std::env::consts::EXE_SUFFIX));
     assert!(bin.is_file(), "cargo built no {}", bin.display());
-    bin
+    // Several checkouts (git worktrees) may share one target directory, and each build
+    // overwrites `target/<profile>/kubecheck`: this process runs a copy named for its
+    // checkout, taken as soon as its build ends (written aside, then renamed, since test
+    // processes of one checkout build at the same time too).
+    let tag = checkout_tag();
+    let own = profile_dir.join(format!("kubecheck-{tag}{}", std::env::consts::EXE_SUFFIX));
+    let aside = profile_dir.join(format!("kubecheck-{tag}.{}.tmp", std::process::id()));
+    std::fs::copy(&bin, &aside).expect("copy the built kubecheck");
+    std::fs::rename(&aside, &own).expect("rename the copy of kubecheck");
+    own
+}
+
+/// A short name for this checkout's path: FNV-1a, enough to tell worktrees apart.
+fn checkout_tag() -> String {
+    let hash = repo_root()
+        .display()
+        .to_string()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{hash:016x}")
 }
 
 /// Whether a prerequisite is `present`. When it is not, prints that the calling test is

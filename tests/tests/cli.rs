@@ -151,6 +151,32 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
 }
 
 #[test]
+fn check_without_paths_on_a_terminal_explains_instead_of_waiting() {
+    if !Path::new("/usr/bin/script").is_file() {
+        panic!("/usr/bin/script (util-linux) is needed to run kubecheck on a pseudo-terminal");
+    }
+    let command = format!("{} check", kubecheck_bin().display());
+    let mut script = Command::new("/usr/bin/script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(repo_root());
+    // Waiting for stdin would hit the limit: the test fails instead of hanging.
+    let output =
+        kubecheck_tests::output_within(&mut script, b"", std::time::Duration::from_secs(60));
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains("no manifests given"), "{shown:?}");
+    assert!(shown.contains("kubecheck check -"), "{shown:?}");
+    assert_eq!(output.status.code(), Some(2), "{shown:?}");
+    // Piped, no path still reads stdin.
+    let piped = run_kubecheck(
+        &["check", "--format", "json"],
+        Some(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"),
+    );
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    assert_eq!(json_report(&piped)["summary"]["resources"], 1);
+}
+
+#[test]
 fn color_flag_wins_over_the_terminal_and_the_environment() {
     let text = |color: &str, env: &[(&str, &str)]| {
         let args = [

@@ -199,6 +199,9 @@ fn every_rule_and_other_options_give_the_same_report() {
         "1.24",
         psa.to_str().expect("UTF-8 path"),
         manifests.to_str().expect("UTF-8 path"),
+        // Two projects that reuse names: the analysis contexts cross the ABI too.
+        "tests/fixtures/contexts/shop-a",
+        "tests/fixtures/contexts/shop-b",
     ]);
 }
 

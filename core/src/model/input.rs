@@ -1,5 +1,7 @@
 //! Sources in, documents and objects out.
 
+use std::collections::{HashMap, HashSet};
+
 use super::object::{Object, TypeMeta};
 use crate::yaml::{parse_documents_within, AliasBudget, DuplicateKey, Node, Pos};
 
@@ -8,6 +10,10 @@ use crate::yaml::{parse_documents_within, AliasBudget, DuplicateKey, Node, Pos};
 pub struct Source {
     pub name: String,
     pub text: String,
+    /// The analysis context: sources of one context are judged together as one cluster
+    /// by the cross-object rules (a binding reaching a workload, a policy selecting a
+    /// pod); sources of different contexts never meet. `None` is one context too.
+    pub context: Option<String>,
 }
 
 impl Source {
@@ -15,7 +21,14 @@ impl Source {
         Source {
             name: name.into(),
             text: text.into(),
+            context: None,
         }
+    }
+
+    /// The source in analysis context `context`.
+    pub fn in_context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
     }
 
     /// Decodes UTF-8 (dropping a byte-order mark); invalid bytes are an error at their
@@ -86,7 +99,18 @@ pub struct Input {
 }
 
 impl Input {
-    pub fn parse(sources: Vec<Source>) -> Input {
+    /// Parses every source. Sources are grouped by analysis context (stably: in the order
+    /// each context first appears, sources in their order within it), so that each
+    /// context's objects are one run of [`Input::objects`].
+    pub fn parse(mut sources: Vec<Source>) -> Input {
+        let mut first_seen: HashMap<Option<String>, usize> = HashMap::new();
+        for source in &sources {
+            let next = first_seen.len();
+            first_seen.entry(source.context.clone()).or_insert(next);
+        }
+        if first_seen.len() > 1 {
+            sources.sort_by_key(|s| first_seen[&s.context]);
+        }
         let mut input = Input::default();
         // One budget for all sources: many small files must not each get the minimum.
         let total_len = sources.iter().map(|s| s.text.len()).sum();
@@ -120,6 +144,13 @@ impl Input {
         }
         input.sources = sources;
         input
+    }
+
+    /// How many analysis contexts the sources form.
+    pub fn context_count(&self) -> usize {
+        let contexts: HashSet<Option<&str>> =
+            self.sources.iter().map(|s| s.context.as_deref()).collect();
+        contexts.len()
     }
 
     /// The Kubernetes objects of every document, with lists flattened the way kubectl

@@ -183,6 +183,34 @@ fn result(f: &Finding, rules: &HashMap<&str, usize>, suppressed: bool) -> Json {
             "artifactChanges": [ { "artifactLocation": { "uri": uri(&loc.source) }, "replacements": replacements } ],
         } ]);
     }
+    if !f.related.is_empty() {
+        let related: Vec<Json> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| {
+                let at = &r.location;
+                json!({
+                    "id": id,
+                    "message": { "text": r.message },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&at.source) },
+                        "region": {
+                            "startLine": at.line, "startColumn": at.column,
+                            "endLine": at.end_line, "endColumn": at.end_column,
+                        },
+                    },
+                })
+            })
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
+    if !f.related_rules.is_empty() {
+        result["properties"]["relatedRules"] = json!(f.related_rules);
+    }
+    if let Some(context) = &f.context {
+        result["properties"]["context"] = json!(context);
+    }
     if let Some(index) = rules.get(f.rule.as_str()) {
         result["ruleIndex"] = json!(index);
     }

@@ -157,25 +157,29 @@ fn render_object(out: &mut String, p: &Palette, findings: &[Finding]) {
     out.push('\n');
 }
 
-/// The rules folded into a finding and its related places, under it.
+/// A finding's related places, the rules folded into it and the context it was judged
+/// in, under it.
 fn render_related(out: &mut String, indent: &str, f: &Finding) {
-    if !f.related_rules.is_empty() {
-        let ids: Vec<String> = f
-            .related_rules
-            .iter()
-            .map(|id| escape(id).into_owned())
-            .collect();
-        let _ = writeln!(out, "{indent}= also: {}", ids.join(", "));
-    }
     for related in &f.related {
+        let at = &related.location;
         let _ = writeln!(
             out,
-            "{indent}= related: {} --> {}:{}:{}",
-            escape(&related.message),
-            escape(&related.location.source),
-            related.location.line,
-            related.location.column
+            "{indent}= related: {}:{}:{}: {}",
+            escape(&at.source),
+            at.line,
+            at.column,
+            escape(&related.message)
         );
+    }
+    if !f.related_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "{indent}= also reported by: {}",
+            escape(&f.related_rules.join(", "))
+        );
+    }
+    if let Some(context) = &f.context {
+        let _ = writeln!(out, "{indent}= judged in context: {}", escape(context));
     }
 }
 
@@ -594,7 +598,9 @@ mod tests {
         assert_eq!(severities.len(), 31, "{out}");
         assert_eq!(severities[0], "critical");
         assert_eq!(severities[30], "info");
-        assert!(out.contains("    = also: host-path-volume, non-restricted-volume-type\n"));
+        assert!(
+            out.contains("    = also reported by: host-path-volume, non-restricted-volume-type\n")
+        );
         // No snippets under the summary.
         assert!(!out.contains(" | "), "{out}");
     }

@@ -15,7 +15,7 @@ pub mod secrets;
 
 pub use crate::pss::PssControl;
 pub use crate::rule_info::RuleInfo;
-pub use rule::{Check, Ctx, Emitter, FixSpec, RawFinding, Rule};
+pub use rule::{Check, Ctx, Emitter, FixSpec, RawFinding, RawRelated, Rule, RELATED_PER_FINDING};
 
 use crate::model::Object;
 use crate::options::{EnabledRules, Options};
@@ -89,6 +89,10 @@ pub fn enabled(options: &Options) -> EnabledRules<'static> {
 /// The rule loop, the only one: runs over `objects`, in registry order, every rule that
 /// `select` picks and `ctx` turns on. The native engine, the built-in rules compiled as
 /// a plugin, and the Pod Security Admission view all run rules here.
+///
+/// A cross-object rule ([`Check::Input`]) runs once per analysis context, on that
+/// context's objects only: two projects checked together are two clusters, and a
+/// binding of one must not reach a workload of the other.
 pub(crate) fn run(
     ctx: &Ctx<'_>,
     objects: &[Object<'_>],
@@ -103,11 +107,30 @@ pub(crate) fn run(
                     check(ctx, object, &mut emitter);
                 }
             }
-            Check::Input(check) => check(ctx, objects, &mut emitter),
+            Check::Input(check) => {
+                for context in contexts(ctx.input, objects) {
+                    check(ctx, context, &mut emitter);
+                }
+            }
         }
         findings.extend(emitter.into_findings());
     }
     findings
+}
+
+/// `objects` cut into their analysis contexts. [`Input::parse`](crate::Input::parse)
+/// keeps each context's sources together, so each context is one run of objects.
+pub(crate) fn contexts<'o, 'a>(
+    input: &'o crate::Input,
+    objects: &'o [Object<'a>],
+) -> impl Iterator<Item = &'o [Object<'a>]> {
+    let context_of = |object: &Object<'_>| {
+        input
+            .sources
+            .get(object.source)
+            .and_then(|s| s.context.as_deref())
+    };
+    objects.chunk_by(move |a, b| context_of(a) == context_of(b))
 }
 
 #[cfg(test)]

@@ -125,7 +125,23 @@ pub struct RawFinding {
     /// and a finding about a key (a repeated one) belongs on the key. The pointer still
     /// names the field.
     pub span: Option<Span>,
+    /// Other located places that make the finding (see [`crate::report::Finding::related`]).
+    pub related: Vec<RawRelated>,
+    /// Rules folded into this finding (see [`crate::report::Finding::related_rules`]).
+    pub related_rules: Vec<String>,
 }
+
+/// A place related to a finding: a pointer into any object of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawRelated {
+    pub object: usize,
+    /// Relative to that object.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Related places one finding lists at most; a chain longer than this is cut.
+pub const RELATED_PER_FINDING: usize = 32;
 
 /// Findings one rule lists on one object; the rest become one finding that counts
 /// them. A few bytes of input can make a finding (a repeated key, a container), and a
@@ -160,6 +176,8 @@ impl Emitter {
                 fix: None,
                 severity: None,
                 span: None,
+                related: Vec::new(),
+                related_rules: Vec::new(),
             },
         }
     }
@@ -177,6 +195,8 @@ impl Emitter {
         if *count > FINDINGS_PER_OBJECT {
             *self.unlisted.entry(object.id).or_default() += 1;
             self.discarded.fix = None;
+            self.discarded.related.clear();
+            self.discarded.related_rules.clear();
             return &mut self.discarded;
         }
         self.findings.push(RawFinding {
@@ -187,6 +207,8 @@ impl Emitter {
             fix: None,
             severity: None,
             span: None,
+            related: Vec::new(),
+            related_rules: Vec::new(),
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -206,6 +228,8 @@ impl Emitter {
                 fix: None,
                 severity: None,
                 span: None,
+                related: Vec::new(),
+                related_rules: Vec::new(),
             });
         }
         self.findings
@@ -221,6 +245,32 @@ impl RawFinding {
         value: Json,
     ) -> &mut Self {
         self.fix = Some(FixSpec::new(description).add(pointer, value));
+        self
+    }
+
+    /// Adds a related place: `pointer` (relative to `object`) with what it is. At most
+    /// [`RELATED_PER_FINDING`] are kept.
+    pub fn related(
+        &mut self,
+        object: &Object<'_>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        if self.related.len() < RELATED_PER_FINDING {
+            self.related.push(RawRelated {
+                object: object.id,
+                pointer: pointer.into(),
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// Names a rule whose finding of the same cause is folded into this one.
+    pub fn related_rule(&mut self, rule: &str) -> &mut Self {
+        if !self.related_rules.iter().any(|r| r == rule) {
+            self.related_rules.push(rule.to_owned());
+        }
         self
     }
 

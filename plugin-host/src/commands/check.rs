@@ -1,6 +1,6 @@
 //! `kubecheck check`: sources in, report out, exit code from the findings.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,7 +15,18 @@ use crate::config::Config;
 use crate::plugin::{self, Configured, Limits, PluginRuntime};
 use crate::{builtin_wasm, config, inputs};
 
-pub fn run(args: CheckArgs) -> Result<ExitCode> {
+pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
+    // No path reads stdin; alone on a terminal that would wait without a word, so it says
+    // what it expects instead (`kubecheck check -` still reads a terminal, until Ctrl-D).
+    if args.paths.is_empty() {
+        args.paths.push(PathBuf::from("-"));
+        if std::io::stdin().is_terminal() {
+            bail!(
+            "no manifests given: name files or folders (`kubecheck check deploy/`), or pipe \
+             them in (`helm template . | kubecheck check -`); `kubecheck check --help` lists the options"
+            );
+        }
+    }
     let config = config::load(args.config.as_deref())?;
     let options = options(&args, config.as_ref().map(|(_, c)| c));
     let configured = plugins(&args, config.as_ref())?;
@@ -42,7 +53,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         );
     }
     let config_file = config.as_ref().map(|(path, _)| path.as_path());
-    let loaded = inputs::load_with(&args.paths, args.max_input_bytes, config_file);
+    let mut loaded = inputs::load_with(&args.paths, args.max_input_bytes, config_file);
+    let roots = context_roots(config.as_ref())?;
+    inputs::assign_contexts(&mut loaded.sources, args.context, &roots);
     let unreadable: Vec<ReportError> = loaded
         .unreadable
         .into_iter()
@@ -66,6 +79,29 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let color = color_enabled(args.color);
     write_report(&report, &input, &rules, args.format, color)?;
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// The config's `contexts:` folders, each named as written and resolved against the
+/// config file's folder; a folder that does not exist is a config error.
+fn context_roots(config: Option<&(PathBuf, Config)>) -> Result<Vec<(String, PathBuf)>> {
+    let Some((path, config)) = config else {
+        return Ok(Vec::new());
+    };
+    let base = path.parent().unwrap_or(Path::new(""));
+    config
+        .contexts
+        .iter()
+        .map(|root| {
+            let resolved = base.join(root).canonicalize().map_err(|e| {
+                anyhow::anyhow!(
+                    "invalid config {}: context folder {}: {e}",
+                    path.display(),
+                    root.display()
+                )
+            })?;
+            Ok((root.display().to_string(), resolved))
+        })
+        .collect()
 }
 
 fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
