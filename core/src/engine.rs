@@ -147,7 +147,10 @@ impl<'a> Session<'a> {
                     namespace: object.namespace().map(str::to_owned),
                 },
                 location,
-                remediation: rule.remediation.clone(),
+                remediation: match place(object, &raw.pointer) {
+                    Some(place) => format!("{} Where: {place}.", rule.remediation),
+                    None => rule.remediation.clone(),
+                },
                 fix,
                 pss: rule.pss.map(|p| PssTag {
                     level: p.level,
@@ -229,6 +232,28 @@ impl<'a> Session<'a> {
         crate::redact::apply(self, &mut report);
         report
     }
+}
+
+/// The container or volume `pointer` is in, named as messages name them
+/// (``init container `install-cni` ``, ``volume `sock` ``), so a finding's remediation
+/// says where to act, not only what.
+fn place(object: &Object<'_>, pointer: &str) -> Option<String> {
+    let name = |scope: &str| {
+        object
+            .at(&format!("{scope}/name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_owned)
+    };
+    if let Some(scope) = fold::container_scope(pointer) {
+        let noun = match scope.rsplit('/').nth(1) {
+            Some("initContainers") => "init container",
+            Some("ephemeralContainers") => "ephemeral container",
+            _ => "container",
+        };
+        return Some(format!("{noun} `{}`", name(scope)?));
+    }
+    let scope = fold::scope_after(pointer, &["volumes"])?;
+    Some(format!("volume `{}`", name(scope)?))
 }
 
 /// The reason `rule` is silenced on `object`, if it is.

@@ -80,7 +80,7 @@ const PRECEDENCE: &[&str] = &[
 /// The container a pointer is in: `…/containers/N` (or `initContainers`,
 /// `ephemeralContainers`), the last such pair, so templates nested in a custom
 /// resource's lists still resolve to their own container.
-fn container_scope(pointer: &str) -> Option<&str> {
+pub(crate) fn container_scope(pointer: &str) -> Option<&str> {
     scope_after(
         pointer,
         &["containers", "initContainers", "ephemeralContainers"],
@@ -89,7 +89,7 @@ fn container_scope(pointer: &str) -> Option<&str> {
 
 /// The prefix of `pointer` up to and including the index after the last segment named
 /// one of `names`.
-fn scope_after<'p>(pointer: &'p str, names: &[&str]) -> Option<&'p str> {
+pub(crate) fn scope_after<'p>(pointer: &'p str, names: &[&str]) -> Option<&'p str> {
     let mut end = None;
     let mut offset = 0;
     let mut segments = pointer.split('/').peekable();

@@ -182,4 +182,15 @@ fn calico_node_reports_each_cause_once() {
         "{:#?}",
         rules(&report.findings)
     );
+    // Each remediation names where to act.
+    let remediation = |rule: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .map(|f| f.remediation.clone())
+            .unwrap_or_default()
+    };
+    assert!(remediation("privileged-container").ends_with(" Where: init container `upgrade-ipam`."));
+    assert!(remediation("sensitive-host-path").ends_with(" Where: volume `sys-fs`."));
 }
