@@ -5,7 +5,8 @@
 #
 #   scripts/setup.sh          what scripts/main.sh needs: the wasm32 target,
 #                             wasm-bindgen-cli (the version in Cargo.lock), npm tools/
-#   scripts/setup.sh --test   the same, plus the Debian packages of the full test run
+#   scripts/setup.sh --test   the same, plus the Debian packages of the full test run and
+#                             pre-commit (PyPI) in a virtualenv under cargo's target dir
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,13 @@ test_packages=(
     chromium # the browser tests, driven by playwright-core from tools/
     clang    # with lld (wasm-ld): the C example plugin, examples/plugins/image-pull-c
     lld
+    python3-venv # a virtualenv for pre-commit (tests/tests/pre_commit.rs)
+    git          # pre-commit runs in a git repository
 )
+
+# pre-commit from PyPI, for the test of .pre-commit-hooks.yaml; in a virtualenv in cargo's
+# target directory, so nothing outside the checkout's build changes.
+pre_commit_version=4.7.0
 
 step() { printf '\n==> %s\n' "$*"; }
 die() {
@@ -82,6 +89,15 @@ ensure_test_packages() {
     "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+ensure_pre_commit() {
+    local venv
+    venv="$(cargo_target_dir)/pre-commit-venv"
+    [[ "$("$venv/bin/pre-commit" --version 2>/dev/null)" == "pre-commit $pre_commit_version" ]] && return 0
+    step "pip install pre-commit==$pre_commit_version into $venv (the pre-commit hook test; about 20 s)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$pre_commit_version"
+}
+
 case "${1:-}" in
     "") for_tests=false ;;
     --test) for_tests=true ;;
@@ -93,4 +109,5 @@ ensure_wasm_bindgen
 ensure_npm_tools
 if $for_tests; then
     ensure_test_packages
+    ensure_pre_commit
 fi

@@ -12,7 +12,7 @@
 //!   back differently (`kubecheck_core::objects::scalar_texts`), so a string field
 //!   written `1e3` is `"1e3"` here as it is natively.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kubecheck_core::objects::{check_objects, JsonObject, ScalarTexts};
 use kubecheck_core::{builtin_rules, Options};
@@ -31,6 +31,10 @@ struct Settings {
     /// Resource id -> analysis context, when the run has more than one.
     #[serde(default)]
     contexts: BTreeMap<u64, String>,
+    /// Resources the host judged patches (named by a kustomization, which need not be
+    /// among the resources) or fragments: judged only for what they set.
+    #[serde(default)]
+    partial: BTreeSet<u64>,
 }
 
 pub struct Builtin;
@@ -57,6 +61,7 @@ impl Plugin for Builtin {
             json: &r.object,
             texts: settings.scalar_texts.get(&r.id).unwrap_or(&none),
             context: settings.contexts.get(&r.id).map(String::as_str),
+            partial: settings.partial.contains(&r.id),
         });
         let findings = check_objects(objects, &settings.options)
             .into_iter()

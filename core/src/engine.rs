@@ -6,14 +6,13 @@ use crate::model::{Input, InputError, Object};
 use crate::options::{EnabledRules, Options};
 use crate::pointer;
 use crate::report::{
-    Finding, Location, PssTag, Related, Report, ReportError, Resource, Summary, Suppression, Tool,
+    Finding, Location, PssTag, Related, Report, ReportError, Resource, Summary, Tool,
     REPORT_VERSION,
 };
 use crate::rules::{self, Check, Ctx, RawFinding, RuleInfo};
+use crate::suppress::{self, Verdict};
 
-/// The annotation that silences rules on one object:
-/// `kubecheck.io/ignore: rule-a,rule-b # reason`.
-pub const IGNORE_ANNOTATION: &str = "kubecheck.io/ignore";
+pub use crate::suppress::IGNORE_ANNOTATION;
 
 pub struct Session<'a> {
     pub input: &'a Input,
@@ -161,16 +160,25 @@ impl<'a> Session<'a> {
                 related_rules: raw.related_rules,
                 context: self.context_of(object, &rule.id),
             };
-            // A rule that folds another into its finding is silenced by either id.
-            let folded = finding.related_rules.iter();
-            let reason = std::iter::once(&rule.id)
-                .chain(folded)
-                .find_map(|id| suppression(object, id));
-            let suppressed = reason.is_some();
-            finding.suppression = reason.map(|reason| Suppression {
-                by: "annotation".into(),
-                reason,
-            });
+            let suppressed = match suppress::judge(
+                &self.options.suppressions,
+                rule,
+                &finding.related_rules,
+                object,
+                &finding.resource,
+                &finding.location.source,
+            ) {
+                Verdict::Suppressed(suppression) => {
+                    finding.suppression = Some(suppression);
+                    true
+                }
+                Verdict::Reported(note) => {
+                    if let Some(note) = note {
+                        finding.message = format!("{} [{note}]", finding.message);
+                    }
+                    false
+                }
+            };
             candidates.push(Candidate {
                 finding,
                 object: raw.object,
@@ -254,26 +262,6 @@ fn place(object: &Object<'_>, pointer: &str) -> Option<String> {
     }
     let scope = fold::scope_after(pointer, &["volumes"])?;
     Some(format!("volume `{}`", name(scope)?))
-}
-
-/// The reason `rule` is silenced on `object`, if it is.
-fn suppression(object: &Object<'_>, rule: &str) -> Option<String> {
-    let value = object.annotation(IGNORE_ANNOTATION)?;
-    let (ids, reason) = match value.split_once('#') {
-        Some((ids, reason)) => (ids, reason.trim()),
-        None => (value, ""),
-    };
-    let listed = ids
-        .split(',')
-        .map(str::trim)
-        .any(|id| id == rule || id == "all");
-    listed.then(|| {
-        if reason.is_empty() {
-            format!("{IGNORE_ANNOTATION} annotation (no reason given)")
-        } else {
-            reason.to_owned()
-        }
-    })
 }
 
 #[cfg(test)]

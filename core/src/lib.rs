@@ -3,6 +3,7 @@
 //! A pure function from text to a report: no files, network, clock, threads or
 //! randomness, so the same verdicts come out natively, in the browser and in a plugin.
 
+pub mod baseline;
 pub mod engine;
 pub mod fix;
 mod fold;
@@ -13,11 +14,13 @@ pub mod output;
 pub mod plugin_abi;
 pub mod pointer;
 pub mod pss;
+pub mod rbac;
 pub mod redact;
 pub mod report;
 pub mod rule_info;
 pub mod rules;
 pub mod severity;
+pub mod suppress;
 pub mod yaml;
 
 pub use engine::{Session, IGNORE_ANNOTATION};

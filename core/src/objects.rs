@@ -43,6 +43,9 @@ pub struct JsonObject<'a> {
     pub texts: &'a ScalarTexts,
     /// Its analysis context ([`Source::context`]); objects must come context by context.
     pub context: Option<&'a str>,
+    /// The host judged it a patch or a fragment ([`Object::partial`]): the kustomization
+    /// that names it may not be among the objects.
+    pub partial: bool,
 }
 
 /// Runs the enabled built-in rules except [`SOURCE_RULES`] over `objects`. A finding's
@@ -56,13 +59,16 @@ pub fn check_objects<'a>(
     // of one source name share a source, as they do natively.
     let mut source_ids: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
     let mut documents_per_source: Vec<usize> = Vec::new();
+    let mut partial = Vec::new();
     for JsonObject {
         source,
         json,
         texts,
         context,
+        partial: is_partial,
     } in objects
     {
+        partial.push(is_partial);
         let next = source_ids.len();
         let source_id = *source_ids.entry((source, context)).or_insert(next);
         if source_id == next {
@@ -88,7 +94,10 @@ pub fn check_objects<'a>(
         .iter()
         .enumerate()
         .filter_map(|(id, doc)| {
-            Object::read(id, doc.source, doc.index, String::new(), &doc.root, None).ok()
+            let mut object =
+                Object::read(id, doc.source, doc.index, String::new(), &doc.root, None).ok()?;
+            object.partial = partial[id] || crate::model::evidently_partial(&object);
+            Some(object)
         })
         .collect();
     let ctx = Ctx {
@@ -386,6 +395,7 @@ mod tests {
             json,
             texts,
             context: None,
+            partial: false,
         });
         let mut merged = check_objects(objects, &options);
         merged.extend(run_source_rules(&session));
@@ -393,5 +403,46 @@ mod tests {
         assert!(native.iter().any(|f| f.0 == "privileged-container"));
         assert!(native.iter().any(|f| f.3.contains("`1e3`")), "{native:?}");
         assert_eq!(summary(merged), native);
+    }
+
+    #[test]
+    fn objects_the_host_judged_partial_are_judged_alike() {
+        let kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches: [{path: patch.yaml}]\n";
+        let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    spec:\n      containers: [{name: app, image: nginx:1.27, securityContext: {privileged: true}}]\n";
+        let input = Input::parse(vec![
+            Source::new("kustomization.yaml", kustomization),
+            Source::new("patch.yaml", patch),
+        ]);
+        let options = Options::default();
+        let session = Session::new(&input, &options);
+        let rules_of = |findings: Vec<RawFinding>| {
+            let mut rules: Vec<String> = findings.into_iter().map(|f| f.rule).collect();
+            rules.sort();
+            rules
+        };
+        let native = rules_of(session.run_builtin());
+        assert_eq!(native, ["privileged-container"]);
+        // The host passes the patch alone, with its verdict.
+        let patch_object = session
+            .objects
+            .iter()
+            .find(|o| o.kind == "Deployment")
+            .unwrap();
+        let json = patch_object.to_json();
+        let texts = ScalarTexts::new();
+        let alone = |partial| {
+            rules_of(check_objects(
+                [JsonObject {
+                    source: "patch.yaml",
+                    json: &json,
+                    texts: &texts,
+                    context: None,
+                    partial,
+                }],
+                &options,
+            ))
+        };
+        assert_eq!(alone(true), native);
+        assert!(alone(false).len() > 1);
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::pss::PssTarget;
 use crate::rule_info::{selects, RuleInfo, RuleView};
 use crate::severity::Severity;
+use crate::suppress::SuppressionPolicy;
 
 /// Options of one run. Rule selectors name a rule id (`privileged-container`,
 /// `acme/owner-label`), a category (`pod-security`), a plugin (`acme`), `pss` (every Pod
@@ -28,6 +29,8 @@ pub struct Options {
     /// The Kubernetes version (major, minor) the manifests target, when known; rules whose
     /// verdict depends on the cluster version read it.
     pub kubernetes_version: Option<(u32, u32)>,
+    /// Exemptions, and how `kubecheck.io/ignore` annotations count.
+    pub suppressions: SuppressionPolicy,
 }
 
 /// The rules one run executes, matched against the selectors once when the run starts:

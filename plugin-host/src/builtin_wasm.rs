@@ -79,10 +79,19 @@ pub fn run(session: &Session<'_>, runtime: &PluginRuntime) -> Result<Vec<RawFind
     } else {
         serde_json::Map::new()
     };
-    let input = CheckInput::new(
-        json!({"options": session.options, "scalarTexts": scalar_texts, "contexts": contexts}),
-        resources,
-    );
+    let mut settings =
+        json!({"options": session.options, "scalarTexts": scalar_texts, "contexts": contexts});
+    // Patches and fragments, as the host judged them from the whole input.
+    let partial: Vec<u64> = session
+        .objects
+        .iter()
+        .filter(|object| object.partial)
+        .map(|object| object.id as u64)
+        .collect();
+    if !partial.is_empty() {
+        settings["partial"] = json!(partial);
+    }
+    let input = CheckInput::new(settings, resources);
     let output = plugin
         .check_raw(&serde_json::to_vec(&input)?)
         .context("running the bundled core wasm")?;

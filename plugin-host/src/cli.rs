@@ -24,6 +24,45 @@ pub enum Command {
     Plugin(PluginCommand),
     /// Serve the web app at `/` and the JSON API at `POST /api/check`.
     Serve(ServeArgs),
+    /// Ask the RBAC objects of the manifests who can do what, offline.
+    #[command(subcommand)]
+    Access(AccessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Subjects (and the workloads running as them) that can do VERB on RESOURCE, with
+    /// the binding and rule that allow it.
+    WhoCan {
+        /// A verb: `get`, `create`, `escalate`…
+        verb: String,
+        /// As `kubectl auth can-i` takes it: `pods`, `pods/exec`, `deployments.apps`.
+        resource: String,
+        /// Only grants that apply in this namespace.
+        #[arg(short = 'n', long)]
+        namespace: Option<String>,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
+        /// Manifest files or folders, joined as one cluster.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// What SUBJECT can do: `User:NAME`, `Group:NAME`, `ServiceAccount:NS:NAME` or
+    /// `system:serviceaccount:NS:NAME`.
+    Of {
+        subject: String,
+        #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+        format: AccessFormat,
+        /// Manifest files or folders, joined as one cluster.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,12 +106,22 @@ pub struct CheckArgs {
     /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads
     /// stdin, as does no path when stdin is not a terminal.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit with code 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    pub fail_on: FailOn,
+    /// Output format: `text`, `json` (the report, docs/report.md), `sarif`, `github`
+    /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality)
+    /// [default: the config's `format`, else text].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Exit with code 1 when a finding has at least this severity [default: the config's
+    /// `failOn`, else high].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Suppression annotations without a reason (`kubecheck.io/ignore: rule # reason`)
+    /// do not count.
+    #[arg(long)]
+    pub require_reason: bool,
+    /// Ignore every `kubecheck.io/ignore` annotation: only the config's exemptions count.
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
     /// Turn rules on: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub enable: Vec<String>,
@@ -117,6 +166,15 @@ pub struct CheckArgs {
     /// is set (`CLICOLOR_FORCE` forces it), `always` or `never`.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// Report only findings that are not in this earlier JSON report (`--format json`);
+    /// the known ones are listed as suppressed (`by: baseline`). Matched by rule, file,
+    /// resource and JSON pointer, so moved lines still match.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Also write this run's JSON report to FILE, for `--baseline` later (every finding,
+    /// also those a `--baseline` given now already knows).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Largest file or stdin read, in bytes; a larger input is reported as an error and
     /// not checked [default: 64 MiB].
     #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
@@ -136,14 +194,22 @@ pub enum Engine {
     Wasm,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request's lines.
+    Github,
+    /// JUnit XML test results (Jenkins, GitLab, Azure Pipelines, CircleCI).
+    Junit,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Critical,
     High,
@@ -229,6 +295,37 @@ mod tests {
     }
 
     #[test]
+    fn access_who_can_takes_verb_resource_namespace_and_paths() {
+        let cli = Cli::try_parse_from([
+            "kubecheck",
+            "access",
+            "who-can",
+            "create",
+            "pods/exec",
+            "-n",
+            "shop",
+            "a/",
+            "b.yaml",
+        ])
+        .unwrap();
+        let Command::Access(AccessCommand::WhoCan {
+            verb,
+            resource,
+            namespace,
+            paths,
+            ..
+        }) = cli.command
+        else {
+            panic!("not access who-can")
+        };
+        assert_eq!((verb.as_str(), resource.as_str()), ("create", "pods/exec"));
+        assert_eq!(namespace.as_deref(), Some("shop"));
+        assert_eq!(paths.len(), 2);
+        // Without paths there is nothing to ask.
+        assert!(Cli::try_parse_from(["kubecheck", "access", "of", "User:jane"]).is_err());
+    }
+
+    #[test]
     fn k8s_version_is_major_dot_minor() {
         let version = |v: &str| {
             let Command::Check(check) =
@@ -278,7 +375,7 @@ mod tests {
             panic!("not check")
         };
         assert_eq!(args.disable, ["a", "b", "c"]);
-        assert_eq!(args.fail_on, FailOn::High);
+        assert_eq!(args.fail_on, None);
         assert_eq!(args.engine, Engine::Native);
     }
 

@@ -35,6 +35,25 @@ pub struct Config {
     /// WebAssembly rule plugins (docs/plugin-abi.md, section 7).
     #[serde(default)]
     pub plugins: Vec<PluginConfig>,
+    /// Rule selectors to run alone (as `--only`; the command line's add to these).
+    #[serde(default)]
+    pub only: Vec<String>,
+    /// Exit code 1 at this severity (`--fail-on` wins).
+    #[serde(default)]
+    pub fail_on: Option<crate::cli::FailOn>,
+    /// Output format (`--format` wins).
+    #[serde(default)]
+    pub format: Option<crate::cli::Format>,
+    /// Annotations without a reason do not suppress (as `--require-reason`).
+    #[serde(default)]
+    pub require_reason: bool,
+    /// `false`: annotations do not suppress, only exemptions do (as
+    /// `--no-inline-suppressions`).
+    #[serde(default)]
+    pub inline_suppressions: Option<bool>,
+    /// Rules that do not report on matching objects, each with a reason.
+    #[serde(default)]
+    pub exemptions: Vec<kubecheck_core::suppress::Exemption>,
     /// Folders (relative to the config file) each judged as one cluster by the
     /// cross-object rules, whatever `--context` says: a monorepo names its projects here.
     #[serde(default)]
@@ -94,7 +113,13 @@ pub fn parse(text: &str) -> Result<Config> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    Ok(serde_yaml::from_str(text)?)
+    let config: Config = serde_yaml::from_str(text)?;
+    for (i, exemption) in config.exemptions.iter().enumerate() {
+        if let Some(problem) = exemption.problem() {
+            anyhow::bail!("exemptions[{i}]: {problem}");
+        }
+    }
+    Ok(config)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Plugin(command) => commands::plugin::run(command),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Access(command) => commands::access::run(command),
     };
     match result {
         Ok(code) => code,

@@ -55,6 +55,15 @@ fn build_kubecheck() -> PathBuf {
         None => panic!("no profile in {}", profile_dir.display()),
     };
     let target_dir = profile_dir.parent().expect("target/<profile>");
+    // Several checkouts (git worktrees) may share one target directory, and each build,
+    // even one with nothing to do, links its own binary to `target/<profile>/kubecheck`.
+    // Under this lock (every checkout's test processes take it) the build and a copy of
+    // its binary named for this checkout are one step; the tests run the copy.
+    std::fs::create_dir_all(&profile_dir).expect("profile dir");
+    let lock = std::fs::File::create(profile_dir.join(".kubecheck-build.lock")).expect("lock file");
+    // SAFETY: flock on a file descriptor this function owns; released when `lock` drops.
+    let locked = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_EX) };
+    assert_eq!(locked, 0, "flock: {}", std::io::Error::last_os_error());
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args([
@@ -73,15 +82,14 @@ fn build_kubecheck() -> PathBuf {
     assert!(status.success(), "`cargo build -p kubecheck` failed");
     let bin = profile_dir.join(format!("kubecheck{}", std::env::consts::EXE_SUFFIX));
     assert!(bin.is_file(), "cargo built no {}", bin.display());
-    // Several checkouts (git worktrees) may share one target directory, and each build
-    // overwrites `target/<profile>/kubecheck`: this process runs a copy named for its
-    // checkout, taken as soon as its build ends (written aside, then renamed, since test
-    // processes of one checkout build at the same time too).
+    // Written aside, then renamed: a test process of this checkout may be running the
+    // previous copy.
     let tag = checkout_tag();
     let own = profile_dir.join(format!("kubecheck-{tag}{}", std::env::consts::EXE_SUFFIX));
     let aside = profile_dir.join(format!("kubecheck-{tag}.{}.tmp", std::process::id()));
     std::fs::copy(&bin, &aside).expect("copy the built kubecheck");
     std::fs::rename(&aside, &own).expect("rename the copy of kubecheck");
+    drop(lock);
     own
 }
 

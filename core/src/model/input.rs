@@ -225,6 +225,11 @@ impl Input {
                 }
             }
         }
+        let patches = super::patches::patch_sources(self);
+        for object in &mut objects {
+            object.partial =
+                patches.contains(&object.source) || super::patches::evidently_partial(object);
+        }
         (objects, errors)
     }
 

@@ -2,10 +2,13 @@
 
 mod input;
 mod object;
+mod patches;
 mod pod;
 mod typed;
+pub mod workloads;
 
 pub use input::{Input, InputError, ParsedDocument, Source};
-pub use object::Object;
+pub use object::{with_pods, Object};
+pub(crate) use patches::evidently_partial;
 pub use pod::{ContainerKind, ContainerRef, PodTemplate};
 pub use typed::typed_with_repair;

@@ -40,10 +40,25 @@ pub struct Object<'a> {
     /// gives them to list items that have neither (`PodList` items are Pods).
     pub type_from_list: bool,
     pub metadata: ObjectMeta,
-    pub pod: Option<PodTemplate>,
+    /// Every pod template of the object, each with its own pointers: one for a Pod or a
+    /// built-in workload, several for custom resources such as a RayCluster (head and
+    /// worker groups) or a JobSet (one per replicated job).
+    pub pods: Vec<PodTemplate>,
+    /// A Kustomize patch or an evident fragment ([`super::patches`]): judged only for
+    /// what it sets, like a partial template.
+    pub partial: bool,
     /// Values whose type does not match the Kubernetes schema, found while reading the
     /// typed views; pointers are relative to the object.
     pub type_errors: Vec<TypeError>,
+}
+
+/// Every pod template of `objects` with its object, in object order.
+pub fn with_pods<'o, 'a>(
+    objects: &'o [Object<'a>],
+) -> impl Iterator<Item = (&'o Object<'a>, &'o PodTemplate)> {
+    objects
+        .iter()
+        .flat_map(|object| object.pods.iter().map(move |pod| (object, pod)))
 }
 
 impl<'a> Object<'a> {
@@ -144,7 +159,8 @@ impl<'a> Object<'a> {
             }
             None => ObjectMeta::default(),
         };
-        let pod = PodTemplate::read(&kind, node, &metadata, &mut type_errors)?;
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        let pods = PodTemplate::read_all(group, &kind, node, &metadata, &mut type_errors)?;
         Ok(Object {
             id,
             source,
@@ -155,7 +171,8 @@ impl<'a> Object<'a> {
             kind,
             type_from_list,
             metadata,
-            pod,
+            pods,
+            partial: false,
             type_errors,
         })
     }

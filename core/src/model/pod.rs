@@ -7,7 +7,9 @@ use super::typed::typed_with_repair;
 use crate::yaml::{Node, TypeError};
 
 pub use kubecheck_plugin_abi::input::ContainerKind;
-use kubecheck_plugin_abi::input::{EMBEDDED_TEMPLATE_PATHS, POD_SPEC_PATHS};
+use kubecheck_plugin_abi::input::POD_SPEC_PATHS;
+
+use super::workloads::{custom_workload, generic_templates, templates_of, FoundTemplate, Shape};
 
 /// A container of any kind with the pointer to it (relative to the object).
 #[derive(Clone, Debug)]
@@ -41,6 +43,9 @@ pub struct PodTemplate {
     pub metadata: ObjectMeta,
     /// Containers, then init containers, then ephemeral containers.
     pub containers: Vec<ContainerRef>,
+    /// An overlay that an operator completes, or part of a patch: judged only for what
+    /// it sets (see `crate::rules::partial`).
+    pub partial: bool,
 }
 
 impl PodTemplate {
@@ -49,32 +54,55 @@ impl PodTemplate {
         format!("{}/{relative}", self.spec_pointer)
     }
 
-    /// Finds and reads the pod template of `root` (an object of `kind`), if it has one.
-    /// A template that cannot be read is an error, never a silently missing view: every
-    /// pod rule would go quiet.
-    pub(crate) fn read(
+    /// Finds and reads the pod templates of `root` (an object of `kind` in API `group`):
+    /// the built-in workloads' one, those the table of custom resources names, or what
+    /// the generic search finds in other kinds. A template that cannot be read is an
+    /// error, never a silently missing view: every pod rule would go quiet.
+    pub(crate) fn read_all(
+        group: &str,
         kind: &str,
         root: &Node,
         object_meta: &ObjectMeta,
         errors: &mut Vec<TypeError>,
-    ) -> Result<Option<PodTemplate>, String> {
-        let Some(spec_pointer) = Self::spec_pointer(kind, root) else {
-            return Ok(None);
+    ) -> Result<Vec<PodTemplate>, String> {
+        let found = match POD_SPEC_PATHS.iter().find(|(k, _)| *k == kind) {
+            Some((_, path)) => vec![FoundTemplate {
+                pointer: (*path).to_owned(),
+                shape: Shape::Spec,
+                partial: false,
+            }],
+            None => match custom_workload(group, kind) {
+                Some(row) => templates_of(row, root),
+                // A CRD's schema describes templates; it is not one.
+                None if kind == "CustomResourceDefinition" => Vec::new(),
+                None => generic_templates(root),
+            },
         };
-        let Some(spec_node) = crate::pointer::resolve(root, &spec_pointer) else {
-            return Ok(None);
-        };
-        Self::read_at(spec_pointer, spec_node, root, object_meta, errors).map(Some)
+        let mut templates = Vec::with_capacity(found.len());
+        for template in found {
+            let spec_pointer = match template.shape {
+                Shape::Template => format!("{}/spec", template.pointer),
+                Shape::Spec => template.pointer.clone(),
+            };
+            let Some(spec_node) = crate::pointer::resolve(root, &spec_pointer) else {
+                continue;
+            };
+            let mut pod = Self::read_at(spec_pointer, spec_node, root, object_meta, errors)?;
+            pod.partial = template.partial;
+            templates.push(pod);
+        }
+        Ok(templates)
     }
 
-    fn spec_pointer(kind: &str, root: &Node) -> Option<String> {
-        Some(match POD_SPEC_PATHS.iter().find(|(k, _)| *k == kind) {
-            Some((_, path)) => (*path).to_owned(),
-            None => (*EMBEDDED_TEMPLATE_PATHS.iter().find(|path| {
-                crate::pointer::resolve(root, &format!("{path}/containers")).is_some()
-            })?)
-            .to_owned(),
-        })
+    /// Pointer to where the template starts (its metadata and spec, or the pod spec of a
+    /// template without metadata): a finding at or below it is about this template.
+    pub fn root_pointer(&self) -> &str {
+        match self.meta_pointer.strip_suffix("/metadata") {
+            Some(parent) if self.spec_pointer == format!("{parent}/spec") && !parent.is_empty() => {
+                parent
+            }
+            _ => &self.spec_pointer,
+        }
     }
 
     fn read_at(
@@ -85,9 +113,8 @@ impl PodTemplate {
         errors: &mut Vec<TypeError>,
     ) -> Result<PodTemplate, String> {
         let meta_pointer = match spec_pointer.strip_suffix("/spec") {
-            Some("") => "/metadata".to_owned(),
             Some(parent) => format!("{parent}/metadata"),
-            None => "/metadata".to_owned(),
+            None => format!("{spec_pointer}/metadata"),
         };
         let (spec, spec_errors) = typed_with_repair::<PodSpec>(spec_node, &spec_pointer);
         errors.extend(spec_errors);
@@ -140,6 +167,7 @@ impl PodTemplate {
             spec,
             metadata,
             containers,
+            partial: false,
         })
     }
 }

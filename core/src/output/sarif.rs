@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value as Json};
 
+use super::identity::{fingerprint, resource_name};
 use crate::report::{Finding, Report, ReportError};
 use crate::rules::RuleInfo;
 use crate::severity::Severity;
@@ -223,33 +224,6 @@ fn result(f: &Finding, rules: &HashMap<&str, usize>, suppressed: bool) -> Json {
         result["suppressions"] = json!([ { "kind": "inSource", "justification": reason } ]);
     }
     result
-}
-
-fn resource_name(f: &Finding) -> String {
-    let r = &f.resource;
-    match (&r.namespace, &r.name) {
-        (Some(ns), Some(name)) => format!("{}/{ns}/{name}", r.kind),
-        (None, Some(name)) => format!("{}/{name}", r.kind),
-        _ => r.kind.clone(),
-    }
-}
-
-/// Stable across runs and edits elsewhere in the file: rule, resource and JSON pointer,
-/// not line numbers. FNV-1a, written out so the value never depends on a hasher's seed.
-fn fingerprint(f: &Finding) -> String {
-    let key = format!(
-        "{}|{}|{}|{}",
-        f.rule,
-        f.location.source,
-        resource_name(f),
-        f.location.path
-    );
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in key.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
 }
 
 /// A source name as a URI reference (RFC 3986): `/` separators, and every byte that may

@@ -68,7 +68,9 @@ pub fn write_text(
     let mut buffer = String::new();
     for group in report.findings.chunk_by(same_object) {
         buffer.clear();
-        if group.len() >= OBJECT_SUMMARY_FROM {
+        // One rule's findings keep their snippets: that is a rule being reviewed.
+        let several_rules = group.iter().any(|f| f.rule != group[0].rule);
+        if group.len() >= OBJECT_SUMMARY_FROM && several_rules {
             render_object(&mut buffer, &p, group);
         } else {
             for finding in group {
@@ -90,9 +92,10 @@ pub fn write_text(
     )
 }
 
-/// From this many findings on one object, the text gives the object a summary line and
-/// lists its findings folded under it, worst first and without source lines: a
-/// DaemonSet of thirty findings otherwise fills screens with the same manifest.
+/// From this many findings on one object (of more than one rule), the text gives the
+/// object a summary line and lists its findings folded under it, worst first and without
+/// source lines: a DaemonSet of thirty findings otherwise fills screens with the same
+/// manifest.
 pub const OBJECT_SUMMARY_FROM: usize = 8;
 
 /// Findings of the same object: same document and resource (the report's order keeps

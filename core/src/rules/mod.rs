@@ -1,6 +1,7 @@
 //! The rule registry. One rule per file under its area's folder; `RULES` is the single
 //! list, and its order is the order of `docs/rules.md`.
 
+mod partial;
 mod rule;
 #[cfg(test)]
 mod test_support;
@@ -56,13 +57,17 @@ pub static RULES: &[&Rule] = &[
     &pod_security::admission_rejected_workload::ADMISSION_REJECTED_WORKLOAD,
     &pod_security::admission_warned_workload::ADMISSION_WARNED_WORKLOAD,
     &pod_security::pod_security_policy::POD_SECURITY_POLICY,
-    &rbac::rbac_wildcard::RBAC_WILDCARD,
-    &rbac::rbac_secrets_access::RBAC_SECRETS_ACCESS,
-    &rbac::rbac_escalation_verbs::RBAC_ESCALATION_VERBS,
-    &rbac::cluster_admin_binding::CLUSTER_ADMIN_BINDING,
-    &rbac::unauthenticated_subject_binding::UNAUTHENTICATED_SUBJECT_BINDING,
-    &rbac::default_service_account_binding::DEFAULT_SERVICE_ACCOUNT_BINDING,
+    &pod_security::permissive_security_context_constraints::PERMISSIVE_SECURITY_CONTEXT_CONSTRAINTS,
+    &rbac::rbac_full_access::RBAC_FULL_ACCESS,
+    &rbac::rbac_secret_read::RBAC_SECRET_READ,
+    &rbac::rbac_pod_creation::RBAC_POD_CREATION,
+    &rbac::rbac_pod_exec::RBAC_POD_EXEC,
+    &rbac::rbac_privilege_escalation::RBAC_PRIVILEGE_ESCALATION,
+    &rbac::privileged_binding::PRIVILEGED_BINDING,
+    &rbac::broad_subject_binding::BROAD_SUBJECT_BINDING,
+    &rbac::unknown_role_reference::UNKNOWN_ROLE_REFERENCE,
     &rbac::privileged_service_account::PRIVILEGED_SERVICE_ACCOUNT,
+    &rbac::invalid_rbac_rule::INVALID_RBAC_RULE,
     &rbac::insecure_apiserver_flag::INSECURE_APISERVER_FLAG,
     &network::namespace_without_network_policy::NAMESPACE_WITHOUT_NETWORK_POLICY,
     &network::workload_without_network_policy::WORKLOAD_WITHOUT_NETWORK_POLICY,
@@ -115,6 +120,7 @@ pub(crate) fn run(
         }
         findings.extend(emitter.into_findings());
     }
+    partial::drop_omissions(objects, &mut findings);
     findings
 }
 

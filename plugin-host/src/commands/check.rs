@@ -75,10 +75,64 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         _ => session.run_builtin(),
     };
     let plugin_run = plugin::run(&plugins, &session);
-    let report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
+    let mut report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &report)?;
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = read_baseline(path)?;
+        kubecheck_core::baseline::apply(&mut report, &baseline, &path.display().to_string());
+    }
     let color = color_enabled(args.color);
-    write_report(&report, &input, &rules, args.format, color)?;
-    Ok(exit_code(&report, args.fail_on))
+    let settings = config.as_ref().map(|(_, c)| c);
+    let format = args
+        .format
+        .or(settings.and_then(|c| c.format))
+        .unwrap_or(Format::Text);
+    let fail_on = args
+        .fail_on
+        .or(settings.and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::High);
+    write_report(&report, &input, &rules, format, color)?;
+    Ok(exit_code(&report, fail_on))
+}
+
+/// An earlier JSON report: a file that is not one (another format, another version) is
+/// an error naming it, never an empty baseline.
+fn read_baseline(path: &Path) -> Result<Report> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("baseline {}: cannot read: {e}", path.display()))?;
+    let report: Report = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "baseline {}: not a kubecheck JSON report (make one with `--write-baseline` or `--format json`): {e}",
+            path.display()
+        )
+    })?;
+    if report.version != kubecheck_core::report::REPORT_VERSION {
+        bail!(
+            "baseline {}: report version {}, this kubecheck reads version {}",
+            path.display(),
+            report.version,
+            kubecheck_core::report::REPORT_VERSION
+        );
+    }
+    Ok(report)
+}
+
+/// Writes the report as JSON beside its final name, then renames: an interrupted run
+/// never leaves half a baseline.
+fn write_baseline(path: &Path, report: &Report) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| anyhow::anyhow!("baseline {}: {e}", path.display()))?;
+    serde_json::to_writer_pretty(&mut file, report)?;
+    writeln!(file)?;
+    file.persist(path)
+        .map_err(|e| anyhow::anyhow!("baseline {}: {e}", path.display()))?;
+    Ok(())
 }
 
 /// The config's `contexts:` folders, each named as written and resolved against the
@@ -109,6 +163,8 @@ fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     if let Some(config) = config {
         options.enable = config.enable.clone();
         options.disable = config.disable.clone();
+        options.only = config.only.clone();
+        options.suppressions.exemptions = config.exemptions.clone();
         options.severity_overrides = config.severity.clone();
         options.min_severity = config.min_severity;
     }
@@ -117,7 +173,30 @@ fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     options.only.extend(args.only.iter().cloned());
     options.pss = args.pss;
     options.kubernetes_version = args.k8s_version;
+    let policy = &mut options.suppressions;
+    policy.today = Some(today());
+    policy.require_reason = args.require_reason || config.is_some_and(|c| c.require_reason);
+    policy.ignore_inline =
+        args.no_inline_suppressions || config.is_some_and(|c| c.inline_suppressions == Some(false));
     options
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`, for suppressions' `until=` (days since the Unix
+/// epoch to a civil date: Howard Hinnant's `civil_from_days`).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Plugins from the config (paths relative to it, pinned) and from `--plugin` (unpinned:
@@ -183,6 +262,13 @@ fn write_report(
         }
         Format::Text => {
             kubecheck_core::output::write_text(&mut out, report, &input.sources, color)?
+        }
+        Format::Github => kubecheck_core::output::write_github(&mut out, report)?,
+        Format::Junit => kubecheck_core::output::write_junit(&mut out, report)?,
+        Format::Gitlab => {
+            to_writer_pretty_log_safe(&mut out, &kubecheck_core::output::gitlab(report))
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
         }
     }
     out.flush()?;

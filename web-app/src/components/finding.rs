@@ -93,6 +93,13 @@ pub fn finding_row(props: &FindingProps) -> Html {
                     <span class="pss">{ format!("PSS {} · {}", pss.level, pss.control) }</span>
                 }
             </div>
+            if !f.related.is_empty() {
+                // A chain (workload → service account → binding → role → rule) or other
+                // places that matter, each a link into the editor.
+                <ol class="chain" aria-label="Related places">
+                    { for f.related.iter().map(|r| related(r, &props.on_action)) }
+                </ol>
+            }
             <details onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <summary>{ "Why it matters and how to fix it" }</summary>
                 if let Some(why) = &props.why {
@@ -114,6 +121,26 @@ pub fn finding_row(props: &FindingProps) -> Html {
                     { "Apply fix" }
                 </button>
             }
+        </li>
+    }
+}
+
+fn related(r: &kubecheck_core::report::Related, on_action: &Callback<Action>) -> Html {
+    let span = Span::of(&r.location);
+    let on_click = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            on_action.emit(Action::Focus(span));
+        })
+    };
+    html! {
+        <li>
+            <button type="button" class="link" onclick={on_click}>
+                <span class="loc">{ format!("line {}", r.location.line) }</span>
+                { " " }
+                { for inlines(&r.message).into_iter().map(inline) }
+            </button>
         </li>
     }
 }

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::rbac::{command_words, runs_apiserver};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -95,7 +95,12 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
 
 /// kube-apiserver containers started without an encryption configuration.
 fn check_apiserver(object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_apiserver_of_pod(object, pod, out);
+    }
+}
+
+fn check_apiserver_of_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     for c in &pod.containers {
         let words = command_words(c);
         let configured = words.iter().any(|w| {

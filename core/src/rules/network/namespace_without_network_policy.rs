@@ -119,7 +119,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             continue;
         };
         let counts = namespaces.entry(ns).or_default();
-        if object.pod.is_some() {
+        if !object.pods.is_empty() {
             counts.0 += 1;
         }
         if is_network_policy(object) || is_one_of(object, OTHER_POLICIES) {

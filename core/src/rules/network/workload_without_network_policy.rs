@@ -4,7 +4,7 @@ use k8s_openapi::api::networking::v1::NetworkPolicySpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{with_pods, Object};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -337,8 +337,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             (*key, policies)
         })
         .collect();
-    for object in objects {
-        let Some(pod) = &object.pod else { continue };
+    for (object, pod) in with_pods(objects) {
         let Some(policies) = namespaces.get_mut(&namespace_key(object)) else {
             continue;
         };

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -99,21 +99,27 @@ fn is_template(image: &str) -> bool {
 }
 
 /// Whether a missing image is a mistake rather than left to someone else: built-in
-/// kinds only, and not patch fragments of apps/v1 workloads (they lack the required
-/// `spec.selector`).
+/// kinds only. Patch fragments (an apps/v1 workload without `spec.selector`, a file a
+/// kustomization names as a patch) are judged only for what they set, for every rule
+/// alike (`crate::rules::partial`), so their missing images are not reported either.
 fn image_required(object: &Object<'_>) -> bool {
-    match (object.api_version.as_str(), object.kind.as_str()) {
-        ("apps/v1", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
-            object.at("/spec/selector").is_some()
-        }
-        ("v1", "Pod" | "PodTemplate" | "ReplicationController")
-        | ("batch/v1", "Job" | "CronJob") => true,
-        _ => false,
-    }
+    matches!(
+        (object.api_version.as_str(), object.kind.as_str()),
+        (
+            "apps/v1",
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+        ) | ("v1", "Pod" | "PodTemplate" | "ReplicationController")
+            | ("batch/v1", "Job" | "CronJob")
+    )
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(object, pod, out);
+    }
+}
+
+fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     for c in &pod.containers {
         let noun = c.kind.noun();
         let name = c.name();

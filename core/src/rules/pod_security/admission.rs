@@ -223,7 +223,7 @@ pub(crate) fn governed<'o, 'a>(
 ) -> Vec<(&'o Object<'a>, Vec<&'o Object<'a>>)> {
     let mut groups: Vec<(&Object<'a>, Vec<&Object<'a>>)> =
         namespaces(objects).map(|n| (n, Vec::new())).collect();
-    for object in objects.iter().filter(|o| o.pod.is_some()) {
+    for object in objects.iter().filter(|o| !o.pods.is_empty()) {
         let Some(name) = object.namespace() else {
             continue;
         };

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{with_pods, Object};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -115,8 +115,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         })
         .collect();
     let bound = bound_accounts(objects);
-    for object in objects {
-        let Some(pod) = &object.pod else { continue };
+    for (object, pod) in with_pods(objects) {
         let account = pod
             .spec
             .service_account_name

@@ -1,7 +1,7 @@
 use k8s_openapi::api::core::v1::SELinuxOptions;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
@@ -101,7 +101,12 @@ fn forbidden(options: &SELinuxOptions, minor: u32) -> Vec<(&'static str, &str)> 
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(ctx, &CUSTOM_SELINUX_OPTIONS, 0) {
         return;
     }

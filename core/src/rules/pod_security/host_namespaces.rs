@@ -91,7 +91,12 @@ fn shared_namespaces(pod: &PodTemplate) -> Vec<&'static str> {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(ctx, &HOST_NAMESPACES, 0) {
         return;
     }

@@ -1,7 +1,7 @@
 use k8s_openapi::api::core::v1::{Container, LimitRangeSpec};
 
 use crate::declare_rule;
-use crate::model::{ContainerKind, Object};
+use crate::model::{with_pods, ContainerKind, Object};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -105,8 +105,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             defaults.extend(defaulted_by(&spec).map(|r| (object.namespace(), r)));
         }
     }
-    for object in objects {
-        let Some(pod) = &object.pod else { continue };
+    for (object, pod) in with_pods(objects) {
         let defaulted: Vec<&str> = defaults
             .iter()
             .filter(|(ns, _)| *ns == object.namespace())

@@ -31,6 +31,7 @@ pub mod admission_rejected_workload;
 pub mod admission_warned_workload;
 pub mod invalid_pod_security_label;
 pub mod namespace_without_pod_security;
+pub mod permissive_security_context_constraints;
 pub mod pod_security_policy;
 
 // Best practice beyond the Pod Security Standards.

@@ -2,7 +2,7 @@ use k8s_openapi::api::core::v1::Capabilities;
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::pss::since;
 use crate::rules::pod_security::pss_overlap::{capability_name, control_in_effect, is_windows};
 use crate::rules::{Check, Ctx, Emitter};
@@ -114,7 +114,12 @@ fn keeps_net_raw(caps: Option<&Capabilities>) -> Option<NetRaw> {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if is_windows(&pod.spec)
         || control_in_effect(
             ctx,

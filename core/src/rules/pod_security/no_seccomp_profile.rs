@@ -151,7 +151,12 @@ fn container_has_profile(pod: &PodTemplate, c: &ContainerRef, honoured: Honoured
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if is_windows(&pod.spec)
         || control_in_effect(
             ctx,

@@ -1,7 +1,7 @@
 use k8s_openapi::api::core::v1::Volume;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
@@ -129,7 +129,12 @@ fn volume_sources(volume: &Volume) -> Vec<String> {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(ctx, &NON_RESTRICTED_VOLUME_TYPE, 0) {
         return;
     }

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::{ContainerRef, Object};
+use crate::model::{ContainerRef, Object, PodTemplate};
 use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
@@ -109,7 +109,12 @@ fn conflict(c: &ContainerRef) -> Option<&'static str> {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(
         ctx,
         &PRIVILEGE_ESCALATION,

@@ -2,7 +2,7 @@ use k8s_openapi::api::core::v1::SecurityContext;
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 
@@ -82,7 +82,12 @@ fn is_privileged(ctx: &SecurityContext) -> bool {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(ctx, &PRIVILEGED_CONTAINER, 0) {
         return;
     }

@@ -1,7 +1,7 @@
 use k8s_openapi::api::core::v1::{Container, HTTPGetAction, TCPSocketAction};
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
@@ -116,7 +116,12 @@ fn custom_hosts(c: &Container) -> Vec<(String, &str)> {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(ctx, &PROBE_CUSTOM_HOST, since::HOST_PROBES) {
         return;
     }

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
@@ -83,7 +83,12 @@ declare_rule! {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(ctx, &SECCOMP_NOT_ENFORCED, since::SECCOMP_PROFILE_FIELDS)
         || (minor(ctx) >= since::WINDOWS_EXEMPTION && is_windows(pod))
     {

@@ -301,7 +301,12 @@ pub(crate) fn mounts(pod: &PodTemplate, name: &str) -> (bool, bool) {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(object, pod, out);
+    }
+}
+
+fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
         let Some(host_path) = &volume.host_path else {
             continue;

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -71,7 +71,12 @@ declare_rule! {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(object, pod, out);
+    }
+}
+
+fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if pod.spec.share_process_namespace == Some(true) {
         let pointer = pod.at("shareProcessNamespace");
         out.report(

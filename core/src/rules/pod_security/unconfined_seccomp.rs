@@ -92,13 +92,15 @@ declare_rule! {
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    if object.pod.is_none() || !enforced(ctx, &UNCONFINED_SECCOMP, 0) {
+    if !enforced(ctx, &UNCONFINED_SECCOMP, 0) {
         return;
     }
-    if minor(ctx) < since::SECCOMP_PROFILE_FIELDS {
-        check_annotations(object, out);
-    } else {
-        check_fields(object, out);
+    for pod in &object.pods {
+        if minor(ctx) < since::SECCOMP_PROFILE_FIELDS {
+            check_annotations(object, pod, out);
+        } else {
+            check_fields(object, pod, out);
+        }
     }
 }
 
@@ -136,8 +138,7 @@ pub(crate) fn report_pod_profile(
     pod_profile.is_some_and(allowed_type)
 }
 
-fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+fn check_annotations(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     let forbidden = |key: &str| {
         pod.metadata
             .annotations
@@ -181,8 +182,7 @@ fn check_annotations(object: &Object<'_>, out: &mut Emitter) {
     }
 }
 
-fn check_fields(object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+fn check_fields(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     report_pod_profile(object, pod, out);
     for c in &pod.containers {
         let profile = container_context(c).and_then(|sc| sc.seccomp_profile.as_ref());

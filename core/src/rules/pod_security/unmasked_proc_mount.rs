@@ -100,7 +100,12 @@ pub(crate) fn report(object: &Object<'_>, c: &ContainerRef, mount: &str, out: &m
 }
 
 fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(ctx, object, pod, out);
+    }
+}
+
+fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if !enforced(ctx, &UNMASKED_PROC_MOUNT, 0) || baseline_allows(pod, minor(ctx)) {
         return;
     }

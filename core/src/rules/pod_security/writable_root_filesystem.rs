@@ -2,7 +2,7 @@ use k8s_openapi::api::core::v1::SecurityContext;
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::pod_security::pss_overlap::is_windows;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
@@ -83,7 +83,12 @@ fn is_read_only(ctx: Option<&SecurityContext>) -> bool {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(object, pod, out);
+    }
+}
+
+fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     if is_windows(&pod.spec) {
         return;
     }

@@ -1,6 +1,6 @@
 use super::{command_words, runs_apiserver};
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -107,7 +107,12 @@ fn insecurity(flag: &str, value: &str) -> Option<&'static str> {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(object, pod, out);
+    }
+}
+
+fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     for c in &pod.containers {
         let words = command_words(c);
         if !runs_apiserver(&words) {

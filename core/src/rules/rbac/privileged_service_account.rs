@@ -1,33 +1,34 @@
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 
-use k8s_openapi::api::rbac::v1::PolicyRule;
-
-use super::rbac_escalation_verbs::escalating_resources;
-use super::{binding, policy_rules};
+use super::{phrases, relate_hits};
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{with_pods, Object};
+use crate::rbac::{summary, Granted, Rbac};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
 declare_rule! {
     /// ## What it does
-    /// Looks at the input as a whole and links each workload to the RBAC bindings of
-    /// its service account (`serviceAccountName`, or `default`). It flags the workload
-    /// when a binding of the input grants that account a powerful role:
-    /// - the built-in ClusterRoles `cluster-admin`, `admin` or `edit`;
-    /// - a Role or ClusterRole of the input with `*` verbs on `*` resources, or with a
-    ///   privilege-escalation verb (as `rbac-escalation-verbs` finds them).
+    /// Follows each workload to what its pods can do through the API: its service
+    /// account (`serviceAccountName`, else `default`), whether the token is mounted
+    /// (`automountServiceAccountToken` on the pod, else on the ServiceAccount of the
+    /// input, else yes), every RoleBinding and ClusterRoleBinding that reaches that
+    /// account (by name, as the user `system:serviceaccount:<ns>:<name>`, or through the
+    /// groups `system:serviceaccounts`, `system:serviceaccounts:<ns>` and
+    /// `system:authenticated`), and the roles they bind, aggregated roles and
+    /// Kubernetes' default roles included. A workload whose mounted token carries a
+    /// dangerous capability (those of the `rbac-*` rules) gets one finding; its related
+    /// locations are the chain, each with file, line and column: service account →
+    /// binding → role → the rule line that grants it.
     ///
-    /// A workload whose pods do not mount a token (`automountServiceAccountToken:
-    /// false` on the pod, or on a ServiceAccount of the input without the pod turning
-    /// it back on) is not reported. A binding subject matches a workload with the same
-    /// service account name in the subject's namespace; for a workload without
-    /// `metadata.namespace`, subjects from the same file match in any namespace.
+    /// A workload without `metadata.namespace` matches subjects of its own namespace-less
+    /// bindings, and service account subjects of any namespace from the same file (a
+    /// chart applied with `-n`).
     ///
     /// ## Why is this bad?
     /// Every process in the pod can read the mounted token and act with the role's
-    /// rights. One remote-code-execution bug in the application then becomes control
-    /// of the namespace or of the cluster.
+    /// rights. One remote-code-execution bug in the application then becomes control of
+    /// the namespace or of the cluster.
     ///
     /// ## Example
     /// ```yaml
@@ -70,14 +71,13 @@ declare_rule! {
     /// kind: List
     /// items:
     /// - apiVersion: rbac.authorization.k8s.io/v1
-    ///   kind: RoleBinding
+    ///   kind: ClusterRoleBinding
     ///   metadata:
-    ///     name: ci-deployer
-    ///     namespace: shop
+    ///     name: ci-admin
     ///   roleRef:
     ///     apiGroup: rbac.authorization.k8s.io
     ///     kind: ClusterRole
-    ///     name: view
+    ///     name: cluster-admin
     ///   subjects:
     ///   - kind: ServiceAccount
     ///     name: runner
@@ -95,25 +95,24 @@ declare_rule! {
     ///         labels: {app: runner}
     ///       spec:
     ///         serviceAccountName: runner
+    ///         automountServiceAccountToken: false
     ///         containers:
     ///         - name: runner
     ///           image: ci/runner:3.2.0
     /// ```
     ///
     /// ## Known problems
-    /// Bindings and roles that exist only in the cluster are not seen. Unrelated
-    /// projects checked together can link a binding of one to a workload of another
-    /// that uses the same namespace and service account name. Operators
-    /// (Argo CD, Calico's tigera-operator) need such rights by design; suppress the
-    /// finding on their workload with a reason.
+    /// Bindings and roles that exist only in the cluster are not seen. Operators (Argo CD,
+    /// Calico's tigera-operator) need such rights by design; suppress the finding on
+    /// their workload with a reason.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.1: Ensure that the cluster-admin role is only used where required
+    /// - CIS Kubernetes Benchmark 5.1.5: Ensure that default service accounts are not actively used
     /// - CIS Kubernetes Benchmark 5.1.6: Ensure that Service Account Tokens are only mounted where necessary
     /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static PRIVILEGED_SERVICE_ACCOUNT = Rule {
         id: "privileged-service-account",
-        title: "Workload runs as a service account with admin or escalation rights",
+        title: "Workload's mounted token carries a dangerous capability",
         category: Category::Rbac,
         severity: Severity::High,
         applies_to: "Pod and workloads with a pod template, with the RBAC objects of the input",
@@ -128,143 +127,78 @@ declare_rule! {
     };
 }
 
-/// Built-in ClusterRoles that allow reading secrets and exec into pods, or more.
-const POWERFUL_BUILT_IN: &[&str] = &["cluster-admin", "admin", "edit"];
+/// A binding and the position of the subject in it (in `Binding::subjects`).
+type Reach = (usize, usize);
 
-/// Why a role's rules are powerful, if they are.
-fn power_of(rules: &[(usize, PolicyRule)]) -> Option<String> {
-    for (_, rule) in rules {
-        let resources = rule.resources.as_deref().unwrap_or_default();
-        if rule.verbs.iter().any(|v| v == "*") && resources.iter().any(|r| r == "*") {
-            return Some("`*` on `*`".to_owned());
-        }
-        if rule.resource_names.as_ref().is_some_and(|n| !n.is_empty()) {
+/// Who the bindings name, indexed once so that each workload is one lookup.
+#[derive(Default)]
+struct Subjects<'r> {
+    /// `(namespace, name)` of service accounts, named directly or as their user name.
+    accounts: HashMap<(Option<&'r str>, &'r str), Vec<Reach>>,
+    /// Service account subjects with a namespace, by the file of their binding and name.
+    by_source: HashMap<(usize, &'r str), Vec<Reach>>,
+    groups: HashMap<&'r str, Vec<Reach>>,
+}
+
+fn index<'r>(rbac: &'r Rbac, objects: &[Object<'_>]) -> Subjects<'r> {
+    let mut s = Subjects::default();
+    for (b, binding) in rbac.bindings.iter().enumerate() {
+        if binding.role.is_none() {
             continue;
         }
-        for verb in &rule.verbs {
-            if let Some(resource) = escalating_resources(rule, verb).first() {
-                return Some(format!("`{verb}` on {resource}"));
+        for (k, subject) in binding.subjects.iter().enumerate() {
+            match subject.kind.as_str() {
+                "ServiceAccount" => {
+                    let namespace = match (&subject.namespace, binding.cluster) {
+                        (Some(ns), _) => Some(ns.as_str()),
+                        // `appliesToUser`: a service account subject of a
+                        // ClusterRoleBinding without a namespace matches no one.
+                        (None, true) => continue,
+                        (None, false) => binding.namespace.as_deref(),
+                    };
+                    s.accounts
+                        .entry((namespace, &subject.name))
+                        .or_default()
+                        .push((b, k));
+                    if subject.namespace.is_some() {
+                        s.by_source
+                            .entry((objects[binding.object].source, &subject.name))
+                            .or_default()
+                            .push((b, k));
+                    }
+                }
+                "User" => {
+                    if let Some((ns, name)) = subject
+                        .name
+                        .strip_prefix("system:serviceaccount:")
+                        .and_then(|rest| rest.split_once(':'))
+                    {
+                        s.accounts.entry((Some(ns), name)).or_default().push((b, k));
+                    }
+                }
+                "Group" => s.groups.entry(&subject.name).or_default().push((b, k)),
+                _ => {}
             }
         }
     }
-    None
-}
-
-/// A role as a binding's `roleRef` names it: kind, namespace (Roles only), name.
-type RoleKey<'a> = (&'a str, Option<&'a str>, &'a str);
-
-struct Grant {
-    /// `ClusterRoleBinding/name`.
-    binding: String,
-    /// `cluster role `edit`` or `role `deployer` (`bind` on `roles`)`.
-    role: String,
-    namespace: Option<String>,
-    source: usize,
-}
-
-/// How close two sources are: the same file beats a shared folder, and a longer
-/// shared folder path beats a shorter one.
-fn closeness(ctx: &Ctx<'_>, a: usize, b: usize) -> usize {
-    if a == b {
-        return usize::MAX;
-    }
-    let name = |i: usize| ctx.input.sources.get(i).map_or("", |s| s.name.as_str());
-    name(a)
-        .split('/')
-        .zip(name(b).split('/'))
-        .take_while(|(x, y)| x == y)
-        .count()
+    s
 }
 
 fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    // Roles of the input with what makes them powerful.
-    // Several files may define a role of the same name: each is kept with its source.
-    let mut roles: BTreeMap<RoleKey<'_>, Vec<(usize, Option<String>)>> = BTreeMap::new();
-    for object in objects {
-        let rules = policy_rules(object);
-        if rules.is_empty() {
-            continue;
-        }
-        let Some(name) = object.name() else { continue };
-        let namespace = (object.kind == "Role")
-            .then(|| object.namespace())
-            .flatten();
-        roles
-            .entry((object.kind.as_str(), namespace, name))
-            .or_default()
-            .push((object.source, power_of(&rules)));
-    }
-    // Service accounts of the input that do not mount tokens.
-    let no_automount: HashSet<(Option<&str>, &str)> = objects
-        .iter()
-        .filter(|o| o.kind == "ServiceAccount" && o.api_version == "v1")
-        .filter(|o| {
-            o.at("/automountServiceAccountToken")
-                .and_then(|n| n.as_bool())
-                == Some(false)
-        })
-        .filter_map(|o| Some((o.namespace(), o.name()?)))
-        .collect();
-    // Service account name -> powerful grants.
-    let mut grants: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
-    // The role a binding of a source gets, per role key: the nearest of the roles of
-    // that name is looked for once per (role, source), not once per binding.
-    let mut nearest: HashMap<(usize, usize), Option<usize>> = HashMap::new();
-    for object in objects {
-        let Some((role_ref, subjects)) = binding(object) else {
-            continue;
-        };
-        let role = if role_ref.kind == "ClusterRole"
-            && POWERFUL_BUILT_IN.contains(&role_ref.name.as_str())
-        {
-            Some(super::describe_role(&role_ref))
-        } else {
-            let namespace = (role_ref.kind == "Role")
-                .then(|| object.namespace())
-                .flatten();
-            let key = (role_ref.kind.as_str(), namespace, role_ref.name.as_str());
-            // Unrelated files may define roles of the same name: take the one from the
-            // binding's own file, else from the nearest folder.
-            let power = roles.get(&key).and_then(|found| {
-                // The list's address names the role key for the cache.
-                let list = found.as_ptr() as usize;
-                let nearest = *nearest.entry((list, object.source)).or_insert_with(|| {
-                    (0..found.len()).max_by_key(|&i| closeness(ctx, found[i].0, object.source))
-                });
-                nearest.and_then(|i| found[i].1.as_ref())
-            });
-            power.map(|power| format!("{} ({power})", super::describe_role(&role_ref)))
-        };
-        let Some(role) = role else { continue };
-        for subject in subjects.iter().filter(|s| s.kind == "ServiceAccount") {
-            grants.entry(subject.name.clone()).or_default().push(Grant {
-                binding: format!("{}/{}", object.kind, object.name().unwrap_or_default()),
-                role: role.clone(),
-                namespace: subject
-                    .namespace
-                    .clone()
-                    .or_else(|| object.namespace().map(str::to_owned)),
-                source: object.source,
-            });
-        }
-    }
-    if grants.is_empty() {
+    let rbac = Rbac::new(objects);
+    if rbac.bindings.is_empty() {
         return;
     }
-    // The first grant to each service account per namespace, and per source for
-    // workloads without a namespace: one lookup per workload, not a scan of the grants.
-    let mut by_namespace: HashMap<(&str, &str), &Grant> = HashMap::new();
-    let mut by_source: HashMap<(&str, usize), &Grant> = HashMap::new();
-    for (account, list) in &grants {
-        for grant in list {
-            if let Some(ns) = &grant.namespace {
-                by_namespace.entry((account, ns)).or_insert(grant);
-            }
-            by_source.entry((account, grant.source)).or_insert(grant);
-        }
-    }
-    for object in objects {
-        let Some(pod) = &object.pod else { continue };
+    let version = ctx.options.kubernetes_version;
+    let subjects = index(&rbac, objects);
+    let accounts: HashMap<(Option<&str>, &str), &Object<'_>> = objects
+        .iter()
+        .filter(|o| o.kind == "ServiceAccount" && o.api_version == "v1")
+        .filter_map(|o| Some(((o.namespace(), o.name()?), o)))
+        .collect();
+    // What each binding grants, computed once.
+    let mut grants: HashMap<usize, Vec<Granted>> = HashMap::new();
+    for (object, pod) in with_pods(objects) {
         let spec = &pod.spec;
         let account = spec
             .service_account_name
@@ -272,19 +206,80 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             .or(spec.service_account.as_deref())
             .filter(|a| !a.is_empty())
             .unwrap_or("default");
-        let mounts = match spec.automount_service_account_token {
-            Some(mounts) => mounts,
-            None => !no_automount.contains(&(object.namespace(), account)),
-        };
-        if !mounts {
+        let namespace = object.namespace();
+        let account_object = accounts.get(&(namespace, account)).copied();
+        let mounted = spec.automount_service_account_token.unwrap_or_else(|| {
+            account_object
+                .and_then(|o| o.at("/automountServiceAccountToken"))
+                .and_then(|n| n.as_bool())
+                .unwrap_or(true)
+        });
+        if !mounted {
             continue;
         }
-        let grant = match object.namespace() {
-            Some(ns) => by_namespace.get(&(account, ns)),
-            None => by_source.get(&(account, object.source)),
+        let mut reaching: Vec<Reach> = Vec::new();
+        let mut add = |list: Option<&Vec<Reach>>| {
+            for &(b, k) in list.into_iter().flatten() {
+                if !reaching.iter().any(|&(seen, _)| seen == b) {
+                    reaching.push((b, k));
+                }
+            }
         };
-        let Some(grant) = grant else {
+        add(subjects.accounts.get(&(namespace, account)));
+        if namespace.is_none() {
+            add(subjects.by_source.get(&(object.source, account)));
+        }
+        for group in namespace.map_or_else(
+            || {
+                vec![
+                    "system:serviceaccounts".to_owned(),
+                    "system:authenticated".to_owned(),
+                ]
+            },
+            |ns| crate::rbac::service_account_groups(ns).to_vec(),
+        ) {
+            add(subjects.groups.get(group.as_str()));
+        }
+        let mut paths = Vec::new();
+        for (b, k) in reaching {
+            let binding = &rbac.bindings[b];
+            let Some(role) = binding.role else { continue };
+            let granted = grants
+                .entry(b)
+                .or_insert_with(|| summary(&rbac.effective[role], !binding.cluster, version));
+            if !granted.is_empty() {
+                paths.push((b, k, role));
+            }
+        }
+        if paths.is_empty() {
             continue;
+        }
+        let severity = paths
+            .iter()
+            .flat_map(|(b, _, _)| &grants[b])
+            .map(|g| g.capability.severity())
+            .max()
+            .unwrap_or(Severity::High);
+        let mut through: Vec<String> = paths
+            .iter()
+            .map(|&(b, _, role)| {
+                let binding = &rbac.bindings[b];
+                format!(
+                    "through {} `{}` ({} {}) it can {}",
+                    objects[binding.object].kind,
+                    binding.name,
+                    rbac.roles[role].describe(),
+                    binding.scope(),
+                    phrases(&grants[&b]),
+                )
+            })
+            .collect();
+        // The same binding in several files of one context reads once.
+        let mut seen = std::collections::HashSet::new();
+        through.retain(|t| seen.insert(t.clone()));
+        let shown = match namespace {
+            Some(ns) => format!("{ns}/{account}"),
+            None => account.to_owned(),
         };
         let pointer = if spec.service_account_name.is_some() {
             pod.at("serviceAccountName")
@@ -293,13 +288,55 @@ fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
         } else {
             pod.spec_pointer.clone()
         };
-        out.report(
+        let finding = out.report(
             object,
             pointer,
             format!(
-                "pods run as service account `{account}`, which `{}` grants {}",
-                grant.binding, grant.role
+                "pods run as service account `{shown}` with its token mounted; {}",
+                through.join("; ")
             ),
         );
+        finding.severity = Some(severity);
+        if let Some(account_object) = account_object {
+            finding.related(
+                account_object,
+                "/metadata/name",
+                format!("service account `{shown}`"),
+            );
+        }
+        for &(b, k, role) in &paths {
+            let binding = &rbac.bindings[b];
+            let binding_object = &objects[binding.object];
+            let subject = &binding.subjects[k];
+            finding.related(
+                binding_object,
+                format!("/subjects/{}/name", subject.index),
+                format!(
+                    "{} `{}` binds {} to {}",
+                    binding_object.kind,
+                    binding.name,
+                    rbac.roles[role].describe(),
+                    subject.describe(binding.namespace.as_deref())
+                ),
+            );
+            if let Some(role_object) = rbac.role_object(role) {
+                let (pointer, what) = if rbac.roles[role].aggregation.is_some() {
+                    (
+                        "/aggregationRule",
+                        "aggregates the roles its selectors match",
+                    )
+                } else {
+                    ("/metadata/name", "is bound")
+                };
+                finding.related(
+                    &objects[role_object],
+                    pointer,
+                    format!("{} {what}", rbac.roles[role].describe()),
+                );
+            }
+            for g in &grants[&b] {
+                relate_hits(finding, &rbac, objects, &g.hits, None);
+            }
+        }
     }
 }

@@ -156,7 +156,7 @@ pub fn secret_nodes<'a>(object: &Object<'a>) -> Vec<SecretNode<'a>> {
             credential,
         })
     };
-    if let Some(pod) = &object.pod {
+    for pod in &object.pods {
         for c in &pod.containers {
             for (j, var) in c.container.env.iter().flatten().enumerate() {
                 let Some(value) = &var.value else { continue };

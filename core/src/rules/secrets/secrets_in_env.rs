@@ -1,6 +1,6 @@
 use super::credential_in;
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -82,7 +82,12 @@ declare_rule! {
 }
 
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    let Some(pod) = &object.pod else { return };
+    for pod in &object.pods {
+        check_pod(object, pod, out);
+    }
+}
+
+fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     for c in &pod.containers {
         for (j, var) in c.container.env.iter().flatten().enumerate() {
             let Some(value) = &var.value else { continue };
