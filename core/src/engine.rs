@@ -1,6 +1,7 @@
 //! A run: objects from the input, findings from the rules, and the report.
 
 use crate::fix;
+use crate::fold::{self, Candidate};
 use crate::model::{Input, InputError, Object};
 use crate::options::{EnabledRules, Options};
 use crate::pointer;
@@ -94,8 +95,7 @@ impl<'a> Session<'a> {
         rules: &[RuleInfo],
         extra_errors: Vec<ReportError>,
     ) -> Report {
-        let mut findings = Vec::new();
-        let mut suppressed = Vec::new();
+        let mut candidates = Vec::new();
         // The enabled rules, indexed once: a scan of the rules per finding was
         // findings × rules, and plugins bring both in any number.
         let enabled: std::collections::HashMap<&str, &RuleInfo> = rules
@@ -110,9 +110,6 @@ impl<'a> Session<'a> {
                 continue;
             };
             let severity = self.options.severity_of(rule, raw.severity);
-            if self.options.min_severity.is_some_and(|min| severity < min) {
-                continue;
-            }
             let (Some(object), Some(mut location)) = (
                 self.objects.get(raw.object),
                 self.locate(raw.object, &raw.pointer),
@@ -154,7 +151,10 @@ impl<'a> Session<'a> {
                     namespace: object.namespace().map(str::to_owned),
                 },
                 location,
-                remediation: rule.remediation.clone(),
+                remediation: match place(object, &raw.pointer) {
+                    Some(place) => format!("{} Where: {place}.", rule.remediation),
+                    None => rule.remediation.clone(),
+                },
                 fix,
                 pss: rule.pss.map(|p| PssTag {
                     level: p.level,
@@ -165,26 +165,38 @@ impl<'a> Session<'a> {
                 related_rules: raw.related_rules,
                 context: self.context_of(object, &rule.id),
             };
-            let verdict = suppress::judge(
+            let suppressed = match suppress::judge(
                 &self.options.suppressions,
                 rule,
                 &finding.related_rules,
                 object,
                 &finding.resource,
                 &finding.location.source,
-            );
-            match verdict {
+            ) {
                 Verdict::Suppressed(suppression) => {
                     finding.suppression = Some(suppression);
-                    suppressed.push(finding);
+                    true
                 }
                 Verdict::Reported(note) => {
                     if let Some(note) = note {
                         finding.message = format!("{} [{note}]", finding.message);
                     }
-                    findings.push(finding);
+                    false
                 }
-            }
+            };
+            candidates.push(Candidate {
+                finding,
+                object: raw.object,
+                pointer: raw.pointer,
+                suppressed,
+            });
+        }
+        // Folded before the severity floor, so a folded rule is named even when it
+        // alone would fall below it.
+        let (mut findings, mut suppressed) = fold::fold(candidates);
+        if let Some(min) = self.options.min_severity {
+            findings.retain(|f| f.severity >= min);
+            suppressed.retain(|f| f.severity >= min);
         }
         let order = |f: &Finding| {
             (
@@ -233,6 +245,28 @@ impl<'a> Session<'a> {
         crate::redact::apply(self, &mut report);
         report
     }
+}
+
+/// The container or volume `pointer` is in, named as messages name them
+/// (``init container `install-cni` ``, ``volume `sock` ``), so a finding's remediation
+/// says where to act, not only what.
+fn place(object: &Object<'_>, pointer: &str) -> Option<String> {
+    let name = |scope: &str| {
+        object
+            .at(&format!("{scope}/name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_owned)
+    };
+    if let Some(scope) = fold::container_scope(pointer) {
+        let noun = match scope.rsplit('/').nth(1) {
+            Some("initContainers") => "init container",
+            Some("ephemeralContainers") => "ephemeral container",
+            _ => "container",
+        };
+        return Some(format!("{noun} `{}`", name(scope)?));
+    }
+    let scope = fold::scope_after(pointer, &["volumes"])?;
+    Some(format!("volume `{}`", name(scope)?))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod data;
 pub mod engine;
 pub mod fix;
+mod fold;
 pub mod model;
 pub mod netpol;
 pub mod objects;

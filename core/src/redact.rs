@@ -328,7 +328,8 @@ spec:
   - {name: app, image: nginx:1.27, args: [--password=s3cr3t-passw0rd], securityContext: {privileged: true}}
 ";
         let sources = vec![Source::new("s.yaml", yaml)];
-        let report = check(sources.clone(), &Options::default());
+        // Few rules, so that the text shows each finding with its source line.
+        let report = check(sources.clone(), &few_rules());
         let found: Vec<(usize, u32, u32, &str)> = report
             .redactions
             .iter()
@@ -352,11 +353,19 @@ spec:
         assert!(text.contains(&masked), "{text}");
     }
 
+    /// The secrets rules and one that reports on the Pod's container line.
+    fn few_rules() -> Options {
+        Options {
+            only: vec!["secrets".into(), "privileged-container".into()],
+            ..Options::default()
+        }
+    }
+
     #[test]
     fn values_of_a_secret_that_are_not_credentials_are_masked_only_where_they_are() {
         let yaml = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {user: postgres}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: db, image: postgres, securityContext: {privileged: true}}]\n";
         let sources = vec![Source::new("s.yaml", yaml)];
-        let report = check(sources.clone(), &Options::default());
+        let report = check(sources.clone(), &few_rules());
         assert_eq!(report.redactions.len(), 1, "{:?}", report.redactions);
         let text = crate::output::text(&report, &sources, false);
         assert!(text.contains("image: postgres,"), "{text}");

@@ -84,7 +84,9 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
     /// Rules that found the same root cause and are folded into this finding, so one
-    /// cause is reported once; suppressing any of them by id suppresses the finding.
+    /// cause is reported once. A rule that folds another itself is silenced by either
+    /// id; of overlapping rules folded by the engine, the strongest decides (silencing
+    /// a weaker one does not hide it; `docs/severity.md`).
     #[serde(
         default,
         rename = "relatedRules",

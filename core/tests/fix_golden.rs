@@ -283,7 +283,9 @@ fn all_fixable_rules_on_one_container() {
     ] {
         let (fixed, first, last) = fix_all(&text, &options);
         let fired = rules_with_fixes(&first);
-        assert!(fired.len() >= 10, "{style}: only {fired:?} fired");
+        // Nine: a privileged container's finding stands for its capability and
+        // privilege-escalation findings (one finding per root cause, src/fold.rs).
+        assert!(fired.len() >= 9, "{style}: only {fired:?} fired");
         assert!(rules_with_fixes(&last).is_empty(), "{style}:\n{fixed}");
         if style == "crlf" {
             assert!(

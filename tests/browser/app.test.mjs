@@ -36,6 +36,30 @@ spec:
 `;
 const PRIVILEGED_LINE = 11; // the line of `privileged: true`
 
+/// SYS_ADMIN and NET_ADMIN added, the Docker socket and /var/log mounted: eight findings
+/// or more, so the resource folds; SYS_ADMIN is one critical finding with NET_ADMIN as a
+/// related place.
+const AGENT_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+  namespace: shop
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    securityContext:
+      capabilities:
+        add: [SYS_ADMIN, NET_ADMIN]
+    volumeMounts: [{name: sock, mountPath: /var/run/docker.sock}, {name: logs, mountPath: /host/log}]
+  volumes:
+  - name: sock
+    hostPath: {path: /var/run/docker.sock}
+  - name: logs
+    hostPath: {path: /var/log}
+`;
+const NET_ADMIN_LINE = 12;
+
 const BROKEN = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -396,6 +420,41 @@ async function main() {
     assert.match(await mutableTag.innerText(), /uses the mutable tag nginx:1\.27 with the default imagePullPolicy: IfNotPresent/);
     await page.getByRole('button', { name: 'Remove plugin image-pull' }).click();
     await mutableTag.waitFor({ state: 'detached' });
+
+    step('one finding per cause, worst first, a resource with many findings folds');
+    before = await generation(page);
+    await setText(page, AGENT_POD);
+    await waitForCheck(page, before);
+    const group = page.locator('[data-testid=group]');
+    assert.equal(await group.count(), 1);
+    assert.match(await group.getAttribute('class'), /folded/);
+    const rows = group.locator('[data-testid=finding]');
+    const severities = await rows.evaluateAll((items) => items.map((i) => i.dataset.severity));
+    const rank = ['critical', 'high', 'medium', 'low', 'info'];
+    assert.deepEqual(severities, [...severities].sort((a, b) => rank.indexOf(a) - rank.indexOf(b)), 'worst first');
+    const more = group.locator('details.more');
+    assert.equal(await more.evaluate((d) => d.open), false, 'the rest starts folded');
+    assert.equal(await page.locator('[data-testid=finding][data-rule=dangerous-capabilities]').count(), 0);
+    const sysAdmin = page.locator('[data-testid=finding][data-rule=sys-admin-capability]');
+    assert.equal(await sysAdmin.getAttribute('data-severity'), 'critical');
+    assert.match(await sysAdmin.locator('.related-rules').innerText(), /dangerous-capabilities/);
+
+    step('a related place is a link: the editor selects it');
+    const related = sysAdmin.locator('[data-testid=related]');
+    assert.equal(await related.getAttribute('data-line'), String(NET_ADMIN_LINE));
+    await related.locator('button').click();
+    const relatedSelection = await input.evaluate((ta) => ({
+      selected: ta.value.slice(ta.selectionStart, ta.selectionEnd),
+      line: ta.value.slice(0, ta.selectionStart).split('\n').length,
+    }));
+    assert.deepEqual(relatedSelection, { selected: 'NET_ADMIN', line: NET_ADMIN_LINE });
+    await page.screenshot({ path: join(artifacts, 'browser-folded.png') });
+
+    step('severity chips filter the list');
+    await page.locator('.sev-toggle.sev-critical').click();
+    await sysAdmin.waitFor({ state: 'detached' });
+    await page.locator('.sev-toggle.sev-critical').click();
+    await sysAdmin.waitFor();
 
     step('keystroke to rendered findings, 1,000-line manifest');
     const big = bigManifest(1000);

@@ -353,11 +353,20 @@ impl Diff<'_, '_> {
                 if removed.len() == entries.len() && !entries.is_empty() {
                     return self.replace(node, target, parent);
                 }
-                for i in removed {
+                for &i in &removed {
                     self.remove_entry(node, entries, i)?;
                 }
                 if !added.is_empty() {
-                    self.insert_entries(node, entries, &added)?;
+                    // New members go after the last member that stays: one removed at
+                    // the end takes its line with it.
+                    let kept = entries
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .find(|(i, _)| !removed.contains(i))
+                        .map(|(i, _)| i + 1)
+                        .unwrap_or(entries.len());
+                    self.insert_entries(node, &entries[..kept], &added)?;
                 }
                 Some(())
             }
@@ -406,6 +415,20 @@ impl Diff<'_, '_> {
         }
         let start = self.index.offset(node.span.start)?;
         let end = content_end(self.index, node)?;
+        // A block mapping replaced by a mapping stays a block mapping, at its own
+        // column: `pods:` keeps its members one a line.
+        if let (Value::Map(entries), Json::Object(members)) = (&node.value, target) {
+            if node.style == CollectionStyle::Block && !entries.is_empty() && !members.is_empty() {
+                let indent = node.span.start.column.saturating_sub(1) as usize;
+                let mut text = String::new();
+                for (key, value) in members {
+                    self.layout.block_entry(key, value, indent, &mut text);
+                }
+                let lead = self.layout.eol.len() + indent;
+                self.push(start, end, text[lead..].to_owned());
+                return Some(());
+            }
+        }
         self.push(start, end, self.layout.flow(target));
         Some(())
     }
@@ -452,7 +475,11 @@ impl Diff<'_, '_> {
         }
         let first = entries.first()?;
         let indent = first.key.span.start.column.saturating_sub(1) as usize;
-        let end = content_end(self.index, map)?;
+        let last = entries.last()?;
+        let end = match empty_null(&last.value) {
+            true => after_colon(self.index, &last.key)?,
+            false => content_end(self.index, &last.value)?,
+        };
         let mut text = String::new();
         for (key, value) in added {
             layout.block_entry(key, value, indent, &mut text);

@@ -66,9 +66,17 @@ pub fn write_text(
     let p = Palette { color };
     let lines = SourceLines::new(sources, &report.redactions);
     let mut buffer = String::new();
-    for finding in &report.findings {
+    for group in report.findings.chunk_by(same_object) {
         buffer.clear();
-        render_finding(&mut buffer, &p, finding, &lines);
+        // One rule's findings keep their snippets: that is a rule being reviewed.
+        let several_rules = group.iter().any(|f| f.rule != group[0].rule);
+        if group.len() >= OBJECT_SUMMARY_FROM && several_rules {
+            render_object(&mut buffer, &p, group);
+        } else {
+            for finding in group {
+                render_finding(&mut buffer, &p, finding, &lines);
+            }
+        }
         out.write_all(buffer.as_bytes())?;
     }
     for error in &report.errors {
@@ -82,6 +90,100 @@ pub fn write_text(
         "{} resources, {} findings ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {} errors",
         s.resources, s.findings, s.critical, s.high, s.medium, s.low, s.info, s.suppressed, s.errors
     )
+}
+
+/// From this many findings on one object (of more than one rule), the text gives the
+/// object a summary line and lists its findings folded under it, worst first and without
+/// source lines: a DaemonSet of thirty findings otherwise fills screens with the same
+/// manifest.
+pub const OBJECT_SUMMARY_FROM: usize = 8;
+
+/// Findings of the same object: same document and resource (the report's order keeps
+/// them together).
+fn same_object(a: &Finding, b: &Finding) -> bool {
+    a.location.source == b.location.source
+        && a.location.document == b.location.document
+        && a.resource == b.resource
+}
+
+/// `DaemonSet kube-system/calico-node: 31 findings (7 critical, 7 high, 16 medium, 1
+/// low)`, then one line per finding, worst first.
+fn render_object(out: &mut String, p: &Palette, findings: &[Finding]) {
+    let first = &findings[0];
+    let r = &first.resource;
+    let name = match (&r.namespace, &r.name) {
+        (Some(ns), Some(name)) => format!("{ns}/{name}"),
+        (None, Some(name)) => name.clone(),
+        _ => "(unnamed)".to_owned(),
+    };
+    let counts: Vec<String> = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ]
+    .into_iter()
+    .filter_map(|s| {
+        let n = findings.iter().filter(|f| f.severity == s).count();
+        (n > 0).then(|| format!("{n} {}", p.severity(s)))
+    })
+    .collect();
+    let _ = writeln!(
+        out,
+        "{} {}: {} findings ({})",
+        escape(&r.kind),
+        p.paint("1", &escape(&name)),
+        findings.len(),
+        counts.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "  --> {}:{}:{}",
+        escape(&first.location.source),
+        first.location.line,
+        first.location.column
+    );
+    let mut order: Vec<&Finding> = findings.iter().collect();
+    order.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in order {
+        let _ = writeln!(
+            out,
+            "  {} {}: {} (line {})",
+            p.severity(f.severity),
+            p.paint("1", &escape(&f.rule)),
+            escape(&f.message),
+            f.location.line
+        );
+        render_related(out, "    ", f);
+    }
+    out.push('\n');
+}
+
+/// A finding's related places, the rules folded into it and the context it was judged
+/// in, under it.
+fn render_related(out: &mut String, indent: &str, f: &Finding) {
+    for related in &f.related {
+        let at = &related.location;
+        let _ = writeln!(
+            out,
+            "{indent}= related: {}:{}:{}: {}",
+            escape(&at.source),
+            at.line,
+            at.column,
+            escape(&related.message)
+        );
+    }
+    if !f.related_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "{indent}= also reported by: {}",
+            escape(&f.related_rules.join(", "))
+        );
+    }
+    if let Some(context) = &f.context {
+        let _ = writeln!(out, "{indent}= judged in context: {}", escape(context));
+    }
 }
 
 fn render_error(out: &mut String, p: &Palette, error: &ReportError, lines: &SourceLines<'_>) {
@@ -140,27 +242,7 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLine
     }
     // The `=` sits under the snippet's `|`, whose column depends on the line number's width.
     let gutter = " ".repeat(loc.line.to_string().len());
-    for related in &f.related {
-        let at = &related.location;
-        let _ = writeln!(
-            out,
-            "{gutter} = related: {}:{}:{}: {}",
-            escape(&at.source),
-            at.line,
-            at.column,
-            escape(&related.message)
-        );
-    }
-    if !f.related_rules.is_empty() {
-        let _ = writeln!(
-            out,
-            "{gutter} = also reported by: {}",
-            escape(&f.related_rules.join(", "))
-        );
-    }
-    if let Some(context) = &f.context {
-        let _ = writeln!(out, "{gutter} = judged in context: {}", escape(context));
-    }
+    render_related(out, &format!("{gutter} "), f);
     let _ = writeln!(out, "{gutter} = fix: {}", escape(&f.remediation));
     if let Some(fix) = f.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
         let _ = writeln!(
@@ -384,7 +466,11 @@ mod tests {
     fn shows_the_line_and_a_caret_under_the_value() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext: {privileged: true}\n";
         let sources = vec![Source::new("pod.yaml", yaml)];
-        let report = check(sources.clone(), &Options::default());
+        let only = Options {
+            only: vec!["privileged-container".into()],
+            ..Options::default()
+        };
+        let report = check(sources.clone(), &only);
         let out = text(&report, &sources, false);
         let expected = "critical privileged-container: container `app` sets `privileged: true`\n  --> pod.yaml:8:35\n  |\n8 |     securityContext: {privileged: true}\n  |                                   ^^^^\n";
         assert!(out.contains(expected), "{out}");
@@ -502,10 +588,49 @@ mod tests {
     }
 
     #[test]
+    fn an_object_with_many_findings_gets_a_summary_and_its_findings_worst_first() {
+        let yaml = include_str!("../../tests/inputs/calico-node.yaml");
+        let sources = vec![Source::new("calico.yaml", yaml)];
+        // The Pod Security rules: other areas' findings on it would change the counts.
+        let pod_security = Options {
+            only: vec!["pod-security".into()],
+            ..Options::default()
+        };
+        let report = check(sources.clone(), &pod_security);
+        let out = text(&report, &sources, false);
+        let first = out.lines().next().unwrap();
+        assert!(
+            first.starts_with("DaemonSet kube-system/calico-node: 31 findings (7 critical, "),
+            "{out}"
+        );
+        let severities: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("  -->") && !l.starts_with("   "))
+            .map(|l| l.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(severities.len(), 31, "{out}");
+        assert_eq!(severities[0], "critical");
+        assert_eq!(severities[30], "info");
+        assert!(
+            out.contains("    = also reported by: host-path-volume, non-restricted-volume-type\n")
+        );
+        // No snippets under the summary.
+        assert!(!out.contains(" | "), "{out}");
+    }
+
+    #[test]
     fn secrets_are_masked_in_snippets_whatever_finding_shows_their_line() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    env: [{name: DB_PASSWORD, value: s3cr3t-passw0rd}]\n    securityContext: {privileged: true, runAsUser: 0}\n";
         let sources = vec![Source::new("p.yaml", yaml)];
-        let report = check(sources.clone(), &Options::default());
+        // Fewer findings than a summary folds, so each shows its snippet.
+        let options = Options {
+            only: ["secrets-in-env", "privileged-container", "root-user-id"]
+                .map(String::from)
+                .to_vec(),
+            ..Options::default()
+        };
+        let report = check(sources.clone(), &options);
+        assert!(report.findings.len() < OBJECT_SUMMARY_FROM);
         let out = text(&report, &sources, false);
         assert!(!out.contains("s3cr3t"), "{out}");
         let masked = crate::redact::mask("s3cr3t-passw0rd");

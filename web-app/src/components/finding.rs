@@ -57,8 +57,37 @@ pub fn finding_row(props: &FindingProps) -> Html {
                 <span class="message">{ for inlines(&f.message).into_iter().map(inline) }</span>
                 <span class="loc">{ format!("line {}", loc.line) }</span>
             </button>
+            if !f.related.is_empty() {
+                <ol class="related" aria-label="Related places">
+                    { for f.related.iter().enumerate().map(|(hop, related)| {
+                        let span = Span::of(&related.location);
+                        let on_related = props.on_action.reform(move |e: MouseEvent| {
+                            e.stop_propagation();
+                            Action::Focus(span)
+                        });
+                        html! {
+                            // Each hop of a chain one step further in (a class: the
+                            // page's CSP refuses inline styles).
+                            <li class={format!("hop-{}", hop.min(4))} data-testid="related"
+                                data-line={related.location.line.to_string()}>
+                                <button type="button" class="link" onclick={on_related}
+                                    aria-label={format!("Go to line {}: {}", related.location.line, related.message)}>
+                                    <span class="loc">{ format!("line {}", related.location.line) }</span>
+                                    { " " }
+                                    <span class="message">{ for inlines(&related.message).into_iter().map(inline) }</span>
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
             <div class="meta">
                 <code class="rule">{ &f.rule }</code>
+                if !f.related_rules.is_empty() {
+                    <span class="related-rules" title="Rules that found the same cause, folded into this finding">
+                        { format!("also: {}", f.related_rules.join(", ")) }
+                    </span>
+                }
                 <span class="category">{ f.category.to_string() }</span>
                 if let Some(pss) = &f.pss {
                     <span class="pss">{ format!("PSS {} · {}", pss.level, pss.control) }</span>

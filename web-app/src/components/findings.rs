@@ -1,11 +1,12 @@
-//! The findings, grouped by resource, with "apply all fixes".
+//! The findings, grouped by resource (worst first; a resource with many findings folds
+//! all but its worst), with "apply all fixes".
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use kubecheck_core::{Report, RuleInfo};
 use kubecheck_web::rule_docs::section;
-use kubecheck_web::view::{groups, Filters};
+use kubecheck_web::view::{groups, Filters, Group};
 use yew::prelude::*;
 
 use super::finding::FindingRow;
@@ -56,21 +57,43 @@ pub fn findings(props: &FindingsProps) -> Html {
             if hidden > 0 {
                 <p class="hint">{ format!("{hidden} hidden by the filters above") }</p>
             }
-            { for groups.iter().map(|group| html! {
-                <section class="group" aria-label={group.title.clone()}>
-                    <h3>{ &group.title }</h3>
-                    <ul>
-                        { for group.findings.iter().map(|&index| {
-                            let finding = &props.report.findings[index];
-                            let why = why.get(&finding.rule).cloned();
-                            let selected = props.focus.is_some_and(|f| f.span == Span::of(&finding.location));
-                            html! {
-                                <FindingRow {index} finding={finding.clone()} {why} {selected}
-                                    on_action={props.on_action.clone()} />
+            { for groups.iter().map(|group| {
+                let row = |&index: &usize| {
+                    let finding = &props.report.findings[index];
+                    let why = why.get(&finding.rule).cloned();
+                    let selected = props.focus.is_some_and(|f| f.span == Span::of(&finding.location));
+                    html! {
+                        <FindingRow {index} finding={finding.clone()} {why} {selected}
+                            on_action={props.on_action.clone()} />
+                    }
+                };
+                let (shown, folded) = group.split();
+                // A folded finding selected in the editor opens its fold.
+                let holds_focus = folded.iter().any(|&i| {
+                    props.focus.is_some_and(|f| f.span == Span::of(&props.report.findings[i].location))
+                });
+                html! {
+                    <section class={classes!("group", group.folds().then_some("folded"))}
+                        aria-label={group.title.clone()} data-testid="group">
+                        <h3>
+                            { &group.title }
+                            if group.folds() {
+                                <span class="group-counts">
+                                    { Group::counts(&props.report.findings, &group.findings) }
+                                </span>
                             }
-                        }) }
-                    </ul>
-                </section>
+                        </h3>
+                        <ul>{ for shown.iter().map(row) }</ul>
+                        if !folded.is_empty() {
+                            <details class="more" open={holds_focus}>
+                                <summary>{ format!("{} more ({})", folded.len(),
+                                    Group::counts(&props.report.findings, folded)
+                                        .split_once(": ").map_or(String::new(), |(_, c)| c.to_owned())) }</summary>
+                                <ul>{ for folded.iter().map(row) }</ul>
+                            </details>
+                        }
+                    </section>
+                }
             }) }
         </section>
     }

@@ -12,6 +12,9 @@ declare_rule! {
     /// silently. A reviewer reading the first `privileged: false` never sees the
     /// `privileged: true` further down, and tools disagree on which one wins.
     ///
+    /// Severity: medium: the last of the repeated keys wins, so a reviewer can read a
+    /// setting the cluster never gets: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

@@ -14,6 +14,9 @@ declare_rule! {
     /// different value than the author meant. A security setting that does not parse
     /// does not protect anything.
     ///
+    /// Severity: medium: the API server rejects most such values; where a tool
+    /// reads them leniently, the security setting does not apply: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -52,7 +55,7 @@ declare_rule! {
         id: "invalid-field-type",
         title: "Value of the wrong type",
         category: Category::Manifest,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "object metadata and pod templates",
         remediation: "Write the value with the type the Kubernetes API expects (unquoted booleans and numbers).",
         references: &["https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"],

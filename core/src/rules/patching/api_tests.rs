@@ -188,10 +188,8 @@ fn an_extensions_deployment_moves_to_apps_v1_with_the_template_labels_as_selecto
     let after = migrate(16, DEPLOYMENT);
     assert_eq!(
         after,
-        DEPLOYMENT.replace("extensions/v1beta1", "apps/v1").replace(
-            "  replicas: 2\n",
-            "  selector: {matchLabels: {app: web}}\n  replicas: 2\n"
-        )
+        DEPLOYMENT.replace("extensions/v1beta1", "apps/v1")
+            + "  selector:\n    matchLabels:\n      app: web\n"
     );
 }
 
@@ -206,7 +204,7 @@ fn an_extensions_daemonset_keeps_its_on_delete_updates() {
     let after = migrate(22, &before);
     assert!(after.contains("apiVersion: apps/v1 # old\n"), "{after}");
     assert!(
-        after.contains("  updateStrategy: {type: OnDelete}\n"),
+        after.contains("  updateStrategy:\n    type: OnDelete\n"),
         "{after}"
     );
     assert!(!after.contains("templateGeneration"), "{after}");
@@ -245,18 +243,17 @@ kind: Ingress
 metadata:
   name: web
 spec:
-  defaultBackend: {service: {name: default, port: {number: 8080}}}
   rules:
   - host: web.example
     http:
       paths:
-      - pathType: ImplementationSpecific
-        path: /
+      - path: /
         backend:
           service:
             name: web
             port:
               number: 80
+        pathType: ImplementationSpecific
       - path: /admin
         pathType: Prefix
         backend:
@@ -264,6 +261,11 @@ spec:
             name: admin
             port:
               name: http
+  defaultBackend:
+    service:
+      name: default
+      port:
+        number: 8080
 ";
     assert_eq!(after, expected);
     // At v1.22 the same fix moves an extensions/v1beta1 Ingress.
@@ -359,8 +361,8 @@ webhooks:
     let after = migrate(22, before);
     assert!(after.starts_with("apiVersion: admissionregistration.k8s.io/v1\n"));
     for line in [
-        "- sideEffects: None\n",
-        "  admissionReviewVersions: [v1beta1]\n",
+        "  sideEffects: None\n",
+        "  admissionReviewVersions:\n  - v1beta1\n",
         "  failurePolicy: Ignore\n",
         "  matchPolicy: Exact\n",
         "  timeoutSeconds: 30\n",

@@ -26,6 +26,9 @@ declare_rule! {
     /// The manifests cannot be deployed as they are: a Deployment shows no error, its
     /// ReplicaSet just never gets pods, and the failure is only visible in events.
     ///
+    /// Severity: medium: a rejected workload never runs: a failed deployment,
+    /// while each control it breaks is reported by its own rule at that rule's severity.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -95,7 +98,7 @@ declare_rule! {
         id: "admission-rejected-workload",
         title: "Workload rejected by its namespace's Pod Security level",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "Namespace with Pod Security labels, and the Pods and workloads in it",
         remediation: "Change the workload to meet its namespace's Pod Security level, or move it to a namespace whose level allows what it needs.",
         references: &[

@@ -24,6 +24,9 @@ declare_rule! {
     /// before enforcing it: these workloads break the day the namespace's `enforce`
     /// label catches up.
     ///
+    /// Severity: low: a warning only: the workload runs, and each control it breaks is
+    /// reported by its own rule.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

@@ -26,6 +26,9 @@ declare_rule! {
     /// `Unconfined` turns AppArmor off for the container: the mandatory access control
     /// that blocks mounts, raw kernel interfaces and writes to `/proc` is gone.
     ///
+    /// Severity: medium: an unconfined AppArmor profile removes one confinement
+    /// layer; it opens no path to the node by itself: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -73,7 +76,7 @@ declare_rule! {
         id: "apparmor-unconfined",
         title: "AppArmor turned off",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "Pod and workloads with a pod template",
         remediation: "Use the `RuntimeDefault` AppArmor profile (or a `Localhost` profile) instead of `Unconfined`.",
         references: &[

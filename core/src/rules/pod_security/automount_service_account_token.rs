@@ -20,6 +20,9 @@ declare_rule! {
     /// with it. After a compromise that is the first thing an attacker tries; a pod
     /// that never talks to the API should not carry a credential for it.
     ///
+    /// Severity: low: a token that no binding grants anything is hygiene; what a bound
+    /// token can do is judged by the RBAC rules.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

@@ -162,19 +162,32 @@ fn pod_security_policy_names_the_closest_level() {
 }
 
 #[test]
-fn sys_admin_capability_speaks_only_when_capabilities_baseline_is_off() {
+fn sys_admin_capability_reports_critical_with_the_pss_rules_folded_into_it() {
     let yaml = fixture("sys-admin-capability");
-    let findings = run("sys-admin-capability", &yaml, |_| {});
-    assert_eq!(findings.len(), 2);
+    let alone = run("sys-admin-capability", &yaml, |_| {});
+    assert_eq!(alone.len(), 2);
     let report = check(vec![Source::new("test.yaml", yaml)], &Options::default());
+    let sys_admin: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "sys-admin-capability")
+        .collect();
+    assert_eq!(sys_admin.len(), 2);
+    for f in &sys_admin {
+        assert_eq!(f.severity, crate::Severity::Critical);
+        assert!(f
+            .related_rules
+            .contains(&"dangerous-capabilities".to_owned()));
+        // The Pod Security control it breaks is kept on the finding.
+        assert!(f
+            .pss
+            .as_ref()
+            .is_some_and(|p| p.control == "capabilities_baseline"));
+    }
     assert!(report
         .findings
         .iter()
-        .all(|f| f.rule != "sys-admin-capability"));
-    assert!(report.findings.iter().any(|f| f
-        .pss
-        .as_ref()
-        .is_some_and(|p| p.control == "capabilities_baseline")));
+        .all(|f| f.rule != "dangerous-capabilities"));
 }
 
 #[test]

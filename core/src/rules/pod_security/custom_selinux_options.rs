@@ -21,6 +21,10 @@ declare_rule! {
     /// custom type such as `spc_t` (super-privileged container) or a custom user or role
     /// lifts the confinement that keeps the container away from the host's files.
     ///
+    /// Severity: high: a custom SELinux type or user (e.g. `spc_t`, the unconfined
+    /// container type) lifts the SELinux confinement of the container: a likely path to the
+    /// node.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

@@ -4,42 +4,14 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
+use super::capabilities::{added_severity, find};
+use super::pss_overlap::capability_name;
 use super::standards::{container_context, enforced};
 
-/// The capabilities the baseline level lets a container add: the container runtimes'
-/// default set. Compared exactly, as the admission library does (`chown` and
-/// `CAP_CHOWN` are not `CHOWN`).
-pub(crate) const BASELINE_CAPABILITIES: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
-
-/// Capabilities outside the baseline set whose risk is well below the rule's `high`:
-/// still a Pod Security violation, but no path to the node. `IPC_LOCK` only lets a
-/// process lock its memory (`mlock`, huge pages), which still counts against the
-/// container's memory limit.
-const LOW_RISK_CAPABILITIES: &[(&str, Severity)] = &[("IPC_LOCK", Severity::Low)];
-
-fn severity_of(capability: &str) -> Option<Severity> {
-    LOW_RISK_CAPABILITIES
-        .iter()
-        .find(|(c, _)| *c == capability)
-        .map(|(_, s)| *s)
-}
-
+/// Whether the baseline level lets a container add `capability`, compared exactly, as
+/// the admission library does (`chown` and `CAP_CHOWN` are not `CHOWN`).
 pub(crate) fn is_baseline_capability(capability: &str) -> bool {
-    BASELINE_CAPABILITIES.contains(&capability)
+    find(capability).is_some_and(|c| c.baseline)
 }
 
 /// The exact spelling the admission expects when `capability` is a differently written
@@ -47,10 +19,9 @@ pub(crate) fn is_baseline_capability(capability: &str) -> bool {
 fn canonical_spelling(capability: &str) -> Option<&'static str> {
     let upper = capability.to_ascii_uppercase();
     let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
-    BASELINE_CAPABILITIES
-        .iter()
-        .copied()
-        .find(|c| *c == name && *c != capability)
+    find(name)
+        .filter(|c| c.baseline && c.name != capability)
+        .map(|c| c.name)
 }
 
 declare_rule! {
@@ -64,9 +35,13 @@ declare_rule! {
     /// network, reading other processes' memory, spoofing packets. Most lead to a
     /// container escape.
     ///
-    /// Severity: high, since most added capabilities are a likely path to the node.
-    /// Capabilities with no such path are reported with a lower severity from a table:
-    /// `IPC_LOCK` (locking memory with `mlock`) is low, a policy violation only.
+    /// Severity: high by default, since most added capabilities are a likely path to the
+    /// node; each capability's own severity comes from one table (see
+    /// `core/src/rules/pod_security/capabilities.rs`): critical for `SYS_ADMIN`,
+    /// `SYS_MODULE` and `ALL` (a direct compromise), medium for `SYS_TIME`, `NET_RAW`,
+    /// `SYSLOG` (defence in depth), low for `IPC_LOCK` (a policy violation only). A
+    /// container that drops `ALL` and adds back one capability is a step lower than the
+    /// table says (a high one medium): it holds far less than the runtime's default set.
     ///
     /// ## Example
     /// ```yaml
@@ -140,15 +115,24 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
         return;
     }
     for c in &pod.containers {
-        let added = container_context(c)
-            .and_then(|sc| sc.capabilities.as_ref())
-            .and_then(|caps| caps.add.as_ref());
+        let capabilities = container_context(c).and_then(|sc| sc.capabilities.as_ref());
+        let added = capabilities.and_then(|caps| caps.add.as_ref());
+        let drops_all = capabilities
+            .and_then(|caps| caps.drop.as_ref())
+            .is_some_and(|d| d.iter().any(|cap| cap == "ALL"));
+        let outside_baseline = added
+            .into_iter()
+            .flatten()
+            .filter(|cap| !is_baseline_capability(cap))
+            .count();
+        let alone = drops_all && outside_baseline == 1;
         for (i, capability) in added.into_iter().flatten().enumerate() {
             if is_baseline_capability(capability) {
                 continue;
             }
             let hint = canonical_spelling(capability)
                 .map(|c| format!(" (names are compared exactly: write `{c}`)"))
+                .or_else(|| find(&capability_name(capability)).map(|c| format!(" ({})", c.why)))
                 .unwrap_or_default();
             out.report(
                 object,
@@ -159,7 +143,7 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
                     c.name()
                 ),
             )
-            .severity = severity_of(capability);
+            .severity = Some(added_severity(&capability_name(capability), alone));
         }
     }
 }

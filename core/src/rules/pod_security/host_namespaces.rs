@@ -19,6 +19,10 @@ declare_rule! {
     /// root, signals or ptraces) every process on the node; with the host's IPC namespace
     /// it reads other processes' shared memory.
     ///
+    /// Severity: high: the node's network, process or IPC namespace exposes node-local
+    /// services, other pods' processes and shared memory: a likely path to the node, not a
+    /// compromise by itself.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

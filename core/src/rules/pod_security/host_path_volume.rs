@@ -4,7 +4,7 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
-use super::sensitive_host_path::is_harmless;
+use super::sensitive_host_path::{is_harmless, mounts};
 use super::standards::enforced;
 
 declare_rule! {
@@ -17,10 +17,13 @@ declare_rule! {
     /// read-only mount of the wrong path leaks credentials (kubelet keys, service account
     /// tokens of other pods, the container runtime socket).
     ///
-    /// Severity: high, except for the routinely mounted harmless entries that
-    /// `sensitive-host-path` skips (`/dev/log`, `/run/xtables.lock`, CA bundles,
-    /// `/etc/localtime`, …), which are info: still a Pod Security violation, but no
-    /// access to anything on the node worth having.
+    /// Severity: high when a container mounts it writable (a likely path to the node);
+    /// medium when every mount of it is `readOnly: true` (or nothing mounts it): the
+    /// pod reads the node's files, but `sensitive-host-path` judges the paths whose
+    /// reading is itself dangerous, and reports them instead of this rule. Info for the
+    /// routinely mounted harmless entries that `sensitive-host-path` skips
+    /// (`/dev/log`, `/run/xtables.lock`, CA bundles, `/etc/localtime`, …): still a Pod
+    /// Security violation, but no access to anything on the node worth having.
     ///
     /// ## Example
     /// ```yaml
@@ -89,6 +92,14 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
     for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
         if let Some(host_path) = &volume.host_path {
             let harmless = is_harmless(&host_path.path);
+            let (mounted, read_only) = mounts(pod, &volume.name);
+            let severity = if harmless {
+                Severity::Info
+            } else if read_only {
+                Severity::Medium
+            } else {
+                Severity::High
+            };
             out.report(
                 object,
                 pod.at(&format!("volumes/{i}/hostPath")),
@@ -98,12 +109,16 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
                     host_path.path,
                     if harmless {
                         " (a routinely mounted, harmless entry)"
+                    } else if !mounted {
+                        " (no container mounts it)"
+                    } else if read_only {
+                        " (mounted read-only)"
                     } else {
                         ""
                     }
                 ),
             )
-            .severity = harmless.then_some(Severity::Info);
+            .severity = Some(severity);
         }
     }
 }

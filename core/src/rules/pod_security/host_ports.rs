@@ -16,6 +16,9 @@ declare_rule! {
     /// reachable from outside the cluster network, bypassing Services and network
     /// policies, and the port is taken on the node for everyone else.
     ///
+    /// Severity: medium: a host port exposes the container on the node's address and
+    /// bypasses the Service and NetworkPolicy layer: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

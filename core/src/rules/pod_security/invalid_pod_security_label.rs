@@ -19,6 +19,10 @@ declare_rule! {
     /// and an invalid version as `latest`. A misspelt key is ignored silently, so the
     /// namespace enforces nothing.
     ///
+    /// Severity: medium: an invalid label weakens or disables the namespace's
+    /// admission like a missing one (`namespace-without-pod-security`): defence in depth
+    /// missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -47,7 +51,7 @@ declare_rule! {
         id: "invalid-pod-security-label",
         title: "Invalid Pod Security Admission label",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "Namespace",
         remediation: "Use a level `privileged`, `baseline` or `restricted`, a version `latest` or `v1.<minor>`, and only the `enforce`, `audit` and `warn` labels and their `-version` labels.",
         references: &[

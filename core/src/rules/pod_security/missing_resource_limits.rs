@@ -16,6 +16,9 @@ declare_rule! {
     /// one attacker starves every other pod on the node (and the kubelet), and the
     /// kernel's out-of-memory killer picks victims outside the faulty pod.
     ///
+    /// Severity: low: no limits risk exhausting the node's CPU and memory, an
+    /// availability problem a namespace `LimitRange` also solves: hygiene.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -61,7 +64,7 @@ declare_rule! {
         id: "missing-resource-limits",
         title: "Container without CPU or memory limits",
         category: Category::PodSecurity,
-        severity: Severity::Medium,
+        severity: Severity::Low,
         applies_to: "Pod and workloads with a pod template",
         remediation: "Set `resources.limits.cpu` and `resources.limits.memory` on every container, or a default in the namespace's `LimitRange`.",
         references: &[

@@ -2,6 +2,7 @@
 
 // The Pod Security Standards controls, one rule each (upstream check id in `pss`).
 pub mod apparmor_unconfined;
+mod capabilities;
 pub mod custom_selinux_options;
 pub mod dangerous_capabilities;
 pub mod host_namespaces;

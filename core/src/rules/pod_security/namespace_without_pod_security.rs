@@ -19,6 +19,9 @@ declare_rule! {
     /// sharing the node's namespaces, is admitted. `warn` and `audit` labels alone
     /// only report.
     ///
+    /// Severity: medium: nothing in the namespace stops a privileged pod: defence in depth
+    /// missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

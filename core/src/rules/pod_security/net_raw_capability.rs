@@ -26,6 +26,9 @@ declare_rule! {
     /// kernel networking bugs. Almost no application needs it (only `ping` and
     /// similar tools do).
     ///
+    /// Severity: medium: raw packets allow spoofing on the node's network: defence in depth
+    /// missing (the capability table holds this severity).
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -85,23 +88,25 @@ declare_rule! {
     };
 }
 
-fn names(list: Option<&Vec<String>>, wanted: &[&str]) -> bool {
+/// The index of the first entry of `list` that names one of `wanted`.
+fn position(list: Option<&Vec<String>>, wanted: &[&str]) -> Option<usize> {
     list.into_iter()
         .flatten()
-        .any(|cap| wanted.contains(&capability_name(cap).as_str()))
+        .position(|cap| wanted.contains(&capability_name(cap).as_str()))
 }
 
 enum NetRaw {
-    Added,
+    /// At this index of `capabilities.add`.
+    Added(usize),
     NotDropped,
 }
 
 fn keeps_net_raw(caps: Option<&Capabilities>) -> Option<NetRaw> {
     let add = caps.and_then(|c| c.add.as_ref());
     let drop = caps.and_then(|c| c.drop.as_ref());
-    if names(add, &["NET_RAW", "ALL"]) {
-        Some(NetRaw::Added)
-    } else if !names(drop, &["NET_RAW", "ALL"]) {
+    if let Some(i) = position(add, &["NET_RAW", "ALL"]) {
+        Some(NetRaw::Added(i))
+    } else if position(drop, &["NET_RAW", "ALL"]).is_none() {
         Some(NetRaw::NotDropped)
     } else {
         None
@@ -132,10 +137,10 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
             .and_then(|s| s.capabilities.as_ref());
         let (noun, name) = (c.kind.noun(), c.name());
         match keeps_net_raw(caps) {
-            Some(NetRaw::Added) => {
+            Some(NetRaw::Added(i)) => {
                 out.report(
                     object,
-                    c.at("securityContext/capabilities/add"),
+                    c.at(&format!("securityContext/capabilities/add/{i}")),
                     format!("{noun} `{name}` adds the `NET_RAW` capability"),
                 );
             }

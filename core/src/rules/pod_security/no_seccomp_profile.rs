@@ -35,6 +35,9 @@ declare_rule! {
     /// when the kubelet runs with `seccompDefault: true` (GA in 1.27); on older
     /// clusters it can never be the default.
     ///
+    /// Severity: medium: a missing seccomp profile leaves the full system call surface
+    /// open: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

@@ -6,6 +6,8 @@ use crate::pss::PssLevel;
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
 
+use super::sensitive_host_path::is_harmless;
+
 use super::standards::enforced;
 
 /// Volume sources the restricted level allows, by field name.
@@ -32,6 +34,11 @@ declare_rule! {
     /// storage with credentials and options chosen by the pod's author (`nfs`, `iscsi`,
     /// `rbd`, `cephfs`...), run code on the node (`flexVolume`, `gitRepo`), or bypass the
     /// PersistentVolume access control that cluster administrators set up.
+    ///
+    /// Severity: medium: a volume type outside the restricted list is defence in depth
+    /// missing; a `hostPath` volume is judged by `host-path-volume` and
+    /// `sensitive-host-path`, which report it instead (info for harmless host paths, as
+    /// there).
     ///
     /// ## Example
     /// ```yaml
@@ -142,10 +149,17 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
         else {
             continue;
         };
+        // A harmless host path (`/dev/log`, `/run/xtables.lock`) is info here as in
+        // `host-path-volume`, which then reports it.
+        let harmless = volume
+            .host_path
+            .as_ref()
+            .is_some_and(|h| is_harmless(&h.path));
         out.report(
             object,
             pod.at(&format!("volumes/{i}/{source}")),
             format!("volume `{}` is a `{source}` volume", volume.name),
-        );
+        )
+        .severity = harmless.then_some(Severity::Info);
     }
 }

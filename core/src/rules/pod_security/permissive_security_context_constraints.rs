@@ -1,4 +1,4 @@
-use super::dangerous_capabilities::BASELINE_CAPABILITIES;
+use super::dangerous_capabilities::is_baseline_capability;
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::pod_security::pss_overlap::capability_name;
@@ -155,7 +155,7 @@ fn permissions(scc: &Node) -> Vec<Permission> {
                 "add every capability",
                 None,
             );
-        } else if !BASELINE_CAPABILITIES.contains(&name.as_str()) {
+        } else if !is_baseline_capability(&name) {
             add(
                 format!("/allowedCapabilities/{i}"),
                 format!("lists `{name}` in `allowedCapabilities`"),
@@ -166,7 +166,7 @@ fn permissions(scc: &Node) -> Vec<Permission> {
     }
     for (i, cap) in strings(scc.get("defaultAddCapabilities")) {
         let name = capability_name(cap);
-        if !BASELINE_CAPABILITIES.contains(&name.as_str()) {
+        if !is_baseline_capability(&name) {
             add(
                 format!("/defaultAddCapabilities/{i}"),
                 format!("lists `{name}` in `defaultAddCapabilities`"),

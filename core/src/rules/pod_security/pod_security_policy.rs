@@ -1,6 +1,6 @@
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 
-use super::dangerous_capabilities::BASELINE_CAPABILITIES;
+use super::dangerous_capabilities::is_baseline_capability;
 use super::non_restricted_volume_type::RESTRICTED_VOLUME_SOURCES;
 use crate::declare_rule;
 use crate::model::Object;
@@ -37,6 +37,9 @@ declare_rule! {
     /// PodSecurityPolicy was deprecated in Kubernetes 1.21 and removed in 1.25. On a
     /// current cluster the object cannot even be created, and nothing enforces what
     /// it says: pods that it used to reject are admitted.
+    ///
+    /// Severity: medium: a PodSecurityPolicy enforces nothing on a current
+    /// cluster, like a namespace without Pod Security labels: defence in depth missing.
     ///
     /// ## Example
     /// ```yaml
@@ -89,7 +92,7 @@ declare_rule! {
         id: "pod-security-policy",
         title: "PodSecurityPolicy (removed in Kubernetes 1.25)",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "PodSecurityPolicy",
         remediation: "Delete the PodSecurityPolicy and label the namespaces it served with `pod-security.kubernetes.io/enforce` at the level the message names.",
         references: &[
@@ -199,7 +202,7 @@ fn compare(spec: &Node, annotation: impl Fn(&str) -> Option<String>) -> Comparis
         .collect();
     let beyond: Vec<&String> = added
         .iter()
-        .filter(|cap| !BASELINE_CAPABILITIES.contains(&cap.as_str()))
+        .filter(|cap| !is_baseline_capability(cap))
         .collect();
     if !beyond.is_empty() {
         let list: Vec<String> = beyond.iter().map(|c| format!("`{c}`")).collect();

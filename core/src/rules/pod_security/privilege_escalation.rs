@@ -19,6 +19,10 @@ declare_rule! {
     /// parent, through setuid binaries or file capabilities: a non-root user runs `sudo`
     /// or a setuid exploit and becomes root in the container.
     ///
+    /// Severity: medium: `no_new_privs` stops set-user-ID binaries from gaining privileges:
+    /// defence in depth missing. A privileged or `SYS_ADMIN` container is reported once, by
+    /// `privileged-container` or `sys-admin-capability`.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

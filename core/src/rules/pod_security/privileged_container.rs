@@ -19,6 +19,9 @@ declare_rule! {
     /// devices; escaping to the node is trivial. It disables most of the isolation
     /// that containers provide.
     ///
+    /// Severity: critical: a privileged container has every capability and every device of
+    /// the node: a direct node compromise.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

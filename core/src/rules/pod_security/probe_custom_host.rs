@@ -18,6 +18,9 @@ declare_rule! {
     /// proxy: the pod's author makes the node connect to any address, including services
     /// only the node can reach (cloud metadata endpoints, the node's own ports).
     ///
+    /// Severity: medium: the kubelet sends the probe from the node to any address: a
+    /// request forgery from the node, defence in depth missing rather than a path to it.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

@@ -17,6 +17,10 @@ declare_rule! {
     /// User id 0 is root. Setting it explicitly runs the container as root whatever the
     /// image says, and contradicts `runAsNonRoot`.
     ///
+    /// Severity: medium: running as user 0 is the same risk `run-as-root`
+    /// reports when root is not forbidden: the kernel and runtime still confine the
+    /// container, so defence in depth missing, not a path by itself.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -60,7 +64,7 @@ declare_rule! {
         id: "root-user-id",
         title: "Container runs as user id 0",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "Pod and workloads with a pod template",
         remediation: "Set `runAsUser` to a non-zero user id, or remove it and use an image with a non-root `USER`.",
         references: &[

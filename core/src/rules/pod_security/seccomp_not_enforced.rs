@@ -20,6 +20,9 @@ declare_rule! {
     /// Without a profile, most runtimes run the container unconfined: every system call,
     /// including the ones only kernel exploits use, is allowed.
     ///
+    /// Severity: medium: a missing seccomp profile leaves the full system call surface
+    /// open: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

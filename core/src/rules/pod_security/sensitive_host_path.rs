@@ -289,7 +289,7 @@ fn sensitivity(path: &str) -> Option<(String, Severity)> {
 
 /// Whether some container mounts volume `name`, and whether every such mount is
 /// read-only.
-fn mounts(pod: &PodTemplate, name: &str) -> (bool, bool) {
+pub(crate) fn mounts(pod: &PodTemplate, name: &str) -> (bool, bool) {
     let mut all = pod
         .containers
         .iter()

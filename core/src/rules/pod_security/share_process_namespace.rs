@@ -15,6 +15,9 @@ declare_rule! {
     /// filesystems through `/proc/<pid>/root`. A compromised sidecar gets the
     /// secrets of the main container, and the reverse.
     ///
+    /// Severity: medium: containers see and signal each other's processes and read their
+    /// files through `/proc/<pid>/root`: defence in depth between containers missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

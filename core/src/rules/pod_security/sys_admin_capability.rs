@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
-use crate::rules::pod_security::pss_overlap::{capability_name, control_in_effect, is_windows};
+use crate::rules::pod_security::pss_overlap::{capability_name, is_windows};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -10,11 +10,14 @@ declare_rule! {
     /// `SYS_ADMIN` capability, or `ALL` capabilities, in
     /// `securityContext.capabilities.add`.
     ///
-    /// The Pod Security Standards baseline control `capabilities_baseline` forbids
-    /// adding either at every level and policy version. To avoid reporting one problem
-    /// twice, this rule is silent while that control is part of the run (always,
-    /// unless the rule implementing it is disabled, e.g. with `--disable pss`): it
-    /// keeps the worst capability visible when the Pod Security rules are off.
+    /// The Pod Security Standards baseline control `capabilities_baseline`
+    /// (`dangerous-capabilities`) forbids adding either at every level and policy
+    /// version, and `privilege-escalation` asks for `allowPrivilegeEscalation: false`,
+    /// which the API server refuses with `SYS_ADMIN`. This rule is the strongest of
+    /// them: it reports the container once, critical, with those rules' ids in
+    /// `relatedRules` (and the container's other added capabilities as related
+    /// locations). A privileged container is reported by `privileged-container`
+    /// instead, which takes this rule in.
     ///
     /// ## Why is this bad?
     /// `SYS_ADMIN` is "the new root": it allows mounting filesystems, using namespaces
@@ -51,9 +54,7 @@ declare_rule! {
     ///         drop: ["ALL"]
     /// ```
     ///
-    /// ## Options
-    /// `--disable` of the Pod Security rules (or `--only` without them) decides whether
-    /// `capabilities_baseline` covers this (see above).
+    /// Severity: critical, a direct path to the node (see `docs/severity.md`).
     ///
     /// ## References
     /// - CIS Kubernetes Benchmark 5.2.9: Minimize the admission of containers with added capabilities
@@ -82,8 +83,8 @@ fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     }
 }
 
-fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
-    if is_windows(&pod.spec) || control_in_effect(ctx, "capabilities_baseline", 0) {
+fn check_pod(_ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
+    if is_windows(&pod.spec) {
         return;
     }
     for c in &pod.containers {

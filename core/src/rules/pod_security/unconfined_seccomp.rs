@@ -26,6 +26,10 @@ declare_rule! {
     /// profile blocks dozens that serve only kernel exploits and escapes (`unshare`,
     /// `keyctl`, `bpf`...). `Unconfined` turns the filter off.
     ///
+    /// Severity: medium: an explicit `Unconfined` profile opens every system
+    /// call; like a missing profile it removes one layer, with no path to the node by
+    /// itself: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -74,7 +78,7 @@ declare_rule! {
         id: "unconfined-seccomp",
         title: "Seccomp turned off",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "Pod and workloads with a pod template",
         remediation: "Set `seccompProfile.type` to `RuntimeDefault` (or `Localhost` with a profile) instead of `Unconfined`.",
         references: &[

@@ -18,6 +18,9 @@ declare_rule! {
     /// makes others read-only. `Unmasked` removes that protection, which exposes the host
     /// kernel to the container unless the pod runs in its own user namespace.
     ///
+    /// Severity: high: an unmasked `/proc` exposes kernel interfaces the runtime hides
+    /// (`/proc/sys`, `/proc/sysrq-trigger`): a likely path to the node.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

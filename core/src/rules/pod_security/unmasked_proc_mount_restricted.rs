@@ -20,6 +20,9 @@ declare_rule! {
     /// host's, but it still exposes kernel interfaces the runtime hides by default: the
     /// restricted level wants the smallest possible surface.
     ///
+    /// Severity: medium: the restricted level's stricter form of `unmasked-proc-mount`:
+    /// defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

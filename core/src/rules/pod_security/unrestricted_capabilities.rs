@@ -6,7 +6,9 @@ use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, FixSpec, PssControl};
 use crate::severity::{Category, Severity};
 
+use super::capabilities::added_severity;
 use super::dangerous_capabilities::{is_baseline_capability, DANGEROUS_CAPABILITIES};
+use super::pss_overlap::capability_name;
 use super::standards::{container_context, enforced, is_windows, minor, reported_by};
 
 declare_rule! {
@@ -48,6 +50,10 @@ declare_rule! {
     ///         drop: [ALL]
     ///         add: [NET_BIND_SERVICE]
     /// ```
+    ///
+    /// Severity: medium for the default set kept (defence in depth missing). An added
+    /// capability takes its severity from the capability table shared with
+    /// `dangerous-capabilities` (low for the runtime's default ones such as `CHOWN`).
     ///
     /// ## Known problems
     /// Added capabilities outside the baseline set are left to `dangerous-capabilities`
@@ -121,6 +127,8 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
             .fix(FixSpec::new("drop all capabilities").add(format!("{pointer}/-"), json!("ALL")));
         }
         let added = capabilities.and_then(|caps| caps.add.as_ref());
+        let alone = drop.is_some_and(|d| d.iter().any(|cap| cap == "ALL"))
+            && added.is_some_and(|a| a.len() == 1);
         for (i, capability) in added.into_iter().flatten().enumerate() {
             if capability == "NET_BIND_SERVICE" {
                 continue;
@@ -139,7 +147,8 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
                     c.kind.noun(),
                     c.name()
                 ),
-            );
+            )
+            .severity = Some(added_severity(&capability_name(capability), alone));
         }
     }
 }

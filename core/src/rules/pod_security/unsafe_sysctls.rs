@@ -15,6 +15,10 @@ declare_rule! {
     /// kernel for every other pod, or opens the node to denial of service. Only a short
     /// list is known to be namespaced and harmless.
     ///
+    /// Severity: medium: the kubelet only admits namespaced sysctls, so an
+    /// unsafe one affects the node's other pods (memory, queues), not the node's control:
+    /// defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
@@ -64,7 +68,7 @@ declare_rule! {
         id: "unsafe-sysctls",
         title: "Unsafe sysctl",
         category: Category::PodSecurity,
-        severity: Severity::High,
+        severity: Severity::Medium,
         applies_to: "Pod and workloads with a pod template",
         remediation: "Remove the sysctl, or tune the node itself instead of the pod.",
         references: &[

@@ -18,6 +18,9 @@ declare_rule! {
     /// file system and, typically, a system account: it is the Windows equivalent of a
     /// privileged container and gives full control of the node.
     ///
+    /// Severity: critical: a HostProcess container runs as a process on the Windows node,
+    /// with its access: a direct node compromise.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

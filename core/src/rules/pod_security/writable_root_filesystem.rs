@@ -18,6 +18,9 @@ declare_rule! {
     /// tools and binaries, change the application's own files and persist until the
     /// container restarts. An immutable filesystem also makes drift visible.
     ///
+    /// Severity: medium: a writable root file system lets an attacker persist tools in the
+    /// container: defence in depth missing.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
