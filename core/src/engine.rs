@@ -105,6 +105,7 @@ impl<'a> Session<'a> {
             .collect();
         // Line starts of each source with a fix, found once.
         let mut text_indexes = std::collections::HashMap::new();
+        let mut layouts = std::collections::HashMap::new();
         for raw in raw {
             let Some(&rule) = enabled.get(raw.rule.as_str()) else {
                 continue;
@@ -137,7 +138,10 @@ impl<'a> Session<'a> {
                 let index = text_indexes.entry(object.source).or_insert_with(|| {
                     fix::TextIndex::new(&self.input.sources[object.source].text)
                 });
-                fix::build(index, &doc.root, &object.prefix, spec)
+                let layout = layouts
+                    .entry((object.source, object.document))
+                    .or_insert_with(|| fix::Layout::of(index, &doc.root));
+                fix::build(index, layout, &doc.root, &object.prefix, spec)
             });
             let mut finding = Finding {
                 rule: rule.id.clone(),

@@ -26,17 +26,53 @@ impl std::error::Error for EditError {}
 
 /// Line starts of a text, built once, to turn positions (1-based lines and columns in
 /// Unicode scalar values, lines broken as the parser breaks them: CR LF, CR or LF) into
-/// byte offsets and back.
+/// byte offsets and back. Each conversion costs a binary search and a walk of at most
+/// [`MARK_EVERY`] bytes, whatever the line's length: one finding per object on a
+/// single-line JSON list would otherwise rescan the line per finding (quadratic).
 pub struct TextIndex<'a> {
     pub text: &'a str,
     starts: Vec<usize>,
+    /// `(byte offset, characters before it)`, about every [`MARK_EVERY`] bytes.
+    marks: Vec<(usize, usize)>,
 }
+
+/// Bytes between two character-count marks.
+const MARK_EVERY: usize = 1024;
 
 impl<'a> TextIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(line_break_ends(text));
-        TextIndex { text, starts }
+        let mut marks = vec![(0, 0)];
+        let (mut chars, mut last) = (0, 0);
+        for (at, byte) in text.bytes().enumerate() {
+            let starts_char = byte & 0xC0 != 0x80;
+            if starts_char && at - last >= MARK_EVERY {
+                marks.push((at, chars));
+                last = at;
+            }
+            chars += usize::from(starts_char);
+        }
+        TextIndex {
+            text,
+            starts,
+            marks,
+        }
+    }
+
+    /// Characters before byte `offset` (on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let (at, chars) = self.marks[self.marks.partition_point(|&(at, _)| at <= offset) - 1];
+        chars + self.text[at..offset].chars().count()
+    }
+
+    /// The byte offset of character number `n` (0-based) of the text, or the text's end.
+    fn char_offset(&self, n: usize) -> usize {
+        let (at, chars) = self.marks[self.marks.partition_point(|&(_, c)| c <= n) - 1];
+        self.text[at..]
+            .char_indices()
+            .nth(n - chars)
+            .map_or(self.text.len(), |(i, _)| at + i)
     }
 
     /// The byte offset of a position. A column past the end of its line clamps to the
@@ -44,19 +80,15 @@ impl<'a> TextIndex<'a> {
     pub fn offset(&self, pos: Pos) -> Option<usize> {
         let line = pos.line.checked_sub(1)? as usize;
         let start = *self.starts.get(line)?;
-        let end = self.line_end(start);
         let wanted = pos.column.saturating_sub(1) as usize;
-        let within = self.text[start..end]
-            .char_indices()
-            .nth(wanted)
-            .map_or(end - start, |(i, _)| i);
-        Some(start + within)
+        let at = self.char_offset(self.chars_before(start) + wanted);
+        Some(at.min(self.line_end(start)))
     }
 
     /// The position of a byte offset (on a character boundary).
     pub fn pos(&self, offset: usize) -> Pos {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(self.starts[line]) + 1;
         Pos {
             line: line as u32 + 1,
             column: column as u32,
@@ -65,9 +97,14 @@ impl<'a> TextIndex<'a> {
 
     /// The offset of the line break ending the line that holds `offset` (or the text's end).
     pub fn line_end(&self, offset: usize) -> usize {
-        self.text[offset..]
-            .find(['\r', '\n'])
-            .map_or(self.text.len(), |i| offset + i)
+        match self
+            .starts
+            .get(self.starts.partition_point(|&s| s <= offset))
+        {
+            Some(&next) if self.text[..next].ends_with("\r\n") => (next - 2).max(offset),
+            Some(&next) => next - 1,
+            None => self.text.len(),
+        }
     }
 
     /// The offset where the line holding `offset` starts.
@@ -189,5 +226,36 @@ mod tests {
         assert_eq!(b, index.line_end(b), "clamped before the line break");
         assert_eq!(index.line_start(b), 3);
         assert_eq!(index.next_line(3), c);
+    }
+
+    #[test]
+    fn index_agrees_with_a_plain_scan_on_long_lines_of_wide_characters() {
+        let line = "aé✓😀".repeat(700); // 2,100 bytes per repeat 7: crosses many marks
+        let text = format!("{line}\r\n{line}\rx\n{line}");
+        let index = TextIndex::new(&text);
+        let lines: Vec<&str> = text.split(['\r', '\n']).filter(|l| !l.is_empty()).collect();
+        for (number, expected) in lines.iter().enumerate() {
+            let start = index
+                .offset(Pos {
+                    line: number as u32 + 1,
+                    column: 1,
+                })
+                .unwrap();
+            for (column, (at, _)) in expected.char_indices().enumerate() {
+                let pos = Pos {
+                    line: number as u32 + 1,
+                    column: column as u32 + 1,
+                };
+                assert_eq!(index.offset(pos), Some(start + at), "{pos:?}");
+                assert_eq!(index.pos(start + at), pos);
+            }
+            let end = start + expected.len();
+            assert_eq!(index.line_end(start), end);
+            let past = Pos {
+                line: number as u32 + 1,
+                column: 1_000_000,
+            };
+            assert_eq!(index.offset(past), Some(end), "clamped to the line's end");
+        }
     }
 }

@@ -15,7 +15,7 @@ use crate::yaml::{
 };
 
 /// How the document writes what a fix adds.
-pub(crate) struct Layout {
+pub struct Layout {
     /// A JSON document: keys and strings in double quotes.
     json: bool,
     /// Spaces a nested block mapping is indented by.
@@ -31,7 +31,7 @@ pub(crate) struct Layout {
 const LAYOUT_SAMPLE: usize = 2_000;
 
 impl Layout {
-    pub(crate) fn of(index: &TextIndex<'_>, root: &Node) -> Layout {
+    pub fn of(index: &TextIndex<'_>, root: &Node) -> Layout {
         let first_key_quote = root
             .as_map()
             .and_then(|e| e.first())

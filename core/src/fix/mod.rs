@@ -24,13 +24,20 @@ use crate::pointer;
 use crate::report::{Edit, Fix};
 use crate::rules::FixSpec;
 use crate::yaml::{parse_documents, to_json, Node};
-use edits::Layout;
+pub use edits::Layout;
 
 /// The report's fix for `spec` on the object at `prefix` (its pointer in the document
 /// `root` of the text `index` holds): the operations with absolute pointers, each valid
 /// RFC 6902 on the document as it is, and the text edits. `None` when an operation does
-/// not apply, the change is empty, or the layout allows no text edit for it.
-pub fn build(index: &TextIndex<'_>, root: &Node, prefix: &str, spec: &FixSpec) -> Option<Fix> {
+/// not apply, the change is empty, or the layout allows no text edit for it. `layout` is
+/// the document's [`Layout::of`], learned once per document by the caller.
+pub fn build(
+    index: &TextIndex<'_>,
+    layout: &Layout,
+    root: &Node,
+    prefix: &str,
+    spec: &FixSpec,
+) -> Option<Fix> {
     let object = pointer::resolve(root, prefix)?;
     let mut value = to_json(object);
     let mut ops = Vec::new();
@@ -65,8 +72,7 @@ pub fn build(index: &TextIndex<'_>, root: &Node, prefix: &str, spec: &FixSpec) -
         });
         patch::apply_abi(&mut value, op)?;
     }
-    let layout = Layout::of(index, root);
-    let edits = edits::diff(index, &layout, object, &value)?;
+    let edits = edits::diff(index, layout, object, &value)?;
     if edits.is_empty() {
         return None;
     }
@@ -210,7 +216,8 @@ mod tests {
 
     fn fix(text: &str, spec: &FixSpec) -> Option<Fix> {
         let root = parse_documents(text).remove(0).result.unwrap();
-        build(&TextIndex::new(text), &root, "", spec)
+        let index = TextIndex::new(text);
+        build(&index, &Layout::of(&index, &root), &root, "", spec)
     }
 
     fn fixed(text: &str, spec: &FixSpec) -> Option<String> {
