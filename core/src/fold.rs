@@ -109,10 +109,14 @@ pub(crate) fn scope_after<'p>(pointer: &'p str, names: &[&str]) -> Option<&'p st
 fn cause_key(cause: Cause, pointer: &str) -> Option<String> {
     let key = match cause {
         Cause::Volume => format!("volume {}", scope_after(pointer, &["volumes"])?),
-        Cause::Capabilities if pointer.ends_with("/capabilities/drop") => {
-            format!("default capabilities {}", container_scope(pointer)?)
+        // An entry of `capabilities.add` always exists; anything else is about the
+        // container's default set: `capabilities.drop`, or its closest existing parent
+        // when it is absent (as a finding's path crosses the plugin ABI, so the wasm
+        // engine folds as the native one does).
+        Cause::Capabilities if pointer.contains("/capabilities/add/") => {
+            format!("capability {pointer}")
         }
-        Cause::Capabilities => format!("capability {pointer}"),
+        Cause::Capabilities => format!("default capabilities {}", container_scope(pointer)?),
         Cause::Seccomp => {
             // `…/seccompProfile` and `…/seccompProfile/type` name one profile.
             let profile = pointer

@@ -8,6 +8,15 @@ fn run(yaml: &str, options: &Options) -> Report {
     check(vec![Source::new("in.yaml", yaml.to_owned())], options)
 }
 
+/// The pod-security rules only: folding is about them, and the other categories
+/// (network policy coverage, image end of life, floating tags) report on the same pods.
+fn pod_security() -> Options {
+    Options {
+        only: vec!["pod-security".to_owned()],
+        ..Options::default()
+    }
+}
+
 fn rules(findings: &[Finding]) -> Vec<&str> {
     findings.iter().map(|f| f.rule.as_str()).collect()
 }
@@ -31,7 +40,7 @@ const CAPS_DROPPED: &str = "      capabilities: {drop: [ALL]}\n";
 #[test]
 fn a_host_path_is_reported_once_with_the_other_rules_related() {
     let yaml = pod("", &hardened(CAPS_DROPPED), DOCKER_SOCKET);
-    let report = run(&yaml, &Options::default());
+    let report = run(&yaml, &pod_security());
     assert_eq!(rules(&report.findings), ["sensitive-host-path"]);
     let finding = &report.findings[0];
     assert_eq!(finding.severity, Severity::Critical);
@@ -65,7 +74,7 @@ fn suppressing_the_reporting_rule_suppresses_the_cause_and_a_weaker_one_changes_
         &hardened(CAPS_DROPPED),
         DOCKER_SOCKET,
     );
-    let report = run(&silenced, &Options::default());
+    let report = run(&silenced, &pod_security());
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
     assert_eq!(rules(&report.suppressed), ["sensitive-host-path"]);
     assert_eq!(
@@ -78,7 +87,7 @@ fn suppressing_the_reporting_rule_suppresses_the_cause_and_a_weaker_one_changes_
         &hardened(CAPS_DROPPED),
         DOCKER_SOCKET,
     );
-    let report = run(&generic, &Options::default());
+    let report = run(&generic, &pod_security());
     assert_eq!(rules(&report.findings), ["sensitive-host-path"]);
     assert!(report.suppressed.is_empty());
 }
@@ -90,7 +99,7 @@ fn sys_admin_is_critical_with_the_pod_security_rules_folded_and_other_capabiliti
         "    securityContext:\n      readOnlyRootFilesystem: true\n      capabilities: {add: [SYS_ADMIN, NET_ADMIN]}\n",
         "",
     );
-    let report = run(&yaml, &Options::default());
+    let report = run(&yaml, &pod_security());
     assert_eq!(rules(&report.findings), ["sys-admin-capability"]);
     let finding = &report.findings[0];
     assert_eq!(finding.severity, Severity::Critical);
@@ -121,7 +130,7 @@ fn one_capability_added_after_dropping_all_is_not_high() {
         &hardened("      capabilities: {drop: [ALL], add: [NET_ADMIN]}\n"),
         "",
     );
-    let report = run(&with_drop, &Options::default());
+    let report = run(&with_drop, &pod_security());
     assert_eq!(rules(&report.findings), ["dangerous-capabilities"]);
     assert_eq!(report.findings[0].severity, Severity::Medium);
     // Kept on top of the runtime's default set, the same capability is high.
@@ -130,7 +139,7 @@ fn one_capability_added_after_dropping_all_is_not_high() {
         &hardened("      capabilities: {add: [NET_ADMIN]}\n"),
         "",
     );
-    let report = run(&without, &Options::default());
+    let report = run(&without, &pod_security());
     let added = report
         .findings
         .iter()
@@ -143,7 +152,7 @@ fn one_capability_added_after_dropping_all_is_not_high() {
         &hardened("      capabilities: {drop: [ALL], add: [SYS_ADMIN]}\n"),
         "",
     );
-    let report = run(&sys_admin, &Options::default());
+    let report = run(&sys_admin, &pod_security());
     assert_eq!(report.max_severity(), Some(Severity::Critical));
 }
 
@@ -153,7 +162,7 @@ fn one_capability_added_after_dropping_all_is_not_high() {
 #[test]
 fn calico_node_reports_each_cause_once() {
     let yaml = include_str!("inputs/calico-node.yaml");
-    let report = run(yaml, &Options::default());
+    let report = run(yaml, &pod_security());
     let of = |rules: &[&str]| {
         report
             .findings
