@@ -73,10 +73,19 @@ pub fn all_fix_edits(findings: &[Finding]) -> Vec<Edit> {
     taken
 }
 
+/// Whether two edits cannot be applied together unambiguously: they change the same
+/// text, both insert at one place (their order would be a guess), or one inserts inside
+/// the text the other replaces. A replacement and an insertion where it ends (or starts)
+/// are adjacent, not clashing: the core applies them in one well-defined order.
 fn edits_touch(a: &Edit, b: &Edit) -> bool {
     let (a_start, a_end) = ((a.line, a.column), (a.end_line, a.end_column));
     let (b_start, b_end) = ((b.line, b.column), (b.end_line, b.end_column));
-    a_start <= b_end && b_start <= a_end
+    match (a_start == a_end, b_start == b_end) {
+        (true, true) => a_start == b_start,
+        (true, false) => b_start < a_start && a_start < b_end,
+        (false, true) => a_start < b_start && b_start < a_end,
+        (false, false) => a_start < b_end && b_start < a_end,
+    }
 }
 
 #[cfg(test)]
@@ -136,26 +145,67 @@ mod tests {
     #[test]
     fn apply_all_takes_each_fix_whole_and_skips_clashes() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      privileged: true\n";
-        let report = kubecheck_core::check(
-            vec![kubecheck_core::Source::new("m.yaml", text)],
-            &kubecheck_core::Options::default(),
-        );
+        // The rules with fixes on this pod. Folding reports one finding per cause, so the
+        // rules a privileged container subsumes (escalation, capabilities) would come back
+        // once it is fixed; they are left out to keep the count meaningful.
+        let options = kubecheck_core::Options {
+            only: [
+                "privileged-container",
+                "automount-service-account-token",
+                "run-as-root",
+                "seccomp-not-enforced",
+                "writable-root-filesystem",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..Default::default()
+        };
+        let report =
+            kubecheck_core::check(vec![kubecheck_core::Source::new("m.yaml", text)], &options);
+        assert_eq!(report.findings.len(), 5, "{:?}", report.findings);
         let once = all_fix_edits(&report.findings);
         assert!(!once.is_empty(), "the privileged container has a fix");
+        // The fixes that insert where another inserts wait for the next round.
+        let inserts_at_one_place = |edits: &[Edit]| {
+            edits.iter().enumerate().any(|(i, a)| {
+                edits[i + 1..].iter().any(|b| {
+                    (a.line, a.column) == (a.end_line, a.end_column)
+                        && (a.line, a.column, a.end_line, a.end_column)
+                            == (b.line, b.column, b.end_line, b.end_column)
+                })
+            })
+        };
+        assert!(!inserts_at_one_place(&once), "{once:?}");
+        assert!(
+            once.len() < report.findings.len(),
+            "clashing fixes are skipped"
+        );
         let mut doubled = report.findings.clone();
         doubled.extend(report.findings.iter().cloned());
         assert_eq!(all_fix_edits(&doubled), once, "a fix is taken once");
         let fixed = apply_edits(text, &once).unwrap();
         assert!(fixed.contains("privileged: false"));
-        let after = kubecheck_core::check(
-            vec![kubecheck_core::Source::new("m.yaml", fixed)],
-            &kubecheck_core::Options::default(),
-        );
+        let after =
+            kubecheck_core::check(vec![kubecheck_core::Source::new("m.yaml", fixed)], &options);
         assert!(after.errors.is_empty(), "{:?}", after.errors);
         assert!(after.findings.len() < report.findings.len());
         assert!(!after
             .findings
             .iter()
             .any(|f| f.rule == "privileged-container"));
+    }
+
+    #[test]
+    fn adjacent_edits_do_not_clash_but_shared_insert_points_and_overlaps_do() {
+        let replace = edit(10, 19, 10, 23, "false");
+        assert!(!edits_touch(&replace, &edit(10, 23, 10, 23, "\n  a: 1")));
+        assert!(!edits_touch(&edit(10, 19, 10, 19, "x"), &replace));
+        assert!(!edits_touch(&replace, &edit(10, 23, 10, 25, "y")));
+        assert!(edits_touch(
+            &edit(10, 23, 10, 23, "a"),
+            &edit(10, 23, 10, 23, "b")
+        ));
+        assert!(edits_touch(&edit(10, 21, 10, 21, "x"), &replace));
+        assert!(edits_touch(&replace, &edit(10, 22, 10, 25, "y")));
     }
 }
