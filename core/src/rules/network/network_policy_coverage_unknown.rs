@@ -118,14 +118,18 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
     if names.len() < unknown.len() {
         listed.push("the namespace of files without `metadata.namespace`".to_owned());
     }
-    let noun = if count == 1 { "workload" } else { "workloads" };
+    let (noun, have) = if count == 1 {
+        ("workload", "has")
+    } else {
+        ("workloads", "have")
+    };
     let workload = &network.workloads[first];
     let object = network.object(workload.object);
     out.report(
         object,
         "/metadata",
         format!(
-            "{count} {noun} of this input (in {}) have no `NetworkPolicy` and no `Namespace` in the input: their network isolation was not judged",
+            "{count} {noun} of this input (in {}) {have} no `NetworkPolicy` and no `Namespace` in the input: their network isolation was not judged",
             listed.join(", ")
         ),
     );
