@@ -71,7 +71,10 @@ impl Plugin for Builtin {
                 // locates them at their closest parent; the ABI wants that parent, and the
                 // location is the same.
                 let path = resource.existing(&raw.pointer).to_owned();
+                // A range inside the value only means something on the value itself.
+                let within = raw.within.filter(|_| path == raw.pointer);
                 let mut finding = Finding::new(raw.rule, resource, path, raw.message);
+                finding.within = within.map(|r| [r.start, r.end]);
                 finding.fix = raw.fix;
                 finding.severity = raw.severity;
                 finding.related = raw

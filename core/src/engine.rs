@@ -73,6 +73,19 @@ impl<'a> Session<'a> {
         })
     }
 
+    /// Where `range` of the text of the value at `relative` (a pointer into `object`)
+    /// is in the source, when it is written there as is.
+    fn locate_within(
+        &self,
+        object: &Object<'_>,
+        relative: &str,
+        range: std::ops::Range<usize>,
+    ) -> Option<crate::yaml::Span> {
+        let doc = self.input.document(object.source, object.document)?;
+        let node = pointer::resolve(&doc.root, &format!("{}{relative}", object.prefix))?;
+        crate::model::span_in_value(self.input, object.source, node, range)
+    }
+
     /// The analysis context a finding of `rule` on `object` was judged in: named for
     /// cross-object rules when the run has more than one context.
     fn context_of(&self, object: &Object<'_>, rule: &str) -> Option<String> {
@@ -117,7 +130,11 @@ impl<'a> Session<'a> {
             ) else {
                 continue;
             };
-            if let Some(span) = raw.span {
+            let span = raw.span.or_else(|| {
+                let range = raw.within.clone()?;
+                self.locate_within(object, &raw.pointer, range)
+            });
+            if let Some(span) = span {
                 location.line = span.start.line;
                 location.column = span.start.column;
                 location.end_line = span.end.line;
@@ -298,17 +315,7 @@ spec:
 ";
 
     fn raw(rule: &str, object: usize, pointer: &str) -> RawFinding {
-        RawFinding {
-            rule: rule.into(),
-            object,
-            pointer: pointer.into(),
-            message: "m".into(),
-            fix: None,
-            severity: None,
-            span: None,
-            related: Vec::new(),
-            related_rules: Vec::new(),
-        }
+        RawFinding::new(rule, object, pointer, "m")
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub fn from_abi(f: Finding) -> Option<RawFinding> {
         fix: f.fix,
         severity: f.severity,
         span: None,
+        within: f.within.map(|[start, end]| start..end),
         related: f
             .related
             .into_iter()

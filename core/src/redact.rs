@@ -15,9 +15,10 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use crate::engine::Session;
+use crate::model::span_in_value;
 use crate::output::escape::is_unsafe;
 use crate::report::{Finding, Location, Redaction, Report};
-use crate::rules::secrets::scan::{scan_object, span_in_value, Place};
+use crate::rules::secrets::scan::{scan_object, Place, EVERY_PLACE};
 use crate::yaml::lines::line_break_ends;
 use crate::yaml::{Span, Value};
 
@@ -45,7 +46,7 @@ pub fn mask(secret: &str) -> String {
 pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
     let mut replacements: HashMap<String, String> = HashMap::new();
     for object in &session.objects {
-        for found in scan_object(object) {
+        for found in scan_object(object, EVERY_PLACE) {
             let Value::Scalar(scalar) = &found.node.value else {
                 continue;
             };

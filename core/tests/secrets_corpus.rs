@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use kubecheck_core::rules::secrets::detectors::DETECTORS;
-use kubecheck_core::rules::secrets::scan::scan_object;
+use kubecheck_core::rules::secrets::scan::{scan_object, EVERY_PLACE};
 use kubecheck_core::{Input, Source};
 
 fn corpus(file: &str) -> String {
@@ -28,7 +28,7 @@ fn scan(name: &str, text: &str) -> (Vec<(String, BTreeSet<&'static str>)>, BTree
         .iter()
         .map(|object| {
             let mut ids = BTreeSet::new();
-            for found in scan_object(object) {
+            for found in scan_object(object, EVERY_PLACE) {
                 for hit in &found.hits {
                     ids.insert(hit.detector);
                     secrets.insert(found.secret(hit).to_owned());

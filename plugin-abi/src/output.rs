@@ -57,6 +57,12 @@ pub struct Finding {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_rules: Vec<String>,
+    /// The part of the string value at `path` the finding is about, as byte offsets
+    /// `[start, end)` into its text (the secret inside a command-line word). The host
+    /// locates it where the source writes the text as is, else the whole value. Added in
+    /// kubecheck 0.2; older hosts ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<[usize; 2]>,
 }
 
 /// A place related to a finding: a JSON pointer into a resource, and what it is.
@@ -154,11 +160,18 @@ impl Finding {
             fix: None,
             related: Vec::new(),
             related_rules: Vec::new(),
+            within: None,
         }
     }
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    /// Puts the finding on `range` (bytes) of the text of the string value at its path.
+    pub fn within(mut self, range: std::ops::Range<usize>) -> Self {
+        self.within = Some([range.start, range.end]);
         self
     }
 
@@ -256,6 +269,13 @@ impl CheckOutput {
                 )));
             }
             check_text("message", &finding.message).map_err(bad)?;
+            if let Some([start, end]) = finding.within {
+                if start > end {
+                    return Err(bad(format!(
+                        "`within` [{start}, {end}] ends before it starts"
+                    )));
+                }
+            }
             if let Some(fix) = &finding.fix {
                 fix.validate(|path| resolves(finding.resource, path))
                     .map_err(|m| bad(format!("fix: {m}")))?;

@@ -5,6 +5,7 @@ mod object;
 mod patches;
 mod pod;
 mod typed;
+mod value_span;
 pub mod workloads;
 
 pub use input::{Input, InputError, ParsedDocument, Source};
@@ -12,3 +13,4 @@ pub use object::{with_pods, Object};
 pub(crate) use patches::evidently_partial;
 pub use pod::{ContainerKind, ContainerRef, PodTemplate};
 pub use typed::typed_with_repair;
+pub use value_span::span_in_value;

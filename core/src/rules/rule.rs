@@ -1,6 +1,7 @@
 //! What a rule is, what it sees and how it reports.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use serde_json::Value as Json;
 
@@ -126,6 +127,10 @@ pub struct RawFinding {
     /// and a finding about a key (a repeated one) belongs on the key. The pointer still
     /// names the field.
     pub span: Option<Span>,
+    /// Where in the value at the pointer (a byte range of its text), when the finding is
+    /// about part of it: the secret inside a command-line word. The engine locates it in
+    /// the source when the text is written there as is, else the whole value stands in.
+    pub within: Option<Range<usize>>,
     /// Other located places that make the finding (see [`crate::report::Finding::related`]).
     pub related: Vec<RawRelated>,
     /// Rules folded into this finding (see [`crate::report::Finding::related_rules`]).
@@ -169,17 +174,7 @@ impl Emitter {
             findings: Vec::new(),
             per_object: HashMap::new(),
             unlisted: BTreeMap::new(),
-            discarded: RawFinding {
-                rule: String::new(),
-                object: 0,
-                pointer: String::new(),
-                message: String::new(),
-                fix: None,
-                severity: None,
-                span: None,
-                related: Vec::new(),
-                related_rules: Vec::new(),
-            },
+            discarded: RawFinding::new("", 0, "", ""),
         }
     }
 
@@ -200,17 +195,8 @@ impl Emitter {
             self.discarded.related_rules.clear();
             return &mut self.discarded;
         }
-        self.findings.push(RawFinding {
-            rule: self.rule.to_owned(),
-            object: object.id,
-            pointer: pointer.into(),
-            message: message.into(),
-            fix: None,
-            severity: None,
-            span: None,
-            related: Vec::new(),
-            related_rules: Vec::new(),
-        });
+        self.findings
+            .push(RawFinding::new(self.rule, object.id, pointer, message));
         self.findings.last_mut().expect("just pushed")
     }
 
@@ -219,25 +205,36 @@ impl Emitter {
     pub fn into_findings(mut self) -> Vec<RawFinding> {
         for (object, count) in std::mem::take(&mut self.unlisted) {
             let noun = if count == 1 { "finding" } else { "findings" };
-            self.findings.push(RawFinding {
-                rule: self.rule.to_owned(),
-                object,
-                pointer: String::new(),
-                message: format!(
+            self.findings.push(RawFinding::new(self.rule, object, "", format!(
                     "{count} more {noun} of this rule on this object are not listed (at most {FINDINGS_PER_OBJECT} are)"
-                ),
-                fix: None,
-                severity: None,
-                span: None,
-                related: Vec::new(),
-                related_rules: Vec::new(),
-            });
+                )));
         }
         self.findings
     }
 }
 
 impl RawFinding {
+    /// A finding of `rule` at `pointer` (relative to object `object`), nothing attached.
+    pub fn new(
+        rule: impl Into<String>,
+        object: usize,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        RawFinding {
+            rule: rule.into(),
+            object,
+            pointer: pointer.into(),
+            message: message.into(),
+            fix: None,
+            severity: None,
+            span: None,
+            within: None,
+            related: Vec::new(),
+            related_rules: Vec::new(),
+        }
+    }
+
     /// Attaches `fix` (JSON Patch operations relative to the object).
     pub fn fix(&mut self, fix: FixSpec) -> &mut Self {
         self.fix = Some(fix);
@@ -294,6 +291,12 @@ impl RawFinding {
     /// Puts the finding at `span` of the source instead of where its pointer resolves.
     pub fn at_span(&mut self, span: Span) -> &mut Self {
         self.span = Some(span);
+        self
+    }
+
+    /// Puts the finding on `range` (bytes) of the text of the value at its pointer.
+    pub fn within(&mut self, range: Range<usize>) -> &mut Self {
+        self.within = Some(range);
         self
     }
 }

@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use crate::model::Object;
-use crate::rules::{Ctx, Emitter};
-use scan::{scan_object, span_in_value, Found, Hit, Place};
+use crate::rules::Emitter;
+use scan::{scan_object, Found, Hit, Place, EVERY_PLACE};
 
 pub mod detectors;
 pub mod missing_secret_key;
@@ -194,35 +194,33 @@ pub fn decode_base64_bytes(text: &str) -> Option<Vec<u8>> {
 /// message. A secret that the last applied configuration repeats from the object's own
 /// fields is reported there only.
 fn report_hits(
-    ctx: &Ctx<'_>,
     object: &Object<'_>,
     out: &mut Emitter,
     places: &[Place],
     describe: impl Fn(&Found<'_>, &Hit) -> String,
 ) {
-    let scanned = scan_object(object);
-    let mut own: Option<HashSet<&str>> = None;
-    for found in scanned.iter().filter(|f| places.contains(&f.place)) {
+    let mut own: Option<HashSet<String>> = None;
+    for found in scan_object(object, places) {
         for hit in &found.hits {
             if found.place == Place::LastApplied {
                 let own = own.get_or_insert_with(|| {
-                    scanned
+                    let others: Vec<Place> = EVERY_PLACE
                         .iter()
-                        .filter(|f| f.place != Place::LastApplied)
-                        .flat_map(|f| f.hits.iter().map(|h| f.secret(h)))
+                        .copied()
+                        .filter(|&p| p != Place::LastApplied)
+                        .collect();
+                    scan_object(object, &others)
+                        .iter()
+                        .flat_map(|f| f.hits.iter().map(|h| f.secret(h).to_owned()))
                         .collect()
                 });
                 if own.contains(found.secret(hit)) {
                     continue;
                 }
             }
-            let finding = out.report(object, found.pointer.clone(), describe(found, hit));
-            let span = match found.decoded {
-                Some(_) => None,
-                None => span_in_value(ctx.input, object.source, found.node, hit.range.clone()),
-            };
-            if let Some(span) = span {
-                finding.at_span(span);
+            let finding = out.report(object, found.pointer.clone(), describe(&found, hit));
+            if found.decoded.is_none() {
+                finding.within(hit.range.clone());
             }
         }
     }

@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use super::detectors;
 use super::{decode_base64, is_credential_name, is_literal_credential};
-use crate::model::{Input, Object};
+use crate::model::Object;
 use crate::pointer::escape;
-use crate::yaml::{Node, Pos, ScalarStyle, Span, Value};
+use crate::yaml::{Node, Value};
 
 /// A secret in a scanned text.
 #[derive(Clone, Debug, PartialEq)]
@@ -293,64 +293,96 @@ impl Found<'_> {
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// Every value of `object` that is looked at for secrets, with its hits. Secret values
-/// are listed whether or not anything was found in them: they are secret as a whole.
-pub fn scan_object<'a>(object: &Object<'a>) -> Vec<Found<'a>> {
+/// Every place a value is looked at for secrets.
+pub const EVERY_PLACE: &[Place] = &[
+    Place::Env,
+    Place::CommandLine,
+    Place::ConfigMapData,
+    Place::ConfigMapBinaryData,
+    Place::Annotation,
+    Place::Label,
+    Place::LastApplied,
+    Place::SecretData,
+    Place::SecretStringData,
+];
+
+/// Every value of `object` in `places` that is looked at for secrets, with its hits.
+/// Secret values are listed whether or not anything was found in them: they are secret
+/// as a whole. Each rule scans only its own places: scanning is most of what the secrets
+/// rules cost.
+pub fn scan_object<'a>(object: &Object<'a>, places: &[Place]) -> Vec<Found<'a>> {
+    let wants = |place: Place| places.contains(&place);
     let mut found = Vec::new();
     let scalar = |node: &'a Node| match &node.value {
         Value::Scalar(s) => Some(s.text.as_str()),
         _ => None,
     };
-    for pod in &object.pods {
-        for c in &pod.containers {
-            let container = Some(format!("{} `{}`", c.kind.noun(), c.name()));
-            for (j, var) in c.container.env.iter().flatten().enumerate() {
-                let Some(value) = &var.value else { continue };
-                let pointer = c.at(&format!("env/{j}/value"));
+    let containers = object
+        .pods
+        .iter()
+        .flat_map(|pod| &pod.containers)
+        .filter(|_| wants(Place::Env) || wants(Place::CommandLine));
+    for c in containers {
+        let container = Some(format!("{} `{}`", c.kind.noun(), c.name()));
+        let env = c
+            .container
+            .env
+            .iter()
+            .flatten()
+            .filter(|_| wants(Place::Env));
+        for (j, var) in env.enumerate() {
+            let Some(value) = &var.value else { continue };
+            let pointer = c.at(&format!("env/{j}/value"));
+            let Some(node) = object.at(&pointer) else {
+                continue;
+            };
+            found.push(Found {
+                place: Place::Env,
+                pointer,
+                node,
+                label: var.name.clone(),
+                container: container.clone(),
+                decoded: None,
+                hits: scan_text(Some(&var.name), value),
+            });
+        }
+        for field in ["command", "args"]
+            .into_iter()
+            .filter(|_| wants(Place::CommandLine))
+        {
+            let words = match field {
+                "command" => c.container.command.as_deref(),
+                _ => c.container.args.as_deref(),
+            };
+            let Some(words) = words else { continue };
+            for (j, word) in words.iter().enumerate() {
+                let pointer = c.at(&format!("{field}/{j}"));
                 let Some(node) = object.at(&pointer) else {
                     continue;
                 };
+                // `--password` then the value as the next word.
+                let flag = j
+                    .checked_sub(1)
+                    .and_then(|p| words[p].strip_prefix("--"))
+                    .filter(|f| !f.contains('=') && !word.starts_with('-'));
                 found.push(Found {
-                    place: Place::Env,
+                    place: Place::CommandLine,
                     pointer,
                     node,
-                    label: var.name.clone(),
+                    label: format!("{field}[{j}]"),
                     container: container.clone(),
                     decoded: None,
-                    hits: scan_text(Some(&var.name), value),
+                    hits: scan_text(flag, word),
                 });
-            }
-            for field in ["command", "args"] {
-                let words = match field {
-                    "command" => c.container.command.as_deref(),
-                    _ => c.container.args.as_deref(),
-                };
-                let Some(words) = words else { continue };
-                for (j, word) in words.iter().enumerate() {
-                    let pointer = c.at(&format!("{field}/{j}"));
-                    let Some(node) = object.at(&pointer) else {
-                        continue;
-                    };
-                    // `--password` then the value as the next word.
-                    let flag = j
-                        .checked_sub(1)
-                        .and_then(|p| words[p].strip_prefix("--"))
-                        .filter(|f| !f.contains('=') && !word.starts_with('-'));
-                    found.push(Found {
-                        place: Place::CommandLine,
-                        pointer,
-                        node,
-                        label: format!("{field}[{j}]"),
-                        container: container.clone(),
-                        decoded: None,
-                        hits: scan_text(flag, word),
-                    });
-                }
             }
         }
     }
     let is_v1 = object.api_version == "v1";
     let entries = |pointer: &str, place: Place, decode: bool, found: &mut Vec<Found<'a>>| {
+        let annotations = place == Place::Annotation;
+        if !(wants(place) || annotations && wants(Place::LastApplied)) {
+            return;
+        }
         let Some(map) = object.at(pointer).and_then(Node::as_map) else {
             return;
         };
@@ -358,6 +390,16 @@ pub fn scan_object<'a>(object: &Object<'a>) -> Vec<Found<'a>> {
             let (Some(key), Some(text)) = (entry.key_str(), scalar(&entry.value)) else {
                 continue;
             };
+            let last_applied = annotations && key == LAST_APPLIED;
+            if annotations
+                && !wants(if last_applied {
+                    Place::LastApplied
+                } else {
+                    place
+                })
+            {
+                continue;
+            }
             // Base64 of text is read decoded; anything else as written (binary data,
             // or plain text written where base64 belongs).
             let decoded = if decode { decode_base64(text) } else { None };
@@ -409,110 +451,6 @@ pub fn scan_object<'a>(object: &Object<'a>) -> Vec<Found<'a>> {
     entries("/metadata/labels", Place::Label, false, &mut found);
     found
 }
-
-/// Where `range` of `node`'s text is in the source, when the text is written there as
-/// is: a single-line plain or quoted scalar without escapes, or a literal block scalar
-/// (`|`). `None` otherwise (folded, escaped or decoded text): the whole value stands in.
-pub fn span_in_value(
-    input: &Input,
-    source: usize,
-    node: &Node,
-    range: Range<usize>,
-) -> Option<Span> {
-    let Value::Scalar(scalar) = &node.value else {
-        return None;
-    };
-    let text = scalar.text.as_str();
-    text.get(range.clone())?;
-    let line_text = |line: u32| input.source_line(source, line);
-    let columns = |s: &str| s.chars().count() as u32;
-    let span = node.span;
-    match scalar.style {
-        ScalarStyle::Plain | ScalarStyle::Quoted if span.start.line == span.end.line => {
-            let line: Vec<char> = line_text(span.start.line)?.chars().collect();
-            let raw: String = line
-                .get(span.start.column as usize - 1..span.end.column as usize - 1)?
-                .iter()
-                .collect();
-            let skip = match scalar.style {
-                ScalarStyle::Quoted => 1,
-                _ => 0,
-            };
-            let inner = raw.get(skip..raw.len().checked_sub(skip)?)?;
-            if inner != text {
-                return None; // escapes: the text is not written as is
-            }
-            let column = span.start.column + skip as u32;
-            Some(Span {
-                start: Pos {
-                    line: span.start.line,
-                    column: column + columns(&text[..range.start]),
-                },
-                end: Pos {
-                    line: span.start.line,
-                    column: column + columns(&text[..range.end]),
-                },
-            })
-        }
-        ScalarStyle::Block => {
-            // The span starts at the first line with content; empty lines before it are
-            // leading line breaks of the text.
-            let leading = text.len() - text.trim_start_matches('\n').len();
-            let first = span.start.line.checked_sub(leading as u32)?;
-            if !is_literal_block(input, source, first)? {
-                return None; // folded (`>`): line breaks are not kept
-            }
-            let content = line_text(span.start.line)?;
-            let indent = content.len() - content.trim_start_matches(' ').len();
-            let lines: Vec<&str> = text.split('\n').collect();
-            let position = |offset: usize| {
-                let before = &text[..offset];
-                let k = before.matches('\n').count();
-                let column = columns(&before[before.rfind('\n').map_or(0, |i| i + 1)..]);
-                (k, column)
-            };
-            let (k1, c1) = position(range.start);
-            let (k2, c2) = position(range.end);
-            // Every line of the secret is in the source as in the text.
-            for (k, line) in lines.iter().enumerate().take(k2 + 1).skip(k1) {
-                let source_line = line_text(first + k as u32)?;
-                if source_line.get(indent..).unwrap_or("") != *line {
-                    return None;
-                }
-            }
-            let indent = columns(&content[..indent]);
-            Some(Span {
-                start: Pos {
-                    line: first + k1 as u32,
-                    column: indent + c1 + 1,
-                },
-                end: Pos {
-                    line: first + k2 as u32,
-                    column: indent + c2 + 1,
-                },
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Whether the block scalar whose content starts on line `first` is literal (`|`): its
-/// header is the last non-blank line before, ending in `|`, `|-`, `|+` or `|2`.
-fn is_literal_block(input: &Input, source: usize, first: u32) -> Option<bool> {
-    let mut line = first;
-    for _ in 0..64 {
-        line = line.checked_sub(1).filter(|&l| l > 0)?;
-        let text = input.source_line(source, line)?;
-        let code = text.split(" #").next().unwrap_or_default().trim_end();
-        if code.trim().is_empty() {
-            continue;
-        }
-        let indicator = code.rsplit([' ', '\t']).next().unwrap_or_default();
-        return Some(indicator.starts_with('|'));
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 use super::looks_like_placeholder;
-use super::scan::{scan_object, Place};
+use super::scan::{scan_object, Found, Place};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
@@ -85,23 +85,24 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     if object.kind != "Secret" || object.api_version != "v1" || object.at("/sops").is_some() {
         return;
     }
-    let mut keys: Vec<String> = Vec::new();
-    let mut credential: Option<(&'static str, String)> = None;
-    let mut first_pointer = None;
-    for found in scan_object(object) {
-        if !matches!(found.place, Place::SecretData | Place::SecretStringData) {
-            continue;
-        }
-        if !is_real_value(found.text()) {
-            continue;
-        }
-        first_pointer.get_or_insert_with(|| found.pointer.clone());
-        if credential.is_none() {
-            credential = found.hits.first().map(|h| (h.what, found.label.clone()));
-        }
-        keys.push(found.label.clone());
-    }
-    let Some(pointer) = first_pointer else { return };
+    // Keys in name order within `data`, then `stringData`: the order a mapping is
+    // written in does not survive every path to the rules (a plugin receives the object
+    // as JSON, whose members are sorted), and the finding must not depend on it.
+    let mut values: Vec<_> = scan_object(object, &[Place::SecretData, Place::SecretStringData])
+        .into_iter()
+        .filter(|f| is_real_value(f.text()))
+        .collect();
+    values.sort_by(|a, b| {
+        let rank = |f: &Found<'_>| f.place == Place::SecretStringData;
+        (rank(a), &a.label).cmp(&(rank(b), &b.label))
+    });
+    let Some(pointer) = values.first().map(|f| f.pointer.clone()) else {
+        return;
+    };
+    let credential = values
+        .iter()
+        .find_map(|f| f.hits.first().map(|h| (h.what, f.label.clone())));
+    let keys: Vec<&str> = values.iter().map(|f| f.label.as_str()).collect();
     let mut shown: Vec<String> = keys
         .iter()
         .take(KEYS_SHOWN)
