@@ -2,7 +2,6 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
-use crate::yaml::Value;
 
 declare_rule! {
     /// ## What it does
@@ -114,16 +113,9 @@ fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
             return;
         };
         let field = pointer.rsplit('/').next().unwrap_or_default().to_owned();
-        // As written, and in octal when written otherwise (`420` is `0644`).
-        let written = match object.at(&pointer).map(|n| &n.value) {
-            Some(Value::Scalar(s)) => s.text.clone(),
-            _ => mode.to_string(),
-        };
-        let shown = if written.len() > 1 && written.starts_with('0') {
-            format!("`{field}: {written}`")
-        } else {
-            format!("`{field}: {written}` (`0{mode:o}` in octal)")
-        };
+        // In octal whatever the notation (`420` is `0644`): a JSON source can only
+        // write it in decimal, and a plugin sees every source as JSON.
+        let shown = format!("`{field}` to `0{mode:o}`");
         out.report(
             object,
             pointer,
