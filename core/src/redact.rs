@@ -18,7 +18,7 @@ use crate::engine::Session;
 use crate::model::span_in_value;
 use crate::output::escape::is_unsafe;
 use crate::report::{Finding, Location, Redaction, Report};
-use crate::rules::secrets::scan::{scan_object, Place, EVERY_PLACE};
+use crate::rules::secrets::scan::{scan_object_and_overridden, Place, EVERY_PLACE};
 use crate::yaml::lines::line_break_ends;
 use crate::yaml::{Span, Value};
 
@@ -46,7 +46,7 @@ pub fn mask(secret: &str) -> String {
 pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
     let mut replacements: HashMap<String, String> = HashMap::new();
     for object in &session.objects {
-        for found in scan_object(object, EVERY_PLACE) {
+        for found in scan_object_and_overridden(object, EVERY_PLACE) {
             let Value::Scalar(scalar) = &found.node.value else {
                 continue;
             };

@@ -178,6 +178,40 @@ spec:
   return out.slice(0, lines).join('\n');
 }
 
+/// Two workloads and the policy that lets only one reach the other (`kubecheck netpol`'s
+/// model): web -> db on 5432 is allowed by the rule on NETWORK_RULE_LINE.
+const NETWORK = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.30", ports: [{containerPort: 80}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: shop}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: "postgres:17.6", ports: [{containerPort: 5432}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: web}}
+    ports: [{port: 5432}]
+`;
+const NETWORK_RULE_LINE = 27;
+
 async function main() {
   mkdirSync(artifacts, { recursive: true });
   const { server, url } = await startServer();
@@ -463,6 +497,29 @@ async function main() {
     await sysAdmin.waitFor({ state: 'detached' });
     await page.locator('.sev-toggle.sev-critical').click();
     await sysAdmin.waitFor();
+
+    step('network view: the matrix of the pasted workloads, a cell opens the deciding rule');
+    before = await generation(page);
+    await setText(page, NETWORK);
+    await waitForCheck(page, before);
+    const network = page.getByTestId('network');
+    await network.locator('summary').click();
+    const cell = (from, to) => network.locator(`[data-testid=network-cell][data-from="${from}"][data-to="${to}"]`);
+    assert.equal(await cell('shop/web', 'shop/db').innerText(), 'all', 'web reaches the database port');
+    assert.equal(await cell('outside', 'shop/db').innerText(), '—', 'nothing else reaches the database');
+    assert.equal(await cell('shop/db', 'shop/web').innerText(), 'all', 'web is not isolated');
+    await cell('shop/web', 'shop/db').click();
+    const answer = page.getByTestId('network-answer');
+    assert.match(await answer.innerText(), /allowed/);
+    const rule = answer.locator('[data-testid=network-rule]');
+    assert.equal(await rule.count(), 1, 'one rule allows it');
+    assert.equal(await rule.getAttribute('data-line'), String(NETWORK_RULE_LINE));
+    await rule.locator('button').click();
+    const ruleLine = await input.evaluate((ta) => ta.value.slice(0, ta.selectionStart).split('\n').length);
+    assert.equal(ruleLine, NETWORK_RULE_LINE, 'the editor selects the allowing rule');
+    await cell('outside', 'shop/db').click();
+    assert.match(await answer.innerText(), /denied[\s\S]*NetworkPolicy\/shop\/db-from-web/);
+    await page.screenshot({ path: join(artifacts, 'browser-network.png') });
 
     step('keystroke to rendered findings, 1,000-line manifest');
     const big = bigManifest(1000);

@@ -121,6 +121,11 @@ pub struct Located {
     pub location: String,
     pub policy: String,
     pub pointer: String,
+    /// The span of the node `location` names, for front ends that select it.
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 /// One side of an answer.
@@ -147,26 +152,43 @@ pub struct Answer {
 
 /// Where `pointer` of `object` is: the node, or its closest existing parent.
 pub fn locate(input: &Input, object: &Object<'_>, pointer: &str) -> String {
+    let span = node_at(object, pointer).span;
+    let source = input
+        .sources
+        .get(object.source)
+        .map_or("-", |s| s.name.as_str());
+    format!("{source}:{}:{}", span.start.line, span.start.column)
+}
+
+/// The node at `pointer` of `object`, or its closest existing parent.
+fn node_at<'a>(object: &Object<'a>, pointer: &str) -> &'a crate::yaml::Node {
     let mut node = object.node;
-    let mut best = node.span.start;
     for segment in crate::pointer::segments(pointer).unwrap_or_default() {
         let next = match segment.parse::<usize>() {
             Ok(i) if node.as_seq().is_some() => node.index(i),
             _ => node.get(&segment),
         };
         match next {
-            Some(n) => {
-                node = n;
-                best = n.span.start;
-            }
+            Some(n) => node = n,
             None => break,
         }
     }
-    let source = input
-        .sources
-        .get(object.source)
-        .map_or("-", |s| s.name.as_str());
-    format!("{source}:{}:{}", best.line, best.column)
+    node
+}
+
+impl Located {
+    fn new(input: &Input, object: &Object<'_>, policy: String, pointer: &str) -> Self {
+        let span = node_at(object, pointer).span;
+        Located {
+            location: locate(input, object, pointer),
+            policy,
+            pointer: pointer.to_owned(),
+            line: span.start.line,
+            column: span.start.column,
+            end_line: span.end.line,
+            end_column: span.end.column,
+        }
+    }
 }
 
 /// Answers "can `from` reach `to` on `port`" with the located rules that decide it.
@@ -194,11 +216,7 @@ pub fn explain(
         let policy = &network.policies[r.policy];
         let rule = &policy.rules(r.direction).unwrap_or_default()[r.rule];
         let object = network.object(policy.object);
-        Located {
-            location: locate(input, object, &rule.pointer),
-            policy: policy_name(r.policy),
-            pointer: rule.pointer.clone(),
-        }
+        Located::new(input, object, policy_name(r.policy), &rule.pointer)
     };
     let side = |side: &Side, direction: Direction, who: &str| -> SideAnswer {
         let field = direction.field();
@@ -234,11 +252,7 @@ pub fn explain(
                     .iter()
                     .map(|&p| {
                         let object = network.object(network.policies[p].object);
-                        Located {
-                            location: locate(input, object, "/spec/podSelector"),
-                            policy: policy_name(p),
-                            pointer: "/spec/podSelector".to_owned(),
-                        }
+                        Located::new(input, object, policy_name(p), "/spec/podSelector")
                     })
                     .collect(),
             },

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::editor::Editor;
 use super::errors::Errors;
 use super::findings::Findings;
+use super::network::NetworkView;
 use super::options::OptionsPanel;
 use super::rule_doc::RuleDoc;
 use super::summary::Summary;
@@ -119,6 +120,7 @@ pub fn app() -> Html {
                         focus={state.focus}
                         on_action={on_action.clone()}
                     />
+                    <NetworkView input={state.input.clone()} on_action={on_action.clone()} />
                     <OptionsPanel
                         settings={state.settings.clone()}
                         rules={state.rules.clone()}

@@ -6,6 +6,7 @@ pub mod errors;
 pub mod finding;
 pub mod findings;
 pub mod gutter;
+pub mod network;
 pub mod options;
 pub mod rule_doc;
 pub mod summary;

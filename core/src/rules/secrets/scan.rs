@@ -2,6 +2,7 @@
 //! redaction of every output read the same scan, so whatever a rule can report, no
 //! output prints.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::detectors;
@@ -311,6 +312,17 @@ pub const EVERY_PLACE: &[Place] = &[
 /// as a whole. Each rule scans only its own places: scanning is most of what the secrets
 /// rules cost.
 pub fn scan_object<'a>(object: &Object<'a>, places: &[Place]) -> Vec<Found<'a>> {
+    scan(object, places, false)
+}
+
+/// As [`scan_object`], and also the values of a mapping's repeated keys that a later one
+/// overrides: the API server never sees them, but the text shows them, so redaction
+/// masks them too.
+pub fn scan_object_and_overridden<'a>(object: &Object<'a>, places: &[Place]) -> Vec<Found<'a>> {
+    scan(object, places, true)
+}
+
+fn scan<'a>(object: &Object<'a>, places: &[Place], overridden: bool) -> Vec<Found<'a>> {
     let wants = |place: Place| places.contains(&place);
     let mut found = Vec::new();
     let scalar = |node: &'a Node| match &node.value {
@@ -386,7 +398,20 @@ pub fn scan_object<'a>(object: &Object<'a>, places: &[Place]) -> Vec<Found<'a>> 
         let Some(map) = object.at(pointer).and_then(Node::as_map) else {
             return;
         };
-        for entry in map {
+        // With repeated keys the last one wins (`Node::get`); its value is the one the
+        // pointer names. A mapping of a million repeats is scanned once per value.
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut scanned: HashMap<(&str, &str), (Option<String>, Vec<Hit>)> = HashMap::new();
+        let winners: Vec<bool> = map
+            .iter()
+            .rev()
+            .map(|e| e.key_str().is_some_and(|k| seen.insert(k)))
+            .collect();
+        for (entry, _) in map
+            .iter()
+            .zip(winners.into_iter().rev())
+            .filter(|(_, wins)| overridden || *wins)
+        {
             let (Some(key), Some(text)) = (entry.key_str(), scalar(&entry.value)) else {
                 continue;
             };
@@ -400,16 +425,22 @@ pub fn scan_object<'a>(object: &Object<'a>, places: &[Place]) -> Vec<Found<'a>> 
             {
                 continue;
             }
-            // Base64 of text is read decoded; anything else as written (binary data,
-            // or plain text written where base64 belongs).
-            let decoded = if decode { decode_base64(text) } else { None };
-            let text = decoded.as_deref().unwrap_or(text);
-            let whole_secret = place == Place::LastApplied && object.kind == "Secret";
-            let hits = if whole_secret {
-                Vec::new() // a Secret's data again: masked whole, reported by the Secret rules
-            } else {
-                scan_text(Some(key), text)
-            };
+            let (decoded, hits) = scanned
+                .entry((key, text))
+                .or_insert_with(|| {
+                    // Base64 of text is read decoded; anything else as written (binary
+                    // data, or plain text written where base64 belongs).
+                    let decoded = if decode { decode_base64(text) } else { None };
+                    let text = decoded.as_deref().unwrap_or(text);
+                    let whole_secret = place == Place::LastApplied && object.kind == "Secret";
+                    let hits = if whole_secret {
+                        Vec::new() // a Secret's data again: masked whole, reported by the Secret rules
+                    } else {
+                        scan_text(Some(key), text)
+                    };
+                    (decoded, hits)
+                })
+                .clone();
             found.push(Found {
                 place,
                 pointer: format!("{pointer}/{}", escape(key)),
