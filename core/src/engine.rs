@@ -190,6 +190,7 @@ impl<'a> Session<'a> {
                 &self.options.suppressions,
                 rule,
                 &finding.related_rules,
+                &raw.pointer,
                 object,
                 &finding.resource,
                 &finding.location.source,
