@@ -253,3 +253,45 @@ fn require_reason_keeps_the_suppressions_that_give_one() {
         assert!(message.ends_with(note), "{message}");
     }
 }
+
+#[test]
+fn rules_and_explain_name_the_equivalent_checks_from_the_same_table() {
+    let output = run_kubecheck(&["rules", "--format", "json"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let rules = json_report(&output);
+    let equivalents = |id: &str| -> Vec<Value> {
+        let rule = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap();
+        rule["equivalents"].as_array().cloned().unwrap_or_default()
+    };
+    let privileged = equivalents("privileged-container");
+    for (tool, check) in [
+        ("kube-linter", "privileged-container"),
+        ("polaris", "runAsPrivileged"),
+        ("checkov", "CKV_K8S_16"),
+        ("kube-score", "container-security-context-privileged"),
+        ("kubescape", "C-0057"),
+    ] {
+        assert!(
+            privileged
+                .iter()
+                .any(|e| e["tool"] == tool && e["check"] == check && e.get("field").is_none()),
+            "{tool} {check} in {privileged:?}"
+        );
+    }
+    assert!(equivalents("host-namespaces")
+        .iter()
+        .any(|e| e["check"] == "CKV_K8S_19" && e["field"] == "hostNetwork"));
+    assert!(equivalents("duplicate-key").is_empty());
+
+    let explain = run_kubecheck(&["explain", "host-namespaces"], None);
+    let text = String::from_utf8(explain.stdout).unwrap();
+    assert!(
+        text.contains("  checkov: `CKV_K8S_17` (at `hostPID`), `CKV_K8S_18` (at `hostIPC`), `CKV_K8S_19` (at `hostNetwork`)\n"),
+        "{text}"
+    );
+}
