@@ -190,6 +190,7 @@ impl<'a> Session<'a> {
                 &self.options.suppressions,
                 rule,
                 &finding.related_rules,
+                &raw.pointer,
                 object,
                 &finding.resource,
                 &finding.location.source,
@@ -356,6 +357,54 @@ spec:
             report.suppressed[0].suppression.as_ref().unwrap().reason,
             "reviewed"
         );
+    }
+
+    #[test]
+    fn another_tools_annotation_suppresses_what_it_stands_for_after_kubecheck_s_own() {
+        let pod = |name: &str, annotations: &str| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  annotations:\n{annotations}spec:\n  containers: [{{name: c, image: nginx:1.27}}]\n")
+        };
+        let exempt = "    polaris.fairwinds.com/hostPathSet-exempt: \"true\"\n";
+        let yaml = [
+            pod("exempt", exempt),
+            pod(
+                "expired",
+                &format!(
+                    "{exempt}    kubecheck.io/ignore: \"host-path-volume # r until=2000-01-01\"\n"
+                ),
+            ),
+        ]
+        .join("---\n");
+        let input = Input::parse(vec![Source::new("a.yaml", yaml)]);
+        let mut options = Options::default();
+        options.suppressions.today = Some("2026-12-03".into());
+        let session = Session::new(&input, &options);
+        let folded = |object| {
+            let mut finding = raw("sensitive-host-path", object, "/spec/volumes/0");
+            finding.related_rule("host-path-volume");
+            finding
+        };
+        let report = session.report(vec![folded(0), folded(1)], &builtin_rules(), Vec::new());
+        // Polaris's `hostPathSet` stands for `host-path-volume`: it silences the finding
+        // that folds it.
+        assert_eq!(report.suppressed.len(), 1);
+        let suppression = report.suppressed[0].suppression.as_ref().unwrap();
+        assert_eq!(suppression.by, "polaris");
+        assert_eq!(
+            suppression.reason,
+            "polaris.fairwinds.com/hostPathSet-exempt (no reason given)"
+        );
+        // kubecheck's own annotation, expired, decides for the object it names the rule on.
+        let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["m [kubecheck.io/ignore expired on 2000-01-01]"]);
+        // Not a `sensitive-host-path` finding alone.
+        let alone = raw("sensitive-host-path", 0, "/spec/volumes/0");
+        let report = session.report(vec![alone], &builtin_rules(), Vec::new());
+        assert_eq!(report.findings.len(), 1);
+        options.suppressions.ignore_foreign = true;
+        let session = Session::new(&input, &options);
+        let report = session.report(vec![folded(0)], &builtin_rules(), Vec::new());
+        assert!(report.suppressed.is_empty());
     }
 
     #[test]

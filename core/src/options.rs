@@ -137,6 +137,7 @@ mod tests {
             help: String::new(),
             enabled_by_default,
             fix: None,
+            equivalents: Vec::new(),
         }
     }
 

@@ -37,6 +37,7 @@ pub fn rule_infos(metadata: &Metadata, plugin: &str) -> Vec<RuleInfo> {
             help: r.description.clone(),
             enabled_by_default: r.enabled_by_default,
             fix: None,
+            equivalents: Vec::new(),
         })
         .collect()
 }

@@ -23,6 +23,39 @@ pub struct RuleInfo {
     /// fixes (and for plugin rules, whose fixes say it each).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<crate::fix::RuleFix>,
+    /// Other tools' checks that judge the same cause, from
+    /// [`crate::data::peer_checks`]: their suppression annotations silence this rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub equivalents: Vec<Equivalent>,
+}
+
+/// A check of another tool that stands for (part of) a rule.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Equivalent {
+    /// `kube-linter`, `polaris`, `checkov`, `kube-score`, `kubescape` or `datree`.
+    pub tool: &'static str,
+    pub check: &'static str,
+    /// The check stands for the rule's findings at this field only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+}
+
+impl Equivalent {
+    /// The equivalents of the built-in rule `id`, in the table's order.
+    pub fn of(id: &str) -> Vec<Equivalent> {
+        crate::data::peer_checks::peers_of(id)
+            .flat_map(|peer| {
+                peer.targets
+                    .iter()
+                    .filter(|target| target.rule == id)
+                    .map(|target| Equivalent {
+                        tool: peer.tool.name(),
+                        check: peer.id,
+                        field: target.field,
+                    })
+            })
+            .collect()
+    }
 }
 
 /// What selection reads of a rule, borrowed from a built-in rule or a [`RuleInfo`]:

@@ -2,10 +2,15 @@
 //! (namespace, kind, name and path globs, each with a reason), or by the object's
 //! `kubecheck.io/ignore` annotation (`rule-a,rule-b # reason until=2027-03-01`). A
 //! governed suppression says why; one past its `until=` date stops suppressing and the
-//! finding says so; with `require_reason`, one without a reason does not count.
+//! finding says so; with `require_reason`, one without a reason does not count. Other
+//! tools' suppression annotations ([`foreign`]) count too, through the table of their
+//! checks' equivalents ([`crate::data::peer_checks`]), under the same policy.
+
+mod foreign;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::peer_checks;
 use crate::model::Object;
 use crate::report::{Resource, Suppression};
 use crate::rule_info::{selects, RuleInfo};
@@ -25,6 +30,8 @@ pub struct SuppressionPolicy {
     pub require_reason: bool,
     /// Annotations do not suppress at all; only exemptions do (`--no-inline-suppressions`).
     pub ignore_inline: bool,
+    /// Other tools' suppression annotations do not suppress (`--no-foreign-suppressions`).
+    pub ignore_foreign: bool,
     pub exemptions: Vec<Exemption>,
 }
 
@@ -56,11 +63,13 @@ pub enum Verdict {
     Reported(Option<String>),
 }
 
-/// Judges the finding of `rule` (and of the rules folded into it, `folded`) on `object`.
+/// Judges the finding of `rule` (and of the rules folded into it, `folded`) at `pointer`
+/// on `object`.
 pub fn judge(
     policy: &SuppressionPolicy,
     rule: &RuleInfo,
     folded: &[String],
+    pointer: &str,
     object: &Object<'_>,
     resource: &Resource,
     source: &str,
@@ -78,49 +87,132 @@ pub fn judge(
     if policy.ignore_inline {
         return Verdict::Reported(None);
     }
-    let Some(value) = object.annotation(IGNORE_ANNOTATION) else {
+    let ids: Vec<&str> = std::iter::once(rule.id.as_str())
+        .chain(folded.iter().map(String::as_str))
+        .collect();
+    // kubecheck's own annotation, when it names the rule, decides: its expiry and its
+    // reason are the ones the project wrote for kubecheck.
+    if let Some(verdict) = object
+        .annotation(IGNORE_ANNOTATION)
+        .and_then(|value| judge_own(policy, &ids, value))
+    {
+        return verdict;
+    }
+    if policy.ignore_foreign {
         return Verdict::Reported(None);
-    };
+    }
+    judge_foreign(policy, &ids, pointer, object)
+}
+
+/// The verdict of a `kubecheck.io/ignore` annotation, if it names one of `ids`.
+fn judge_own(policy: &SuppressionPolicy, ids: &[&str], value: &str) -> Option<Verdict> {
     let annotation = Annotation::parse(value);
-    let listed = std::iter::once(&rule.id).chain(folded).any(|id| {
+    let listed = ids.iter().any(|id| {
         annotation
             .ids
             .iter()
             .any(|listed| listed == id || *listed == "all")
     });
     if !listed {
-        return Verdict::Reported(None);
+        return None;
     }
     match annotation.until {
         Some(Err(text)) => {
-            return Verdict::Reported(Some(format!(
+            return Some(Verdict::Reported(Some(format!(
                 "{IGNORE_ANNOTATION} ignored: `until={text}` is not a date (YYYY-MM-DD)"
-            )))
+            ))))
         }
         Some(Ok(until)) if policy.today.as_deref().is_some_and(|today| today > until) => {
-            return Verdict::Reported(Some(format!("{IGNORE_ANNOTATION} expired on {until}")))
+            return Some(Verdict::Reported(Some(format!(
+                "{IGNORE_ANNOTATION} expired on {until}"
+            ))))
         }
         _ => {}
     }
     if annotation.reason.is_empty() {
         if policy.require_reason {
-            return Verdict::Reported(Some(format!(
+            return Some(Verdict::Reported(Some(format!(
                 "{IGNORE_ANNOTATION} ignored: it gives no reason (reasons are required)"
-            )));
+            ))));
         }
-        return Verdict::Suppressed(Suppression {
+        return Some(Verdict::Suppressed(Suppression {
             by: "annotation".into(),
             reason: format!("{IGNORE_ANNOTATION} annotation (no reason given)"),
-        });
+        }));
     }
     let reason = match annotation.until {
         Some(Ok(until)) => format!("{} (until {until})", annotation.reason),
         _ => annotation.reason,
     };
-    Verdict::Suppressed(Suppression {
+    Some(Verdict::Suppressed(Suppression {
         by: "annotation".into(),
         reason,
-    })
+    }))
+}
+
+/// The verdict of the other tools' annotations: the first that covers the finding and
+/// counts suppresses it; one that covers it but does not count (no reason where reasons
+/// are required, expired) leaves a note.
+fn judge_foreign(
+    policy: &SuppressionPolicy,
+    ids: &[&str],
+    pointer: &str,
+    object: &Object<'_>,
+) -> Verdict {
+    let Some(annotations) = object.metadata.annotations.as_ref() else {
+        return Verdict::Reported(None);
+    };
+    let mut note = None;
+    for suppression in foreign::read(annotations) {
+        let check = match &suppression.checks {
+            foreign::Checks::All => None,
+            foreign::Checks::Only(checks) => {
+                let covering = checks.iter().find(|check| {
+                    peer_checks::targets(suppression.tool, check)
+                        .iter()
+                        .any(|target| ids.iter().any(|id| target.covers(id, pointer)))
+                });
+                match covering {
+                    Some(check) => Some(*check),
+                    None => continue,
+                }
+            }
+        };
+        let annotation = suppression.annotation;
+        let why_not = match suppression.until {
+            Some(Err(text)) => Some(format!(
+                "{annotation} ignored: its expiry `{text}` is not an RFC 3339 time"
+            )),
+            Some(Ok(until)) if policy.today.as_deref().is_some_and(|today| today > until) => {
+                Some(format!("{annotation} expired on {until}"))
+            }
+            _ if suppression.reason.is_none() && policy.require_reason => Some(format!(
+                "{annotation} ignored: it gives no reason (reasons are required)"
+            )),
+            _ => None,
+        };
+        if let Some(why_not) = why_not {
+            note.get_or_insert(why_not);
+            continue;
+        }
+        // The check is named unless the annotation's key already names it.
+        let mut reason = match check {
+            Some(check) if !annotation.contains(check) => format!("{annotation} ({check})"),
+            _ => annotation.to_owned(),
+        };
+        match suppression.reason {
+            Some(text) => reason = format!("{reason}: {text}"),
+            None => reason.push_str(" (no reason given)"),
+        }
+        if let Some(Ok(until)) = suppression.until {
+            reason = format!("{reason} (until {until})");
+        }
+        return Verdict::Suppressed(Suppression {
+            by: suppression.tool.name().into(),
+            reason,
+        });
+    }
+    Verdict::Reported(note)
 }
 
 /// `ids # reason until=date`, read leniently: the `until=` token may stand anywhere

@@ -125,8 +125,13 @@ pub struct CheckArgs {
     #[arg(long)]
     pub require_reason: bool,
     /// Ignore every `kubecheck.io/ignore` annotation: only the config's exemptions count.
+    /// Other tools' suppression annotations are ignored too.
     #[arg(long)]
     pub no_inline_suppressions: bool,
+    /// Ignore other tools' suppression annotations (kube-linter, Polaris, Checkov,
+    /// kube-score, Kubescape, Datree), which otherwise silence the equivalent rules.
+    #[arg(long)]
+    pub no_foreign_suppressions: bool,
     /// Turn rules on: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub enable: Vec<String>,

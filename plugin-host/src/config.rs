@@ -51,6 +51,10 @@ pub struct Config {
     /// `--no-inline-suppressions`).
     #[serde(default)]
     pub inline_suppressions: Option<bool>,
+    /// `false`: other tools' suppression annotations do not suppress (as
+    /// `--no-foreign-suppressions`).
+    #[serde(default)]
+    pub foreign_suppressions: Option<bool>,
     /// Rules that do not report on matching objects, each with a reason.
     #[serde(default)]
     pub exemptions: Vec<kubecheck_core::suppress::Exemption>,
@@ -199,6 +203,14 @@ mod tests {
         );
         let err = format!("{:#}", parse("k8sVersion: v2\n").unwrap_err());
         assert!(err.contains("invalid Kubernetes version"), "{err}");
+    }
+
+    #[test]
+    fn reads_the_suppression_switches() {
+        let config = parse("inlineSuppressions: true\nforeignSuppressions: false\n").unwrap();
+        assert_eq!(config.inline_suppressions, Some(true));
+        assert_eq!(config.foreign_suppressions, Some(false));
+        assert_eq!(parse("{}").unwrap().foreign_suppressions, None);
     }
 
     #[test]

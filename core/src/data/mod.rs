@@ -6,3 +6,4 @@ pub mod addon_api_lifecycle;
 pub mod api_lifecycle;
 pub mod image_lifecycle;
 pub mod k8s_releases;
+pub mod peer_checks;

@@ -64,6 +64,7 @@ impl Rule {
             help: doc_text(self.docs),
             enabled_by_default: self.enabled_by_default,
             fix: crate::fix::rule_fix(self.id),
+            equivalents: crate::rule_info::Equivalent::of(self.id),
         }
     }
 }

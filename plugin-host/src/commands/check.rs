@@ -179,6 +179,8 @@ pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     policy.require_reason = args.require_reason || config.is_some_and(|c| c.require_reason);
     policy.ignore_inline =
         args.no_inline_suppressions || config.is_some_and(|c| c.inline_suppressions == Some(false));
+    policy.ignore_foreign = args.no_foreign_suppressions
+        || config.is_some_and(|c| c.foreign_suppressions == Some(false));
     options
 }
 

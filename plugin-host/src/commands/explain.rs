@@ -39,5 +39,25 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
         )?,
         None => writeln!(out, "Automatic fix: none.")?,
     }
+    let equivalents = kubecheck_core::rule_info::Equivalent::of(rule.id);
+    if !equivalents.is_empty() {
+        writeln!(
+            out,
+            "Equivalent checks (their tools' suppression annotations silence this rule):"
+        )?;
+        let mut tools: Vec<&str> = equivalents.iter().map(|e| e.tool).collect();
+        tools.dedup();
+        for tool in tools {
+            let checks: Vec<String> = equivalents
+                .iter()
+                .filter(|e| e.tool == tool)
+                .map(|e| match e.field {
+                    Some(field) => format!("`{}` (at `{field}`)", e.check),
+                    None => format!("`{}`", e.check),
+                })
+                .collect();
+            writeln!(out, "  {tool}: {}", checks.join(", "))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -176,6 +176,7 @@ fn as_check_args(args: &FixArgs) -> CheckArgs {
         fail_on: Some(FailOn::Never),
         require_reason: false,
         no_inline_suppressions: false,
+        no_foreign_suppressions: false,
         enable: Vec::new(),
         disable: Vec::new(),
         only: args.only.clone(),
