@@ -160,10 +160,24 @@ pub(crate) fn looks_like_placeholder(value: &str) -> bool {
         || WORDS.iter().any(|w| upper.contains(w))
         || PREFIXES.iter().any(|w| upper.starts_with(w))
         || CREDENTIAL_WORDS.contains(&upper.as_str())
+        // A token's prefix and a name where its random part belongs: `nvapi-NVKEY`.
+        || named_tail(value, CREDENTIAL_WORDS)
         || (upper.len() >= 3 && upper.bytes().all(|c| c == b'X'))
         || value.contains("xxx")
         || value.contains("XXX")
         || value.contains("***")
+}
+
+/// Whether the last part of `value` (after `-`, `:` or `.`) is a capitalised name
+/// ending in a credential word (`NVKEY`, `API_TOKEN`): random parts of real tokens mix
+/// cases and digits.
+fn named_tail(value: &str, credential_words: &[&str]) -> bool {
+    let tail = value.rsplit(['-', ':', '.']).next().unwrap_or_default();
+    tail.len() >= 3
+        && tail.bytes().all(|c| c.is_ascii_uppercase() || c == b'_')
+        && credential_words
+            .iter()
+            .any(|w| normalized(tail).ends_with(w))
 }
 
 /// Secret `data` decoded for reading: as [`decode_base64_bytes`], also ignoring blanks
@@ -272,6 +286,8 @@ mod tests {
     #[test]
     fn literal_credentials_exclude_references_settings_and_placeholders() {
         assert!(is_literal_credential("DB_PASSWORD", "hunter2"));
+        assert!(is_literal_credential("NGC_API_KEY", "nvapi-Q3xv9TqLmW2pR8sZ"));
+        assert!(is_literal_credential("DB_PASSWORD", "HUNTER2KEY"));
         assert!(!is_literal_credential("DB_PASSWORD", "changeme"));
         for value in [
             "",
@@ -290,6 +306,8 @@ mod tests {
             "your-password-here",
             "db_password",
             "xxxxxxxx",
+            "nvapi-NVKEY",
+            "sk-MY_API_KEY",
         ] {
             assert!(!is_literal_credential("DB_PASSWORD", value), "{value:?}");
         }
