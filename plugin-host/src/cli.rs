@@ -85,10 +85,18 @@ pub struct ServeArgs {
     /// [default: 256, lowered to fit the open-file limit].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: Option<u32>,
-    /// Most checks running at once; a request beyond them gets 503 with `Retry-After`
-    /// [default: the number of CPUs, at most 4].
+    /// Most checks running at once; a request beyond them waits `--queue-wait`, then gets
+    /// 503 with `Retry-After` [default: the number of CPUs, at most 4].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_checks: Option<u32>,
+    /// Milliseconds a request waits for a check slot before it gets 503 (0: at once).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub queue_wait: u64,
+    /// Write one JSON line per request to stderr: time, method, endpoint, status,
+    /// milliseconds, and for admission the review's uid, the object's kind and name and the
+    /// decision. Never a header, a body or manifest content.
+    #[arg(long)]
+    pub access_log: bool,
     /// Largest request body the API accepts, in bytes or with a K, M or G suffix (KiB, MiB,
     /// GiB); a larger one gets 413.
     #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = crate::commands::serve::parse_size)]
@@ -97,8 +105,8 @@ pub struct ServeArgs {
     /// gets 422.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::commands::serve::parse_size)]
     pub max_report: usize,
-    /// Seconds a client has to send a request's headers; also how long an idle connection
-    /// is kept open.
+    /// Seconds a client has to complete the TLS handshake and send a request's headers;
+    /// also how long an idle connection is kept open.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout: u64,
     /// Seconds a client has to send a request body; also how long a response waits for

@@ -637,6 +637,19 @@ fn broken_reviews_get_problem_documents() {
     assert_eq!(problem(&get, 405), "/v1/admission answers POST");
     assert_eq!(get.header("allow"), Some("post"));
 
+    // Valid JSON (serde_json reads 128 levels) that the core will not read (100 levels):
+    // not judged, so not allowed in silence.
+    let mut nested = json!("deep");
+    for _ in 0..110 {
+        nested = json!({ "a": nested });
+    }
+    let mut pod = object("Pod", "p", hardened_pod_spec());
+    pod["spec"]["extra"] = nested;
+    let unread = admit(&server, &review("CREATE", &pod, None));
+    assert_eq!(unread["allowed"], false, "{unread}");
+    let message = unread["status"]["message"].as_str().expect("a message");
+    assert!(message.contains("could not be checked"), "{message}");
+
     // The server is still there.
     let clean = review("CREATE", &object("Pod", "p", hardened_pod_spec()), None);
     assert_eq!(admit(&server, &clean)["allowed"], true);

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use axum::body::Body;
@@ -166,6 +166,8 @@ struct Timeouts {
 /// What the handlers share.
 struct Api {
     checks: Arc<Semaphore>,
+    /// How long a request waits for a check slot before it gets 503.
+    queue_wait: Duration,
     /// Bytes of request bodies held at once, one permit a byte.
     body_bytes: Arc<Semaphore>,
     max_body: usize,
@@ -180,6 +182,8 @@ struct Api {
     admission_options: Options,
     /// Set once a signal asks the server to stop: `/readyz` then says so.
     draining: AtomicBool,
+    /// `--access-log`.
+    access_log: bool,
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -216,6 +220,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     };
     let api = Arc::new(Api {
         checks: Arc::new(Semaphore::new(max_checks)),
+        queue_wait: Duration::from_millis(args.queue_wait),
         body_bytes: Arc::new(Semaphore::new(
             args.max_body
                 .saturating_mul(BODIES_HELD)
@@ -230,6 +235,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         policy: admission_policy(&args),
         admission_options: admission_options(&args),
         draining: AtomicBool::new(false),
+        access_log: args.access_log,
     });
     // Tests read this line to learn the port when `--addr` asks for port 0.
     eprintln!(
@@ -680,18 +686,60 @@ fn router(api: Arc<Api>) -> Router {
 }
 
 /// Counts every answer, refusals of the guard included, by endpoint (the page's files
-/// are one, `static`) and status, with the time to its head.
+/// are one, `static`) and status, with the time to its head; with `--access-log`, one
+/// JSON line on stderr for it.
 async fn measure(State(api): State<Arc<Api>>, request: Request, next: Next) -> Response {
     let endpoint = ENDPOINTS
         .iter()
         .map(|(path, _)| *path)
         .find(|path| *path == request.uri().path())
         .unwrap_or("static");
+    let method = request.method().clone();
     let start = Instant::now();
     let response = next.run(request).await;
+    let took = start.elapsed();
     api.metrics
-        .request(endpoint, response.status().as_u16(), start.elapsed());
+        .request(endpoint, response.status().as_u16(), took);
+    if api.access_log {
+        eprintln!(
+            "{}",
+            access_line(&method, endpoint, &response, took, SystemTime::now())
+        );
+    }
     response
+}
+
+/// What an admission answer adds to its access-log line: names, never contents.
+#[derive(Clone, Debug)]
+struct AdmissionNote {
+    uid: String,
+    what: String,
+    decision: &'static str,
+}
+
+/// One access-log line: the method, the endpoint (not the path: a query or a page path
+/// is the client's text), the status, the time, and for admission the review's uid, the
+/// object's kind and name and the decision. No header, body or manifest content.
+fn access_line(
+    method: &Method,
+    endpoint: &str,
+    response: &Response,
+    took: Duration,
+    now: SystemTime,
+) -> serde_json::Value {
+    let mut line = serde_json::json!({
+        "time": now.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
+        "method": method.as_str(),
+        "endpoint": endpoint,
+        "status": response.status().as_u16(),
+        "ms": took.as_secs_f64() * 1000.0,
+    });
+    if let Some(note) = response.extensions().get::<AdmissionNote>() {
+        line["uid"] = note.uid.clone().into();
+        line["object"] = note.what.clone().into();
+        line["decision"] = note.decision.into();
+    }
+    line
 }
 
 async fn method_not_allowed(uri: Uri) -> Response {
@@ -859,8 +907,9 @@ async fn check(
     }
     // Held until the check ends even if the client leaves: memory is bounded by
     // `--max-checks` times what one check may take.
-    let Ok(permit) = Arc::clone(&api.checks).try_acquire_owned() else {
-        return busy("the server is running as many checks as it may");
+    let permit = match check_slot(&api).await {
+        Ok(permit) => permit,
+        Err(response) => return response,
     };
     let name = query.name.unwrap_or_else(|| "request".to_owned());
     let source = match Source::from_bytes(name, &body) {
@@ -912,17 +961,16 @@ async fn admission(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
         Err(message) => return bad_request(message),
     };
     drop(body);
-    let skipped = |reason: &'static str| Decision {
-        decision: "skip",
-        mode: "none",
-        reason,
-        dry_run: request.dry_run,
-    };
     let mode = match api.policy.plan(&request) {
         Ok(mode) => mode,
         Err(skip) => {
-            api.metrics.decision(skipped(skip.label()));
-            return review(admission::allow(&request.uid));
+            api.metrics.decision(Decision {
+                decision: "skip",
+                mode: "none",
+                reason: skip.label(),
+                dry_run: request.dry_run,
+            });
+            return review(admission::allow(&request.uid), note(&request, "skip"));
         }
     };
     let Some(object) = request.object.take() else {
@@ -935,8 +983,9 @@ async fn admission(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
         .old_object
         .take()
         .filter(|_| request.operation == "UPDATE");
-    let Ok(permit) = Arc::clone(&api.checks).try_acquire_owned() else {
-        return busy("the server is running as many checks as it may");
+    let permit = match check_slot(&api).await {
+        Ok(permit) => permit,
+        Err(response) => return response,
     };
     let options = api.admission_options.clone();
     let checked = tokio::task::spawn_blocking(move || {
@@ -962,7 +1011,7 @@ async fn admission(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
         reason: "judged",
         dry_run: request.dry_run,
     });
-    review(verdict.response)
+    review(verdict.response, note(&request, verdict.decision))
 }
 
 /// The findings on one object of a review, and the errors that kept parts of it unread.
@@ -972,8 +1021,18 @@ fn check_object(object: &serde_json::Value, options: &Options) -> (Vec<Finding>,
     (report.findings, errors)
 }
 
-fn review(response: serde_json::Value) -> Response {
-    axum::Json(admission::review(response)).into_response()
+fn review(response: serde_json::Value, note: AdmissionNote) -> Response {
+    let mut response = axum::Json(admission::review(response)).into_response();
+    response.extensions_mut().insert(note);
+    response
+}
+
+fn note(request: &admission::Request, decision: &'static str) -> AdmissionNote {
+    AdmissionNote {
+        uid: request.uid.clone(),
+        what: request.what.clone(),
+        decision,
+    }
 }
 
 fn is_json_type(value: Option<&HeaderValue>) -> bool {
@@ -981,6 +1040,17 @@ fn is_json_type(value: Option<&HeaderValue>) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// A check slot, waited for at most `--queue-wait`: a burst (the API server sends a
+/// Deployment's worth of reviews at once) queues briefly instead of failing, while
+/// memory stays bounded by `--max-checks` checks and the bodies held.
+async fn check_slot(api: &Api) -> Result<OwnedSemaphorePermit, Response> {
+    let acquire = Arc::clone(&api.checks).acquire_owned();
+    match tokio::time::timeout(api.queue_wait, acquire).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(busy("the server is running as many checks as it may")),
+    }
 }
 
 /// 503 with `Retry-After`.
@@ -1170,6 +1240,7 @@ mod tests {
         assert_eq!(args.max_report, 64 << 20);
         assert_eq!((args.header_timeout, args.body_timeout), (10, 30));
         assert_eq!((args.max_connections, args.max_checks), (None, None));
+        assert_eq!(args.queue_wait, 1000);
         let args = serve_args(&[
             "--max-body=512K",
             "--max-report",
@@ -1276,6 +1347,39 @@ mod tests {
             "https",
             "kc.example:443"
         ));
+    }
+
+    #[test]
+    fn access_lines_name_the_request_not_its_content() {
+        let response = review(
+            serde_json::json!({ "uid": "u-1", "allowed": false, "status": { "message": "secret-ish" } }),
+            AdmissionNote {
+                uid: "u-1".into(),
+                what: "Pod shop/p".into(),
+                decision: "deny",
+            },
+        );
+        let line = access_line(
+            &Method::POST,
+            "/v1/admission",
+            &response,
+            Duration::from_micros(1500),
+            UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        );
+        assert_eq!(
+            line,
+            serde_json::json!({ "time": 1_700_000_000.0, "method": "POST",
+                "endpoint": "/v1/admission", "status": 200, "ms": 1.5, "uid": "u-1",
+                "object": "Pod shop/p", "decision": "deny" })
+        );
+        let plain = access_line(
+            &Method::GET,
+            "static",
+            &plain("ok\n"),
+            Duration::ZERO,
+            UNIX_EPOCH,
+        );
+        assert!(plain.get("uid").is_none() && plain["endpoint"] == "static");
     }
 
     #[test]
