@@ -25,7 +25,8 @@ pub enum Command {
     /// Inspect or precompile WebAssembly rule plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
-    /// Serve the web app at `/` and the JSON API at `POST /api/check`.
+    /// Serve the web app at `/`, the JSON API (`POST /v1/check`, `GET /v1/rules`), a
+    /// validating admission webhook (`POST /v1/admission`), health checks and metrics.
     Serve(ServeArgs),
     /// Show which workloads reach which under the NetworkPolicies of the input.
     Netpol(crate::commands::netpol::NetpolArgs),
@@ -84,10 +85,18 @@ pub struct ServeArgs {
     /// [default: 256, lowered to fit the open-file limit].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: Option<u32>,
-    /// Most checks running at once; a request beyond them gets 503 with `Retry-After`
-    /// [default: the number of CPUs, at most 4].
+    /// Most checks running at once; a request beyond them waits `--queue-wait`, then gets
+    /// 503 with `Retry-After` [default: the number of CPUs, at most 4].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_checks: Option<u32>,
+    /// Milliseconds a request waits for a check slot before it gets 503 (0: at once).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub queue_wait: u64,
+    /// Write one JSON line per request to stderr: time, method, endpoint, status,
+    /// milliseconds, and for admission the review's uid, the object's kind and name and the
+    /// decision. Never a header, a body or manifest content.
+    #[arg(long)]
+    pub access_log: bool,
     /// Largest request body the API accepts, in bytes or with a K, M or G suffix (KiB, MiB,
     /// GiB); a larger one gets 413.
     #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = crate::commands::serve::parse_size)]
@@ -96,14 +105,90 @@ pub struct ServeArgs {
     /// gets 422.
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::commands::serve::parse_size)]
     pub max_report: usize,
-    /// Seconds a client has to send a request's headers; also how long an idle connection
-    /// is kept open.
+    /// Seconds a client has to complete the TLS handshake and send a request's headers;
+    /// also how long an idle connection is kept open.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout: u64,
     /// Seconds a client has to send a request body; also how long a response waits for
     /// the client to read it.
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub body_timeout: u64,
+    /// PEM certificate chain (leaf first): serve HTTPS (TLS 1.2 and 1.3) instead of HTTP.
+    /// The files are read again whenever they change, without a restart.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Listen on an address other than loopback without TLS (on a trusted network only:
+    /// admission reviews carry whole objects, Secrets included).
+    #[arg(long)]
+    pub insecure_listen: bool,
+    /// Seconds requests in flight get to finish after SIGTERM or SIGINT; connections still
+    /// open then are closed.
+    #[arg(long, value_name = "SECS", default_value_t = 20)]
+    pub shutdown_timeout: u64,
+    /// Admission: how findings count. `enforce` denies a request with a finding at or above
+    /// `--enforce-at` and warns of the others, `warn` allows and warns of all, `audit`
+    /// allows and only records them (audit annotation, metrics).
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = AdmissionMode::Enforce)]
+    pub admission_mode: AdmissionMode,
+    /// Admission: the lowest severity that denies in `enforce` mode.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub enforce_at: kubecheck_core::Severity,
+    /// Admission: judge this namespace's requests in another mode, e.g. `legacy=warn`
+    /// (repeatable).
+    #[arg(long = "namespace-mode", value_name = "NS=MODE", value_parser = parse_namespace_mode)]
+    pub namespace_modes: Vec<(String, AdmissionMode)>,
+    /// Admission: allow this namespace's requests unchecked (repeatable; giving one
+    /// replaces the default).
+    #[arg(
+        long = "exempt-namespace",
+        value_name = "NS",
+        default_value = "kube-system"
+    )]
+    pub exempt_namespaces: Vec<String>,
+    /// Admission: the namespace the webhook runs in, exempt too, so that a broken policy
+    /// cannot keep its own pods from starting.
+    #[arg(long, value_name = "NS", env = "POD_NAMESPACE")]
+    pub own_namespace: Option<String>,
+    /// Admission: allow this user's requests unchecked, e.g.
+    /// `system:serviceaccount:flux-system:kustomize-controller` (repeatable).
+    #[arg(long = "exempt-user", value_name = "USER")]
+    pub exempt_users: Vec<String>,
+    /// Admission: let `kubecheck.io/ignore` annotations on the object suppress findings.
+    /// Off by default: whoever may create an object could otherwise exempt it.
+    #[arg(long)]
+    pub admission_inline_suppressions: bool,
+}
+
+/// How `kubecheck serve` answers admission reviews with findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdmissionMode {
+    Enforce,
+    Warn,
+    Audit,
+}
+
+impl AdmissionMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdmissionMode::Enforce => "enforce",
+            AdmissionMode::Warn => "warn",
+            AdmissionMode::Audit => "audit",
+        }
+    }
+}
+
+fn parse_namespace_mode(text: &str) -> Result<(String, AdmissionMode), String> {
+    let (namespace, mode) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not NS=MODE (e.g. `legacy=warn`)"))?;
+    if namespace.is_empty() {
+        return Err(format!("`{text}` names no namespace"));
+    }
+    let mode = AdmissionMode::from_str(mode, true)?;
+    Ok((namespace.to_owned(), mode))
 }
 
 #[derive(Debug, clap::Args)]

@@ -411,7 +411,7 @@ fn checks_beyond_the_limit_get_503() {
     });
     assert_eq!(header(&busy, "retry-after"), Some("1"));
     let error: serde_json::Value = serde_json::from_slice(&busy.body).expect("a JSON error");
-    assert!(error["error"]
+    assert!(error["detail"]
         .as_str()
         .expect("a message")
         .contains("checks"));
@@ -582,7 +582,7 @@ fn oversized_reports_get_422() {
     let response = check(&server, "/api/check", &body);
     assert_eq!(response.status, 422, "{}", response.text());
     let error: serde_json::Value = serde_json::from_slice(&response.body).expect("a JSON error");
-    assert!(error["error"]
+    assert!(error["detail"]
         .as_str()
         .expect("a message")
         .contains("--max-report"));

@@ -186,7 +186,7 @@ pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
 
 /// Today's date in UTC as `YYYY-MM-DD`, for suppressions' `until=` (days since the Unix
 /// epoch to a civil date: Howard Hinnant's `civil_from_days`).
-fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

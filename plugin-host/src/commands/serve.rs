@@ -1,7 +1,12 @@
-//! `kubecheck serve`: the web app at `/` and the JSON API at `POST /api/check`.
+//! `kubecheck serve`: the web app at `/`, the JSON API v1 (`POST /v1/check`, with
+//! `POST /api/check` as its older name, and `GET /v1/rules`), a validating admission
+//! webhook (`POST /v1/admission`, see `admission.rs`), `GET /healthz`, `GET /readyz` and
+//! `GET /metrics` (see `metrics.rs`). Errors are problem documents (RFC 9457).
 //!
 //! The page talks to nothing but its own files; the API is for scripts and CI systems
-//! that would rather not install the binary next to every job.
+//! that would rather not install the binary next to every job; the webhook puts the same
+//! verdicts at a cluster's door. HTTPS with `--tls-cert`/`--tls-key` (`tls.rs`); SIGTERM
+//! and SIGINT let requests in flight finish.
 //!
 //! Every client is untrusted, so everything a client can make the server hold is bounded:
 //! connections (by a count that fits the open-file limit), the time to send headers, a
@@ -15,13 +20,14 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
@@ -29,19 +35,29 @@ use axum::http::uri::Authority;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use kubecheck_core::report::Finding;
 use kubecheck_core::{Options, Source};
 use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Sleep;
+use tokio_rustls::TlsAcceptor;
 
 use crate::cli::ServeArgs;
+
+mod admission;
+mod metrics;
+mod tls;
+
+use admission::Policy;
+use metrics::{Decision, Metrics};
 
 /// The built web app (`scripts/build-web.sh` writes `dist/web`), carried inside release
 /// builds so that `kubecheck serve` works from any directory.
@@ -71,7 +87,7 @@ pub const CONTENT_SECURITY_POLICY: &str =
      form-action 'none'; frame-ancestors 'none'";
 
 const NOT_BUILT: &str = "the web app is not built: run scripts/build-web.sh (it writes dist/web; \
-     a release build of kubecheck embeds it, so rebuild that afterwards); POST /api/check works without it";
+     a release build of kubecheck embeds it, so rebuild that afterwards); the API works without it";
 
 /// Connections when `--max-connections` is not given (and the open-file limit allows).
 const DEFAULT_MAX_CONNECTIONS: usize = 256;
@@ -92,7 +108,7 @@ const RESERVED_FDS: usize = 32;
 /// longest one the doubling reaches.
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
 
-/// Content types of `POST /api/check`. Not `text/plain`, `multipart/form-data` or
+/// Content types of `POST /v1/check`. Not `text/plain`, `multipart/form-data` or
 /// `application/x-www-form-urlencoded`: a browser sends those cross-site without asking.
 const MANIFEST_TYPES: &[&str] = &[
     "application/yaml",
@@ -133,7 +149,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .enable_time()
         .build()
         .context("cannot start the server runtime")?;
-    runtime.block_on(serve(args))
+    let code = runtime.block_on(serve(args));
+    // Checks whose clients were cut off at the end of the shutdown grace time are not
+    // waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    code
 }
 
 /// How long a connection waits for its client: `--header-timeout` and `--body-timeout`.
@@ -146,12 +166,24 @@ struct Timeouts {
 /// What the handlers share.
 struct Api {
     checks: Arc<Semaphore>,
+    /// How long a request waits for a check slot before it gets 503.
+    queue_wait: Duration,
     /// Bytes of request bodies held at once, one permit a byte.
     body_bytes: Arc<Semaphore>,
     max_body: usize,
     max_report: usize,
     body_timeout: Duration,
     hosts: HostGuard,
+    /// `https` with `--tls-cert`, else `http`: the scheme of the server's own origin.
+    scheme: &'static str,
+    metrics: Metrics,
+    policy: Policy,
+    /// Options of the admission checks.
+    admission_options: Options,
+    /// Set once a signal asks the server to stop: `/readyz` then says so.
+    draining: AtomicBool,
+    /// `--access-log`.
+    access_log: bool,
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -162,6 +194,17 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsAcceptor::from(tls::server_config(cert, key)?)),
+        _ => None,
+    };
+    if tls.is_none() && !addr.ip().is_loopback() && !args.insecure_listen {
+        bail!(
+            "{addr} is not a loopback address: give --tls-cert and --tls-key, or say \
+             --insecure-listen to serve plain HTTP on it"
+        );
+    }
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let max_connections = connection_limit(args.max_connections);
     let max_checks = args.max_checks.map_or_else(
         || {
@@ -177,6 +220,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     };
     let api = Arc::new(Api {
         checks: Arc::new(Semaphore::new(max_checks)),
+        queue_wait: Duration::from_millis(args.queue_wait),
         body_bytes: Arc::new(Semaphore::new(
             args.max_body
                 .saturating_mul(BODIES_HELD)
@@ -186,12 +230,94 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         max_report: args.max_report,
         body_timeout: timeouts.body,
         hosts: HostGuard::new(addr, &args.allow_hosts),
+        scheme,
+        metrics: Metrics::default(),
+        policy: admission_policy(&args),
+        admission_options: admission_options(&args),
+        draining: AtomicBool::new(false),
+        access_log: args.access_log,
     });
     // Tests read this line to learn the port when `--addr` asks for port 0.
     eprintln!(
-        "kubecheck: serving the web app at http://{addr}/ (API: POST http://{addr}/api/check)"
+        "kubecheck: serving the web app at {scheme}://{addr}/ (API: POST {scheme}://{addr}/v1/check, \
+         admission: POST {scheme}://{addr}/v1/admission)"
     );
-    accept_loop(listener, router(api), max_connections, timeouts).await
+    let draining = Arc::clone(&api);
+    let stop = async move {
+        stop_signal().await;
+        draining.draining.store(true, Ordering::SeqCst);
+        eprintln!("kubecheck: stopping: finishing the requests in flight");
+    };
+    let grace = Duration::from_secs(args.shutdown_timeout);
+    accept_loop(
+        listener,
+        router(api),
+        max_connections,
+        timeouts,
+        tls,
+        stop,
+        grace,
+    )
+    .await
+}
+
+/// The admission flags as a policy.
+fn admission_policy(args: &ServeArgs) -> Policy {
+    let mut exempt_namespaces: std::collections::HashSet<String> =
+        args.exempt_namespaces.iter().cloned().collect();
+    exempt_namespaces.extend(
+        args.own_namespace
+            .iter()
+            .filter(|ns| !ns.is_empty())
+            .cloned(),
+    );
+    Policy {
+        enforce_at: args.enforce_at,
+        mode: args.admission_mode,
+        namespace_modes: args.namespace_modes.iter().cloned().collect(),
+        exempt_namespaces,
+        exempt_users: args.exempt_users.iter().cloned().collect(),
+    }
+}
+
+/// Rules that judge an object against others of its input (the NetworkPolicies, Roles
+/// of its cluster): a review carries one object, so they could only say "not judged".
+const NEEDS_OTHER_OBJECTS: &[&str] = &[
+    "network-policy-coverage-unknown",
+    "namespace-without-default-deny",
+    "unknown-role-reference",
+];
+
+/// The rules of `kubecheck check` without flags but those that need other objects, with
+/// inline suppressions only if asked.
+fn admission_options(args: &ServeArgs) -> Options {
+    let mut options = Options {
+        disable: NEEDS_OTHER_OBJECTS
+            .iter()
+            .map(|&id| id.to_owned())
+            .collect(),
+        ..Options::default()
+    };
+    options.suppressions.ignore_inline = !args.admission_inline_suppressions;
+    options
+}
+
+/// SIGTERM (Kubernetes stopping the pod) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut terminate), Ok(mut interrupt)) => {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        }
+        // Without signal handlers the default actions stop the process, as before.
+        _ => std::future::pending().await,
+    }
 }
 
 /// `--max-connections`, or a default that leaves file descriptors for everything else.
@@ -233,13 +359,18 @@ fn open_file_limit() -> Option<usize> {
 }
 
 /// Accepts connections while fewer than `max_connections` are open, and serves each on
-/// hyper's HTTP/1 server with the timeouts. (axum's own loop has neither a connection
-/// limit nor a header timeout, and sleeps after an accept error with tokio's timer.)
+/// hyper's HTTP/1 server with the timeouts, behind TLS when given. (axum's own loop has
+/// neither a connection limit nor a header timeout, and sleeps after an accept error with
+/// tokio's timer.) Once `stop` resolves, no connection is accepted any more, and those
+/// open get `grace` to finish their requests.
 async fn accept_loop(
     listener: TcpListener,
     app: Router,
     max_connections: usize,
     timeouts: Timeouts,
+    tls: Option<TlsAcceptor>,
+    stop: impl Future<Output = ()>,
+    grace: Duration,
 ) -> Result<ExitCode> {
     let slots = Arc::new(Semaphore::new(max_connections));
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -247,13 +378,21 @@ async fn accept_loop(
     // kept-alive one waits for its next request: it is the idle timeout too.
     http.timer(TokioTimer::new())
         .header_read_timeout(timeouts.header);
+    let graceful = GracefulShutdown::new();
+    let mut stop = pin!(stop);
     let mut backoff = ACCEPT_BACKOFF.0;
     loop {
-        let slot = Arc::clone(&slots)
-            .acquire_owned()
-            .await
-            .context("the connection limit was closed")?;
-        let stream = match listener.accept().await {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => {
+                slot.context("the connection limit was closed")?
+            }
+            () = &mut stop => break,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut stop => break,
+        };
+        let stream = match accepted {
             Ok((stream, _)) => {
                 backoff = ACCEPT_BACKOFF.0;
                 stream
@@ -272,19 +411,45 @@ async fn accept_loop(
                 continue;
             }
         };
-        let connection = http.serve_connection(
-            TokioIo::new(WriteDeadline::new(stream, timeouts.body)),
-            TowerToHyperService::new(app.clone()),
-        );
-        tokio::spawn(serve_connection(connection, slot));
+        let stream = WriteDeadline::new(stream, timeouts.body);
+        let service = TowerToHyperService::new(app.clone());
+        let watcher = graceful.watcher();
+        let http = http.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            // Errors here are the client's (a timeout, a reset, bad HTTP or TLS): hyper
+            // already answered what it could, and the connection is closed either way.
+            match tls {
+                None => {
+                    let _ = watcher
+                        .watch(http.serve_connection(TokioIo::new(stream), service))
+                        .await;
+                }
+                // The handshake is bounded like the headers that follow it.
+                Some(tls) => {
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(timeouts.header, tls.accept(stream)).await
+                    {
+                        let _ = watcher
+                            .watch(http.serve_connection(TokioIo::new(stream), service))
+                            .await;
+                    }
+                }
+            }
+            drop(slot);
+        });
     }
-}
-
-async fn serve_connection<F: Future>(connection: F, slot: OwnedSemaphorePermit) {
-    // Errors here are the client's (a timeout, a reset, bad HTTP): hyper already
-    // answered what it could, and the connection is closed either way.
-    let _ = connection.await;
-    drop(slot);
+    drop(listener);
+    if tokio::time::timeout(grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        eprintln!(
+            "kubecheck: warning: requests still in flight after {} s (`--shutdown-timeout`) were cut off",
+            grace.as_secs()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn is_connection_error(error: &io::Error) -> bool {
@@ -426,27 +591,30 @@ impl HostGuard {
     }
 }
 
-/// Whether `origin` (an `Origin` header) is `http://` and the host the request went to.
-fn same_origin(origin: &str, host: &str) -> bool {
+/// Whether `origin` (an `Origin` header) is the server's `scheme` and the host the
+/// request went to.
+fn same_origin(origin: &str, scheme: &str, host: &str) -> bool {
     let (Ok(origin), Ok(host)) = (origin.parse::<Uri>(), host.parse::<Authority>()) else {
         return false;
     };
     let Some(origin_authority) = origin.authority() else {
         return false;
     };
-    origin.scheme_str() == Some("http")
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    origin.scheme_str() == Some(scheme)
         && matches!(origin.path(), "" | "/")
         && origin_authority.host().eq_ignore_ascii_case(host.host())
-        && origin_authority.port_u16().unwrap_or(80) == host.port_u16().unwrap_or(80)
+        && origin_authority.port_u16().unwrap_or(default_port)
+            == host.port_u16().unwrap_or(default_port)
 }
 
 /// Refuses requests for another host (421: a DNS-rebinding page's requests carry its own
 /// name) and requests from another site's page (403).
 async fn guard(State(api): State<Arc<Api>>, request: Request, next: Next) -> Response {
     let misdirected = || {
-        error(
+        problem(
             StatusCode::MISDIRECTED_REQUEST,
-            "a request needs one `Host` header, naming this server".into(),
+            "a request needs one `Host` header, naming this server",
         )
     };
     let mut hosts = request.headers().get_all(header::HOST).iter();
@@ -462,7 +630,7 @@ async fn guard(State(api): State<Arc<Api>>, request: Request, next: Next) -> Res
         _ => return misdirected(),
     };
     if !api.hosts.accepts_host(host) {
-        return error(
+        return problem(
             StatusCode::MISDIRECTED_REQUEST,
             format!(
                 "this server does not answer for `Host: {host}` \
@@ -472,26 +640,154 @@ async fn guard(State(api): State<Arc<Api>>, request: Request, next: Next) -> Res
     }
     if let Some(origin) = request.headers().get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
-        if !same_origin(origin, host) {
-            return error(
+        if !same_origin(origin, api.scheme, host) {
+            return problem(
                 StatusCode::FORBIDDEN,
-                "requests from other sites' pages are refused".into(),
+                "requests from other sites' pages are refused",
             );
         }
     }
     next.run(request).await
 }
 
+/// Endpoints by path, with the methods they answer; anything else is the page's files.
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("/v1/check", "POST"),
+    ("/api/check", "POST"),
+    ("/v1/admission", "POST"),
+    ("/v1/rules", "GET, HEAD"),
+    ("/healthz", "GET, HEAD"),
+    ("/readyz", "GET, HEAD"),
+    ("/metrics", "GET, HEAD"),
+];
+
 fn router(api: Arc<Api>) -> Router {
     Router::new()
+        .route("/v1/check", post(check))
+        // The name of `/v1/check` before the API had a version; kept for its clients.
         .route("/api/check", post(check))
+        .route("/v1/admission", post(admission))
+        .route("/v1/rules", get(rules))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(asset)
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&api),
             guard,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&api),
+            measure,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(api)
+}
+
+/// Counts every answer, refusals of the guard included, by endpoint (the page's files
+/// are one, `static`) and status, with the time to its head; with `--access-log`, one
+/// JSON line on stderr for it.
+async fn measure(State(api): State<Arc<Api>>, request: Request, next: Next) -> Response {
+    let endpoint = ENDPOINTS
+        .iter()
+        .map(|(path, _)| *path)
+        .find(|path| *path == request.uri().path())
+        .unwrap_or("static");
+    let method = request.method().clone();
+    let start = Instant::now();
+    let response = next.run(request).await;
+    let took = start.elapsed();
+    api.metrics
+        .request(endpoint, response.status().as_u16(), took);
+    if api.access_log {
+        eprintln!(
+            "{}",
+            access_line(&method, endpoint, &response, took, SystemTime::now())
+        );
+    }
+    response
+}
+
+/// What an admission answer adds to its access-log line: names, never contents.
+#[derive(Clone, Debug)]
+struct AdmissionNote {
+    uid: String,
+    what: String,
+    decision: &'static str,
+}
+
+/// One access-log line: the method, the endpoint (not the path: a query or a page path
+/// is the client's text), the status, the time, and for admission the review's uid, the
+/// object's kind and name and the decision. No header, body or manifest content.
+fn access_line(
+    method: &Method,
+    endpoint: &str,
+    response: &Response,
+    took: Duration,
+    now: SystemTime,
+) -> serde_json::Value {
+    let mut line = serde_json::json!({
+        "time": now.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
+        "method": method.as_str(),
+        "endpoint": endpoint,
+        "status": response.status().as_u16(),
+        "ms": took.as_secs_f64() * 1000.0,
+    });
+    if let Some(note) = response.extensions().get::<AdmissionNote>() {
+        line["uid"] = note.uid.clone().into();
+        line["object"] = note.what.clone().into();
+        line["decision"] = note.decision.into();
+    }
+    line
+}
+
+async fn method_not_allowed(uri: Uri) -> Response {
+    let allow = ENDPOINTS
+        .iter()
+        .find(|(path, _)| *path == uri.path())
+        .map_or("GET, HEAD", |(_, methods)| *methods);
+    let mut response = problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} answers {allow}", uri.path()),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+/// The rules, as `kubecheck rules --format json` lists them.
+async fn rules() -> Response {
+    axum::Json(kubecheck_core::builtin_rules()).into_response()
+}
+
+/// Alive: the process answers.
+async fn healthz() -> Response {
+    plain("ok\n")
+}
+
+/// Ready for traffic until a signal asks the server to stop.
+async fn readyz(State(api): State<Arc<Api>>) -> Response {
+    if api.draining.load(Ordering::SeqCst) {
+        return problem(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping");
+    }
+    plain("ok\n")
+}
+
+async fn metrics(State(api): State<Arc<Api>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        api.metrics.render(),
+    )
+        .into_response()
+}
+
+fn plain(text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
 async fn security_headers(mut response: Response) -> Response {
@@ -583,7 +879,7 @@ async fn check(
     body: Body,
 ) -> Response {
     if !is_manifest_type(headers.get(header::CONTENT_TYPE)) {
-        return error(
+        return problem(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!(
                 "send the manifests as one of: {}",
@@ -606,10 +902,14 @@ async fn check(
         Ok(body) => body,
         Err(response) => return response,
     };
+    if body.is_empty() {
+        return bad_request("the body is empty: send the manifests to check");
+    }
     // Held until the check ends even if the client leaves: memory is bounded by
     // `--max-checks` times what one check may take.
-    let Ok(permit) = Arc::clone(&api.checks).try_acquire_owned() else {
-        return busy("the server is running as many checks as it may");
+    let permit = match check_slot(&api).await {
+        Ok(permit) => permit,
+        Err(response) => return response,
     };
     let name = query.name.unwrap_or_else(|| "request".to_owned());
     let source = match Source::from_bytes(name, &body) {
@@ -623,28 +923,139 @@ async fn check(
     };
     drop(body);
     let max_report = api.max_report;
+    let counted = Arc::clone(&api);
     let checked = tokio::task::spawn_blocking(move || {
         let _held = (permit, body_share);
         let report = kubecheck_core::check(vec![source], &options);
+        counted.metrics.findings(&report.findings);
         serialize_capped(&report, max_report).map_err(|()| report.summary.findings)
     })
     .await;
     match checked {
         Ok(Ok(json)) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Ok(Err(findings)) => error(
+        Ok(Err(findings)) => problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
                 "the report ({findings} findings) is larger than the server sends ({max_report} bytes, \
                  `--max-report`): check fewer manifests at a time or fewer rules (`only`)"
             ),
         ),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the check failed".into()),
+        Err(_) => problem(StatusCode::INTERNAL_SERVER_ERROR, "the check failed"),
+    }
+}
+
+/// `POST /v1/admission`: an `AdmissionReview` in, one with the verdict out.
+async fn admission(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) -> Response {
+    if !is_json_type(headers.get(header::CONTENT_TYPE)) {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the AdmissionReview as application/json",
+        );
+    }
+    let (body, body_share) = match read_body(&api, &headers, body).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let mut request = match admission::parse(&body) {
+        Ok(request) => request,
+        Err(message) => return bad_request(message),
+    };
+    drop(body);
+    let mode = match api.policy.plan(&request) {
+        Ok(mode) => mode,
+        Err(skip) => {
+            api.metrics.decision(Decision {
+                decision: "skip",
+                mode: "none",
+                reason: skip.label(),
+                dry_run: request.dry_run,
+            });
+            return review(admission::allow(&request.uid), note(&request, "skip"));
+        }
+    };
+    let Some(object) = request.object.take() else {
+        return bad_request(format!(
+            "a {} review without `request.object`",
+            request.operation
+        ));
+    };
+    let old_object = request
+        .old_object
+        .take()
+        .filter(|_| request.operation == "UPDATE");
+    let permit = match check_slot(&api).await {
+        Ok(permit) => permit,
+        Err(response) => return response,
+    };
+    let options = api.admission_options.clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        let _held = (permit, body_share);
+        let (findings, errors) = check_object(&object, &options);
+        match old_object {
+            Some(old) => {
+                let (known, _) = check_object(&old, &options);
+                (admission::introduced(findings, &known), errors)
+            }
+            None => (findings, errors),
+        }
+    })
+    .await;
+    let Ok((findings, errors)) = checked else {
+        return problem(StatusCode::INTERNAL_SERVER_ERROR, "the check failed");
+    };
+    let verdict = admission::judge(&api.policy, &request, mode, &findings, &errors);
+    api.metrics.findings(&findings);
+    api.metrics.decision(Decision {
+        decision: verdict.decision,
+        mode: mode.as_str(),
+        reason: "judged",
+        dry_run: request.dry_run,
+    });
+    review(verdict.response, note(&request, verdict.decision))
+}
+
+/// The findings on one object of a review, and the errors that kept parts of it unread.
+fn check_object(object: &serde_json::Value, options: &Options) -> (Vec<Finding>, Vec<String>) {
+    let report = kubecheck_core::check(vec![Source::new("object", object.to_string())], options);
+    let errors = report.errors.into_iter().map(|e| e.message).collect();
+    (report.findings, errors)
+}
+
+fn review(response: serde_json::Value, note: AdmissionNote) -> Response {
+    let mut response = axum::Json(admission::review(response)).into_response();
+    response.extensions_mut().insert(note);
+    response
+}
+
+fn note(request: &admission::Request, decision: &'static str) -> AdmissionNote {
+    AdmissionNote {
+        uid: request.uid.clone(),
+        what: request.what.clone(),
+        decision,
+    }
+}
+
+fn is_json_type(value: Option<&HeaderValue>) -> bool {
+    value
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// A check slot, waited for at most `--queue-wait`: a burst (the API server sends a
+/// Deployment's worth of reviews at once) queues briefly instead of failing, while
+/// memory stays bounded by `--max-checks` checks and the bodies held.
+async fn check_slot(api: &Api) -> Result<OwnedSemaphorePermit, Response> {
+    let acquire = Arc::clone(&api.checks).acquire_owned();
+    match tokio::time::timeout(api.queue_wait, acquire).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(busy("the server is running as many checks as it may")),
     }
 }
 
 /// 503 with `Retry-After`.
 fn busy(reason: &str) -> Response {
-    let mut response = error(
+    let mut response = problem(
         StatusCode::SERVICE_UNAVAILABLE,
         format!("{reason}; try again shortly"),
     );
@@ -672,7 +1083,7 @@ async fn read_body(
     body: Body,
 ) -> Result<(Vec<u8>, Option<OwnedSemaphorePermit>), Response> {
     let too_large = || {
-        error(
+        problem(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "the body is larger than the server accepts ({} bytes, `--max-body`)",
@@ -694,7 +1105,7 @@ async fn read_body(
             let frame = match frame {
                 Ok(frame) => frame,
                 Err(error) if error.is::<LengthLimitError>() => return Err(too_large()),
-                Err(_) => return Err(bad_request("the body could not be read".into())),
+                Err(_) => return Err(bad_request("the body could not be read")),
             };
             let Ok(data) = frame.into_data() else {
                 continue;
@@ -715,7 +1126,7 @@ async fn read_body(
         Ok(Ok(())) => Ok((bytes, held)),
         Ok(Err(response)) => Err(response),
         Err(_) => {
-            let mut response = error(
+            let mut response = problem(
                 StatusCode::REQUEST_TIMEOUT,
                 format!(
                     "the body did not arrive within {} s (`--body-timeout`)",
@@ -786,13 +1197,25 @@ fn options(query: &CheckQuery) -> Result<Options, String> {
     Ok(options)
 }
 
-fn bad_request(message: String) -> Response {
-    error(StatusCode::BAD_REQUEST, message)
+fn bad_request(detail: impl Into<String>) -> Response {
+    problem(StatusCode::BAD_REQUEST, detail)
 }
 
-/// An API error: `{ "error": "…" }`.
-fn error(status: StatusCode, message: String) -> Response {
-    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+/// An API error as a problem document (RFC 9457): no type of its own (`about:blank`),
+/// the status's reason as the title, and what went wrong in `detail`.
+fn problem(status: StatusCode, detail: impl Into<String>) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail.into(),
+    });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -800,7 +1223,7 @@ mod tests {
     use clap::Parser;
 
     use super::*;
-    use crate::cli::{Cli, Command};
+    use crate::cli::{AdmissionMode, Cli, Command};
 
     fn serve_args(args: &[&str]) -> Result<ServeArgs, clap::Error> {
         let argv = ["kubecheck", "serve"].iter().chain(args);
@@ -817,6 +1240,7 @@ mod tests {
         assert_eq!(args.max_report, 64 << 20);
         assert_eq!((args.header_timeout, args.body_timeout), (10, 30));
         assert_eq!((args.max_connections, args.max_checks), (None, None));
+        assert_eq!(args.queue_wait, 1000);
         let args = serve_args(&[
             "--max-body=512K",
             "--max-report",
@@ -897,7 +1321,8 @@ mod tests {
     }
 
     #[test]
-    fn same_origin_is_http_and_the_same_host_and_port() {
+    fn same_origin_is_the_scheme_and_the_same_host_and_port() {
+        let same_origin = |origin, host| same_origin(origin, "http", host);
         assert!(same_origin("http://127.0.0.1:8080", "127.0.0.1:8080"));
         assert!(same_origin("http://LocalHost:8080", "localhost:8080"));
         assert!(same_origin("http://localhost", "localhost:80"));
@@ -911,6 +1336,86 @@ mod tests {
             "http://127.0.0.1",
         ] {
             assert!(!same_origin(origin, "127.0.0.1:8080"), "{origin}");
+        }
+        assert!(super::same_origin(
+            "https://kc.example",
+            "https",
+            "kc.example:443"
+        ));
+        assert!(!super::same_origin(
+            "http://kc.example:443",
+            "https",
+            "kc.example:443"
+        ));
+    }
+
+    #[test]
+    fn access_lines_name_the_request_not_its_content() {
+        let response = review(
+            serde_json::json!({ "uid": "u-1", "allowed": false, "status": { "message": "secret-ish" } }),
+            AdmissionNote {
+                uid: "u-1".into(),
+                what: "Pod shop/p".into(),
+                decision: "deny",
+            },
+        );
+        let line = access_line(
+            &Method::POST,
+            "/v1/admission",
+            &response,
+            Duration::from_micros(1500),
+            UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        );
+        assert_eq!(
+            line,
+            serde_json::json!({ "time": 1_700_000_000.0, "method": "POST",
+                "endpoint": "/v1/admission", "status": 200, "ms": 1.5, "uid": "u-1",
+                "object": "Pod shop/p", "decision": "deny" })
+        );
+        let plain = access_line(
+            &Method::GET,
+            "static",
+            &plain("ok\n"),
+            Duration::ZERO,
+            UNIX_EPOCH,
+        );
+        assert!(plain.get("uid").is_none() && plain["endpoint"] == "static");
+    }
+
+    #[test]
+    fn admission_and_tls_flags() {
+        let args = serve_args(&[]).expect("parses");
+        assert_eq!(args.admission_mode, AdmissionMode::Enforce);
+        assert_eq!(args.enforce_at, kubecheck_core::Severity::High);
+        assert_eq!(args.exempt_namespaces, ["kube-system"]);
+        let args = serve_args(&[
+            "--tls-cert=c.pem",
+            "--tls-key=k.pem",
+            "--admission-mode=warn",
+            "--enforce-at=critical",
+            "--namespace-mode=legacy=audit",
+            "--exempt-namespace=infra",
+            "--own-namespace=kubecheck",
+            "--exempt-user=admin",
+        ])
+        .expect("parses");
+        let policy = admission_policy(&args);
+        assert_eq!(policy.mode, AdmissionMode::Warn);
+        assert_eq!(policy.enforce_at, kubecheck_core::Severity::Critical);
+        assert_eq!(policy.namespace_modes["legacy"], AdmissionMode::Audit);
+        assert!(policy.exempt_namespaces.contains("infra"));
+        assert!(policy.exempt_namespaces.contains("kubecheck"));
+        assert!(!policy.exempt_namespaces.contains("kube-system"));
+        assert!(policy.exempt_users.contains("admin"));
+        for bad in [
+            &["--tls-cert=c.pem"][..],
+            &["--tls-key=k.pem"],
+            &["--namespace-mode=legacy"],
+            &["--namespace-mode==warn"],
+            &["--namespace-mode=a=block"],
+            &["--enforce-at=severe"],
+        ] {
+            assert!(serve_args(bad).is_err(), "{bad:?} is accepted");
         }
     }
 

@@ -1,0 +1,885 @@
+//! `kubecheck serve` as a validating admission webhook over HTTPS (issue 17): real
+//! `AdmissionReview` documents of Pods, Deployments and CronJobs, with and without
+//! violations, UPDATEs, DELETE, dry runs and broken reviews, posted to a server the test
+//! starts with certificates it makes; the certificate reloaded while the server runs; a
+//! graceful shutdown with a request in flight; the v1 API's problem documents and
+//! cross-site refusals. Every server runs on loopback, and every wait is bounded.
+
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use kubecheck_tests::kubecheck_bin;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+use rustls::pki_types::{CertificateDer, ServerName};
+use serde_json::{json, Value};
+
+/// The longest any single wait in these tests lasts; far above what a passing run needs.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A certificate authority made for one test, and server certificates it signs.
+struct Ca {
+    cert: rcgen::Certificate,
+    key: KeyPair,
+}
+
+impl Ca {
+    fn new() -> Ca {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "kubecheck test CA");
+        let key = KeyPair::generate().expect("a CA key");
+        let cert = params.self_signed(&key).expect("the CA certificate");
+        Ca { cert, key }
+    }
+
+    /// A certificate for `localhost` and 127.0.0.1, as PEM (certificate, key), and its DER.
+    fn issue(&self, common_name: &str) -> (String, String, CertificateDer<'static>) {
+        let mut params =
+            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+                .expect("server params");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, common_name);
+        let key = KeyPair::generate().expect("a server key");
+        let cert = params
+            .signed_by(&key, &self.cert, &self.key)
+            .expect("a server certificate");
+        (cert.pem(), key.serialize_pem(), cert.der().clone())
+    }
+
+    fn client_config(&self) -> Arc<rustls::ClientConfig> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(self.cert.der().clone())
+            .expect("the CA as a root");
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Arc::new(config)
+    }
+}
+
+/// Writes `text` to `path` the way the kubelet and cert-manager do: aside, then renamed.
+fn replace_file(path: &Path, text: &str) {
+    let aside = path.with_extension("new");
+    std::fs::write(&aside, text).expect("write the new file");
+    std::fs::rename(&aside, path).expect("rename it into place");
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+    client: Arc<rustls::ClientConfig>,
+    _dir: tempfile::TempDir,
+    cert_path: PathBuf,
+    key_path: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `kubecheck serve` over HTTPS on a free loopback port with a certificate `ca`
+/// issued, and `args`.
+fn start(ca: &Ca, args: &[&str]) -> Server {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let (cert, key, _) = ca.issue("first");
+    let cert_path = dir.path().join("tls.crt");
+    let key_path = dir.path().join("tls.key");
+    std::fs::write(&cert_path, cert).expect("cert file");
+    std::fs::write(&key_path, key).expect("key file");
+    let mut child = Command::new(kubecheck_bin())
+        .args(["serve", "--addr", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert_path)
+        .arg("--tls-key")
+        .arg(&key_path)
+        .args(args)
+        .env_remove("POD_NAMESPACE")
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kubecheck serve starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("kubecheck serve printed its address")
+            .expect("stderr is text");
+        if let Some(rest) = line.split("serving the web app at https://").nth(1) {
+            break rest.split('/').next().expect("host:port").to_owned();
+        }
+    };
+    // Keep draining stderr so that warnings never block the server on a full pipe.
+    thread::spawn(move || lines.for_each(drop));
+    Server {
+        child,
+        addr,
+        client: ca.client_config(),
+        _dir: dir,
+        cert_path,
+        key_path,
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {} {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+    }
+}
+
+/// A TLS connection to the server, and the certificate it presented.
+fn connect(
+    server: &Server,
+) -> (
+    rustls::StreamOwned<rustls::ClientConnection, TcpStream>,
+    CertificateDer<'static>,
+) {
+    let tcp = TcpStream::connect(&server.addr).expect("connects");
+    tcp.set_read_timeout(Some(PATIENCE))
+        .expect("a read timeout");
+    tcp.set_write_timeout(Some(PATIENCE))
+        .expect("a write timeout");
+    let name = ServerName::try_from("localhost").expect("a server name");
+    let connection =
+        rustls::ClientConnection::new(Arc::clone(&server.client), name).expect("a TLS client");
+    let mut stream = rustls::StreamOwned::new(connection, tcp);
+    while stream.conn.is_handshaking() {
+        stream
+            .conn
+            .complete_io(&mut stream.sock)
+            .expect("the TLS handshake");
+    }
+    let presented = stream
+        .conn
+        .peer_certificates()
+        .and_then(|chain| chain.first())
+        .expect("a server certificate")
+        .clone()
+        .into_owned();
+    (stream, presented)
+}
+
+/// Sends one request (with `Host` set to the server's address unless `headers` has one)
+/// over a new TLS connection and reads the answer.
+fn request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let (mut stream, _) = connect(server);
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {}\r\n", server.addr));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Connection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes()).expect("the head is sent");
+    // The server may answer before it has the body (413), and close.
+    let _ = stream.write_all(body);
+    parse_response(&read_answer(&mut stream))
+}
+
+/// Everything the server sends until it closes. Read without writing (unlike rustls'
+/// `Read` for a stream, which first sends what is pending): after an early answer the
+/// rest of a body cannot be sent, and the answer must still be read.
+fn read_answer(stream: &mut rustls::StreamOwned<rustls::ClientConnection, TcpStream>) -> Vec<u8> {
+    let mut raw = Vec::new();
+    let mut buf = [0; 16 << 10];
+    loop {
+        match stream.conn.reader().read(&mut buf) {
+            Ok(0) => return raw,
+            Ok(n) => {
+                raw.extend_from_slice(&buf[..n]);
+                continue;
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            // Closed without close_notify: what came before is the answer.
+            Err(_) => return raw,
+        }
+        match stream.conn.read_tls(&mut stream.sock) {
+            Ok(0) | Err(_) => return raw,
+            Ok(_) => {
+                if let Err(e) = stream.conn.process_new_packets() {
+                    panic!("bad TLS from the server: {e}");
+                }
+            }
+        }
+    }
+}
+
+fn parse_response(raw: &[u8]) -> Response {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("a header block in {:?}", String::from_utf8_lossy(raw)));
+    let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    Response {
+        status: headers[9..12].parse().expect("a status code"),
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+fn post_review(server: &Server, review: &Value) -> Response {
+    request(
+        server,
+        "POST",
+        "/v1/admission",
+        &[JSON],
+        review.to_string().as_bytes(),
+    )
+}
+
+/// Posts a review and returns its `response`, checking the envelope and the uid.
+fn admit(server: &Server, review: &Value) -> Value {
+    let answer = post_review(server, review);
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let answer = answer.json();
+    assert_eq!(answer["apiVersion"], "admission.k8s.io/v1");
+    assert_eq!(answer["kind"], "AdmissionReview");
+    assert_eq!(answer["response"]["uid"], review["request"]["uid"]);
+    answer["response"].clone()
+}
+
+/// A pod spec that passes every default rule.
+fn hardened_pod_spec() -> Value {
+    json!({
+        "automountServiceAccountToken": false,
+        "securityContext": { "runAsNonRoot": true, "runAsUser": 10001, "runAsGroup": 10001,
+            "seccompProfile": { "type": "RuntimeDefault" } },
+        "containers": [{
+            "name": "web",
+            "image": format!("ghcr.io/example/web:1.0@sha256:{}", "a".repeat(64)),
+            "securityContext": { "allowPrivilegeEscalation": false,
+                "readOnlyRootFilesystem": true, "capabilities": { "drop": ["ALL"] } },
+            "resources": { "requests": { "cpu": "100m", "memory": "64Mi" },
+                "limits": { "cpu": "200m", "memory": "128Mi" } }
+        }]
+    })
+}
+
+/// The same spec with a privileged container (critical) sharing the host's PIDs (high).
+fn risky_pod_spec() -> Value {
+    let mut spec = hardened_pod_spec();
+    spec["hostPID"] = json!(true);
+    spec["containers"][0]["securityContext"]["privileged"] = json!(true);
+    spec
+}
+
+/// `kind` (`Pod`, `Deployment` or `CronJob`) named `name` in `shop` around `spec`.
+fn object(kind: &str, name: &str, spec: Value) -> Value {
+    let metadata = json!({ "name": name, "namespace": "shop", "labels": { "app": name } });
+    match kind {
+        "Pod" => json!({ "apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec }),
+        "Deployment" => json!({ "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": metadata, "spec": { "selector": { "matchLabels": { "app": name } },
+            "template": { "metadata": { "labels": { "app": name } }, "spec": spec } } }),
+        "CronJob" => {
+            let mut spec = spec;
+            spec["restartPolicy"] = json!("Never");
+            json!({ "apiVersion": "batch/v1", "kind": "CronJob", "metadata": metadata,
+                "spec": { "schedule": "*/5 * * * *",
+                "jobTemplate": { "spec": { "template": { "spec": spec } } } } })
+        }
+        _ => unreachable!("a kind of these tests"),
+    }
+}
+
+/// A review of `operation` on `object` (and `old`), as the API server sends it.
+fn review(operation: &str, object: &Value, old: Option<&Value>) -> Value {
+    let kind = object["kind"].as_str().expect("a kind");
+    let (group, version) = match object["apiVersion"].as_str().expect("an apiVersion") {
+        "v1" => ("", "v1"),
+        other => other.split_once('/').expect("group/version"),
+    };
+    let resource = format!("{}s", kind.to_ascii_lowercase());
+    json!({
+        "apiVersion": "admission.k8s.io/v1",
+        "kind": "AdmissionReview",
+        "request": {
+            "uid": format!("705ab4f5-6393-11e8-b7cc-{:012x}", rand_suffix(object, operation)),
+            "kind": { "group": group, "version": version, "kind": kind },
+            "resource": { "group": group, "version": version, "resource": resource },
+            "requestKind": { "group": group, "version": version, "kind": kind },
+            "requestResource": { "group": group, "version": version, "resource": resource },
+            "name": object["metadata"]["name"],
+            "namespace": object["metadata"]["namespace"],
+            "operation": operation,
+            "userInfo": { "username": "jane", "groups": ["system:authenticated"] },
+            "object": if operation == "DELETE" { Value::Null } else { object.clone() },
+            "oldObject": old.cloned().unwrap_or(Value::Null),
+            "dryRun": false,
+            "options": { "apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions" }
+        }
+    })
+}
+
+/// A uid part that differs between the reviews of one test (no randomness needed).
+fn rand_suffix(object: &Value, operation: &str) -> u64 {
+    object
+        .to_string()
+        .bytes()
+        .chain(operation.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+        & 0xffff_ffff_ffff
+}
+
+fn warnings(response: &Value) -> Vec<String> {
+    response["warnings"]
+        .as_array()
+        .map(|warnings| {
+            warnings
+                .iter()
+                .map(|w| w.as_str().expect("a string").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn workloads_with_violations_are_denied_and_hardened_ones_allowed() {
+    let ca = Ca::new();
+    let server = start(&ca, &[]);
+    for kind in ["Pod", "Deployment", "CronJob"] {
+        let clean = admit(
+            &server,
+            &review("CREATE", &object(kind, "web", hardened_pod_spec()), None),
+        );
+        assert_eq!(clean["allowed"], true, "{kind}: {clean}");
+        assert!(clean.get("status").is_none(), "{kind}: {clean}");
+        assert!(warnings(&clean).is_empty(), "{kind}: {clean}");
+
+        let risky = admit(
+            &server,
+            &review("CREATE", &object(kind, "web", risky_pod_spec()), None),
+        );
+        assert_eq!(risky["allowed"], false, "{kind}: {risky}");
+        assert_eq!(risky["status"]["code"], 403, "{kind}");
+        let message = risky["status"]["message"].as_str().expect("a message");
+        assert!(
+            message.starts_with(&format!("kubecheck denied {kind} shop/web: 2 findings")),
+            "{message}"
+        );
+        let lines: Vec<&str> = message.lines().skip(1).collect();
+        assert_eq!(lines.len(), 2, "{message}");
+        assert!(
+            lines[0].starts_with("critical privileged-container: "),
+            "{message}"
+        );
+        assert!(lines[1].starts_with("high host-namespaces: "), "{message}");
+        assert!(
+            risky["auditAnnotations"]["findings"]
+                .as_str()
+                .expect("an audit annotation")
+                .contains("privileged-container (critical)"),
+            "{risky}"
+        );
+    }
+}
+
+#[test]
+fn findings_below_the_threshold_and_other_modes_warn() {
+    let ca = Ca::new();
+    let server = start(
+        &ca,
+        &[
+            "--enforce-at",
+            "critical",
+            "--namespace-mode",
+            "legacy=warn",
+            "--namespace-mode",
+            "quiet=audit",
+        ],
+    );
+    // hostPID is high: below `critical`, a warning.
+    let mut spec = hardened_pod_spec();
+    spec["hostPID"] = json!(true);
+    spec["containers"][0]["image"] = json!(format!("registry.example/{}:1", "x".repeat(150)));
+    let response = admit(&server, &review("CREATE", &object("Pod", "p", spec), None));
+    assert_eq!(response["allowed"], true, "{response}");
+    let warned = warnings(&response);
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.starts_with("kubecheck high host-namespaces: ")),
+        "{warned:?}"
+    );
+    for warning in &warned {
+        assert!(warning.chars().count() <= 120, "{warning}");
+    }
+    assert!(
+        warned.iter().any(|w| w.ends_with('…')),
+        "a long warning is cut: {warned:?}"
+    );
+
+    let mut risky = object("Pod", "p", risky_pod_spec());
+    risky["metadata"]["namespace"] = json!("legacy");
+    let mut legacy = review("CREATE", &risky, None);
+    legacy["request"]["namespace"] = json!("legacy");
+    let response = admit(&server, &legacy);
+    assert_eq!(response["allowed"], true, "warn mode: {response}");
+    assert!(
+        warnings(&response)
+            .iter()
+            .any(|w| w.starts_with("kubecheck critical privileged-container")),
+        "{response}"
+    );
+
+    let mut quiet = legacy.clone();
+    quiet["request"]["namespace"] = json!("quiet");
+    let response = admit(&server, &quiet);
+    assert_eq!(response["allowed"], true, "audit mode: {response}");
+    assert!(response.get("warnings").is_none(), "{response}");
+    assert!(response["auditAnnotations"]["findings"]
+        .as_str()
+        .expect("an audit annotation")
+        .contains("privileged-container"));
+}
+
+#[test]
+fn updates_are_judged_on_what_they_introduce() {
+    let ca = Ca::new();
+    let server = start(&ca, &[]);
+    let clean = object("Deployment", "web", hardened_pod_spec());
+    let risky = object("Deployment", "web", risky_pod_spec());
+
+    let introduces = admit(&server, &review("UPDATE", &risky, Some(&clean)));
+    assert_eq!(introduces["allowed"], false, "{introduces}");
+    assert!(introduces["status"]["message"]
+        .as_str()
+        .expect("a message")
+        .contains("privileged-container"));
+
+    // Already risky before; the update only changes a label.
+    let mut relabelled = risky.clone();
+    relabelled["metadata"]["labels"]["tier"] = json!("front");
+    let unchanged = admit(&server, &review("UPDATE", &relabelled, Some(&risky)));
+    assert_eq!(unchanged["allowed"], true, "{unchanged}");
+    assert!(unchanged.get("auditAnnotations").is_none(), "{unchanged}");
+
+    // A fix is never refused.
+    let fixes = admit(&server, &review("UPDATE", &clean, Some(&risky)));
+    assert_eq!(fixes["allowed"], true, "{fixes}");
+}
+
+#[test]
+fn deletes_subresources_exempt_namespaces_and_users_are_allowed_unchecked() {
+    let ca = Ca::new();
+    let server = start(
+        &ca,
+        &[
+            "--own-namespace",
+            "kubecheck",
+            "--exempt-user",
+            "system:serviceaccount:flux-system:kustomize-controller",
+        ],
+    );
+    let risky = object("Pod", "p", risky_pod_spec());
+
+    let delete = admit(&server, &review("DELETE", &risky, Some(&risky)));
+    assert_eq!(delete, json!({ "uid": delete["uid"], "allowed": true }));
+    let connect = admit(&server, &review("CONNECT", &risky, None));
+    assert_eq!(connect["allowed"], true);
+
+    let mut status = review("UPDATE", &risky, Some(&risky));
+    status["request"]["subResource"] = json!("status");
+    assert_eq!(admit(&server, &status)["allowed"], true);
+
+    for namespace in ["kube-system", "kubecheck"] {
+        let mut exempt = review("CREATE", &risky, None);
+        exempt["request"]["namespace"] = json!(namespace);
+        assert_eq!(admit(&server, &exempt)["allowed"], true, "{namespace}");
+    }
+    let mut flux = review("CREATE", &risky, None);
+    flux["request"]["userInfo"]["username"] =
+        json!("system:serviceaccount:flux-system:kustomize-controller");
+    assert_eq!(admit(&server, &flux)["allowed"], true);
+
+    // Anyone else, anywhere else, is judged.
+    assert_eq!(
+        admit(&server, &review("CREATE", &risky, None))["allowed"],
+        false
+    );
+}
+
+#[test]
+fn dry_runs_are_judged_alike_and_counted_apart() {
+    let ca = Ca::new();
+    let server = start(&ca, &[]);
+    let mut dry = review("CREATE", &object("Pod", "p", risky_pod_spec()), None);
+    dry["request"]["dryRun"] = json!(true);
+    let response = admit(&server, &dry);
+    assert_eq!(response["allowed"], false, "{response}");
+    admit(
+        &server,
+        &review("CREATE", &object("Pod", "p", hardened_pod_spec()), None),
+    );
+
+    let metrics = request(&server, "GET", "/metrics", &[], b"");
+    assert_eq!(metrics.status, 200);
+    assert!(metrics
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/plain; version=0.0.4")));
+    let text = String::from_utf8_lossy(&metrics.body);
+    for line in [
+        "kubecheck_admission_decisions_total{decision=\"deny\",mode=\"enforce\",reason=\"judged\",dry_run=\"true\"} 1",
+        "kubecheck_admission_decisions_total{decision=\"allow\",mode=\"enforce\",reason=\"judged\",dry_run=\"false\"} 1",
+        "kubecheck_findings_total{rule=\"privileged-container\",severity=\"critical\"} 1",
+        "kubecheck_http_requests_total{endpoint=\"/v1/admission\",code=\"200\"} 2",
+        "kubecheck_http_request_duration_seconds_count{endpoint=\"/v1/admission\"} 2",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
+    }
+}
+
+/// The problem document of a refused request, checked for its shape.
+fn problem(response: &Response, status: u16) -> String {
+    assert_eq!(
+        response.status,
+        status,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json")
+    );
+    let document = response.json();
+    assert_eq!(document["status"], status);
+    assert_eq!(document["type"], "about:blank");
+    assert!(document["title"].as_str().is_some_and(|t| !t.is_empty()));
+    document["detail"].as_str().expect("a detail").to_owned()
+}
+
+#[test]
+fn broken_reviews_get_problem_documents() {
+    let ca = Ca::new();
+    let server = start(&ca, &["--max-body", "64K"]);
+    let post = |body: &[u8]| request(&server, "POST", "/v1/admission", &[JSON], body);
+
+    assert!(problem(&post(b"{\"apiVersion\": "), 400).contains("not JSON"));
+    assert!(problem(&post(b"\xff\xfe\x00"), 400).contains("not JSON"));
+    let mut old_version = review("CREATE", &object("Pod", "p", risky_pod_spec()), None);
+    old_version["apiVersion"] = json!("admission.k8s.io/v1beta1");
+    let detail = problem(&post(old_version.to_string().as_bytes()), 400);
+    assert!(detail.contains("admission.k8s.io/v1beta1"), "{detail}");
+    let mut no_uid = review("CREATE", &object("Pod", "p", risky_pod_spec()), None);
+    no_uid["request"]
+        .as_object_mut()
+        .expect("a request")
+        .remove("uid");
+    assert!(problem(&post(no_uid.to_string().as_bytes()), 400).contains("uid"));
+    let deep = format!("{}{}", "[".repeat(30_000), "]".repeat(30_000));
+    problem(&post(deep.as_bytes()), 400);
+
+    let mut big = review("CREATE", &object("Pod", "p", hardened_pod_spec()), None);
+    big["request"]["object"]["metadata"]["annotations"] = json!({ "filler": "x".repeat(70 << 10) });
+    assert!(problem(&post(big.to_string().as_bytes()), 413).contains("--max-body"));
+
+    let yaml = request(
+        &server,
+        "POST",
+        "/v1/admission",
+        &[("Content-Type", "application/yaml")],
+        b"{}",
+    );
+    assert!(problem(&yaml, 415).contains("application/json"));
+    let get = request(&server, "GET", "/v1/admission", &[], b"");
+    assert_eq!(problem(&get, 405), "/v1/admission answers POST");
+    assert_eq!(get.header("allow"), Some("post"));
+
+    // Valid JSON (serde_json reads 128 levels) that the core will not read (100 levels):
+    // not judged, so not allowed in silence.
+    let mut nested = json!("deep");
+    for _ in 0..110 {
+        nested = json!({ "a": nested });
+    }
+    let mut pod = object("Pod", "p", hardened_pod_spec());
+    pod["spec"]["extra"] = nested;
+    let unread = admit(&server, &review("CREATE", &pod, None));
+    assert_eq!(unread["allowed"], false, "{unread}");
+    let message = unread["status"]["message"].as_str().expect("a message");
+    assert!(message.contains("could not be checked"), "{message}");
+
+    // The server is still there.
+    let clean = review("CREATE", &object("Pod", "p", hardened_pod_spec()), None);
+    assert_eq!(admit(&server, &clean)["allowed"], true);
+}
+
+#[test]
+fn api_v1_checks_lists_rules_and_reports_health() {
+    let ca = Ca::new();
+    let server = start(&ca, &[]);
+    let yaml = ("Content-Type", "application/yaml");
+    let pod = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      privileged: true\n";
+    for path in ["/v1/check", "/api/check"] {
+        let response = request(
+            &server,
+            "POST",
+            &format!("{path}?only=privileged-container"),
+            &[yaml],
+            pod,
+        );
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.json()["summary"]["findings"], 1, "{path}");
+    }
+    let unknown = request(&server, "POST", "/v1/check?colour=red", &[yaml], pod);
+    assert!(problem(&unknown, 400).contains("colour"));
+    let selector = request(&server, "POST", "/v1/check?only=no-such-rule", &[yaml], pod);
+    assert!(problem(&selector, 400).contains("no-such-rule"));
+    let empty = request(&server, "POST", "/v1/check", &[yaml], b"");
+    assert!(problem(&empty, 400).contains("empty"));
+    let form = request(
+        &server,
+        "POST",
+        "/v1/check",
+        &[("Content-Type", "text/plain")],
+        pod,
+    );
+    assert!(problem(&form, 415).contains("application/yaml"));
+
+    let rules = request(&server, "GET", "/v1/rules", &[], b"");
+    assert_eq!(rules.status, 200);
+    let rules = rules.json();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|rule| rule["id"].as_str().expect("an id"))
+        .collect();
+    assert!(
+        ids.contains(&"privileged-container") && ids.len() > 50,
+        "{ids:?}"
+    );
+
+    for path in ["/healthz", "/readyz"] {
+        let response = request(&server, "GET", path, &[], b"");
+        assert_eq!(
+            (response.status, response.body.as_slice()),
+            (200, &b"ok\n"[..]),
+            "{path}"
+        );
+    }
+}
+
+/// Issue 17: a page on another site must not drive the API of a server on this machine.
+#[test]
+fn cross_origin_posts_are_refused() {
+    let ca = Ca::new();
+    let server = start(&ca, &[]);
+    let yaml = ("Content-Type", "application/yaml");
+    let pod = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: a, image: a}]\n";
+    let own = format!("https://{}", server.addr);
+    let same = request(&server, "POST", "/v1/check", &[yaml, ("Origin", &own)], pod);
+    assert_eq!(same.status, 200);
+    for origin in [
+        "https://evil.example",
+        "null",
+        &format!("http://{}", server.addr),
+    ] {
+        let refused = request(
+            &server,
+            "POST",
+            "/v1/check",
+            &[yaml, ("Origin", origin)],
+            pod,
+        );
+        assert!(problem(&refused, 403).contains("other sites"), "{origin}");
+        let review = review("CREATE", &object("Pod", "p", risky_pod_spec()), None);
+        let refused = request(
+            &server,
+            "POST",
+            "/v1/admission",
+            &[JSON, ("Origin", origin)],
+            review.to_string().as_bytes(),
+        );
+        assert_eq!(refused.status, 403, "{origin}");
+    }
+    let rebound = request(
+        &server,
+        "POST",
+        "/v1/check",
+        &[yaml, ("Host", "rebind.example")],
+        pod,
+    );
+    problem(&rebound, 421);
+}
+
+/// cert-manager rotates the certificate in place: the next handshake presents the new
+/// one, without a restart; a broken pair leaves the last good one in use.
+#[test]
+fn a_replaced_certificate_is_used_without_a_restart() {
+    let ca = Ca::new();
+    let mut server = start(&ca, &[]);
+    let (_, first) = connect(&server);
+    let (cert, key, second) = ca.issue("second");
+    assert_ne!(first, second);
+    replace_file(&server.key_path, &key);
+    replace_file(&server.cert_path, &cert);
+    let start = Instant::now();
+    let presented = loop {
+        let (_, presented) = connect(&server);
+        if presented == second || start.elapsed() > PATIENCE {
+            break presented;
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(presented, second, "the old certificate is still presented");
+
+    replace_file(&server.cert_path, "not a certificate\n");
+    let (_, presented) = connect(&server);
+    assert_eq!(presented, second, "a broken file replaced the good pair");
+    let clean = review("CREATE", &object("Pod", "p", hardened_pod_spec()), None);
+    assert_eq!(admit(&server, &clean)["allowed"], true);
+    assert!(
+        server.child.try_wait().expect("waitable").is_none(),
+        "the server died"
+    );
+}
+
+/// Risky Deployments, as many as fit in `bytes`: a check of about a megabyte takes
+/// seconds in a debug build.
+fn risky_deployments(bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes);
+    for i in 0.. {
+        let deployment = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n      - name: app\n        image: nginx\n        securityContext:\n          privileged: true\n---\n"
+        );
+        if out.len() + deployment.len() > bytes {
+            break;
+        }
+        out.extend_from_slice(deployment.as_bytes());
+    }
+    out
+}
+
+/// SIGTERM stops new connections at once and lets the request in flight finish.
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    let ca = Ca::new();
+    let mut server = start(&ca, &["--max-checks", "1"]);
+    let body = risky_deployments(1 << 20);
+    let review = review("CREATE", &object("Pod", "p", hardened_pod_spec()), None);
+    thread::scope(|scope| {
+        let long = scope.spawn(|| loop {
+            // A probe below may hold the slot just when this one asks: retry.
+            let response = request(
+                &server,
+                "POST",
+                "/v1/check?only=privileged-container",
+                &[("Content-Type", "application/yaml")],
+                &body,
+            );
+            if response.status != 503 {
+                return response;
+            }
+        });
+        // The only check slot taken means the long request is being checked.
+        let start = Instant::now();
+        loop {
+            assert!(
+                !long.is_finished(),
+                "the long check ended before it was seen"
+            );
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the long check never took the slot"
+            );
+            if post_review(&server, &review).status == 503 {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        // SAFETY: kill(2) on the server this test started.
+        let sent = unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM) };
+        assert_eq!(sent, 0, "SIGTERM is sent");
+        let start = Instant::now();
+        while TcpStream::connect(&server.addr).is_ok() {
+            assert!(
+                start.elapsed() < PATIENCE,
+                "new connections are still accepted"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            !long.is_finished(),
+            "the check ended before the listener closed"
+        );
+        let long = long.join().expect("the long request");
+        assert_eq!(long.status, 200, "{}", String::from_utf8_lossy(&long.body));
+        let findings = long.json()["summary"]["findings"]
+            .as_u64()
+            .expect("a count");
+        assert!(findings > 1000, "{findings} findings");
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("waitable") {
+            break status;
+        }
+        assert!(start.elapsed() < PATIENCE, "the server did not exit");
+        thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn plain_http_on_other_addresses_needs_insecure_listen() {
+    let output = Command::new(kubecheck_bin())
+        .args(["serve", "--addr", "0.0.0.0:0"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("kubecheck runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--insecure-listen"), "{stderr}");
+}
