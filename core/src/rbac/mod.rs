@@ -387,6 +387,39 @@ fn own_grants(role_index: usize, rules: &[Option<PolicyRule>], namespaced: bool)
         .collect()
 }
 
+/// Kubernetes' default roles (`bootstrap::ROLES`, then `NAMESPACED_ROLES`) as rules, with
+/// what each grants, evaluated once per process: every input has them, and evaluating
+/// them was most of the time of checking one small object (an admission review).
+fn evaluated_defaults() -> &'static [(Vec<Option<PolicyRule>>, Grants)] {
+    static EVALUATED: std::sync::OnceLock<Vec<(Vec<Option<PolicyRule>>, Grants)>> =
+        std::sync::OnceLock::new();
+    EVALUATED.get_or_init(|| {
+        let own = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect();
+        bootstrap::ROLES
+            .iter()
+            .chain(bootstrap::NAMESPACED_ROLES)
+            .map(|default| {
+                let rules: Vec<Option<PolicyRule>> = default
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        Some(PolicyRule {
+                            verbs: own(r.verbs),
+                            api_groups: own(r.groups),
+                            resources: own(r.resources),
+                            resource_names: own(r.names),
+                            non_resource_urls: own(r.urls),
+                        })
+                    })
+                    .collect();
+                // The role index is set when the role joins a model.
+                let grants = own_grants(0, &rules, default.namespace.is_some());
+                (rules, grants)
+            })
+            .collect()
+    })
+}
+
 fn read_selectors(node: &Node, out: &mut Vec<(String, String)>) -> Vec<Selector> {
     let base = "/aggregationRule/clusterRoleSelectors";
     let Some(items) = node.as_seq() else {
@@ -534,7 +567,12 @@ impl Rbac {
                     .or_insert(i);
             }
         }
-        for default in bootstrap::ROLES.iter().chain(bootstrap::NAMESPACED_ROLES) {
+        let evaluated = evaluated_defaults();
+        for (k, default) in bootstrap::ROLES
+            .iter()
+            .chain(bootstrap::NAMESPACED_ROLES)
+            .enumerate()
+        {
             let key = (
                 default.namespace.map(str::to_owned),
                 default.name.to_owned(),
@@ -551,17 +589,13 @@ impl Rbac {
                 None => cluster_roles.insert(default.name.to_owned(), role_index),
                 Some(_) => namespaced_roles.insert(key, role_index),
             };
-            let own = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect();
-            let rules: Vec<Option<PolicyRule>> = default
-                .rules
+            let (rules, grants) = &evaluated[k];
+            let own = grants
                 .iter()
-                .map(|r| {
-                    Some(PolicyRule {
-                        verbs: own(r.verbs),
-                        api_groups: own(r.groups),
-                        resources: own(r.resources),
-                        resource_names: own(r.names),
-                        non_resource_urls: own(r.urls),
+                .map(|hit| {
+                    hit.map(|hit| Hit {
+                        role: role_index,
+                        ..hit
                     })
                 })
                 .collect();
@@ -575,8 +609,8 @@ impl Rbac {
                     .iter()
                     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                     .collect(),
-                own: own_grants(role_index, &rules, default.namespace.is_some()),
-                rules,
+                own,
+                rules: rules.clone(),
                 aggregation: (!default.aggregate_from.is_empty()).then(|| {
                     default
                         .aggregate_from

@@ -286,7 +286,10 @@ mod tests {
     #[test]
     fn literal_credentials_exclude_references_settings_and_placeholders() {
         assert!(is_literal_credential("DB_PASSWORD", "hunter2"));
-        assert!(is_literal_credential("NGC_API_KEY", "nvapi-Q3xv9TqLmW2pR8sZ"));
+        assert!(is_literal_credential(
+            "NGC_API_KEY",
+            "nvapi-Q3xv9TqLmW2pR8sZ"
+        ));
         assert!(is_literal_credential("DB_PASSWORD", "HUNTER2KEY"));
         assert!(!is_literal_credential("DB_PASSWORD", "changeme"));
         for value in [
