@@ -387,12 +387,14 @@ fn own_grants(role_index: usize, rules: &[Option<PolicyRule>], namespaced: bool)
         .collect()
 }
 
+/// A default role's rules and what they grant.
+type EvaluatedRole = (Vec<Option<PolicyRule>>, Grants);
+
 /// Kubernetes' default roles (`bootstrap::ROLES`, then `NAMESPACED_ROLES`) as rules, with
 /// what each grants, evaluated once per process: every input has them, and evaluating
 /// them was most of the time of checking one small object (an admission review).
-fn evaluated_defaults() -> &'static [(Vec<Option<PolicyRule>>, Grants)] {
-    static EVALUATED: std::sync::OnceLock<Vec<(Vec<Option<PolicyRule>>, Grants)>> =
-        std::sync::OnceLock::new();
+fn evaluated_defaults() -> &'static [EvaluatedRole] {
+    static EVALUATED: std::sync::OnceLock<Vec<EvaluatedRole>> = std::sync::OnceLock::new();
     EVALUATED.get_or_init(|| {
         let own = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect();
         bootstrap::ROLES

@@ -322,6 +322,9 @@ pub fn scan_object_and_overridden<'a>(object: &Object<'a>, places: &[Place]) -> 
     scan(object, places, true)
 }
 
+/// A value's decoded text (when it is base64) and its hits.
+type Scanned = (Option<String>, Vec<Hit>);
+
 fn scan<'a>(object: &Object<'a>, places: &[Place], overridden: bool) -> Vec<Found<'a>> {
     let wants = |place: Place| places.contains(&place);
     let mut found = Vec::new();
@@ -401,7 +404,7 @@ fn scan<'a>(object: &Object<'a>, places: &[Place], overridden: bool) -> Vec<Foun
         // With repeated keys the last one wins (`Node::get`); its value is the one the
         // pointer names. A mapping of a million repeats is scanned once per value.
         let mut seen: HashSet<&str> = HashSet::new();
-        let mut scanned: HashMap<(&str, &str), (Option<String>, Vec<Hit>)> = HashMap::new();
+        let mut scanned: HashMap<(&str, &str), Scanned> = HashMap::new();
         let winners: Vec<bool> = map
             .iter()
             .rev()
