@@ -90,6 +90,9 @@ fn failure(status: ExitStatus, stderr: &str, limits: Limits) -> PluginError {
     let out_of_memory = stderr.contains("memory allocation of")
         || stderr.contains("out of memory")
         || stderr.contains("Cannot allocate memory")
+        // A thread whose stack cannot be mapped: pthread_create's EAGAIN, which the
+        // compiler's thread pool turns into a panic (exit 101).
+        || stderr.contains("Resource temporarily unavailable")
         || (status.code().is_none()
             && matches!(
                 status.signal(),
