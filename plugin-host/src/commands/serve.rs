@@ -5,8 +5,9 @@
 //!
 //! The page talks to nothing but its own files; the API is for scripts and CI systems
 //! that would rather not install the binary next to every job; the webhook puts the same
-//! verdicts at a cluster's door. HTTPS with `--tls-cert`/`--tls-key` (`tls.rs`); SIGTERM
-//! and SIGINT let requests in flight finish.
+//! verdicts at a cluster's door. Both check with the options and plugins of the config,
+//! read as `kubecheck check` reads it (`checker.rs`). HTTPS with `--tls-cert`/`--tls-key`
+//! (`tls.rs`); SIGTERM and SIGINT let requests in flight finish.
 //!
 //! Every client is untrusted, so everything a client can make the server hold is bounded:
 //! connections (by a count that fits the open-file limit), the time to send headers, a
