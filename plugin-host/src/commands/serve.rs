@@ -185,7 +185,8 @@ struct Api {
     scheme: &'static str,
     metrics: Metrics,
     policy: Policy,
-    /// The config's options and the plugins, for `/v1/check`.
+    /// The plugins, for both APIs, and the options of `/v1/check` (before a request's
+    /// parameters), from the config and the flags.
     checker: Checker,
     /// Options of the admission checks.
     admission_options: Options,
