@@ -160,6 +160,32 @@ pub struct ServeArgs {
     /// Off by default: whoever may create an object could otherwise exempt it.
     #[arg(long)]
     pub admission_inline_suppressions: bool,
+    /// Config file, as for `check`: rule selection, severities, exemptions, suppression
+    /// switches and pinned plugins (compiled once at start) apply to `/v1/check` and
+    /// `/v1/admission` [default: .kubecheck.yaml in the current directory, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Turn rules on, as for `check` (added to the config's; repeatable, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// Turn rules off, as for `check` (added to the config's; repeatable, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// Run only these rules, as for `check` (added to the config's; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Pod Security Standards level and policy version, as for `check`; `/v1/check`'s
+    /// `pss` parameter wins for its request.
+    #[arg(
+        long,
+        value_name = "LEVEL[:VERSION]",
+        default_value = "restricted:latest"
+    )]
+    pub pss: kubecheck_core::pss::PssTarget,
+    /// The Kubernetes version the manifests are for, as for `check` (wins over the
+    /// config's `k8sVersion`).
+    #[arg(long = "k8s-version", value_name = "1.N", value_parser = kubecheck_core::options::parse_kubernetes_version)]
+    pub k8s_version: Option<(u32, u32)>,
 }
 
 /// How `kubecheck serve` answers admission reviews with findings.

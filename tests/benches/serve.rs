@@ -1,7 +1,9 @@
 //! Load on `kubecheck serve`'s admission webhook (issue 17): `POST /v1/admission` with a
 //! typical Deployment, over HTTPS with kept-alive connections as the API server uses
-//! them, from 1, 16 and 256 concurrent clients. Prints throughput, p50/p99/max latency,
-//! answers other than 200, and the server's memory.
+//! them, from 1, 16 and 256 concurrent clients, without a plugin and then with the WAT
+//! example plugin (`examples/plugins/wat-edge-lb`, pinned in a config: called on every
+//! review). Prints throughput, p50/p99/max latency, answers other than 200, and the
+//! server's memory.
 //!
 //! ```sh
 //! cargo bench -p kubecheck-tests --bench serve              # release build of kubecheck
@@ -19,7 +21,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use kubecheck_tests::kubecheck_bin;
+use kubecheck_tests::{kubecheck_bin, repo_root};
 use rcgen::{CertificateParams, KeyPair};
 use rustls::pki_types::ServerName;
 
@@ -170,15 +172,56 @@ fn main() {
         .with_root_certificates(roots)
         .with_no_client_auth(),
     );
+    // Named with `--config`, so that the server without a plugin does not read it.
+    let plugin = wat::parse_file(repo_root().join("examples/plugins/wat-edge-lb/plugin.wat"))
+        .expect("the WAT example assembles");
+    let sha256: String = <sha2::Sha256 as sha2::Digest>::digest(&plugin)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    std::fs::write(dir.path().join("edge.wasm"), &plugin).expect("plugin file");
+    std::fs::write(
+        dir.path().join("plugin.yaml"),
+        format!("plugins:\n  - path: edge.wasm\n    sha256: {sha256}\n"),
+    )
+    .expect("config file");
 
-    let bin = kubecheck_bin();
-    let mut child = Command::new(&bin)
+    let body = review();
+    println!(
+        "kubecheck serve ({}), POST /v1/admission, {} bytes, HTTPS kept alive, {secs} s per level",
+        kubecheck_bin().display(),
+        body.len()
+    );
+    bench("no plugin", dir.path(), &[], &config, &body, secs);
+    bench(
+        "with the WAT example plugin (edge), called on every review",
+        dir.path(),
+        &["--config", "plugin.yaml"],
+        &config,
+        &body,
+        secs,
+    );
+}
+
+/// Starts a server in `dir` with `args`, runs every level against it, prints a table.
+fn bench(
+    label: &str,
+    dir: &std::path::Path,
+    args: &[&str],
+    config: &Arc<rustls::ClientConfig>,
+    body: &[u8],
+    secs: u64,
+) {
+    let mut child = Command::new(kubecheck_bin())
         .args(["serve", "--addr", "127.0.0.1:0", "--max-connections", "512"])
         .arg("--tls-cert")
-        .arg(dir.path().join("tls.crt"))
+        .arg(dir.join("tls.crt"))
         .arg("--tls-key")
-        .arg(dir.path().join("tls.key"))
-        .current_dir(dir.path())
+        .arg(dir.join("tls.key"))
+        .args(args)
+        .current_dir(dir)
+        .env("KUBECHECK_CACHE_DIR", dir.join("cache"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -194,7 +237,7 @@ fn main() {
     let server = Server(child);
     let pid = server.0.id();
 
-    let body = Arc::new(review());
+    let body = Arc::new(body.to_vec());
     let head = Arc::new(
         format!(
             "POST /v1/admission HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
@@ -202,18 +245,14 @@ fn main() {
         )
         .into_bytes(),
     );
-    println!(
-        "kubecheck serve ({}), POST /v1/admission, {} bytes, HTTPS kept alive, {secs} s per level",
-        bin.display(),
-        body.len()
-    );
+    println!("\n{label}");
     println!(
         "{:>8} {:>10} {:>9} {:>9} {:>9} {:>9} {:>11}",
         "clients", "req/s", "p50 ms", "p99 ms", "max ms", "not 200", "RSS MiB"
     );
     for clients in LEVELS {
         // Connections (and their handshakes) are made before the clock starts.
-        let streams: Vec<_> = (0..clients).map(|_| connect(&addr, &config)).collect();
+        let streams: Vec<_> = (0..clients).map(|_| connect(&addr, config)).collect();
         let stop = Arc::new(AtomicBool::new(false));
         let peak_rss = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let sampler = {

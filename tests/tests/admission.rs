@@ -95,20 +95,39 @@ impl Drop for Server {
 /// Starts `kubecheck serve` over HTTPS on a free loopback port with a certificate `ca`
 /// issued, and `args`.
 fn start(ca: &Ca, args: &[&str]) -> Server {
+    start_with_files(ca, args, &[])
+}
+
+/// `kubecheck serve` run in a folder of its own (with its own plugin compile cache and
+/// cache key) that holds `files` (name, content).
+fn serve_in(dir: &Path, files: &[(&str, &[u8])]) -> Command {
+    for (name, content) in files {
+        std::fs::write(dir.join(name), content).expect("a file for the server");
+    }
+    let mut command = Command::new(kubecheck_bin());
+    command
+        .arg("serve")
+        .env_remove("POD_NAMESPACE")
+        .env("KUBECHECK_CACHE_DIR", dir.join("cache"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .current_dir(dir);
+    command
+}
+
+/// As [`start`], from a folder that holds `files` (a `.kubecheck.yaml`, plugins).
+fn start_with_files(ca: &Ca, args: &[&str], files: &[(&str, &[u8])]) -> Server {
     let dir = tempfile::tempdir().expect("a temp dir");
     let (cert, key, _) = ca.issue("first");
     let cert_path = dir.path().join("tls.crt");
     let key_path = dir.path().join("tls.key");
     std::fs::write(&cert_path, cert).expect("cert file");
     std::fs::write(&key_path, key).expect("key file");
-    let mut child = Command::new(kubecheck_bin())
-        .args(["serve", "--addr", "127.0.0.1:0", "--tls-cert"])
+    let mut child = serve_in(dir.path(), files)
+        .args(["--addr", "127.0.0.1:0", "--tls-cert"])
         .arg(&cert_path)
         .arg("--tls-key")
         .arg(&key_path)
         .args(args)
-        .env_remove("POD_NAMESPACE")
-        .current_dir(dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -882,4 +901,257 @@ fn plain_http_on_other_addresses_needs_insecure_listen() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--insecure-listen"), "{stderr}");
+}
+
+/// A plugin's WAT source (a path in the repository) as a module.
+fn plugin_wasm(wat: &str) -> Vec<u8> {
+    wat::parse_file(kubecheck_tests::repo_root().join(wat)).unwrap_or_else(|e| panic!("{wat}: {e}"))
+}
+
+/// A `.kubecheck.yaml` that runs the plugin at `path`, pinned to `wasm`'s sha256.
+fn plugin_config(path: &str, wasm: &[u8]) -> String {
+    use sha2::Digest;
+    let sha256: String = sha2::Sha256::digest(wasm)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("plugins:\n  - path: {path}\n    sha256: {sha256}\n")
+}
+
+/// A Service of `type: LoadBalancer` in `namespace`: the example plugin's finding
+/// outside `edge`.
+fn load_balancer(namespace: &str) -> Value {
+    json!({ "apiVersion": "v1", "kind": "Service",
+        "metadata": { "name": "front", "namespace": namespace },
+        "spec": { "type": "LoadBalancer", "selector": { "app": "web" },
+            "ports": [{ "port": 443, "targetPort": 8443 }] } })
+}
+
+fn metrics_text(server: &Server) -> String {
+    let metrics = request(server, "GET", "/metrics", &[], b"");
+    assert_eq!(metrics.status, 200);
+    String::from_utf8_lossy(&metrics.body).into_owned()
+}
+
+fn assert_lines(text: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(text.lines().any(|l| l == *line), "no `{line}` in\n{text}");
+    }
+}
+
+/// The config's plugin, compiled once at start, runs in both APIs: its finding is in
+/// `/v1/check`'s report and denies an admission review, and the metrics count its calls.
+#[test]
+fn a_config_plugin_reports_in_check_and_denies_in_admission() {
+    let ca = Ca::new();
+    let wasm = plugin_wasm("examples/plugins/wat-edge-lb/plugin.wat");
+    let config = plugin_config("edge.wasm", &wasm);
+    let server = start_with_files(
+        &ca,
+        &[],
+        &[(".kubecheck.yaml", config.as_bytes()), ("edge.wasm", &wasm)],
+    );
+    let service = load_balancer("shop");
+
+    let checked = request(
+        &server,
+        "POST",
+        "/v1/check",
+        &[JSON],
+        service.to_string().as_bytes(),
+    );
+    assert_eq!(checked.status, 200);
+    let report = checked.json();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("a rule"))
+        .collect();
+    assert!(rules.contains(&"edge/load-balancer-service"), "{report}");
+    assert_eq!(report["summary"]["errors"], 0, "{report}");
+
+    let denied = admit(&server, &review("CREATE", &service, None));
+    assert_eq!(denied["allowed"], false, "{denied}");
+    let message = denied["status"]["message"].as_str().expect("a message");
+    assert!(
+        message.contains("\nhigh edge/load-balancer-service: "),
+        "{message}"
+    );
+    // Where the plugin has nothing to say, nothing else denies: the denial was its.
+    let allowed = admit(&server, &review("CREATE", &load_balancer("edge"), None));
+    assert_eq!(allowed["allowed"], true, "{allowed}");
+
+    let listed = request(&server, "GET", "/v1/rules", &[], b"").json();
+    assert!(
+        listed
+            .as_array()
+            .expect("a list")
+            .iter()
+            .any(|rule| rule["id"] == "edge/load-balancer-service"),
+        "the plugin's rule is not listed"
+    );
+    assert_lines(
+        &metrics_text(&server),
+        &[
+            "kubecheck_plugin_calls_total{plugin=\"edge\",outcome=\"ok\"} 3",
+            "kubecheck_plugin_call_duration_seconds_count{plugin=\"edge\"} 3",
+            "kubecheck_findings_total{rule=\"edge/load-balancer-service\",severity=\"high\"} 2",
+        ],
+    );
+}
+
+/// A plugin that fails in a request is an error of the report, as for `check`; an
+/// admission review it could not judge is denied in `enforce` mode (fail closed) and
+/// warned of in `warn` mode.
+#[test]
+fn a_plugin_failing_in_a_request_denies_in_enforce_mode_and_is_counted() {
+    let ca = Ca::new();
+    let wasm = plugin_wasm("tests/fixtures/hostile/unreachable.wat");
+    let config = plugin_config("unreachable.wasm", &wasm);
+    let server = start_with_files(
+        &ca,
+        &["--namespace-mode", "legacy=warn"],
+        &[
+            (".kubecheck.yaml", config.as_bytes()),
+            ("unreachable.wasm", &wasm),
+        ],
+    );
+    let pod = object("Pod", "p", hardened_pod_spec());
+
+    let denied = admit(&server, &review("CREATE", &pod, None));
+    assert_eq!(denied["allowed"], false, "{denied}");
+    let message = denied["status"]["message"].as_str().expect("a message");
+    assert!(
+        message.starts_with("kubecheck denied Pod shop/p: it could not be checked\n"),
+        "{message}"
+    );
+    assert!(
+        message.contains("error: plugin `unreachable`: trap: "),
+        "{message}"
+    );
+
+    let mut legacy = review("CREATE", &pod, None);
+    legacy["request"]["namespace"] = json!("legacy");
+    let warned = admit(&server, &legacy);
+    assert_eq!(warned["allowed"], true, "{warned}");
+    assert!(
+        warnings(&warned)
+            .iter()
+            .any(|w| w.starts_with("kubecheck could not check: plugin `unreachable`: trap")),
+        "{warned}"
+    );
+
+    let checked = request(
+        &server,
+        "POST",
+        "/v1/check",
+        &[JSON],
+        pod.to_string().as_bytes(),
+    );
+    assert_eq!(checked.status, 200);
+    let report = checked.json();
+    let error = &report["errors"][0];
+    assert_eq!(error["plugin"], "unreachable", "{report}");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("trap: ")),
+        "{report}"
+    );
+    assert_lines(
+        &metrics_text(&server),
+        &["kubecheck_plugin_calls_total{plugin=\"unreachable\",outcome=\"trap\"} 3"],
+    );
+}
+
+/// Rule selection and severities of the config apply to both APIs, and the command
+/// line's selectors add to the config's, as for `kubecheck check`.
+#[test]
+fn the_config_and_flags_select_rules_and_severities_as_for_check() {
+    let ca = Ca::new();
+    let config = "disable: [privileged-container]\nseverity:\n  host-namespaces: medium\n";
+    let risky = review("CREATE", &object("Pod", "p", risky_pod_spec()), None);
+
+    let server = start_with_files(&ca, &[], &[(".kubecheck.yaml", config.as_bytes())]);
+    let response = admit(&server, &risky);
+    assert_eq!(response["allowed"], true, "{response}");
+    let warned = warnings(&response);
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.starts_with("kubecheck medium host-namespaces: ")),
+        "{warned:?}"
+    );
+    assert!(
+        !response.to_string().contains("privileged-container"),
+        "{response}"
+    );
+    let pod = object("Pod", "p", risky_pod_spec());
+    let report = request(
+        &server,
+        "POST",
+        "/v1/check",
+        &[JSON],
+        pod.to_string().as_bytes(),
+    )
+    .json();
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().all(|f| f["rule"] != "privileged-container"),
+        "{report}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "host-namespaces" && f["severity"] == "medium"),
+        "{report}"
+    );
+    drop(server);
+
+    // The same file by another name, and one more rule off on the command line.
+    let server = start_with_files(
+        &ca,
+        &["--config", "policy.yaml", "--disable", "host-namespaces"],
+        &[("policy.yaml", config.as_bytes())],
+    );
+    let response = admit(&server, &risky);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert!(
+        !response.to_string().contains("host-namespaces"),
+        "{response}"
+    );
+}
+
+/// A plugin named in the config that does not load stops the server before it listens,
+/// with the reason: serving without it would allow what it denies.
+#[test]
+fn a_plugin_that_does_not_load_stops_the_server_at_start() {
+    let edge = plugin_wasm("examples/plugins/wat-edge-lb/plugin.wat");
+    let wasi = plugin_wasm("tests/fixtures/hostile/wasi-imports.wat");
+    let mispinned = plugin_config("edge.wasm", b"other bytes");
+    let forbidden = plugin_config("wasi.wasm", &wasi);
+    for (config, files, reason) in [
+        (mispinned, ("edge.wasm", &edge), "sha256 mismatch"),
+        (forbidden, ("wasi.wasm", &wasi), "forbidden import"),
+    ] {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let output = kubecheck_tests::output_within(
+            serve_in(
+                dir.path(),
+                &[(".kubecheck.yaml", config.as_bytes()), (files.0, files.1)],
+            )
+            .args(["--addr", "127.0.0.1:0"]),
+            b"",
+            PATIENCE,
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("not starting: the config's plugins must all load: plugin `"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(!stderr.contains("serving"), "{stderr}");
+    }
 }

@@ -5,8 +5,9 @@
 //!
 //! The page talks to nothing but its own files; the API is for scripts and CI systems
 //! that would rather not install the binary next to every job; the webhook puts the same
-//! verdicts at a cluster's door. HTTPS with `--tls-cert`/`--tls-key` (`tls.rs`); SIGTERM
-//! and SIGINT let requests in flight finish.
+//! verdicts at a cluster's door. Both check with the options and plugins of the config,
+//! read as `kubecheck check` reads it (`checker.rs`). HTTPS with `--tls-cert`/`--tls-key`
+//! (`tls.rs`); SIGTERM and SIGINT let requests in flight finish.
 //!
 //! Every client is untrusted, so everything a client can make the server hold is bounded:
 //! connections (by a count that fits the open-file limit), the time to send headers, a
@@ -41,8 +42,8 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use kubecheck_core::report::Finding;
-use kubecheck_core::{Options, Source};
+use kubecheck_core::report::ReportError;
+use kubecheck_core::{Options, RuleInfo, Source};
 use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -51,12 +52,15 @@ use tokio::time::Sleep;
 use tokio_rustls::TlsAcceptor;
 
 use crate::cli::ServeArgs;
+use crate::commands::check;
 
 mod admission;
+mod checker;
 mod metrics;
 mod tls;
 
 use admission::Policy;
+use checker::Checker;
 use metrics::{Decision, Metrics};
 
 /// The built web app (`scripts/build-web.sh` writes `dist/web`), carried inside release
@@ -143,13 +147,16 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    // Plugins are compiled (in child processes, with deadlines) before anything listens:
+    // one that does not load stops the server here.
+    let checker = Checker::load(&args)?;
     // One thread serves static files and short checks; checks run on the blocking pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
         .build()
         .context("cannot start the server runtime")?;
-    let code = runtime.block_on(serve(args));
+    let code = runtime.block_on(serve(args, checker));
     // Checks whose clients were cut off at the end of the shutdown grace time are not
     // waited for.
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -178,6 +185,9 @@ struct Api {
     scheme: &'static str,
     metrics: Metrics,
     policy: Policy,
+    /// The plugins, for both APIs, and the options of `/v1/check` (before a request's
+    /// parameters), from the config and the flags.
+    checker: Checker,
     /// Options of the admission checks.
     admission_options: Options,
     /// Set once a signal asks the server to stop: `/readyz` then says so.
@@ -186,7 +196,7 @@ struct Api {
     access_log: bool,
 }
 
-async fn serve(args: ServeArgs) -> Result<ExitCode> {
+async fn serve(args: ServeArgs, checker: Checker) -> Result<ExitCode> {
     if web_file("index.html").is_none() {
         eprintln!("kubecheck: warning: {NOT_BUILT}");
     }
@@ -233,10 +243,14 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         scheme,
         metrics: Metrics::default(),
         policy: admission_policy(&args),
-        admission_options: admission_options(&args),
+        admission_options: admission_options(&args, &checker.options),
+        checker,
         draining: AtomicBool::new(false),
         access_log: args.access_log,
     });
+    for plugin in api.checker.plugin_names() {
+        eprintln!("kubecheck: plugin {plugin} loaded");
+    }
     // Tests read this line to learn the port when `--addr` asks for port 0.
     eprintln!(
         "kubecheck: serving the web app at {scheme}://{addr}/ (API: POST {scheme}://{addr}/v1/check, \
@@ -288,17 +302,14 @@ const NEEDS_OTHER_OBJECTS: &[&str] = &[
     "unknown-role-reference",
 ];
 
-/// The rules of `kubecheck check` without flags but those that need other objects, with
-/// inline suppressions only if asked.
-fn admission_options(args: &ServeArgs) -> Options {
-    let mut options = Options {
-        disable: NEEDS_OTHER_OBJECTS
-            .iter()
-            .map(|&id| id.to_owned())
-            .collect(),
-        ..Options::default()
-    };
-    options.suppressions.ignore_inline = !args.admission_inline_suppressions;
+/// The options of `/v1/check` (the config's and the flags') without the rules that need
+/// other objects, with inline suppressions only if asked (and the config allows them).
+fn admission_options(args: &ServeArgs, base: &Options) -> Options {
+    let mut options = base.clone();
+    options
+        .disable
+        .extend(NEEDS_OTHER_OBJECTS.iter().map(|&id| id.to_owned()));
+    options.suppressions.ignore_inline |= !args.admission_inline_suppressions;
     options
 }
 
@@ -757,9 +768,9 @@ async fn method_not_allowed(uri: Uri) -> Response {
     response
 }
 
-/// The rules, as `kubecheck rules --format json` lists them.
-async fn rules() -> Response {
-    axum::Json(kubecheck_core::builtin_rules()).into_response()
+/// The rules, as `kubecheck rules --format json` lists them, and the plugins'.
+async fn rules(State(api): State<Arc<Api>>) -> Response {
+    axum::Json(&api.checker.rules).into_response()
 }
 
 /// Alive: the process answers.
@@ -891,7 +902,7 @@ async fn check(
         Ok(Query(query)) => query,
         Err(rejection) => return bad_request(rejection.body_text()),
     };
-    let options = match options(&query) {
+    let options = match options(&api.checker.options, &api.checker.rules, &query) {
         Ok(options) => options,
         Err(message) => return bad_request(message),
     };
@@ -926,7 +937,8 @@ async fn check(
     let counted = Arc::clone(&api);
     let checked = tokio::task::spawn_blocking(move || {
         let _held = (permit, body_share);
-        let report = kubecheck_core::check(vec![source], &options);
+        let (report, calls) = counted.checker.check(vec![source], &options);
+        counted.metrics.plugin_calls(&calls);
         counted.metrics.findings(&report.findings);
         serialize_capped(&report, max_report).map_err(|()| report.summary.findings)
     })
@@ -987,13 +999,22 @@ async fn admission(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
         Ok(permit) => permit,
         Err(response) => return response,
     };
-    let options = api.admission_options.clone();
+    let mut options = api.admission_options.clone();
+    options.suppressions.today = Some(check::today());
+    let counted = Arc::clone(&api);
     let checked = tokio::task::spawn_blocking(move || {
         let _held = (permit, body_share);
-        let (findings, errors) = check_object(&object, &options);
+        let check_object = |object: &serde_json::Value| {
+            let source = Source::new("object", object.to_string());
+            let (report, calls) = counted.checker.check(vec![source], &options);
+            counted.metrics.plugin_calls(&calls);
+            let errors = report.errors.iter().map(error_line).collect::<Vec<_>>();
+            (report.findings, errors)
+        };
+        let (findings, errors) = check_object(&object);
         match old_object {
             Some(old) => {
-                let (known, _) = check_object(&old, &options);
+                let (known, _) = check_object(&old);
                 (admission::introduced(findings, &known), errors)
             }
             None => (findings, errors),
@@ -1014,11 +1035,13 @@ async fn admission(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
     review(verdict.response, note(&request, verdict.decision))
 }
 
-/// The findings on one object of a review, and the errors that kept parts of it unread.
-fn check_object(object: &serde_json::Value, options: &Options) -> (Vec<Finding>, Vec<String>) {
-    let report = kubecheck_core::check(vec![Source::new("object", object.to_string())], options);
-    let errors = report.errors.into_iter().map(|e| e.message).collect();
-    (report.findings, errors)
+/// A report error as a review's message shows it: a plugin's failure names the plugin
+/// (its file's path is the server's business).
+fn error_line(error: &ReportError) -> String {
+    match &error.plugin {
+        Some(plugin) => format!("plugin `{plugin}`: {}", error.message),
+        None => error.message.clone(),
+    }
 }
 
 fn review(response: serde_json::Value, note: AdmissionNote) -> Response {
@@ -1167,7 +1190,9 @@ fn serialize_capped(report: &kubecheck_core::Report, max: usize) -> Result<Vec<u
     Ok(out.bytes)
 }
 
-fn options(query: &CheckQuery) -> Result<Options, String> {
+/// `base` (the config's and the flags' options) with a request's parameters: selectors
+/// added, `pss` and `k8s-version` replaced.
+fn options(base: &Options, rules: &[RuleInfo], query: &CheckQuery) -> Result<Options, String> {
     let list = |value: &Option<String>| -> Vec<String> {
         value
             .iter()
@@ -1177,12 +1202,12 @@ fn options(query: &CheckQuery) -> Result<Options, String> {
             .map(str::to_owned)
             .collect()
     };
-    let mut options = Options {
-        enable: list(&query.enable),
-        disable: list(&query.disable),
-        only: list(&query.only),
-        ..Options::default()
-    };
+    let mut options = base.clone();
+    options.enable.extend(list(&query.enable));
+    options.disable.extend(list(&query.disable));
+    options.only.extend(list(&query.only));
+    // A server runs for days: `until=` dates of suppressions are judged on today's.
+    options.suppressions.today = Some(check::today());
     if let Some(pss) = &query.pss {
         options.pss = pss.parse()?;
     }
@@ -1190,7 +1215,7 @@ fn options(query: &CheckQuery) -> Result<Options, String> {
         options.kubernetes_version =
             Some(kubecheck_core::options::parse_kubernetes_version(version)?);
     }
-    let unknown = options.unknown_selectors(&kubecheck_core::builtin_rules());
+    let unknown = options.unknown_selectors(rules);
     if !unknown.is_empty() {
         return Err(format!("unknown rule selectors: {}", unknown.join(", ")));
     }
@@ -1417,6 +1442,51 @@ mod tests {
         ] {
             assert!(serve_args(bad).is_err(), "{bad:?} is accepted");
         }
+    }
+
+    #[test]
+    fn rule_flags_add_to_the_base_options_and_requests_add_to_them() {
+        let args = serve_args(&[
+            "--config=policy.yaml",
+            "--disable=latest-image-tag,host-namespaces",
+            "--pss=baseline",
+        ])
+        .expect("parses");
+        assert_eq!(args.config, Some(std::path::PathBuf::from("policy.yaml")));
+        assert_eq!(args.disable, ["latest-image-tag", "host-namespaces"]);
+        let base = Options {
+            disable: args.disable.clone(),
+            pss: args.pss,
+            ..Options::default()
+        };
+        let admission = admission_options(&args, &base);
+        assert!(admission.disable.iter().any(|r| r == "host-namespaces"));
+        assert!(admission
+            .disable
+            .iter()
+            .any(|r| r == "unknown-role-reference"));
+        assert!(admission.suppressions.ignore_inline);
+        let rules = kubecheck_core::builtin_rules();
+        let query = CheckQuery {
+            disable: Some("privileged-container".into()),
+            ..CheckQuery::default()
+        };
+        let request = options(&base, &rules, &query).expect("known rules");
+        assert_eq!(
+            request.disable,
+            [
+                "latest-image-tag",
+                "host-namespaces",
+                "privileged-container"
+            ]
+        );
+        assert_eq!(request.pss, args.pss);
+        assert!(request.suppressions.today.is_some());
+        let unknown = CheckQuery {
+            only: Some("edge".into()),
+            ..CheckQuery::default()
+        };
+        assert!(options(&base, &rules, &unknown).is_err());
     }
 
     #[test]

@@ -45,6 +45,30 @@ pub enum PluginError {
 }
 
 impl PluginError {
+    /// The variant as a short label (`out-of-fuel`, `timeout`…): a closed set, for
+    /// metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PluginError::Io { .. } => "io",
+            PluginError::HashMismatch { .. } => "hash-mismatch",
+            PluginError::Invalid(_) => "invalid",
+            PluginError::TooLarge(_) => "too-large",
+            PluginError::CompileTimeout { .. } => "compile-timeout",
+            PluginError::CompileMemoryLimit { .. } => "compile-memory-limit",
+            PluginError::Precompiled(_) => "precompiled",
+            PluginError::ForbiddenImport { .. } => "forbidden-import",
+            PluginError::BadAbi(_) => "bad-abi",
+            PluginError::BadMetadata(_) => "bad-metadata",
+            PluginError::OutOfFuel { .. } => "out-of-fuel",
+            PluginError::Timeout { .. } => "timeout",
+            PluginError::MemoryLimit { .. } => "memory-limit",
+            PluginError::Trap(_) => "trap",
+            PluginError::BadOutput(_) => "bad-output",
+            PluginError::Reported(_) => "reported",
+            PluginError::Runtime(_) => "runtime",
+        }
+    }
+
     /// Whether the module was compiled before this error: `plugin inspect` can then still
     /// describe its imports and exports (from the cache, without compiling it again).
     pub fn after_compilation(&self) -> bool {

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use kubecheck_core::report::ReportError;
 use kubecheck_core::rules::RawFinding;
@@ -50,6 +51,17 @@ pub struct PluginRun {
     pub findings: Vec<RawFinding>,
     /// One per plugin that failed to load or to run.
     pub errors: Vec<ReportError>,
+    /// One per plugin called: its name, how the call ended and how long it took.
+    pub calls: Vec<PluginCall>,
+}
+
+/// One plugin call of a run, for `kubecheck serve`'s metrics.
+#[derive(Clone, Debug)]
+pub struct PluginCall {
+    pub plugin: String,
+    /// `ok`, or the failure's kind ([`PluginError::kind`]).
+    pub outcome: &'static str,
+    pub took: Duration,
 }
 
 impl Loaded {
@@ -59,6 +71,19 @@ impl Loaded {
             .iter()
             .flat_map(|(p, _, _)| rule_infos(p))
             .collect()
+    }
+
+    /// `name version` of each loaded plugin.
+    pub fn names(&self) -> Vec<String> {
+        self.plugins
+            .iter()
+            .map(|(p, _, _)| format!("{} {}", p.name(), p.metadata().version))
+            .collect()
+    }
+
+    /// One per plugin that failed to load, as the report shows it.
+    pub fn errors(&self) -> &[ReportError] {
+        &self.errors
     }
 
     /// Whether `selector` names a plugin that failed to load (or one of its rules): such
@@ -243,6 +268,7 @@ pub fn run(loaded: &Loaded, session: &Session<'_>) -> PluginRun {
         rules: loaded.rules(),
         findings: Vec::new(),
         errors: loaded.errors.clone(),
+        calls: Vec::new(),
     };
     let wanted: Vec<&(Plugin, Json, String)> = loaded
         .plugins
@@ -255,9 +281,15 @@ pub fn run(loaded: &Loaded, session: &Session<'_>) -> PluginRun {
     let resources = resources(session);
     for (plugin, settings, path) in wanted {
         let input = abi::input_document(settings, &resources);
+        let started = Instant::now();
         let output = plugin
             .check(&input)
             .and_then(|o| abi::validate(&o, plugin.metadata(), &resources).map(|()| o));
+        run.calls.push(PluginCall {
+            plugin: plugin.name().to_owned(),
+            outcome: output.as_ref().map_or_else(PluginError::kind, |_| "ok"),
+            took: started.elapsed(),
+        });
         match output {
             Ok(output) => run
                 .findings

@@ -18,6 +18,8 @@ mod limits;
 mod runtime;
 
 pub use compile::{child_main as compiler_child_main, CHILD_ARG as COMPILER_CHILD_ARG};
-pub use host::{load, read_plugin, report, resources, rule_infos, run, Configured};
+pub use host::{
+    load, read_plugin, report, resources, rule_infos, run, Configured, Loaded, PluginCall,
+};
 pub use limits::{Limits, LimitsConfig};
 pub use runtime::{sha256_hex, ModuleOrigin, Plugin, PluginRuntime};

@@ -2,7 +2,8 @@
 //! counters and one histogram family do not need a metrics framework.
 //!
 //! Every label value comes from a closed set (the endpoints, status codes, the rule
-//! registry, severities, decisions), so no client can grow the series without bound.
+//! registry, severities, decisions, the config's plugins and their outcomes), so no
+//! client can grow the series without bound.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -11,6 +12,8 @@ use std::time::Duration;
 
 use kubecheck_core::report::Finding;
 use kubecheck_core::Severity;
+
+use crate::plugin::PluginCall;
 
 /// Upper bounds of the latency buckets, in seconds: sub-millisecond admission answers up
 /// to the API server's longest webhook timeout (30 s).
@@ -34,6 +37,22 @@ impl Histogram {
         self.count += 1;
         self.sum += seconds;
     }
+
+    /// The `_bucket`, `_sum` and `_count` lines of `name` with `labels`.
+    fn write(&self, out: &mut String, name: &str, labels: &str) {
+        let mut cumulative = 0;
+        for (bound, count) in BUCKETS.iter().zip(self.counts) {
+            cumulative += count;
+            let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {cumulative}");
+        }
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels},le=\"+Inf\"}} {}\n\
+             {name}_sum{{{labels}}} {}\n\
+             {name}_count{{{labels}}} {}",
+            self.count, self.sum, self.count
+        );
+    }
 }
 
 /// One admission answer's labels.
@@ -54,6 +73,8 @@ struct Series {
     latency: BTreeMap<&'static str, Histogram>,
     findings: BTreeMap<(String, Severity), u64>,
     decisions: BTreeMap<Decision, u64>,
+    plugin_calls: BTreeMap<(String, &'static str), u64>,
+    plugin_latency: BTreeMap<String, Histogram>,
 }
 
 #[derive(Default)]
@@ -89,6 +110,24 @@ impl Metrics {
         }
     }
 
+    pub fn plugin_calls(&self, calls: &[PluginCall]) {
+        if calls.is_empty() {
+            return;
+        }
+        let mut series = self.series();
+        for call in calls {
+            *series
+                .plugin_calls
+                .entry((call.plugin.clone(), call.outcome))
+                .or_default() += 1;
+            series
+                .plugin_latency
+                .entry(call.plugin.clone())
+                .or_default()
+                .observe(call.took.as_secs_f64());
+        }
+    }
+
     pub fn decision(&self, decision: Decision) {
         *self.series().decisions.entry(decision).or_default() += 1;
     }
@@ -117,22 +156,8 @@ impl Metrics {
             "Time from a request's headers to its response's, by endpoint.",
         );
         for (endpoint, histogram) in &series.latency {
-            let endpoint = escape(endpoint);
-            let mut cumulative = 0;
-            for (bound, count) in BUCKETS.iter().zip(histogram.counts) {
-                cumulative += count;
-                let _ = writeln!(
-                    out,
-                    "kubecheck_http_request_duration_seconds_bucket{{endpoint=\"{endpoint}\",le=\"{bound}\"}} {cumulative}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "kubecheck_http_request_duration_seconds_bucket{{endpoint=\"{endpoint}\",le=\"+Inf\"}} {}\n\
-                 kubecheck_http_request_duration_seconds_sum{{endpoint=\"{endpoint}\"}} {}\n\
-                 kubecheck_http_request_duration_seconds_count{{endpoint=\"{endpoint}\"}} {}",
-                histogram.count, histogram.sum, histogram.count
-            );
+            let labels = format!("endpoint=\"{}\"", escape(endpoint));
+            histogram.write(&mut out, "kubecheck_http_request_duration_seconds", &labels);
         }
         family(
             &mut out,
@@ -159,6 +184,29 @@ impl Metrics {
                 "kubecheck_admission_decisions_total{{decision=\"{}\",mode=\"{}\",reason=\"{}\",dry_run=\"{}\"}} {count}",
                 decision.decision, decision.mode, decision.reason, decision.dry_run
             );
+        }
+        family(
+            &mut out,
+            "kubecheck_plugin_calls_total",
+            "counter",
+            "Plugin calls, by plugin and outcome (`ok` or the failure: `out-of-fuel`, `timeout`, `memory-limit`, `trap`, `bad-output`…).",
+        );
+        for ((plugin, outcome), count) in &series.plugin_calls {
+            let _ = writeln!(
+                out,
+                "kubecheck_plugin_calls_total{{plugin=\"{}\",outcome=\"{outcome}\"}} {count}",
+                escape(plugin)
+            );
+        }
+        family(
+            &mut out,
+            "kubecheck_plugin_call_duration_seconds",
+            "histogram",
+            "Time of a plugin call (instantiation, the call, reading its output), by plugin.",
+        );
+        for (plugin, histogram) in &series.plugin_latency {
+            let labels = format!("plugin=\"{}\"", escape(plugin));
+            histogram.write(&mut out, "kubecheck_plugin_call_duration_seconds", &labels);
         }
         out
     }
@@ -196,6 +244,27 @@ mod tests {
             "kubecheck_http_request_duration_seconds_bucket{endpoint=\"/v1/admission\",le=\"30\"} 2",
             "kubecheck_http_request_duration_seconds_bucket{endpoint=\"/v1/admission\",le=\"+Inf\"} 3",
             "kubecheck_http_request_duration_seconds_count{endpoint=\"/v1/admission\"} 3",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
+        }
+    }
+
+    #[test]
+    fn plugin_calls_are_counted_by_outcome_and_timed_by_plugin() {
+        let metrics = Metrics::default();
+        let call = |outcome, ms| PluginCall {
+            plugin: "edge".into(),
+            outcome,
+            took: Duration::from_millis(ms),
+        };
+        metrics.plugin_calls(&[call("ok", 2), call("ok", 3), call("timeout", 1000)]);
+        let text = metrics.render();
+        for line in [
+            "kubecheck_plugin_calls_total{plugin=\"edge\",outcome=\"ok\"} 2",
+            "kubecheck_plugin_calls_total{plugin=\"edge\",outcome=\"timeout\"} 1",
+            "kubecheck_plugin_call_duration_seconds_bucket{plugin=\"edge\",le=\"0.0025\"} 1",
+            "kubecheck_plugin_call_duration_seconds_bucket{plugin=\"edge\",le=\"1\"} 3",
+            "kubecheck_plugin_call_duration_seconds_count{plugin=\"edge\"} 3",
         ] {
             assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
         }
