@@ -85,6 +85,14 @@ const TABLE: &[(&str, RuleFix)] = &[
         applicability: UNSAFE,
         note: "enforces the strictest Pod Security level the input's workloads pass; pods not in the input may be refused",
     }),
+    ("latest-tag-pull-policy", RuleFix {
+        applicability: UNSAFE,
+        note: "sets `imagePullPolicy: Always`; every start asks the registry, so an outage stops new pods",
+    }),
+    ("load-balancer-without-source-ranges", RuleFix {
+        applicability: UNSAFE,
+        note: "admits only `192.0.2.0/24`, a documentation range, until you put your clients' ranges there",
+    }),
 ];
 
 /// The fixes built-in rule `id` attaches, if any.

@@ -6,6 +6,7 @@ use crate::netpol::ports::sensitive;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 use crate::yaml::{Node, ScalarValue, Value};
+use serde_json::json;
 
 declare_rule! {
     /// ## What it does
@@ -56,6 +57,11 @@ declare_rule! {
     /// Public entry points (an ingress controller, a public web site) are meant to be
     /// reachable from anywhere; suppress the finding on them with a reason. Internal
     /// load balancers of providers not listed above are reported.
+    ///
+    /// ## Fix safety
+    /// The fix adds `loadBalancerSourceRanges: [192.0.2.0/24]`, a documentation range
+    /// (RFC 5737) that admits nobody: the Service is unreachable from outside until you
+    /// put your clients' ranges there. It is offered only when no range is set.
     ///
     /// ## References
     /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening
@@ -203,6 +209,10 @@ pub(super) fn sensitive_service_ports(ports: &[(u16, String)]) -> String {
     )
 }
 
+/// What the fix admits: TEST-NET-1 (RFC 5737), which no client has, so the fix cannot open
+/// anything; the user puts the real ranges in its place.
+const PLACEHOLDER_RANGE: &str = "192.0.2.0/24";
+
 fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     if object.kind != "Service" || object.api_version != "v1" {
         return;
@@ -230,5 +240,12 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let finding = out.report(object, pointer, message);
     if !sensitive.is_empty() {
         finding.severity = Some(Severity::High);
+    }
+    if !has_ranges {
+        finding.fix_set(
+            "admit only `192.0.2.0/24`, a documentation range: replace it with your clients' ranges",
+            "/spec/loadBalancerSourceRanges",
+            json!([PLACEHOLDER_RANGE]),
+        );
     }
 }

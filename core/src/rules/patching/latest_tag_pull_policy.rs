@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
+use serde_json::json;
 
 declare_rule! {
     /// ## What it does
@@ -41,6 +42,11 @@ declare_rule! {
     ///     imagePullPolicy: IfNotPresent
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix sets `imagePullPolicy: Always`: every container start then asks the
+    /// registry, so a registry outage stops new pods from starting. Pinning the image
+    /// (`latest-image-tag`) is the better cure.
+    ///
     /// ## References
     /// - Kubernetes docs: Images, Image pull policy
     pub static LATEST_TAG_PULL_POLICY = Rule {
@@ -76,7 +82,12 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                 c.name(),
                 policy.unwrap_or_default()
             );
-            out.report(object, c.at("imagePullPolicy"), message);
+            out.report(object, c.at("imagePullPolicy"), message)
+                .fix_set(
+                    "set `imagePullPolicy: Always`",
+                    c.at("imagePullPolicy"),
+                    json!("Always"),
+                );
         }
     }
 }
