@@ -310,3 +310,19 @@ pub fn run_group_within(
     let stderr = stderr.join().expect("stderr reader");
     (status, stdout, stderr)
 }
+
+/// Risky Deployments (privileged, `hostPID`, an untagged image: ten findings each), as
+/// many as fit in `bytes`: request bodies that cost the server real work.
+pub fn risky_deployments(bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes);
+    for i in 0.. {
+        let deployment = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n      - name: app\n        image: nginx\n        securityContext:\n          privileged: true\n---\n"
+        );
+        if out.len() + deployment.len() > bytes {
+            break;
+        }
+        out.extend_from_slice(deployment.as_bytes());
+    }
+    out
+}

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use kubecheck_tests::kubecheck_bin;
+use kubecheck_tests::{kubecheck_bin, risky_deployments};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, ServerName};
 use serde_json::{json, Value};
@@ -803,22 +803,6 @@ fn a_replaced_certificate_is_used_without_a_restart() {
         server.child.try_wait().expect("waitable").is_none(),
         "the server died"
     );
-}
-
-/// Risky Deployments, as many as fit in `bytes`: a check of about a megabyte takes
-/// seconds in a debug build.
-fn risky_deployments(bytes: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes);
-    for i in 0.. {
-        let deployment = format!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n      - name: app\n        image: nginx\n        securityContext:\n          privileged: true\n---\n"
-        );
-        if out.len() + deployment.len() > bytes {
-            break;
-        }
-        out.extend_from_slice(deployment.as_bytes());
-    }
-    out
 }
 
 /// SIGTERM stops new connections at once and lets the request in flight finish.

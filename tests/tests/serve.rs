@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use kubecheck_tests::{built_page, kubecheck_bin};
+use kubecheck_tests::{built_page, kubecheck_bin, risky_deployments};
 
 /// The longest any single wait in these tests lasts; far above what a passing run needs.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -478,21 +478,6 @@ fn bodies_held_at_once_are_bounded() {
         thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(answer.status, 200, "{}", answer.text());
-}
-
-/// Risky Deployments, ten findings each, as many as fit in `bytes`.
-fn risky_deployments(bytes: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes);
-    for i in 0.. {
-        let deployment = format!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n      - name: app\n        image: nginx\n        securityContext:\n          privileged: true\n---\n"
-        );
-        if out.len() + deployment.len() > bytes {
-            break;
-        }
-        out.extend_from_slice(deployment.as_bytes());
-    }
-    out
 }
 
 /// Issue 9, item 11: three concurrent 16 MiB requests of risky Deployments drove the
