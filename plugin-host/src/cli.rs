@@ -156,6 +156,12 @@ pub struct ServeArgs {
     /// `system:serviceaccount:flux-system:kustomize-controller` (repeatable).
     #[arg(long = "exempt-user", value_name = "USER")]
     pub exempt_users: Vec<String>,
+    /// Admission: YAML or JSON files of Namespace objects (e.g. `kubectl get namespaces -o
+    /// yaml`) whose `pod-security.kubernetes.io/*` labels a review in that namespace is
+    /// judged by, as Pod Security Admission would: a workload whose pods its namespace's
+    /// level rejects is reported by `admission-rejected-workload` (repeatable).
+    #[arg(long = "namespaces", value_name = "FILE")]
+    pub namespace_files: Vec<PathBuf>,
     /// Admission: let `kubecheck.io/ignore` annotations on the object suppress findings.
     /// Off by default: whoever may create an object could otherwise exempt it.
     #[arg(long)]

@@ -1139,3 +1139,133 @@ fn a_plugin_that_does_not_load_stops_the_server_at_start() {
         assert!(!stderr.contains("serving"), "{stderr}");
     }
 }
+
+/// The namespaces of `--namespaces`: `shop` enforces `baseline`, `lab` is privileged,
+/// `bare` has no Pod Security label.
+const NAMESPACES: &str = "apiVersion: v1
+kind: NamespaceList
+items:
+- metadata:
+    name: shop
+    labels:
+      pod-security.kubernetes.io/enforce: baseline
+      team: web
+- metadata:
+    name: lab
+    labels:
+      pod-security.kubernetes.io/enforce: privileged
+- metadata:
+    name: bare
+";
+
+/// `object` moved to `namespace`.
+fn in_namespace(mut object: Value, namespace: &str) -> Value {
+    object["metadata"]["namespace"] = json!(namespace);
+    object
+}
+
+fn audited(response: &Value) -> String {
+    response["auditAnnotations"]["findings"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A Deployment whose pods share the host's network: Pod Security Admission creates the
+/// Deployment but rejects each of its pods in a `baseline` namespace, and only there.
+#[test]
+fn namespaces_given_at_start_judge_workloads_by_their_pod_security_labels() {
+    let ca = Ca::new();
+    let mut spec = hardened_pod_spec();
+    spec["hostNetwork"] = json!(true);
+    let deployment = object("Deployment", "web", spec);
+    let server = start_with_files(
+        &ca,
+        &["--namespaces", "namespaces.yaml"],
+        &[("namespaces.yaml", NAMESPACES.as_bytes())],
+    );
+    let shop = admit(&server, &review("CREATE", &deployment, None));
+    assert!(
+        audited(&shop).contains("admission-rejected-workload (medium)"),
+        "{shop}"
+    );
+    assert!(
+        warnings(&shop).iter().any(|w| w.starts_with(
+            "kubecheck medium admission-rejected-workload: the pods of Deployment `web` would be rejected in namespace `shop`"
+        )),
+        "{shop}"
+    );
+    // The namespace is context: a finding of its own (no `enforce` label, in `bare`) is
+    // not the review's.
+    for namespace in ["lab", "bare", "unknown"] {
+        let moved = in_namespace(deployment.clone(), namespace);
+        let response = admit(&server, &review("CREATE", &moved, None));
+        let text = response.to_string();
+        assert!(!text.contains("admission-rejected-workload"), "{text}");
+        assert!(!text.contains("namespace-without-pod-security"), "{text}");
+        assert!(
+            audited(&response).contains("host-namespaces (high)"),
+            "{text}"
+        );
+    }
+    // An object that names no namespace is in the review's, as the API server makes it.
+    let mut unnamed = deployment.clone();
+    unnamed["metadata"]
+        .as_object_mut()
+        .expect("metadata")
+        .remove("namespace");
+    let mut unnamed_review = review("CREATE", &unnamed, None);
+    unnamed_review["request"]["namespace"] = json!("shop");
+    let response = admit(&server, &unnamed_review);
+    assert!(
+        audited(&response).contains("admission-rejected-workload"),
+        "{response}"
+    );
+    // An UPDATE that keeps the violation introduces nothing.
+    let mut replicas = deployment.clone();
+    replicas["spec"]["replicas"] = json!(3);
+    let update = admit(&server, &review("UPDATE", &replicas, Some(&deployment)));
+    assert_eq!(update["allowed"], true, "{update}");
+    assert!(
+        !update.to_string().contains("admission-rejected"),
+        "{update}"
+    );
+    drop(server);
+
+    // Without the namespaces, the preview has nothing to judge by.
+    let server = start(&ca, &[]);
+    let response = admit(&server, &review("CREATE", &deployment, None));
+    assert!(
+        !response.to_string().contains("admission-rejected-workload"),
+        "{response}"
+    );
+}
+
+/// A namespaces file the server cannot use stops it at start, naming the file.
+#[test]
+fn a_namespaces_file_without_namespaces_stops_the_server_at_start() {
+    for (text, reason) in [
+        (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+            "no `v1` Namespace",
+        ),
+        ("kind: [unclosed\n", "namespaces.yaml: "),
+    ] {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let output = kubecheck_tests::output_within(
+            serve_in(dir.path(), &[("namespaces.yaml", text.as_bytes())]).args([
+                "--addr",
+                "127.0.0.1:0",
+                "--namespaces",
+                "namespaces.yaml",
+            ]),
+            b"",
+            PATIENCE,
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("--namespaces namespaces.yaml"), "{stderr}");
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(!stderr.contains("serving"), "{stderr}");
+    }
+}

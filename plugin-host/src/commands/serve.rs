@@ -57,11 +57,13 @@ use crate::commands::check;
 mod admission;
 mod checker;
 mod metrics;
+mod namespaces;
 mod tls;
 
 use admission::Policy;
 use checker::Checker;
 use metrics::{Decision, Metrics};
+use namespaces::NamespaceLabels;
 
 /// The built web app (`scripts/build-web.sh` writes `dist/web`), carried inside release
 /// builds so that `kubecheck serve` works from any directory.
@@ -150,13 +152,14 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     // Plugins are compiled (in child processes, with deadlines) before anything listens:
     // one that does not load stops the server here.
     let checker = Checker::load(&args)?;
+    let namespaces = NamespaceLabels::load(&args.namespace_files)?;
     // One thread serves static files and short checks; checks run on the blocking pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
         .build()
         .context("cannot start the server runtime")?;
-    let code = runtime.block_on(serve(args, checker));
+    let code = runtime.block_on(serve(args, checker, namespaces));
     // Checks whose clients were cut off at the end of the shutdown grace time are not
     // waited for.
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -190,13 +193,15 @@ struct Api {
     checker: Checker,
     /// Options of the admission checks.
     admission_options: Options,
+    /// `--namespaces`: the Pod Security labels reviews are judged by.
+    namespaces: NamespaceLabels,
     /// Set once a signal asks the server to stop: `/readyz` then says so.
     draining: AtomicBool,
     /// `--access-log`.
     access_log: bool,
 }
 
-async fn serve(args: ServeArgs, checker: Checker) -> Result<ExitCode> {
+async fn serve(args: ServeArgs, checker: Checker, namespaces: NamespaceLabels) -> Result<ExitCode> {
     if web_file("index.html").is_none() {
         eprintln!("kubecheck: warning: {NOT_BUILT}");
     }
@@ -245,11 +250,18 @@ async fn serve(args: ServeArgs, checker: Checker) -> Result<ExitCode> {
         policy: admission_policy(&args),
         admission_options: admission_options(&args, &checker.options),
         checker,
+        namespaces,
         draining: AtomicBool::new(false),
         access_log: args.access_log,
     });
     for plugin in api.checker.plugin_names() {
         eprintln!("kubecheck: plugin {plugin} loaded");
+    }
+    if api.namespaces.len() > 0 {
+        eprintln!(
+            "kubecheck: Pod Security labels of {} namespace(s) loaded",
+            api.namespaces.len()
+        );
     }
     // Tests read this line to learn the port when `--addr` asks for port 0.
     eprintln!(
@@ -1001,15 +1013,24 @@ async fn admission(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
     };
     let mut options = api.admission_options.clone();
     options.suppressions.today = Some(check::today());
+    let namespace_name = request.namespace.clone();
     let counted = Arc::clone(&api);
     let checked = tokio::task::spawn_blocking(move || {
         let _held = (permit, body_share);
+        let namespace = counted.namespaces.source(&namespace_name);
         let check_object = |object: &serde_json::Value| {
-            let source = Source::new("object", object.to_string());
-            let (report, calls) = counted.checker.check(vec![source], &options);
+            let mut sources = vec![Source::new("object", object.to_string())];
+            sources.extend(namespace.clone());
+            let (report, calls) = counted.checker.check(sources, &options);
             counted.metrics.plugin_calls(&calls);
             let errors = report.errors.iter().map(error_line).collect::<Vec<_>>();
-            (report.findings, errors)
+            // The namespace is context: its own findings are not the review's.
+            let findings = report
+                .findings
+                .into_iter()
+                .filter(|f| f.location.source != namespaces::NAMESPACE_SOURCE)
+                .collect::<Vec<_>>();
+            (findings, errors)
         };
         let (findings, errors) = check_object(&object);
         match old_object {

@@ -107,8 +107,12 @@ pub fn parse(body: &[u8]) -> Result<Request, String> {
     };
     let mut object = |field: &str| match request.remove(field) {
         None | Some(Value::Null) => None,
-        Some(object) => Some(object),
+        Some(mut object) => {
+            in_namespace(&mut object, &namespace);
+            Some(object)
+        }
     };
+    let (object, old_object) = (object("object"), object("oldObject"));
     Ok(Request {
         uid,
         operation,
@@ -117,9 +121,31 @@ pub fn parse(body: &[u8]) -> Result<Request, String> {
         sub_resource,
         dry_run,
         what,
-        object: object("object"),
-        old_object: object("oldObject"),
+        object,
+        old_object,
     })
+}
+
+/// Gives `object` the request's namespace when it names none, as the API server does
+/// before admission (`EnsureObjectNamespaceMatchesRequestNamespace` in its create and
+/// update handlers), so the namespace's rules reach it whoever wrote the review.
+fn in_namespace(object: &mut Value, namespace: &str) {
+    if namespace.is_empty() {
+        return;
+    }
+    let Some(object) = object.as_object_mut() else {
+        return;
+    };
+    let metadata = object.entry("metadata").or_insert_with(|| json!({}));
+    if let Some(metadata) = metadata.as_object_mut() {
+        let named = metadata
+            .get("namespace")
+            .and_then(Value::as_str)
+            .is_some_and(|ns| !ns.is_empty());
+        if !named {
+            metadata.insert("namespace".into(), json!(namespace));
+        }
+    }
 }
 
 /// Why a request is answered without a check.
