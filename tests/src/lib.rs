@@ -6,6 +6,8 @@
 //! it. `scripts/test.sh` sets `KUBECHECK_REQUIRE_ALL=1`, and then a missing prerequisite
 //! fails the test instead: CI must never pass by running less.
 
+pub mod server;
+
 use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::io::Write as _;

@@ -5,14 +5,15 @@
 //! graceful shutdown with a request in flight; the v1 API's problem documents and
 //! cross-site refusals. Every server runs on loopback, and every wait is bounded.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use kubecheck_tests::server::{request_head, HttpResponse, ServeProcess};
 use kubecheck_tests::{kubecheck_bin, risky_deployments};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -77,19 +78,11 @@ fn replace_file(path: &Path, text: &str) {
 }
 
 struct Server {
-    child: Child,
-    addr: String,
+    process: ServeProcess,
     client: Arc<rustls::ClientConfig>,
     _dir: tempfile::TempDir,
     cert_path: PathBuf,
     key_path: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Starts `kubecheck serve` over HTTPS on a free loopback port with a certificate `ca`
@@ -122,32 +115,17 @@ fn start_with_files(ca: &Ca, args: &[&str], files: &[(&str, &[u8])]) -> Server {
     let key_path = dir.path().join("tls.key");
     std::fs::write(&cert_path, cert).expect("cert file");
     std::fs::write(&key_path, key).expect("key file");
-    let mut child = serve_in(dir.path(), files)
-        .args(["--addr", "127.0.0.1:0", "--tls-cert"])
-        .arg(&cert_path)
-        .arg("--tls-key")
-        .arg(&key_path)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubecheck serve starts");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("kubecheck serve printed its address")
-            .expect("stderr is text");
-        if let Some(rest) = line.split("serving the web app at https://").nth(1) {
-            break rest.split('/').next().expect("host:port").to_owned();
-        }
-    };
-    // Keep draining stderr so that warnings never block the server on a full pipe.
-    thread::spawn(move || lines.for_each(drop));
+    let process = ServeProcess::spawn(
+        serve_in(dir.path(), files)
+            .args(["--addr", "127.0.0.1:0", "--tls-cert"])
+            .arg(&cert_path)
+            .arg("--tls-key")
+            .arg(&key_path)
+            .args(args),
+        "https",
+    );
     Server {
-        child,
-        addr,
+        process,
         client: ca.client_config(),
         _dir: dir,
         cert_path,
@@ -155,29 +133,7 @@ fn start_with_files(ca: &Ca, args: &[&str], files: &[(&str, &[u8])]) -> Server {
     }
 }
 
-struct Response {
-    status: u16,
-    headers: String,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {} {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("{name}: ")))
-    }
-}
+type Response = HttpResponse;
 
 /// A TLS connection to the server, and the certificate it presented.
 fn connect(
@@ -186,7 +142,7 @@ fn connect(
     rustls::StreamOwned<rustls::ClientConnection, TcpStream>,
     CertificateDer<'static>,
 ) {
-    let tcp = TcpStream::connect(&server.addr).expect("connects");
+    let tcp = TcpStream::connect(&server.process.addr).expect("connects");
     tcp.set_read_timeout(Some(PATIENCE))
         .expect("a read timeout");
     tcp.set_write_timeout(Some(PATIENCE))
@@ -221,21 +177,11 @@ fn request(
     body: &[u8],
 ) -> Response {
     let (mut stream, _) = connect(server);
-    let mut head = format!("{method} {path} HTTP/1.1\r\n");
-    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
-        head.push_str(&format!("Host: {}\r\n", server.addr));
-    }
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str(&format!(
-        "Connection: close\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    ));
+    let head = request_head(method, path, &server.process.addr, headers, body.len());
     stream.write_all(head.as_bytes()).expect("the head is sent");
     // The server may answer before it has the body (413), and close.
     let _ = stream.write_all(body);
-    parse_response(&read_answer(&mut stream))
+    HttpResponse::parse(&read_answer(&mut stream))
 }
 
 /// Everything the server sends until it closes. Read without writing (unlike rustls'
@@ -263,19 +209,6 @@ fn read_answer(stream: &mut rustls::StreamOwned<rustls::ClientConnection, TcpStr
                 }
             }
         }
-    }
-}
-
-fn parse_response(raw: &[u8]) -> Response {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("a header block in {:?}", String::from_utf8_lossy(raw)));
-    let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    Response {
-        status: headers[9..12].parse().expect("a status code"),
-        headers,
-        body: raw[split + 4..].to_vec(),
     }
 }
 
@@ -737,13 +670,13 @@ fn cross_origin_posts_are_refused() {
     let server = start(&ca, &[]);
     let yaml = ("Content-Type", "application/yaml");
     let pod = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: a, image: a}]\n";
-    let own = format!("https://{}", server.addr);
+    let own = format!("https://{}", server.process.addr);
     let same = request(&server, "POST", "/v1/check", &[yaml, ("Origin", &own)], pod);
     assert_eq!(same.status, 200);
     for origin in [
         "https://evil.example",
         "null",
-        &format!("http://{}", server.addr),
+        &format!("http://{}", server.process.addr),
     ] {
         let refused = request(
             &server,
@@ -800,7 +733,7 @@ fn a_replaced_certificate_is_used_without_a_restart() {
     let clean = review("CREATE", &object("Pod", "p", hardened_pod_spec()), None);
     assert_eq!(admit(&server, &clean)["allowed"], true);
     assert!(
-        server.child.try_wait().expect("waitable").is_none(),
+        server.process.child.try_wait().expect("waitable").is_none(),
         "the server died"
     );
 }
@@ -843,10 +776,10 @@ fn sigterm_finishes_the_request_in_flight() {
             thread::sleep(Duration::from_millis(20));
         }
         // SAFETY: kill(2) on the server this test started.
-        let sent = unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM) };
+        let sent = unsafe { libc::kill(server.process.child.id() as libc::pid_t, libc::SIGTERM) };
         assert_eq!(sent, 0, "SIGTERM is sent");
         let start = Instant::now();
-        while TcpStream::connect(&server.addr).is_ok() {
+        while TcpStream::connect(&server.process.addr).is_ok() {
             assert!(
                 start.elapsed() < PATIENCE,
                 "new connections are still accepted"
@@ -866,7 +799,7 @@ fn sigterm_finishes_the_request_in_flight() {
     });
     let start = Instant::now();
     let status = loop {
-        if let Some(status) = server.child.try_wait().expect("waitable") {
+        if let Some(status) = server.process.child.try_wait().expect("waitable") {
             break status;
         }
         assert!(start.elapsed() < PATIENCE, "the server did not exit");

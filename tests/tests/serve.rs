@@ -3,13 +3,14 @@
 //! concurrent requests, other sites' pages (issue 9, items 4, 11 and 15). Every server
 //! runs on loopback with resource limits, and every wait is bounded.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use kubecheck_tests::server::{request_head, HttpResponse, ServeProcess};
 use kubecheck_tests::{built_page, kubecheck_bin, risky_deployments};
 
 /// The longest any single wait in these tests lasts; far above what a passing run needs.
@@ -20,41 +21,7 @@ const PATIENCE: Duration = Duration::from_secs(60);
 /// the flags are what is tested.
 const CLOSE_WITHIN: Duration = Duration::from_secs(20);
 
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn port(&self) -> &str {
-        self.addr.rsplit(':').next().expect("host:port")
-    }
-
-    fn is_running(&mut self) -> bool {
-        self.child
-            .try_wait()
-            .expect("the child can be waited for")
-            .is_none()
-    }
-
-    /// Peak resident memory of the server so far, in KiB (Linux).
-    fn peak_rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("the server's /proc status");
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("a VmHWM line")
-    }
-}
+type Server = ServeProcess;
 
 /// Resource limits for the server process.
 #[derive(Default, Clone, Copy)]
@@ -75,9 +42,7 @@ fn start_with(args: &[&str], limits: Limits) -> Server {
     command
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(args)
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        .current_dir(std::env::temp_dir());
     // SAFETY: only setrlimit(2), which is async-signal-safe, between fork and exec.
     unsafe {
         command.pre_exec(move || {
@@ -98,48 +63,10 @@ fn start_with(args: &[&str], limits: Limits) -> Server {
             Ok(())
         });
     }
-    let mut child = command.spawn().expect("kubecheck serve starts");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("kubecheck serve printed its address")
-            .expect("stderr is text");
-        if let Some(rest) = line.split("serving the web app at http://").nth(1) {
-            break rest.split('/').next().expect("host:port").to_owned();
-        }
-    };
-    // Keep draining stderr so that warnings never block the server on a full pipe.
-    thread::spawn(move || lines.for_each(drop));
-    Server { child, addr }
+    ServeProcess::spawn(&mut command, "http")
 }
 
-struct Response {
-    status: u16,
-    headers: String,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn parse(raw: &[u8]) -> Response {
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .unwrap_or_else(|| panic!("a header block in {:?}", String::from_utf8_lossy(raw)));
-        let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-        let status = headers[9..12].parse().expect("a status code");
-        Response {
-            status,
-            headers,
-            body: raw[split + 4..].to_vec(),
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
+type Response = HttpResponse;
 
 fn connect(server: &Server) -> TcpStream {
     let stream = TcpStream::connect(&server.addr).expect("connects");
@@ -169,20 +96,7 @@ fn request_with(
     body: &[u8],
 ) -> Response {
     let mut stream = connect(server);
-    let mut head = format!("{method} {path} HTTP/1.1\r\n");
-    if !headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
-    {
-        head.push_str(&format!("Host: {}\r\n", server.addr));
-    }
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str(&format!(
-        "Connection: close\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    ));
+    let head = request_head(method, path, &server.addr, headers, body.len());
     stream.write_all(head.as_bytes()).expect("request is sent");
     stream.write_all(body).expect("body is sent");
     let mut raw = Vec::new();
@@ -193,13 +107,6 @@ fn request_with(
 /// The API with the manifest content type.
 fn check(server: &Server, path: &str, body: &[u8]) -> Response {
     request_with(server, "POST", path, &[YAML], body)
-}
-
-fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
-    response
-        .headers
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
 }
 
 /// Waits until the server closes `stream` (EOF or a reset), or `CLOSE_WITHIN` passes;
@@ -233,20 +140,22 @@ fn serves_the_page_with_its_types_and_policy() {
     let page = request(&server, "GET", "/", b"");
     assert_eq!(page.status, 200);
     assert_eq!(
-        header(&page, "content-type"),
+        page.header("content-type"),
         Some("text/html; charset=utf-8")
     );
-    let csp = header(&page, "content-security-policy").expect("a CSP header");
+    let csp = page
+        .header("content-security-policy")
+        .expect("a CSP header");
     assert!(csp.contains("default-src 'none'") && csp.contains("connect-src 'self'"));
     assert!(String::from_utf8_lossy(&page.body).contains("Content-Security-Policy"));
 
     let wasm = request(&server, "GET", "/kubecheck-web_bg.wasm", b"");
     assert_eq!(wasm.status, 200);
-    assert_eq!(header(&wasm, "content-type"), Some("application/wasm"));
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
     assert_eq!(&wasm.body[..4], b"\0asm");
     let js = request(&server, "GET", "/kubecheck-web.js", b"");
     assert_eq!(
-        header(&js, "content-type"),
+        js.header("content-type"),
         Some("text/javascript; charset=utf-8")
     );
 
@@ -409,7 +318,7 @@ fn checks_beyond_the_limit_get_503() {
         assert_eq!(long.status, 200, "{}", long.text());
         busy.expect("no request was refused while the only check slot was taken")
     });
-    assert_eq!(header(&busy, "retry-after"), Some("1"));
+    assert_eq!(busy.header("retry-after"), Some("1"));
     let error: serde_json::Value = serde_json::from_slice(&busy.body).expect("a JSON error");
     assert!(error["detail"]
         .as_str()
