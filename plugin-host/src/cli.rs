@@ -152,6 +152,16 @@ pub struct ServeArgs {
     /// cannot keep its own pods from starting.
     #[arg(long, value_name = "NS", env = "POD_NAMESPACE")]
     pub own_namespace: Option<String>,
+    /// Admission: judge requests for this subresource too (repeatable; giving one replaces
+    /// the default). `ephemeralcontainers` is how `kubectl debug` adds a container to a
+    /// running pod, privileged if asked: left unjudged, it would go round every rule.
+    /// Other subresources (`status`, `scale`, `exec`…) are allowed unchecked.
+    #[arg(
+        long = "admission-subresource",
+        value_name = "NAME",
+        default_value = "ephemeralcontainers"
+    )]
+    pub admission_subresources: Vec<String>,
     /// Admission: allow this user's requests unchecked, e.g.
     /// `system:serviceaccount:flux-system:kustomize-controller` (repeatable).
     #[arg(long = "exempt-user", value_name = "USER")]

@@ -1202,3 +1202,50 @@ fn a_namespaces_file_without_namespaces_stops_the_server_at_start() {
         assert!(!stderr.contains("serving"), "{stderr}");
     }
 }
+
+/// `kubectl debug` adds a container to a running pod by an UPDATE of its
+/// `ephemeralcontainers` subresource: a privileged one is denied, a plain one allowed,
+/// and `status` updates stay unchecked.
+#[test]
+fn ephemeral_containers_added_to_a_pod_are_judged() {
+    let ca = Ca::new();
+    let server = start(&ca, &[]);
+    let pod = object("Pod", "p", hardened_pod_spec());
+    let debugged = |security_context: Value| {
+        let mut pod = pod.clone();
+        pod["spec"]["ephemeralContainers"] = json!([{
+            "name": "debugger", "image": "busybox:1.37", "targetContainerName": "web",
+            "securityContext": security_context }]);
+        let mut review = review(
+            "UPDATE",
+            &pod,
+            Some(&object("Pod", "p", hardened_pod_spec())),
+        );
+        review["request"]["subResource"] = json!("ephemeralcontainers");
+        review
+    };
+    let privileged = admit(&server, &debugged(json!({ "privileged": true })));
+    assert_eq!(privileged["allowed"], false, "{privileged}");
+    let message = privileged["status"]["message"].as_str().expect("a message");
+    assert!(
+        message.contains("critical privileged-container: ephemeral container `debugger`"),
+        "{message}"
+    );
+    let plain = admit(
+        &server,
+        &debugged(json!({ "allowPrivilegeEscalation": false })),
+    );
+    assert_eq!(plain["allowed"], true, "{plain}");
+
+    let mut status = debugged(json!({ "privileged": true }));
+    status["request"]["subResource"] = json!("status");
+    let response = admit(&server, &status);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert!(response.get("warnings").is_none(), "{response}");
+    drop(server);
+
+    // Giving `--admission-subresource` replaces the default.
+    let server = start(&ca, &["--admission-subresource", "scale"]);
+    let response = admit(&server, &debugged(json!({ "privileged": true })));
+    assert_eq!(response["allowed"], true, "{response}");
+}

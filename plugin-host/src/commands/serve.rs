@@ -303,6 +303,7 @@ fn admission_policy(args: &ServeArgs) -> Policy {
         namespace_modes: args.namespace_modes.iter().cloned().collect(),
         exempt_namespaces,
         exempt_users: args.exempt_users.iter().cloned().collect(),
+        judged_subresources: args.admission_subresources.iter().cloned().collect(),
     }
 }
 
@@ -1434,7 +1435,9 @@ mod tests {
         assert_eq!(args.admission_mode, AdmissionMode::Enforce);
         assert_eq!(args.enforce_at, kubecheck_core::Severity::High);
         assert_eq!(args.exempt_namespaces, ["kube-system"]);
+        assert_eq!(args.admission_subresources, ["ephemeralcontainers"]);
         let args = serve_args(&[
+            "--admission-subresource=scale",
             "--tls-cert=c.pem",
             "--tls-key=k.pem",
             "--admission-mode=warn",
@@ -1453,6 +1456,10 @@ mod tests {
         assert!(policy.exempt_namespaces.contains("kubecheck"));
         assert!(!policy.exempt_namespaces.contains("kube-system"));
         assert!(policy.exempt_users.contains("admin"));
+        assert_eq!(
+            policy.judged_subresources,
+            std::collections::HashSet::from(["scale".to_owned()])
+        );
         for bad in [
             &["--tls-cert=c.pem"][..],
             &["--tls-key=k.pem"],

@@ -40,6 +40,9 @@ pub struct Policy {
     pub namespace_modes: BTreeMap<String, AdmissionMode>,
     pub exempt_namespaces: HashSet<String>,
     pub exempt_users: HashSet<String>,
+    /// Subresources whose requests are judged (as the object they carry); the others
+    /// are allowed unchecked.
+    pub judged_subresources: HashSet<String>,
 }
 
 /// The parts of an `AdmissionRequest` the verdict needs.
@@ -153,7 +156,7 @@ fn in_namespace(object: &mut Value, namespace: &str) {
 pub enum Skip {
     /// DELETE and CONNECT change no spec worth judging.
     Operation,
-    /// `status`, `scale`, `exec`…: not the object's own spec.
+    /// `status`, `scale`, `exec`…: not the object's own spec (unless configured).
     SubResource,
     ExemptNamespace,
     ExemptUser,
@@ -176,7 +179,9 @@ impl Policy {
         if !matches!(request.operation.as_str(), "CREATE" | "UPDATE") {
             return Err(Skip::Operation);
         }
-        if !request.sub_resource.is_empty() {
+        if !request.sub_resource.is_empty()
+            && !self.judged_subresources.contains(&request.sub_resource)
+        {
             return Err(Skip::SubResource);
         }
         if self.exempt_namespaces.contains(&request.namespace) {
@@ -365,6 +370,7 @@ mod tests {
             namespace_modes: BTreeMap::from([("legacy".to_owned(), AdmissionMode::Warn)]),
             exempt_namespaces: HashSet::from(["kube-system".to_owned()]),
             exempt_users: HashSet::from(["system:serviceaccount:ci:deployer".to_owned()]),
+            judged_subresources: HashSet::from(["ephemeralcontainers".to_owned()]),
         }
     }
 
@@ -381,7 +387,7 @@ mod tests {
     }
 
     #[test]
-    fn only_create_and_update_of_the_object_itself_are_judged() {
+    fn only_create_and_update_of_the_object_and_judged_subresources_are_judged() {
         let policy = policy();
         assert_eq!(policy.plan(&request(json!({}))), Ok(AdmissionMode::Enforce));
         let update = request(json!({ "operation": "UPDATE" }));
@@ -400,6 +406,8 @@ mod tests {
         }
         let legacy = request(json!({ "namespace": "legacy" }));
         assert_eq!(policy.plan(&legacy), Ok(AdmissionMode::Warn));
+        let debug = request(json!({ "operation": "UPDATE", "subResource": "ephemeralcontainers" }));
+        assert_eq!(policy.plan(&debug), Ok(AdmissionMode::Enforce));
     }
 
     #[test]
