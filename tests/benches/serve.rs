@@ -15,26 +15,18 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use kubecheck_tests::server::ServeProcess;
 use kubecheck_tests::{kubecheck_bin, repo_root};
 use rcgen::{CertificateParams, KeyPair};
 use rustls::pki_types::ServerName;
 
 const LEVELS: [usize; 3] = [1, 16, 256];
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A Deployment as teams write them: hardened, with one low finding (no digest) and the
 /// metadata the API server adds.
@@ -212,30 +204,20 @@ fn bench(
     body: &[u8],
     secs: u64,
 ) {
-    let mut child = Command::new(kubecheck_bin())
-        .args(["serve", "--addr", "127.0.0.1:0", "--max-connections", "512"])
-        .arg("--tls-cert")
-        .arg(dir.join("tls.crt"))
-        .arg("--tls-key")
-        .arg(dir.join("tls.key"))
-        .args(args)
-        .current_dir(dir)
-        .env("KUBECHECK_CACHE_DIR", dir.join("cache"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubecheck serve starts");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let addr = loop {
-        let line = lines.next().expect("an address line").expect("text");
-        if let Some(rest) = line.split("serving the web app at https://").nth(1) {
-            break rest.split('/').next().expect("host:port").to_owned();
-        }
-    };
-    thread::spawn(move || lines.for_each(drop));
-    let server = Server(child);
-    let pid = server.0.id();
+    let server = ServeProcess::spawn(
+        Command::new(kubecheck_bin())
+            .args(["serve", "--addr", "127.0.0.1:0", "--max-connections", "512"])
+            .arg("--tls-cert")
+            .arg(dir.join("tls.crt"))
+            .arg("--tls-key")
+            .arg(dir.join("tls.key"))
+            .args(args)
+            .current_dir(dir)
+            .env("KUBECHECK_CACHE_DIR", dir.join("cache"))
+            .env("XDG_CONFIG_HOME", dir.join("config")),
+        "https",
+    );
+    let (addr, pid) = (server.addr.clone(), server.child.id());
 
     let body = Arc::new(body.to_vec());
     let head = Arc::new(
