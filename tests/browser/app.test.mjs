@@ -5,7 +5,7 @@
 // Screenshots go to tests/artifacts/. Exits non-zero on the first failed check.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -489,6 +489,28 @@ async function main() {
     await page.getByRole('button', { name: /theme/i }).click(); // light → dark
     await page.screenshot({ path: join(artifacts, 'browser-phone-dark.png') });
     await page.getByRole('button', { name: /theme/i }).click(); // back to system
+
+    step('offline: once opened, the page works with the network gone');
+    await page.setViewportSize({ width: 1360, height: 900 });
+    const worker = readFileSync(join(root, 'dist/web/service-worker.js'), 'utf8');
+    const version = worker.match(/const VERSION = '([0-9a-f]+)'/)[1];
+    const built = readdirSync(join(root, 'dist/web')).filter((f) => f !== 'service-worker.js');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const stored = await page.evaluate(async (cache) => (await (await caches.open(cache)).keys())
+      .map((r) => new URL(r.url).pathname.slice(1)), `kubecheck-${version}`);
+    assert.deepEqual(stored.filter((f) => f !== '').sort(), built.sort(), 'the cache holds exactly the built files');
+    await context.setOffline(true);
+    // In a page of its own: the failed load is a console error there.
+    const probe = await context.newPage();
+    const healthz = await probe.goto(`${url}healthz`).then(() => 'reached', () => 'unreachable');
+    await probe.close();
+    assert.equal(healthz, 'unreachable', 'the server is out of reach');
+    await page.reload();
+    await input.waitFor();
+    await pasteText(page, PRIVILEGED_POD);
+    await finding.waitFor();
+    assert.equal(await finding.getAttribute('data-line'), String(PRIVILEGED_LINE));
+    await context.setOffline(false);
 
     step('no request left the page');
     const outside = requests.filter((r) => !r.startsWith(`${origin}/`) && !r.startsWith('blob:') && !r.startsWith('data:'));
