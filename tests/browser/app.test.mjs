@@ -186,6 +186,14 @@ async function main() {
     assert.equal(await finding.getAttribute('data-severity'), 'critical');
     assert.match(await page.getByTestId('summary').innerText(), /critical/);
 
+    step('a paste is checked at once, not after the typing pause');
+    before = await generation(page);
+    await pasteText(page, PRIVILEGED_POD);
+    // No waiting: the paste's own input event ran the check and rendered it.
+    assert.ok((await generation(page)) > before, 'the paste was checked at once');
+    assert.equal(await page.getByTestId('summary').getAttribute('data-pending'), 'false');
+    assert.equal(await finding.count(), 1, 'its finding is on screen');
+
     step('click it: the editor selects and marks the span');
     await finding.locator('.goto').click();
     const selection = await input.evaluate((ta) => ({

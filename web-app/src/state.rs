@@ -104,7 +104,7 @@ pub enum Action {
     /// The user typed: the check follows after a pause.
     Edit(String),
     Check,
-    /// Replaces the text (example, files, share link) and checks at once.
+    /// Replaces the text (paste, example, files, share link) and checks at once.
     Load(String),
     Focus(Span),
     ApplyFix(usize),
