@@ -487,6 +487,13 @@ async function main() {
         `check alone median ${ms(samples.map((s) => s.checkMs))}`,
     );
 
+    step('a long list stops at "show more", which shows the rest');
+    const total = Number(await page.getByTestId('summary').getAttribute('data-findings'));
+    assert.ok((await page.getByTestId('finding').count()) < total, 'the list stops before its end');
+    await page.getByTestId('show-more').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=finding]').length === n, total);
+    assert.equal(await page.getByTestId('show-more').count(), 0, 'no button once all are shown');
+
     step('screenshots');
     await page.goto(url);
     await page.waitForSelector('[data-testid=finding]');
