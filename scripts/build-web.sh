@@ -38,8 +38,18 @@ wasm="$out/kubecheck-web_bg.wasm"
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 cp web-app/static/index.html web-app/static/style.css web-app/static/boot.js \
-  web-app/static/plugin-worker.js web-app/static/favicon.svg "$out/"
+  web-app/static/plugin-worker.js web-app/static/favicon.svg \
+  web-app/static/manifest.webmanifest "$out/"
+
+# The service worker stores exactly the files written above, under a version that is a
+# hash of their names and contents: any change to the page makes a new service worker,
+# which replaces the previous build's cache.
+files=$(cd "$out" && find . -type f -printf '%P\n' | LC_ALL=C sort)
+version=$(cd "$out" && sha256sum $files | sha256sum | cut -c1-16)
+list=$(printf "'%s', " $files)
+sed -e "s/@VERSION@/$version/" -e "s|@FILES@|${list%, }|" \
+  web-app/static/service-worker.js >"$out/service-worker.js"
 
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-echo "build-web: wrote $out ($((raw / 1024)) KiB wasm, $((gz / 1024)) KiB gzipped)"
+echo "build-web: wrote $out ($((raw / 1024)) KiB wasm, $((gz / 1024)) KiB gzipped, offline cache $version)"

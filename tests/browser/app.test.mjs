@@ -4,23 +4,18 @@
 //   KUBECHECK_BIN=target/debug/kubecheck node tests/browser/app.test.mjs
 // Screenshots go to tests/artifacts/. Exits non-zero on the first failed check.
 
-import { execFileSync, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(join(root, 'tools/package.json'));
-const { chromium } = require('playwright-core');
+import {
+  TIMEOUT, bigManifest, launch, pasteText, root, startServer, waitForRendered, watchRenders,
+} from './lib.mjs';
 
-const kubecheck = process.env.KUBECHECK_BIN ?? join(root, 'target/debug/kubecheck');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = join(root, 'tests/artifacts');
-const TIMEOUT = 15_000;
 
 const PRIVILEGED_POD = `apiVersion: v1
 kind: Pod
@@ -101,30 +96,6 @@ function cPlugin() {
   return { name: 'image-pull.wasm', mimeType: 'application/wasm', buffer: readFileSync(out) };
 }
 
-/// Starts `kubecheck serve` on a free port and resolves to its URL.
-function startServer() {
-  return new Promise((resolvePromise, reject) => {
-    const server = spawn(kubecheck, ['serve', '--addr', '127.0.0.1:0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`kubecheck serve did not start:\n${stderr}`)), TIMEOUT);
-    server.on('error', (e) => reject(new Error(`cannot run ${kubecheck}: ${e.message}`)));
-    server.on('exit', (code) => reject(new Error(`kubecheck serve exited with ${code}:\n${stderr}`)));
-    server.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      const match = stderr.match(/serving the web app at (http:\/\/\S+\/)/);
-      if (match) {
-        clearTimeout(timer);
-        if (/warning/.test(stderr)) {
-          reject(new Error(`kubecheck serve has no web app:\n${stderr}`));
-        }
-        resolvePromise({ server, url: match[1] });
-      }
-    });
-  });
-}
-
 function step(name) {
   console.log(`browser: ${name}`);
 }
@@ -145,37 +116,6 @@ async function waitForCheck(page, after) {
     after,
     { timeout: TIMEOUT },
   );
-}
-
-/// A manifest of exactly `lines` lines: Deployments with a few findings each.
-function bigManifest(lines) {
-  const doc = (i) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-${i}
-  namespace: shop
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web-${i}
-  template:
-    metadata:
-      labels:
-        app: web-${i}
-    spec:
-      containers:
-      - name: app
-        image: nginx:latest
-        securityContext:
-          privileged: true
-        ports:
-        - containerPort: 80
----
-`;
-  const out = [];
-  for (let i = 0; out.length < lines; i++) out.push(...doc(i).split('\n').slice(0, -1));
-  return out.slice(0, lines).join('\n');
 }
 
 /// Two workloads and the policy that lets only one reach the other (`kubecheck netpol`'s
@@ -216,20 +156,7 @@ async function main() {
   mkdirSync(artifacts, { recursive: true });
   const { server, url } = await startServer();
   const origin = new URL(url).origin;
-  const userDataDir = mkdtempSync(join(tmpdir(), 'kubecheck-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1360, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const { context, close } = await launch();
   const requests = [];
   const problems = [];
   context.on('request', (request) => requests.push(request.url()));
@@ -258,6 +185,14 @@ async function main() {
     assert.equal(await finding.getAttribute('data-line'), String(PRIVILEGED_LINE));
     assert.equal(await finding.getAttribute('data-severity'), 'critical');
     assert.match(await page.getByTestId('summary').innerText(), /critical/);
+
+    step('a paste is checked at once, not after the typing pause');
+    before = await generation(page);
+    await pasteText(page, PRIVILEGED_POD);
+    // No waiting: the paste's own input event ran the check and rendered it.
+    assert.ok((await generation(page)) > before, 'the paste was checked at once');
+    assert.equal(await page.getByTestId('summary').getAttribute('data-pending'), 'false');
+    assert.equal(await finding.count(), 1, 'its finding is on screen');
 
     step('click it: the editor selects and marks the span');
     await finding.locator('.goto').click();
@@ -521,20 +456,15 @@ async function main() {
     assert.match(await answer.innerText(), /denied[\s\S]*NetworkPolicy\/shop\/db-from-web/);
     await page.screenshot({ path: join(artifacts, 'browser-network.png') });
 
-    step('keystroke to rendered findings, 1,000-line manifest');
+    step('paste and keystroke to rendered findings, 1,000-line manifest');
     const big = bigManifest(1000);
-    before = await generation(page);
-    await setText(page, big);
-    await waitForCheck(page, before);
-    await page.evaluate(() => {
-      const ta = document.querySelector('[data-testid=manifest-input]');
-      const summary = document.querySelector('[data-testid=summary]');
-      ta.addEventListener('keydown', () => { window.__keydown = performance.now(); }, true);
-      new MutationObserver(() => {
-        // The next frame after the DOM changed: the findings are painted by then.
-        requestAnimationFrame(() => setTimeout(() => { window.__rendered = performance.now(); }, 0));
-      }).observe(summary, { attributes: true, attributeFilter: ['data-generation'] });
-    });
+    await watchRenders(page);
+    const pastes = [];
+    for (let i = 0; i < 5; i++) {
+      await pasteText(page, i % 2 ? `${big}\n` : big);
+      pastes.push(await waitForRendered(page));
+    }
+    assert.ok(pastes.every((p) => p.findings > 0), 'findings after every paste');
     const samples = [];
     for (let i = 0; i < 7; i++) {
       await input.evaluate((ta) => {
@@ -545,22 +475,24 @@ async function main() {
       before = await generation(page);
       await page.keyboard.press(i % 2 ? 'Backspace' : 'x');
       await waitForCheck(page, before);
-      await page.waitForFunction(() => window.__rendered !== undefined);
-      const [total, checkMs, findings] = await page.evaluate(() => [
-        window.__rendered - window.__keydown,
-        Number(document.querySelector('[data-testid=summary]').dataset.checkMs),
-        document.querySelectorAll('[data-testid=finding]').length,
-      ]);
-      samples.push({ total, checkMs, findings });
+      const { ms } = await waitForRendered(page);
+      samples.push({ ms, checkMs: Number(await page.getByTestId('summary').getAttribute('data-check-ms')) });
     }
     const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const lines = (await input.inputValue()).split('\n').length;
+    const ms = (xs) => `${median(xs).toFixed(1)} ms`;
     console.log(
-      `browser: PERF ${lines} lines, ${samples[0].findings} findings: keystroke to rendered findings ` +
-        `median ${median(samples.map((s) => s.total)).toFixed(1)} ms (includes the 120 ms typing pause), ` +
-        `check alone median ${median(samples.map((s) => s.checkMs)).toFixed(1)} ms, ` +
-        `samples ${samples.map((s) => s.total.toFixed(0)).join(' ')} ms`,
+      `browser: PERF 1000 lines, ${pastes[0].findings} findings shown: paste to rendered findings median ` +
+        `${ms(pastes.map((p) => p.ms))} (${ms(pastes.map((p) => p.fromInput))} from the input event); ` +
+        `keystroke to rendered findings median ${ms(samples.map((s) => s.ms))} (includes the 120 ms typing pause), ` +
+        `check alone median ${ms(samples.map((s) => s.checkMs))}`,
     );
+
+    step('a long list stops at "show more", which shows the rest');
+    const total = Number(await page.getByTestId('summary').getAttribute('data-findings'));
+    assert.ok((await page.getByTestId('finding').count()) < total, 'the list stops before its end');
+    await page.getByTestId('show-more').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=finding]').length === n, total);
+    assert.equal(await page.getByTestId('show-more').count(), 0, 'no button once all are shown');
 
     step('screenshots');
     await page.goto(url);
@@ -573,6 +505,28 @@ async function main() {
     await page.screenshot({ path: join(artifacts, 'browser-phone-dark.png') });
     await page.getByRole('button', { name: /theme/i }).click(); // back to system
 
+    step('offline: once opened, the page works with the network gone');
+    await page.setViewportSize({ width: 1360, height: 900 });
+    const worker = readFileSync(join(root, 'dist/web/service-worker.js'), 'utf8');
+    const version = worker.match(/const VERSION = '([0-9a-f]+)'/)[1];
+    const built = readdirSync(join(root, 'dist/web')).filter((f) => f !== 'service-worker.js');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const stored = await page.evaluate(async (cache) => (await (await caches.open(cache)).keys())
+      .map((r) => new URL(r.url).pathname.slice(1)), `kubecheck-${version}`);
+    assert.deepEqual(stored.filter((f) => f !== '').sort(), built.sort(), 'the cache holds exactly the built files');
+    await context.setOffline(true);
+    // In a page of its own: the failed load is a console error there.
+    const probe = await context.newPage();
+    const healthz = await probe.goto(`${url}healthz`).then(() => 'reached', () => 'unreachable');
+    await probe.close();
+    assert.equal(healthz, 'unreachable', 'the server is out of reach');
+    await page.reload();
+    await input.waitFor();
+    await pasteText(page, PRIVILEGED_POD);
+    await finding.waitFor();
+    assert.equal(await finding.getAttribute('data-line'), String(PRIVILEGED_LINE));
+    await context.setOffline(false);
+
     step('no request left the page');
     const outside = requests.filter((r) => !r.startsWith(`${origin}/`) && !r.startsWith('blob:') && !r.startsWith('data:'));
     assert.deepEqual(outside, [], 'requests to other origins');
@@ -580,9 +534,8 @@ async function main() {
     assert.deepEqual(problems, [], 'console errors or CSP violations');
     console.log(`browser: ok (${requests.length} requests, all to ${origin})`);
   } finally {
-    await context.close();
+    await close();
     server.kill();
-    rmSync(userDataDir, { recursive: true, force: true });
   }
 }
 

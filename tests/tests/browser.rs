@@ -54,7 +54,7 @@ fn web_app_works_in_headless_chromium() {
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    // The steps and the keystroke-to-findings timing show with `--nocapture`.
+    // The steps and the paste and keystroke timings show with `--nocapture`.
     println!("{stdout}");
     assert!(
         output.status.success(),

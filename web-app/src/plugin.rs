@@ -97,11 +97,32 @@ pub fn check(
     plugins: &[Plugin],
     outcomes: &[Outcome],
 ) -> Report {
-    let mut rules = kubecheck_core::builtin_rules();
-    rules.extend(plugins.iter().flat_map(Plugin::rules));
+    let builtin = builtin_findings(input, settings, plugins);
+    report(input, settings, plugins, &builtin, outcomes)
+}
+
+/// The built-in rules' findings for the parsed text, before the report is made: the page
+/// keeps them from its check, so the plugins' answers, which come later, join them
+/// without the built-in rules running a second time.
+pub fn builtin_findings(input: &Input, settings: &Settings, plugins: &[Plugin]) -> Vec<RawFinding> {
+    let rules = rules_with(plugins);
+    let options = settings.options(&rules);
+    Session::new(input, &options).run_builtin()
+}
+
+/// The report of the built-in rules' findings (`builtin_findings` of the same text and
+/// settings) and the plugins' outcomes, as [`check`] makes it.
+pub fn report(
+    input: &Input,
+    settings: &Settings,
+    plugins: &[Plugin],
+    builtin: &[RawFinding],
+    outcomes: &[Outcome],
+) -> Report {
+    let rules = rules_with(plugins);
     let options = settings.options(&rules);
     let session = Session::new(input, &options);
-    let mut raw = session.run_builtin();
+    let mut raw = builtin.to_vec();
     let mut errors = Vec::new();
     for (plugin, outcome) in plugins.iter().zip(outcomes) {
         let result = outcome
@@ -121,6 +142,13 @@ pub fn check(
         }
     }
     session.report(raw, &rules, errors)
+}
+
+/// The built-in rules and the plugins' rules, in that order.
+fn rules_with(plugins: &[Plugin]) -> Vec<RuleInfo> {
+    let mut rules = kubecheck_core::builtin_rules();
+    rules.extend(plugins.iter().flat_map(Plugin::rules));
+    rules
 }
 
 #[cfg(test)]
@@ -197,6 +225,36 @@ mod tests {
             assert!(error.message.starts_with(reason), "{} vs {reason}", error.message);
             assert!(report.findings.iter().any(|f| f.rule == "run-as-root" || f.category == Category::PodSecurity), "built-in rules still ran");
         }
+    }
+
+    #[test]
+    fn plugin_answers_join_the_built_in_findings_of_the_check() {
+        let (input, settings, plugins) = (crate::parse(POD), Settings::default(), [acme()]);
+        let builtin = builtin_findings(&input, &settings, &plugins);
+        let places = |report: &Report| {
+            report
+                .findings
+                .iter()
+                .map(|f| (f.rule.clone(), f.location.line, f.location.column))
+                .collect::<Vec<_>>()
+        };
+        let before = report(&input, &settings, &plugins, &builtin, &[]);
+        let output = r#"{"findings":[{"rule":"owner-label","resource":0,"path":"/metadata","message":"no `owner` label"}]}"#;
+        let outcomes = [Ok(output.to_owned())];
+        let after = report(&input, &settings, &plugins, &builtin, &outcomes);
+        assert!(
+            !before.findings.is_empty(),
+            "the built-in rules found something"
+        );
+        assert_eq!(
+            places(&after),
+            places(&check(&input, &settings, &plugins, &outcomes)),
+            "the same report as a check that runs the built-in rules again"
+        );
+        let mut built_in = places(&after);
+        built_in.retain(|(rule, ..)| !rule.starts_with("acme/"));
+        assert_eq!(built_in, places(&before));
+        assert_eq!(after.findings.len(), before.findings.len() + 1);
     }
 
     #[test]

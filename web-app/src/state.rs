@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use kubecheck_core::pss::PssLevel;
+use kubecheck_core::rules::RawFinding;
 use kubecheck_core::{Category, Input, Report, RuleInfo, Severity};
 use kubecheck_web::plugin::{self, Outcome, Plugin};
 use kubecheck_web::settings::Settings;
@@ -78,6 +79,8 @@ pub struct State {
     /// `text` as parsed by the last check: the built-in rules and the plugins read
     /// this one parse.
     pub input: Shared<Input>,
+    /// The built-in rules' findings on `input`: the plugins' answers join these.
+    pub builtin: Shared<Vec<RawFinding>>,
     /// The report for `text` as of the last check.
     pub report: Shared<Report>,
     pub rules: Shared<Vec<RuleInfo>>,
@@ -104,7 +107,7 @@ pub enum Action {
     /// The user typed: the check follows after a pause.
     Edit(String),
     Check,
-    /// Replaces the text (example, files, share link) and checks at once.
+    /// Replaces the text (paste, example, files, share link) and checks at once.
     Load(String),
     Focus(Span),
     ApplyFix(usize),
@@ -140,11 +143,13 @@ impl State {
         };
         let started = dom::now_ms();
         let input = kubecheck_web::parse(&text);
-        let report = kubecheck_web::check(&input, &settings);
+        let builtin = plugin::builtin_findings(&input, &settings, &[]);
+        let report = plugin::report(&input, &settings, &[], &builtin, &[]);
         State {
             check_ms: dom::now_ms() - started,
             text: Rc::new(text),
             input: Shared(Rc::new(input)),
+            builtin: Shared(Rc::new(builtin)),
             report: Shared(Rc::new(report)),
             rules: Shared(Rc::new(kubecheck_core::builtin_rules())),
             settings,
@@ -169,16 +174,16 @@ impl State {
         self.plugins.iter().map(|p| p.plugin.clone()).collect()
     }
 
-    /// Checks with the built-in rules now; plugins answer later (`PluginOutcomes`).
+    /// Parses and checks with the built-in rules now; plugins answer later
+    /// (`PluginOutcomes`) and their findings join these, with no second parse or run.
     fn check(&mut self) {
         let started = dom::now_ms();
         let input = kubecheck_web::parse(&self.text);
-        let report = if self.plugins.is_empty() {
-            kubecheck_web::check(&input, &self.settings)
-        } else {
-            plugin::check(&input, &self.settings, &self.plugin_list(), &[])
-        };
+        let plugins = self.plugin_list();
+        let builtin = plugin::builtin_findings(&input, &self.settings, &plugins);
+        let report = plugin::report(&input, &self.settings, &plugins, &builtin, &[]);
         self.input = Shared(Rc::new(input));
+        self.builtin = Shared(Rc::new(builtin));
         self.report = Shared(Rc::new(report));
         self.check_ms = dom::now_ms() - started;
         self.generation += 1;
@@ -306,7 +311,13 @@ impl Reducible for State {
             Action::PluginOutcomes(seq, outcomes) => {
                 if seq == state.check_seq && !state.stale {
                     let plugins = state.plugin_list();
-                    let report = plugin::check(&state.input, &state.settings, &plugins, &outcomes);
+                    let report = plugin::report(
+                        &state.input,
+                        &state.settings,
+                        &plugins,
+                        &state.builtin,
+                        &outcomes,
+                    );
                     state.report = Shared(Rc::new(report));
                     state.generation += 1;
                     state.plugins_pending = false;

@@ -89,7 +89,8 @@ fn web_file(path: &str) -> Option<Cow<'static, [u8]>> {
 /// The same policy as the page's `<meta>` tag, plus what only a header can say.
 pub const CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
-     style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; \
+     worker-src 'self'; base-uri 'none'; \
      form-action 'none'; frame-ancestors 'none'";
 
 const NOT_BUILT: &str = "the web app is not built: run scripts/build-web.sh (it writes dist/web; \
@@ -873,6 +874,7 @@ fn content_type(path: &str) -> &'static str {
         Some("wasm") => "application/wasm",
         Some("css") => "text/css; charset=utf-8",
         Some("json") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("ico") => "image/x-icon",

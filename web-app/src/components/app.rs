@@ -1,4 +1,5 @@
-//! The root: owns the state, debounces checking while typing, persists settings.
+//! The root: owns the state, checks a paste at once and typing after a pause, persists
+//! settings.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -6,7 +7,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use super::editor::Editor;
+use super::editor::{Edit, Editor};
 use super::errors::Errors;
 use super::findings::Findings;
 use super::network::NetworkView;
@@ -18,7 +19,8 @@ use crate::dom;
 use crate::state::{Action, State};
 use crate::worker::{self, Call};
 
-/// Pause after the last keystroke before re-checking.
+/// Pause after the last keystroke before re-checking: a check of a long text takes longer
+/// than a frame, and a check per keystroke would hold up the next keystrokes.
 const DEBOUNCE_MS: u32 = 120;
 
 #[function_component(App)]
@@ -58,8 +60,14 @@ pub fn app() -> Html {
 
     // Both callbacks are created once, so components that only take them keep their
     // props equal across keystrokes and skip re-rendering.
-    let on_input = use_callback(state.dispatcher(), move |text: String, dispatch| {
-        dispatch.dispatch(Action::Edit(text));
+    let on_input = use_callback(state.dispatcher(), move |edit: Edit, dispatch| {
+        if edit.whole {
+            // Dropping the timeout cancels a check still pending from typing.
+            pending.borrow_mut().take();
+            dispatch.dispatch(Action::Load(edit.text));
+            return;
+        }
+        dispatch.dispatch(Action::Edit(edit.text));
         let dispatch = dispatch.clone();
         // Replacing the timeout drops (cancels) the previous one.
         *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {

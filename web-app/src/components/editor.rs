@@ -19,9 +19,25 @@ pub struct EditorProps {
     pub text: Rc<String>,
     pub report: Shared<Report>,
     pub focus: Option<Focus>,
-    pub on_input: Callback<String>,
+    pub on_input: Callback<Edit>,
     pub on_action: Callback<Action>,
 }
+
+/// The editor's text after an input event, and whether the event put a whole text in at
+/// once (a paste or a drop of text), which is checked at once rather than after a pause.
+pub struct Edit {
+    pub text: String,
+    pub whole: bool,
+}
+
+/// `InputEvent.inputType`s that insert text the user did not type key by key
+/// (<https://w3c.github.io/input-events/#interface-InputEvent-Attributes>).
+const WHOLE_INSERTIONS: &[&str] = &[
+    "insertFromPaste",
+    "insertFromPasteAsQuotation",
+    "insertFromDrop",
+    "insertReplacementText",
+];
 
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
@@ -74,7 +90,10 @@ pub fn editor(props: &EditorProps) -> Html {
     let oninput = {
         let on_input = props.on_input.clone();
         Callback::from(move |e: InputEvent| {
-            on_input.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+            on_input.emit(Edit {
+                whole: WHOLE_INSERTIONS.contains(&e.input_type().as_str()),
+                text: e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+            })
         })
     };
     let onscroll = Callback::from(move |_: Event| sync_scroll());

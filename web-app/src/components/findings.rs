@@ -1,5 +1,7 @@
 //! The findings, grouped by resource (worst first; a resource with many findings folds
-//! all but its worst), with "apply all fixes".
+//! all but its worst), with "apply all fixes". A long list renders its first resources
+//! and a "show more" button: thousands of rows would take longer to lay out than the
+//! check takes to run.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -11,6 +13,10 @@ use yew::prelude::*;
 
 use super::finding::FindingRow;
 use crate::state::{Action, Focus, Shared, Span};
+
+/// Findings rendered before the list stops at a "show more" button, and how many more
+/// each press shows. A resource is never cut in half, so a page may run a group over.
+const PAGE: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
@@ -36,7 +42,26 @@ pub fn findings(props: &FindingsProps) -> Html {
             })
             .collect::<HashMap<String, Rc<str>>>()
     });
+    let limit = use_state_eq(|| PAGE);
     let groups = groups(&props.report.findings, &props.filters);
+    // The groups whose first row falls within the limit.
+    let mut rows = 0;
+    let shown_groups = groups
+        .iter()
+        .take_while(|group| {
+            let fits = rows < *limit;
+            rows += group.findings.len();
+            fits
+        })
+        .count();
+    let not_shown: usize = groups[shown_groups..]
+        .iter()
+        .map(|g| g.findings.len())
+        .sum();
+    let show_more = {
+        let limit = limit.clone();
+        Callback::from(move |_: MouseEvent| limit.set(*limit + PAGE))
+    };
     let fixable = props
         .report
         .findings
@@ -57,13 +82,17 @@ pub fn findings(props: &FindingsProps) -> Html {
             if hidden > 0 {
                 <p class="hint">{ format!("{hidden} hidden by the filters above") }</p>
             }
-            { for groups.iter().map(|group| {
+            { for groups[..shown_groups].iter().map(|group| {
                 let row = |&index: &usize| {
                     let finding = &props.report.findings[index];
                     let why = why.get(&finding.rule).cloned();
                     let selected = props.focus.is_some_and(|f| f.span == Span::of(&finding.location));
+                    // Keyed by what the finding is, so a check that adds or removes one
+                    // finding moves the other rows instead of rebuilding them.
+                    let key = format!("{}|{}|{}|{}", finding.rule, finding.location.document,
+                        finding.location.path, finding.message);
                     html! {
-                        <FindingRow {index} finding={finding.clone()} {why} {selected}
+                        <FindingRow {key} {index} finding={finding.clone()} {why} {selected}
                             on_action={props.on_action.clone()} />
                     }
                 };
@@ -74,6 +103,7 @@ pub fn findings(props: &FindingsProps) -> Html {
                 });
                 html! {
                     <section class={classes!("group", group.folds().then_some("folded"))}
+                        key={format!("{}|{}", props.report.findings[group.findings[0]].location.document, group.title)}
                         aria-label={group.title.clone()} data-testid="group">
                         <h3>
                             { &group.title }
@@ -95,6 +125,20 @@ pub fn findings(props: &FindingsProps) -> Html {
                     </section>
                 }
             }) }
+            if not_shown > 0 {
+                <button type="button" class="show-more" data-testid="show-more" onclick={show_more}>
+                    { format!("Show more ({not_shown} finding{} in {} resource{})",
+                        plural(not_shown), groups.len() - shown_groups, plural(groups.len() - shown_groups)) }
+                </button>
+            }
         </section>
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
