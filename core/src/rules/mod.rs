@@ -105,6 +105,7 @@ pub static RULES: &[&Rule] = &[
     &encryption::kubeconfig_insecure_skip_tls_verify::KUBECONFIG_INSECURE_SKIP_TLS_VERIFY,
     &encryption::mesh_plaintext_allowed::MESH_PLAINTEXT_ALLOWED,
     &encryption::metrics_scrape_insecure_tls::METRICS_SCRAPE_INSECURE_TLS,
+    &encryption::operator_endpoint_insecure_transport::OPERATOR_ENDPOINT_INSECURE_TRANSPORT,
     &encryption::unencrypted_secrets_at_rest::UNENCRYPTED_SECRETS_AT_REST,
     &encryption::weak_encryption_provider::WEAK_ENCRYPTION_PROVIDER,
     &encryption::weak_tls_config::WEAK_TLS_CONFIG,
