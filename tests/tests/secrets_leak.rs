@@ -90,6 +90,7 @@ fn no_output_format_prints_a_secret_of_the_corpus() {
             "secret-in-command-line",
             "secret-in-metadata",
             "secret-values-in-manifest",
+            "secret-in-custom-resource",
         ] {
             assert!(all.contains(rule), "{format} reports `{rule}`");
         }

@@ -93,6 +93,7 @@ pub static RULES: &[&Rule] = &[
     &secrets::secret_in_command_line::SECRET_IN_COMMAND_LINE,
     &secrets::secret_in_config_map::SECRET_IN_CONFIG_MAP,
     &secrets::secret_in_metadata::SECRET_IN_METADATA,
+    &secrets::secret_in_custom_resource::SECRET_IN_CUSTOM_RESOURCE,
     &secrets::secret_values_in_manifest::SECRET_VALUES_IN_MANIFEST,
     &secrets::secret_data_not_base64::SECRET_DATA_NOT_BASE64,
     &secrets::secret_as_env_var::SECRET_AS_ENV_VAR,
