@@ -19,7 +19,7 @@ use crate::model::span_in_value;
 use crate::output::escape::is_unsafe;
 use crate::report::{Finding, Location, Redaction, Report};
 use crate::rules::secrets::scan::{scan_object_and_overridden, Place, EVERY_PLACE};
-use crate::yaml::lines::line_break_ends;
+use crate::yaml::lines::{line_break_ends, lines_inclusive, strip_line_break};
 use crate::yaml::{Span, Value};
 
 /// Shortest credential looked for in report texts and elsewhere in the input: shorter
@@ -40,6 +40,67 @@ pub fn mask(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
     let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
     format!("{prefix}…[sha256:{hash}]")
+}
+
+/// A masked part of a line (1-based lines, 0-based characters): its start (`None`: after
+/// the indentation, on a secret's continuation line), its end (`None`: the line's end)
+/// and the masked form.
+type LineMask<'a> = (Option<usize>, Option<usize>, &'a str);
+
+/// `text`, the source named `source`, with the spans of `redactions` masked as the text
+/// report's snippets mask them: the part of each line a secret covers is replaced by its
+/// masked form (a continuation line keeps its indentation), so lines keep their numbers.
+/// For outputs that print the input itself, such as the diff of `kubecheck fix`.
+pub fn mask_source(text: &str, source: &str, redactions: &[Redaction]) -> String {
+    let mut by_line: HashMap<u32, Vec<LineMask<'_>>> = HashMap::new();
+    for r in redactions.iter().filter(|r| r.location.source == source) {
+        let loc = &r.location;
+        for line in loc.line..=loc.end_line {
+            let start = (line == loc.line).then(|| (loc.column as usize).saturating_sub(1));
+            let end = (line == loc.end_line).then(|| (loc.end_column as usize).saturating_sub(1));
+            if end == Some(0) {
+                continue; // the span ends where this line begins
+            }
+            by_line
+                .entry(line)
+                .or_default()
+                .push((start, end, r.masked.as_str()));
+        }
+    }
+    if by_line.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines_inclusive(text).enumerate() {
+        let Some(masks) = by_line.get_mut(&(i as u32 + 1)) else {
+            out.push_str(line);
+            continue;
+        };
+        let body = strip_line_break(line);
+        let chars: Vec<char> = body.chars().collect();
+        let indent = chars.iter().take_while(|c| c.is_whitespace()).count();
+        let mut ranges: Vec<(usize, usize, &str)> = masks
+            .iter()
+            .map(|&(start, end, masked)| {
+                let start = start.unwrap_or(indent);
+                let end = end.unwrap_or(chars.len()).min(chars.len());
+                (start.min(end), end, masked)
+            })
+            .collect();
+        ranges.sort_unstable();
+        let mut at = 0;
+        for (start, end, masked) in ranges {
+            if start < at {
+                continue; // spans do not overlap; a repeat is masked once
+            }
+            out.extend(&chars[at..start]);
+            out.push_str(masked);
+            at = end;
+        }
+        out.extend(&chars[at..]);
+        out.push_str(&line[body.len()..]);
+    }
+    out
 }
 
 /// Lists the secrets of `session`'s input in `report` and replaces them in its texts.
@@ -225,6 +286,30 @@ fn scrub_json(value: &mut Json, scrub: &impl Fn(&mut String)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_sources_keep_their_lines() {
+        let redaction = |line, column, end_line, end_column| Redaction {
+            location: Location {
+                source: "a.yaml".to_owned(),
+                document: 0,
+                path: String::new(),
+                line,
+                column,
+                end_line,
+                end_column,
+            },
+            masked: "MASK".to_owned(),
+        };
+        let text = "a: sekret1\nkey: |\n  line1\n  line2\nb: 1\r\n";
+        let masked = mask_source(
+            text,
+            "a.yaml",
+            &[redaction(1, 4, 1, 11), redaction(3, 3, 5, 1)],
+        );
+        assert_eq!(masked, "a: MASK\nkey: |\n  MASK\n  MASK\nb: 1\r\n");
+        assert_eq!(mask_source(text, "b.yaml", &[redaction(1, 4, 1, 11)]), text);
+    }
     use crate::model::Source;
     use crate::{check, Options};
 

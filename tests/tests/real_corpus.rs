@@ -17,6 +17,7 @@ const SECRET_IN_VALUE_RULES: &[&str] = &[
     "secret-in-command-line",
     "secret-in-config-map",
     "secret-in-metadata",
+    "secret-in-custom-resource",
 ];
 fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)

@@ -2,9 +2,10 @@
 //! (`core/tests/fixtures/secrets-corpus/positives.yaml`, one true positive per detector)
 //! goes through every output the tool has for an input: `check` in every `--format`
 //! (text, JSON, SARIF, GitHub, JUnit, GitLab) with every rule on, the `--write-baseline`
-//! file, and the server's `/api/check`. No line of `secrets.txt` (a PEM key
-//! by the lines of its body), nor the base64 of a one-line secret, may appear; the masked
-//! form (`prefix…[sha256:…]`) must be in the text and JSON reports and the server's answer.
+//! file, the diff `fix` prints, and the server's `/api/check`. No line of `secrets.txt`
+//! (a PEM key by the lines of its body), nor the base64 of a one-line secret, may appear;
+//! the masked form (`prefix…[sha256:…]`) must be in the text and JSON reports, the diff
+//! and the server's answer.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -90,10 +91,29 @@ fn no_output_format_prints_a_secret_of_the_corpus() {
             "secret-in-command-line",
             "secret-in-metadata",
             "secret-values-in-manifest",
+            "secret-in-custom-resource",
         ] {
             assert!(all.contains(rule), "{format} reports `{rule}`");
         }
     }
+    // `fix` prints a diff of the manifests: its context lines quote them.
+    let file = dir.path().join("positives.yaml");
+    std::fs::write(&file, &manifest).unwrap();
+    let fix = output_within(
+        Command::new(kubecheck_bin())
+            .args(["fix", "--unsafe"])
+            .arg(&file)
+            .env("NO_COLOR", "1")
+            .env("KUBECHECK_CACHE_DIR", dir.path().join("cache")),
+        b"",
+        HANG,
+    );
+    let diff = String::from_utf8_lossy(&[fix.stdout, fix.stderr].concat()).into_owned();
+    assert!(
+        diff.contains("@@") && diff.contains("…[sha256:"),
+        "fix prints a diff with masked secrets:\n{diff}"
+    );
+    leaked.extend(leaks("fix (diff)", &diff, &forbidden));
     leaked.extend(leaks(
         "serve /api/check",
         &served_report(&manifest),

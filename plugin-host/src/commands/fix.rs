@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use kubecheck_core::fix::{self, Applicability};
+use kubecheck_core::redact::mask_source;
 use kubecheck_core::report::{Finding, ReportError};
 use kubecheck_core::{Input, Report, RuleInfo, Session, Source};
 use serde_json::Value as Json;
@@ -145,7 +146,13 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     } else {
         let color = check::color_enabled(args.color);
         for (before, after) in &changed {
-            write_diff(&mut out, &before.name, &before.text, &after.text, color)?;
+            // A diff quotes the manifests: their secrets are masked as in the text
+            // report, a secret alike on both sides, so unchanged lines still pair up.
+            let (masked_before, masked_after) = (
+                mask_source(&before.text, &before.name, &first.redactions),
+                mask_source(&after.text, &after.name, &report.redactions),
+            );
+            write_diff(&mut out, &before.name, &masked_before, &masked_after, color)?;
         }
     }
     out.flush()?;

@@ -8,6 +8,7 @@ pub mod ingress_without_tls;
 pub mod kubeconfig_insecure_skip_tls_verify;
 pub mod mesh_plaintext_allowed;
 pub mod metrics_scrape_insecure_tls;
+pub mod operator_endpoint_insecure_transport;
 pub mod unencrypted_secrets_at_rest;
 pub mod weak_encryption_provider;
 pub mod weak_tls_config;

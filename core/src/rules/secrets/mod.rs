@@ -13,6 +13,7 @@ pub mod secret_as_env_var;
 pub mod secret_data_not_base64;
 pub mod secret_in_command_line;
 pub mod secret_in_config_map;
+pub mod secret_in_custom_resource;
 pub mod secret_in_metadata;
 pub mod secret_values_in_manifest;
 pub mod secret_volume_readable_mode;
@@ -31,6 +32,11 @@ fn is_credential_name(name: &str) -> bool {
     // on it), not the credential.
     const DIGESTS: &[&str] = &["CHECKSUM", "HASH", "DIGEST", "SHA", "SHA1", "SHA256", "MD5"];
     if words.iter().any(|w| DIGESTS.contains(&w.as_str())) {
+        return false;
+    }
+    // Helm charts' `existingSecret`: the name of a Secret the chart reads the credential
+    // from.
+    if words.first().is_some_and(|w| w == "EXISTING") {
         return false;
     }
     // Run-together names (`PGPASSWORD`, `ACCESSTOKEN`) end in the word too.
@@ -270,6 +276,7 @@ mod tests {
         for name in [
             "PASSWORD_FILE",
             "SECRET_NAME",
+            "existingSecret",
             "TOKEN_TTL",
             "AWS_ACCESS_KEY_ID",
             "KEY",

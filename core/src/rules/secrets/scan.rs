@@ -260,6 +260,9 @@ pub enum Place {
     LastApplied,
     SecretData,
     SecretStringData,
+    /// A field of a well-known custom resource that takes inline values
+    /// ([`CUSTOM_RESOURCE_FIELDS`]).
+    CustomResource,
 }
 
 /// A value that was looked at, with what was found in it.
@@ -305,7 +308,113 @@ pub const EVERY_PLACE: &[Place] = &[
     Place::LastApplied,
     Place::SecretData,
     Place::SecretStringData,
+    Place::CustomResource,
 ];
+
+/// Fields of well-known custom resources where inline values, and so pasted credentials,
+/// land: `(group, kind, pointers)`, a `*` segment standing for every item of a list.
+/// Most operators take credentials only as Secret references (Velero's
+/// `spec.credential`, CloudNativePG's `s3Credentials`, Flux's `secretRef`, cert-manager,
+/// Crossplane `ProviderConfig`, KEDA `TriggerAuthentication`); these fields take free-form
+/// values instead.
+pub const CUSTOM_RESOURCE_FIELDS: &[(&str, &str, &[&str])] = &[
+    // Argo CD `ApplicationSourceHelm`: `values` (a YAML string), `valuesObject`,
+    // `parameters[]` (`name`, `value`); argo-cd pkg/apis/application/v1alpha1/types.go.
+    (
+        "argoproj.io",
+        "Application",
+        &[
+            "/spec/source/helm/values",
+            "/spec/source/helm/valuesObject",
+            "/spec/source/helm/parameters",
+            "/spec/sources/*/helm/values",
+            "/spec/sources/*/helm/valuesObject",
+            "/spec/sources/*/helm/parameters",
+        ],
+    ),
+    (
+        "argoproj.io",
+        "ApplicationSet",
+        &[
+            "/spec/template/spec/source/helm/values",
+            "/spec/template/spec/source/helm/valuesObject",
+            "/spec/template/spec/source/helm/parameters",
+            "/spec/template/spec/sources/*/helm/values",
+            "/spec/template/spec/sources/*/helm/valuesObject",
+            "/spec/template/spec/sources/*/helm/parameters",
+        ],
+    ),
+    // Flux `HelmReleaseSpec.values`; helm-controller api/v2/helmrelease_types.go.
+    ("helm.toolkit.fluxcd.io", "HelmRelease", &["/spec/values"]),
+    // Grafana Operator `GrafanaDatasourceInternal.secureJsonData`, Grafana's encrypted
+    // datasource settings; grafana-operator api/v1beta1/grafanadatasource_types.go.
+    (
+        "grafana.integreatly.org",
+        "GrafanaDatasource",
+        &["/spec/datasource/secureJsonData"],
+    ),
+];
+
+/// The nodes at `pattern` in `object` with their pointers, `*` matching every list item.
+fn nodes_at<'a>(object: &Object<'a>, pattern: &str) -> Vec<(String, &'a Node)> {
+    let (head, tail) = match pattern.split_once("/*") {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (pattern, None),
+    };
+    let Some(node) = object.at(head) else {
+        return Vec::new();
+    };
+    match tail {
+        None => vec![(head.to_owned(), node)],
+        Some(tail) => node
+            .as_seq()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, _)| nodes_at(object, &format!("{head}/{i}{tail}")))
+            .collect(),
+    }
+}
+
+/// Every scalar under `node`, named by its key: a Helm parameter (`name`, `value`) by
+/// its `name`, a list item by its list's key.
+fn custom_resource_values<'a>(
+    node: &'a Node,
+    pointer: String,
+    name: &str,
+    found: &mut Vec<Found<'a>>,
+) {
+    match &node.value {
+        Value::Scalar(s) => found.push(Found {
+            place: Place::CustomResource,
+            hits: scan_text(Some(name), &s.text),
+            pointer,
+            node,
+            label: name.to_owned(),
+            container: None,
+            decoded: None,
+        }),
+        Value::Map(entries) => {
+            let parameter = node.get("name").and_then(Node::as_str);
+            for entry in entries {
+                let Some(key) = entry.key_str() else { continue };
+                let pointer = format!("{pointer}/{}", escape(key));
+                match (key, parameter) {
+                    ("value", Some(parameter)) => {
+                        custom_resource_values(&entry.value, pointer, parameter, found);
+                    }
+                    ("name", Some(_)) => {}
+                    _ => custom_resource_values(&entry.value, pointer, key, found),
+                }
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                custom_resource_values(item, format!("{pointer}/{i}"), name, found);
+            }
+        }
+    }
+}
 
 /// Every value of `object` in `places` that is looked at for secrets, with its hits.
 /// Secret values are listed whether or not anything was found in them: they are secret
@@ -483,6 +592,18 @@ fn scan<'a>(object: &Object<'a>, places: &[Place], overridden: bool) -> Vec<Foun
     }
     found.extend(annotations);
     entries("/metadata/labels", Place::Label, false, &mut found);
+    if wants(Place::CustomResource) {
+        let fields = CUSTOM_RESOURCE_FIELDS
+            .iter()
+            .filter(|(group, kind, _)| object.group() == *group && object.kind == *kind)
+            .flat_map(|(_, _, pointers)| pointers.iter());
+        for pattern in fields {
+            for (pointer, node) in nodes_at(object, pattern) {
+                let name = pointer.rsplit('/').next().unwrap_or_default().to_owned();
+                custom_resource_values(node, pointer, &name, &mut found);
+            }
+        }
+    }
     found
 }
 #[cfg(test)]
