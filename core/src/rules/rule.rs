@@ -110,7 +110,10 @@ pub struct Ctx<'a> {
 /// model per rule, with Kubernetes' default roles copied into each, was most of the
 /// time of checking one small object (an admission review).
 #[derive(Default)]
-pub(crate) struct RbacModels(Mutex<Vec<((usize, usize), Arc<Rbac>)>>);
+pub(crate) struct RbacModels(Mutex<Vec<(ContextKey, Arc<Rbac>)>>);
+
+/// An analysis context of a run: its first object's id and its number of objects.
+type ContextKey = (usize, usize);
 
 impl<'a> Ctx<'a> {
     pub fn new(options: &'a Options, input: &'a Input, enabled: &'a EnabledRules<'static>) -> Self {
