@@ -43,11 +43,7 @@ impl<'a> Session<'a> {
 
     /// What the rules of this run see.
     pub(crate) fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            options: self.options,
-            input: self.input,
-            enabled: &self.enabled,
-        }
+        Ctx::new(self.options, self.input, &self.enabled)
     }
 
     /// Runs the enabled built-in rules.

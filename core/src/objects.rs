@@ -100,11 +100,8 @@ pub fn check_objects<'a>(
             Some(object)
         })
         .collect();
-    let ctx = Ctx {
-        options,
-        input: &input,
-        enabled: &rules::enabled(options),
-    };
+    let enabled = rules::enabled(options);
+    let ctx = Ctx::new(options, &input, &enabled);
     rules::run(&ctx, &objects, |rule| !SOURCE_RULES.contains(&rule.id))
 }
 

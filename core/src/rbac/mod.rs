@@ -16,6 +16,7 @@ pub mod capability;
 pub mod eval;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::model::Object;
 use crate::yaml::Node;
@@ -57,8 +58,9 @@ pub struct Role {
     pub namespace: Option<String>,
     pub name: String,
     pub labels: BTreeMap<String, String>,
-    /// By index in `rules`; `None` where the rule could not be read.
-    pub rules: Vec<Option<PolicyRule>>,
+    /// By index in `rules`; `None` where the rule could not be read. Shared: Kubernetes'
+    /// default roles are read once per process, not copied into each model.
+    pub rules: Arc<[Option<PolicyRule>]>,
     pub aggregation: Option<Vec<Selector>>,
     /// Kubernetes' own definition (label `kubernetes.io/bootstrapping: rbac-defaults` on
     /// a name Kubernetes uses, or the built-in data).
@@ -388,7 +390,7 @@ fn own_grants(role_index: usize, rules: &[Option<PolicyRule>], namespaced: bool)
 }
 
 /// A default role's rules and what they grant.
-type EvaluatedRole = (Vec<Option<PolicyRule>>, Grants);
+type EvaluatedRole = (Arc<[Option<PolicyRule>]>, Grants);
 
 /// Kubernetes' default roles (`bootstrap::ROLES`, then `NAMESPACED_ROLES`) as rules, with
 /// what each grants, evaluated once per process: every input has them, and evaluating
@@ -401,7 +403,7 @@ fn evaluated_defaults() -> &'static [EvaluatedRole] {
             .iter()
             .chain(bootstrap::NAMESPACED_ROLES)
             .map(|default| {
-                let rules: Vec<Option<PolicyRule>> = default
+                let rules: Arc<[Option<PolicyRule>]> = default
                     .rules
                     .iter()
                     .map(|r| {
@@ -551,7 +553,7 @@ impl Rbac {
                     object.namespace().map(str::to_owned)
                 },
                 own: own_grants(role_index, &rules, !cluster),
-                rules,
+                rules: rules.into(),
                 aggregation,
                 labels: object.metadata.labels.clone().unwrap_or_default(),
                 name,
@@ -612,7 +614,7 @@ impl Rbac {
                     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                     .collect(),
                 own,
-                rules: rules.clone(),
+                rules: Arc::clone(rules),
                 aggregation: (!default.aggregate_from.is_empty()).then(|| {
                     default
                         .aggregate_from

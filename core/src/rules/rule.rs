@@ -2,12 +2,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value as Json;
 
 use crate::model::{Input, Object};
 use crate::options::{EnabledRules, Options};
 use crate::pss::PssControl;
+use crate::rbac::Rbac;
 use crate::rule_info::{RuleInfo, RuleView};
 use crate::severity::{Category, Severity};
 use crate::yaml::Span;
@@ -99,12 +101,46 @@ pub struct Ctx<'a> {
     pub options: &'a Options,
     pub input: &'a Input,
     pub enabled: &'a EnabledRules<'static>,
+    /// The RBAC model of each analysis context, built on first use.
+    pub(crate) rbac_models: RbacModels,
 }
 
-impl Ctx<'_> {
+/// RBAC models by analysis context (its first object's id and its length: contexts of
+/// one run never share both). Built once per run and shared by the RBAC rules: one
+/// model per rule, with Kubernetes' default roles copied into each, was most of the
+/// time of checking one small object (an admission review).
+#[derive(Default)]
+pub(crate) struct RbacModels(Mutex<Vec<(ContextKey, Arc<Rbac>)>>);
+
+/// An analysis context of a run: its first object's id and its number of objects.
+type ContextKey = (usize, usize);
+
+impl<'a> Ctx<'a> {
+    pub fn new(options: &'a Options, input: &'a Input, enabled: &'a EnabledRules<'static>) -> Self {
+        Ctx {
+            options,
+            input,
+            enabled,
+            rbac_models: RbacModels::default(),
+        }
+    }
+
     /// Whether `rule` runs in this check.
     pub fn runs(&self, rule: &Rule) -> bool {
         self.enabled.contains(rule.id)
+    }
+
+    /// The RBAC model of `objects`, one analysis context of this run.
+    pub fn rbac(&self, objects: &[Object<'_>]) -> Arc<Rbac> {
+        let key = (objects.first().map_or(usize::MAX, |o| o.id), objects.len());
+        // Rules run on one thread; the lock only keeps `Ctx` shareable.
+        let mut models = self.rbac_models.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, model)) = models.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(model);
+        }
+        let model = Arc::new(Rbac::new(objects));
+        models.push((key, Arc::clone(&model)));
+        model
     }
 }
 

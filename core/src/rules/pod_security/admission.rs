@@ -253,11 +253,8 @@ pub(crate) fn violations(ctx: &Ctx<'_>, object: &Object<'_>, target: PssTarget) 
         kubernetes_version: ctx.options.kubernetes_version,
         ..Options::default()
     };
-    let pss_ctx = Ctx {
-        options: &options,
-        input: ctx.input,
-        enabled: &rules::enabled(&options),
-    };
+    let enabled = rules::enabled(&options);
+    let pss_ctx = Ctx::new(&options, ctx.input, &enabled);
     let at_level = |rule: &rules::Rule| rule.pss.is_some_and(|p| p.level <= target.level);
     rules::run(&pss_ctx, std::slice::from_ref(object), at_level)
         .into_iter()

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rbac::{capabilities, Rbac};
+use crate::rbac::capabilities;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -89,7 +89,7 @@ const PUBLIC_ROLES: &[&str] = &[
 ];
 
 fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let rbac = Rbac::new(objects);
+    let rbac = ctx.rbac(objects);
     let version = ctx.options.kubernetes_version;
     for binding in &rbac.bindings {
         let Some((kind, name)) = &binding.role_ref else {

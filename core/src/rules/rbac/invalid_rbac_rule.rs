@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rbac::Rbac;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -72,8 +71,12 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    for problem in Rbac::new(objects).problems {
-        out.report(&objects[problem.object], problem.pointer, problem.message);
+fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
+    for problem in &ctx.rbac(objects).problems {
+        out.report(
+            &objects[problem.object],
+            problem.pointer.clone(),
+            problem.message.clone(),
+        );
     }
 }

@@ -155,7 +155,7 @@ fn report_role_capabilities(
     out: &mut Emitter,
     family: &[Capability],
 ) {
-    let rbac = Rbac::new(objects);
+    let rbac = ctx.rbac(objects);
     let full_access_reported = ctx.runs(&rbac_full_access::RBAC_FULL_ACCESS);
     let version = ctx.options.kubernetes_version;
     for role in &rbac.roles {

@@ -1,7 +1,7 @@
 use super::{phrases, raise, relate_hits};
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rbac::{summary, Rbac};
+use crate::rbac::summary;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -94,7 +94,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let rbac = Rbac::new(objects);
+    let rbac = ctx.rbac(objects);
     let version = ctx.options.kubernetes_version;
     for binding in &rbac.bindings {
         let Some(role) = binding.role.filter(|_| !binding.kubernetes_default) else {

@@ -185,7 +185,7 @@ fn index<'r>(rbac: &'r Rbac, objects: &[Object<'_>]) -> Subjects<'r> {
 }
 
 fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let rbac = Rbac::new(objects);
+    let rbac = ctx.rbac(objects);
     if rbac.bindings.is_empty() {
         return;
     }

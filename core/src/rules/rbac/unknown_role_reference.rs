@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rbac::Rbac;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -77,8 +76,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let rbac = Rbac::new(objects);
+fn check(ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
+    let rbac = ctx.rbac(objects);
     for binding in &rbac.bindings {
         let (Some((kind, name)), None) = (&binding.role_ref, binding.role) else {
             continue;
