@@ -48,8 +48,8 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         .collect();
     if !unknown.is_empty() {
         bail!(
-            "unknown rule selector(s): {} (`kubecheck rules` lists rule ids)",
-            unknown.join(", ")
+            "{}",
+            kubecheck_core::options::unknown_selectors_message(&unknown)
         );
     }
     let config_file = config.as_ref().map(|(path, _)| path.as_path());
@@ -161,6 +161,7 @@ pub(crate) fn context_roots(config: Option<&(PathBuf, Config)>) -> Result<Vec<(S
 pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     let mut options = Options::default();
     if let Some(config) = config {
+        options.select = config.select.clone();
         options.enable = config.enable.clone();
         options.disable = config.disable.clone();
         options.only = config.only.clone();
@@ -169,9 +170,11 @@ pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
         options.min_severity = config.min_severity;
         options.allowed_registries = config.allowed_registries.clone();
     }
-    options.enable.extend(args.enable.iter().cloned());
-    options.disable.extend(args.disable.iter().cloned());
-    options.only.extend(args.only.iter().cloned());
+    let rules = &args.rules;
+    options.select.extend(rules.select.iter().cloned());
+    options.enable.extend(rules.enable.iter().cloned());
+    options.disable.extend(rules.disable.iter().cloned());
+    options.only.extend(rules.only.iter().cloned());
     options.pss = args.pss;
     options.kubernetes_version = args.k8s_version.or(config.and_then(|c| c.k8s_version));
     let policy = &mut options.suppressions;
