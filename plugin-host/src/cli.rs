@@ -241,8 +241,21 @@ pub struct RuleSelection {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads
-    /// stdin, as does no path when stdin is not a terminal.
+    /// stdin, as does no path (and no `--helm` or `--kustomize`) when stdin is not a
+    /// terminal.
     pub paths: Vec<PathBuf>,
+    /// Also check a Helm chart (a folder, a packaged chart or a reference `helm` knows), as
+    /// `helm template` renders it; `helm` must be on the PATH. Findings name the template
+    /// file, at the line in its rendered output.
+    #[arg(long, value_name = "CHART")]
+    pub helm: Option<PathBuf>,
+    /// Values files for `--helm` (repeatable), passed on as `helm template --values`.
+    #[arg(long = "values", value_name = "FILE", requires = "helm")]
+    pub helm_values: Vec<PathBuf>,
+    /// Also check a Kustomize folder, as `kustomize build` (or else `kubectl kustomize`)
+    /// renders it.
+    #[arg(long, value_name = "DIR")]
+    pub kustomize: Option<PathBuf>,
     /// Output format: `text`, `json` (the report, docs/report.md), `sarif`, `github`
     /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality)
     /// [default: the config's `format`, else text].

@@ -171,6 +171,9 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
 fn as_check_args(args: &FixArgs) -> CheckArgs {
     CheckArgs {
         paths: args.paths.clone(),
+        helm: None,
+        helm_values: Vec::new(),
+        kustomize: None,
         format: Some(Format::Text),
         fail_on: Some(FailOn::Never),
         require_reason: false,

@@ -95,6 +95,9 @@ impl Checker {
 fn as_check_args(args: &ServeArgs) -> CheckArgs {
     CheckArgs {
         paths: Vec::new(),
+        helm: None,
+        helm_values: Vec::new(),
+        kustomize: None,
         format: Some(Format::Json),
         fail_on: Some(FailOn::Never),
         require_reason: false,
