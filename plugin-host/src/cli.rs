@@ -218,7 +218,8 @@ fn parse_namespace_mode(text: &str) -> Result<(String, AdmissionMode), String> {
 pub struct RuleSelection {
     /// Run the rules these selectors match instead of the default set, rules off by
     /// default included, e.g. `--select cis:5.1.*` (repeatable, comma-separated; the
-    /// other flags then apply to this set).
+    /// other flags then apply to this set). A selector: a rule id, a category, a plugin
+    /// name, `all`, `pss[:baseline|restricted]`, `cis[:ITEM]` (`cis:5.2.*`) or `nsa`.
     #[arg(long, value_name = "SELECTOR", value_delimiter = ',')]
     pub select: Vec<String>,
     /// Turn rules off by default on (repeatable, comma-separated).
