@@ -19,6 +19,11 @@ test_packages=(
     python3-venv # a virtualenv for pre-commit (tests/tests/pre_commit.rs)
     git          # pre-commit runs in a git repository
 )
+# `kubectl kustomize` for `check --kustomize` (tests/tests/rendered_inputs.rs), unless a
+# `kubectl` or `kustomize` is already there. Helm has no Debian package.
+if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null; then
+    test_packages+=(kubernetes-client)
+fi
 
 # pre-commit from PyPI, for the test of .pre-commit-hooks.yaml; in a virtualenv in cargo's
 # target directory, so nothing outside the checkout's build changes.

@@ -10,12 +10,17 @@ use crate::severity::Severity;
 use crate::suppress::SuppressionPolicy;
 
 /// Options of one run. Rule selectors name a rule id (`privileged-container`,
-/// `acme/owner-label`), a category (`pod-security`), a plugin (`acme`), `pss` (every Pod
-/// Security Standards control) or `all`.
+/// `acme/owner-label`), a category (`pod-security`), a plugin (`acme`), a standard
+/// (`pss`, `pss:baseline`, `pss:restricted`, `cis`, `cis:5.2.*`, `nsa`: see
+/// [`crate::rule_info::selects_by_standard`]) or `all`.
 /// Serialisable so the built-in rules compiled as a plugin get the same options as data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Options {
+    /// When not empty, the rules these selectors match run instead of the rules on by
+    /// default, off-by-default ones included (`--select cis:5.1.*`); `enable`, `disable`
+    /// and `only` then apply to that set.
+    pub select: Vec<String>,
     /// When not empty, only rules matching one of these selectors run.
     pub only: Vec<String>,
     /// Turns on rules that are off by default.
@@ -56,7 +61,11 @@ impl Options {
         if self.disable.iter().any(|s| selects(s, rule)) {
             return false;
         }
-        rule.enabled_by_default || self.enable.iter().any(|s| selects(s, rule))
+        let chosen = match self.select.is_empty() {
+            true => rule.enabled_by_default,
+            false => self.select.iter().any(|s| selects(s, rule)),
+        };
+        chosen || self.enable.iter().any(|s| selects(s, rule))
     }
 
     /// Which of `rules` this run executes.
@@ -90,7 +99,10 @@ impl Options {
     /// Selectors (and severity override keys) that match none of `rules`: usually typos,
     /// which the CLI refuses.
     pub fn unknown_selectors(&self, rules: &[RuleInfo]) -> Vec<String> {
-        let selectors = self.only.iter().chain(&self.enable).chain(&self.disable);
+        let selectors = (self.select.iter())
+            .chain(&self.only)
+            .chain(&self.enable)
+            .chain(&self.disable);
         let overrides = self.severity_overrides.keys();
         selectors
             .chain(overrides)
@@ -98,6 +110,17 @@ impl Options {
             .cloned()
             .collect()
     }
+}
+
+/// The error for selectors that match no rule, saying what a selector can be.
+pub fn unknown_selectors_message(unknown: &[String]) -> String {
+    format!(
+        "unknown rule selector(s): {} (a selector is a rule id or a category, as `kubecheck rules` \
+         lists them, a plugin name, `all`, or a standard: `pss`, `pss:baseline`, `pss:restricted`, \
+         `nsa`, `cis`, or `cis:ITEM` with an item of the {} such as `cis:5.2.11` or `cis:5.2.*`)",
+        unknown.join(", "),
+        crate::data::standards::CIS_BENCHMARK
+    )
 }
 
 /// Parses a Kubernetes version for `--k8s-version`: `1.N`, with an optional `v` and
@@ -138,6 +161,7 @@ mod tests {
             enabled_by_default,
             fix: None,
             equivalents: Vec::new(),
+            standards: Default::default(),
         }
     }
 
@@ -187,5 +211,95 @@ mod tests {
                 assert_eq!(enabled.contains(&rule.id), options.is_enabled(rule));
             }
         }
+    }
+
+    fn enabled_builtin(options: &Options) -> Vec<&'static str> {
+        let enabled = crate::rules::enabled(options);
+        crate::rules::RULES
+            .iter()
+            .map(|rule| rule.id)
+            .filter(|id| enabled.contains(id))
+            .collect()
+    }
+
+    #[test]
+    fn select_by_standard_runs_the_rules_the_table_maps() {
+        let select = |selectors: &[&str]| Options {
+            select: selectors.iter().map(|s| s.to_string()).collect(),
+            ..Options::default()
+        };
+        let rbac = [
+            "automount-service-account-token",
+            "rbac-full-access",
+            "rbac-secret-read",
+            "rbac-pod-creation",
+            "rbac-privilege-escalation",
+            "privileged-binding",
+            "broad-subject-binding",
+        ];
+        assert_eq!(enabled_builtin(&select(&["cis:5.1.*"])), rbac);
+        let section = enabled_builtin(&select(&["cis:5.2.*"]));
+        assert_eq!(section.len(), 16, "{section:?}");
+        assert!(section.contains(&"sensitive-host-path") && !section.contains(&"rbac-full-access"));
+        assert_eq!(
+            enabled_builtin(&select(&["cis:5.4.1"])),
+            ["secret-as-env-var"],
+            "a rule off by default runs when selected"
+        );
+        // `--select` composes: `--disable` wins, `--only` narrows, `--enable` adds.
+        let composed = Options {
+            disable: vec!["rbac".into()],
+            enable: vec!["image-without-digest".into()],
+            ..select(&["cis:5.1.*"])
+        };
+        assert_eq!(
+            enabled_builtin(&composed),
+            ["automount-service-account-token", "image-without-digest"]
+        );
+        let narrowed = Options {
+            only: vec!["cis:5.1.6".into()],
+            ..select(&["nsa"])
+        };
+        assert_eq!(
+            enabled_builtin(&narrowed),
+            ["automount-service-account-token"]
+        );
+        // `--only` keeps the default set's rules: off-by-default ones stay off.
+        let only_nsa = Options {
+            only: vec!["nsa".into()],
+            ..Options::default()
+        };
+        assert!(!enabled_builtin(&only_nsa).contains(&"secret-as-env-var"));
+        assert!(enabled_builtin(&select(&["nsa"])).contains(&"secret-as-env-var"));
+    }
+
+    #[test]
+    fn pss_levels_select_their_controls() {
+        let only = |selector: &str| Options {
+            only: vec![selector.into()],
+            ..Options::default()
+        };
+        let baseline = enabled_builtin(&only("pss:baseline"));
+        let restricted = enabled_builtin(&only("pss:restricted"));
+        assert!(baseline.contains(&"privileged-container") && !baseline.contains(&"run-as-root"));
+        assert!(
+            restricted.contains(&"privileged-container") && restricted.contains(&"run-as-root")
+        );
+        assert_eq!(restricted, enabled_builtin(&only("pss")));
+    }
+
+    #[test]
+    fn standard_selectors_that_match_nothing_are_unknown() {
+        let rules = crate::builtin_rules();
+        let options = Options {
+            select: ["cis:9.*", "pss:strict", "nsa:pods", "cis:", "cis:5.2.*"]
+                .map(String::from)
+                .to_vec(),
+            ..Options::default()
+        };
+        assert_eq!(
+            options.unknown_selectors(&rules),
+            ["cis:9.*", "pss:strict", "nsa:pods", "cis:"]
+        );
     }
 }

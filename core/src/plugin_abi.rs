@@ -38,6 +38,7 @@ pub fn rule_infos(metadata: &Metadata, plugin: &str) -> Vec<RuleInfo> {
             enabled_by_default: r.enabled_by_default,
             fix: None,
             equivalents: Vec::new(),
+            standards: Default::default(),
         })
         .collect()
 }

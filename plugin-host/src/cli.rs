@@ -181,15 +181,8 @@ pub struct ServeArgs {
     /// `/v1/admission` [default: .kubecheck.yaml in the current directory, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Turn rules on, as for `check` (added to the config's; repeatable, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub enable: Vec<String>,
-    /// Turn rules off, as for `check` (added to the config's; repeatable, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub disable: Vec<String>,
-    /// Run only these rules, as for `check` (added to the config's; comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub only: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelection,
     /// Pod Security Standards level and policy version, as for `check`; `/v1/check`'s
     /// `pss` parameter wins for its request.
     #[arg(
@@ -233,11 +226,53 @@ fn parse_namespace_mode(text: &str) -> Result<(String, AdmissionMode), String> {
     Ok((namespace.to_owned(), mode))
 }
 
+/// Which rules run, for `check`, `fix` and `serve`; each adds to the config's lists.
+/// A selector is a rule id, a category, a plugin name, `all`, or a standard: `pss`,
+/// `pss:baseline`, `pss:restricted`, `cis`, `cis:ITEM` (`cis:5.2.11`, or `cis:5.2.*`
+/// for a section) or `nsa`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct RuleSelection {
+    /// Run the rules these selectors match instead of the default set, rules off by
+    /// default included, e.g. `--select cis:5.1.*` (repeatable, comma-separated; the
+    /// other flags then apply to this set). A selector: a rule id, a category, a plugin
+    /// name, `all`, `pss[:baseline|restricted]`, `cis[:ITEM]` (`cis:5.2.*`) or `nsa`.
+    #[arg(long, value_name = "SELECTOR", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Turn rules off by default on (repeatable, comma-separated).
+    #[arg(long, value_name = "SELECTOR", value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// Turn rules off; wins over the others (repeatable, comma-separated).
+    #[arg(
+        long,
+        visible_alias = "skip",
+        value_name = "SELECTOR",
+        value_delimiter = ','
+    )]
+    pub disable: Vec<String>,
+    /// Run only the rules these selectors match, of those that would run (repeatable,
+    /// comma-separated).
+    #[arg(long, value_name = "SELECTOR", value_delimiter = ',')]
+    pub only: Vec<String>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or folders to check (folders recursively: *.yaml, *.yml, *.json); `-` reads
-    /// stdin, as does no path when stdin is not a terminal.
+    /// stdin, as does no path (and no `--helm` or `--kustomize`) when stdin is not a
+    /// terminal.
     pub paths: Vec<PathBuf>,
+    /// Also check a Helm chart (a folder, a packaged chart or a reference `helm` knows), as
+    /// `helm template` renders it; `helm` must be on the PATH. Findings name the template
+    /// file, at the line in its rendered output.
+    #[arg(long, value_name = "CHART")]
+    pub helm: Option<PathBuf>,
+    /// Values files for `--helm` (repeatable), passed on as `helm template --values`.
+    #[arg(long = "values", value_name = "FILE", requires = "helm")]
+    pub helm_values: Vec<PathBuf>,
+    /// Also check a Kustomize folder, as `kustomize build` (or else `kubectl kustomize`)
+    /// renders it.
+    #[arg(long, value_name = "DIR")]
+    pub kustomize: Option<PathBuf>,
     /// Output format: `text`, `json` (the report, docs/report.md), `sarif`, `github`
     /// (Actions annotations), `junit` (XML test results) or `gitlab` (Code Quality)
     /// [default: the config's `format`, else text].
@@ -259,15 +294,8 @@ pub struct CheckArgs {
     /// kube-score, Kubescape, Datree), which otherwise silence the equivalent rules.
     #[arg(long)]
     pub no_foreign_suppressions: bool,
-    /// Turn rules on: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub enable: Vec<String>,
-    /// Turn rules off: a rule id, a category, a plugin name, `pss` or `all` (repeatable, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub disable: Vec<String>,
-    /// Run only these rules: rule ids, categories, plugin names, or `pss` for the Pod Security Standards controls.
-    #[arg(long, value_delimiter = ',')]
-    pub only: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelection,
     /// Pod Security Standards level and policy version to check against: `baseline` or
     /// `restricted`, optionally `:v1.N` or `:latest` (e.g. `baseline:v1.25`).
     #[arg(
@@ -336,12 +364,8 @@ pub struct FixArgs {
     /// (`kubecheck rules` shows each rule's).
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
-    /// Fix only these rules: rule ids, categories, plugin names, or `pss` (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Leave these rules alone: rule ids, categories, plugin names, or `pss` (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub skip: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelection,
     /// Pod Security Standards level and policy version, as for `check`.
     #[arg(
         long,
@@ -565,7 +589,31 @@ mod tests {
         let Command::Check(args) = cli.command else {
             panic!("not check")
         };
-        assert_eq!(args.disable, ["a", "b", "c"]);
+        assert_eq!(args.rules.disable, ["a", "b", "c"]);
+        // One set of rule flags for check, fix and serve; fix's `--skip` is `--disable`.
+        for command in ["check", "fix", "serve"] {
+            let cli = Cli::parse_from([
+                "kubecheck",
+                command,
+                "--select",
+                "cis:5.1.*,nsa",
+                "--skip",
+                "rbac",
+                "--only",
+                "pss:restricted",
+            ]);
+            let rules = match cli.command {
+                Command::Check(args) => args.rules,
+                Command::Fix(args) => args.rules,
+                Command::Serve(args) => args.rules,
+                _ => panic!("not {command}"),
+            };
+            assert_eq!(rules.select, ["cis:5.1.*", "nsa"]);
+            assert_eq!(
+                (rules.disable, rules.only),
+                (vec!["rbac".to_owned()], vec!["pss:restricted".to_owned()])
+            );
+        }
         assert_eq!(args.fail_on, None);
         assert_eq!(args.engine, Engine::Native);
     }

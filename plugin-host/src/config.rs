@@ -20,6 +20,10 @@ const MAX_CONFIG_BYTES: u64 = 1 << 20;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Config {
+    /// Rule selectors whose rules run instead of the default set (as `--select`; the
+    /// command line's add to these).
+    #[serde(default)]
+    pub select: Vec<String>,
     /// Rule selectors to turn on.
     #[serde(default)]
     pub enable: Vec<String>,
@@ -158,8 +162,9 @@ mod tests {
 
     #[test]
     fn reads_the_documented_fields() {
-        let config = parse("disable: [latest-image-tag]\nseverity:\n  privileged-container: high\nminSeverity: low\n").unwrap();
+        let config = parse("disable: [latest-image-tag]\nselect: [\"cis:5.2.*\", nsa]\nseverity:\n  privileged-container: high\nminSeverity: low\n").unwrap();
         assert_eq!(config.disable, ["latest-image-tag"]);
+        assert_eq!(config.select, ["cis:5.2.*", "nsa"]);
         assert_eq!(config.severity["privileged-container"], Severity::High);
         assert_eq!(config.min_severity, Some(Severity::Low));
     }

@@ -10,6 +10,7 @@ mod config;
 mod inputs;
 mod plugin;
 mod read_limit;
+mod render;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -668,6 +668,19 @@ fn rules_lists_the_registry_as_json() {
     let text = run_kubecheck(&["rules"], None);
     assert_eq!(text.status.code(), Some(0));
     assert_eq!(stdout(&text).lines().count(), count, "one line per rule");
+    // Aligned columns: severity, category and title start at the same place on every line.
+    let starts = |line: &str| -> Vec<usize> {
+        let bytes = line.as_bytes();
+        (1..bytes.len())
+            .filter(|&i| bytes[i - 1] == b' ' && bytes[i] != b' ')
+            .take(3)
+            .collect()
+    };
+    let listed = stdout(&text);
+    let lines: Vec<&str> = listed.lines().collect();
+    for line in &lines {
+        assert_eq!(starts(line), starts(lines[0]), "{line}");
+    }
 }
 
 #[test]

@@ -7,3 +7,4 @@ pub mod api_lifecycle;
 pub mod image_lifecycle;
 pub mod k8s_releases;
 pub mod peer_checks;
+pub mod standards;

@@ -1,6 +1,8 @@
 //! Other tools' check ids and the kubecheck rules whose verdict covers the same cause,
 //! so that a suppression written for one of those tools silences the same finding here
-//! (`crate::suppress`), and each rule can name its peers.
+//! (`crate::suppress`), and each rule can name its peers (`kubecheck explain`, `rules
+//! --format json`, docs/rules.md). kubesec and Trivy have no suppression annotation
+//! (Trivy keeps its ignores in files), so their rows only name the peers.
 //!
 //! A peer check is listed only where a kubecheck rule judges the same cause on the same
 //! object, and no wider: where the kubecheck finding would also stand for something the
@@ -22,8 +24,15 @@
 //!   at ce7ef32a (2026-08-21), the controls `kubescape.io/skip-controls` names.
 //! - Datree: `pkg/defaultRules/defaultRules.yaml` (`uniqueName`) of datreeio/datree at
 //!   0c3b63e6 (2023-08-01, the project's last release line).
+//! - kubesec: `pkg/ruler/ruleset.go` (`ID`, `Selector`) of controlplaneio/kubesec at
+//!   a59caad (2026-06-09). Its positive rules (points above 0) advise the safe setting;
+//!   they are listed where kubecheck flags its absence.
+//! - Trivy: `checks/kubernetes/<file>.rego` (`custom.id`) of aquasecurity/trivy-checks
+//!   at 80e53822 (2026-08-21). Those ids (`KSV-0017`) replaced the older `KSV017`, which
+//!   Trivy still accepts as an alias.
 
-/// A tool whose suppression annotations kubecheck reads.
+/// A tool whose checks kubecheck names, and (but for kubesec and Trivy) whose
+/// suppression annotations it reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Tool {
     KubeLinter,
@@ -32,16 +41,20 @@ pub enum Tool {
     KubeScore,
     Kubescape,
     Datree,
+    Kubesec,
+    Trivy,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 6] = [
+    pub const ALL: [Tool; 8] = [
         Tool::KubeLinter,
         Tool::Polaris,
         Tool::Checkov,
         Tool::KubeScore,
         Tool::Kubescape,
         Tool::Datree,
+        Tool::Kubesec,
+        Tool::Trivy,
     ];
 
     /// The name the report gives (`suppression.by`).
@@ -53,6 +66,8 @@ impl Tool {
             Tool::KubeScore => "kube-score",
             Tool::Kubescape => "kubescape",
             Tool::Datree => "datree",
+            Tool::Kubesec => "kubesec",
+            Tool::Trivy => "trivy",
         }
     }
 }
@@ -97,7 +112,7 @@ const fn peer(tool: Tool, id: &'static str, targets: &'static [Target]) -> PeerC
     PeerCheck { tool, id, targets }
 }
 
-use Tool::{Checkov, Datree, KubeLinter, KubeScore, Kubescape, Polaris};
+use Tool::{Checkov, Datree, KubeLinter, KubeScore, Kubescape, Kubesec, Polaris, Trivy};
 
 pub static PEER_CHECKS: &[PeerCheck] = &[
     // kube-linter: file name in pkg/builtinchecks/yamls/ after each id.
@@ -512,6 +527,129 @@ pub static PEER_CHECKS: &[PeerCheck] = &[
         "INGRESS_INCORRECT_HOST_VALUE_PERMISSIVE",
         &[rule("ingress-wildcard-host")],
     ),
+    // kubesec: pkg/ruler/ruleset.go, `ID` (its selector after each).
+    // `.spec .hostNetwork == true`, `.spec .hostPID == true`, `.spec .hostIPC == true`
+    peer(
+        Kubesec,
+        "HostNetwork",
+        &[at("host-namespaces", "hostNetwork")],
+    ),
+    peer(Kubesec, "HostPID", &[at("host-namespaces", "hostPID")]),
+    peer(Kubesec, "HostIPC", &[at("host-namespaces", "hostIPC")]),
+    // `containers[] .securityContext .privileged == true`
+    peer(Kubesec, "Privileged", &[rule("privileged-container")]),
+    // `containers[] .securityContext .capabilities .add == SYS_ADMIN`
+    peer(Kubesec, "CapSysAdmin", &[rule("sys-admin-capability")]),
+    // `containers[] .securityContext .allowPrivilegeEscalation == true`
+    peer(
+        Kubesec,
+        "AllowPrivilegeEscalation",
+        &[rule("privilege-escalation")],
+    ),
+    // Advises `readOnlyRootFilesystem == true`.
+    peer(
+        Kubesec,
+        "ReadOnlyRootFilesystem",
+        &[rule("writable-root-filesystem")],
+    ),
+    // Advises `runAsNonRoot == true` on the pod or the container.
+    peer(Kubesec, "RunAsNonRoot", &[rule("run-as-root")]),
+    // Advises a `seccompProfile.type` on the pod or every container.
+    peer(Kubesec, "SeccompAny", &[rule("no-seccomp-profile")]),
+    // A `seccompProfile.type` of `Unconfined`.
+    peer(Kubesec, "SeccompUnconfined", &[rule("unconfined-seccomp")]),
+    // An `appArmorProfile.type` of `Unconfined`.
+    peer(
+        Kubesec,
+        "ApparmorUnconfined",
+        &[rule("apparmor-unconfined")],
+    ),
+    // Advises `.spec .automountServiceAccountToken == false`.
+    peer(
+        Kubesec,
+        "AutomountServiceAccountToken",
+        &[rule("automount-service-account-token")],
+    ),
+    // `env[] .valueFrom .secretKeyRef` and `envFrom[] .secretRef`
+    peer(
+        Kubesec,
+        "SecretsAsEnvironmentVariables",
+        &[rule("secret-as-env-var")],
+    ),
+    // Trivy: checks/kubernetes/<file>.rego, `custom.id` (the file after each).
+    // can_elevate_its_own_privileges.rego
+    peer(Trivy, "KSV-0001", &[rule("privilege-escalation")]),
+    // SYS_ADMIN_capability.rego
+    peer(Trivy, "KSV-0005", &[rule("sys-admin-capability")]),
+    // host_ipc.rego, host_network.rego, host_pid.rego
+    peer(Trivy, "KSV-0008", &[at("host-namespaces", "hostIPC")]),
+    peer(Trivy, "KSV-0009", &[at("host-namespaces", "hostNetwork")]),
+    peer(Trivy, "KSV-0010", &[at("host-namespaces", "hostPID")]),
+    // runs_as_root.rego: `runAsNonRoot` not true
+    peer(Trivy, "KSV-0012", &[rule("run-as-root")]),
+    // uses_image_tag_latest.rego
+    peer(Trivy, "KSV-0013", &[rule("latest-image-tag")]),
+    // file_system_not_read_only.rego
+    peer(Trivy, "KSV-0014", &[rule("writable-root-filesystem")]),
+    // privileged.rego
+    peer(Trivy, "KSV-0017", &[rule("privileged-container")]),
+    // specific_capabilities_added.rego: capabilities beyond the baseline set
+    peer(Trivy, "KSV-0022", &[rule("dangerous-capabilities")]),
+    // hostpath_volumes_mounted.rego
+    peer(Trivy, "KSV-0023", &[rule("host-path-volume")]),
+    // access_to_host_ports.rego
+    peer(Trivy, "KSV-0024", &[rule("host-ports")]),
+    // selinux_custom_options_set.rego
+    peer(Trivy, "KSV-0025", &[rule("custom-selinux-options")]),
+    // unsafe_sysctl_options_set.rego
+    peer(Trivy, "KSV-0026", &[rule("unsafe-sysctls")]),
+    // non_default_proc_masks_set.rego
+    peer(Trivy, "KSV-0027", &[rule("unmasked-proc-mount")]),
+    // non_core_volume_types.rego
+    peer(Trivy, "KSV-0028", &[rule("non-restricted-volume-type")]),
+    // runtime_default_seccomp_profile_not_set.rego: neither RuntimeDefault nor Localhost
+    peer(
+        Trivy,
+        "KSV-0030",
+        &[rule("no-seccomp-profile"), rule("seccomp-not-enforced")],
+    ),
+    // protecting_pod_service_account_tokens.rego
+    peer(
+        Trivy,
+        "KSV-0036",
+        &[rule("automount-service-account-token")],
+    ),
+    // any_any.rego: `*` verbs on `*` resources
+    peer(Trivy, "KSV-0044", &[rule("rbac-full-access")]),
+    // windows_host_process.rego
+    peer(Trivy, "KSV-0103", &[rule("windows-host-process")]),
+    // seccomp_profile_unconfined.rego
+    peer(Trivy, "KSV-0104", &[rule("unconfined-seccomp")]),
+    // runs_with_a_root_uid.rego: `runAsUser: 0`
+    peer(Trivy, "KSV-0105", &[rule("root-user-id")]),
+    // drop_all_capabilities_only_add_net_bind_service.rego: restricted's capabilities
+    peer(Trivy, "KSV-0106", &[rule("unrestricted-capabilities")]),
+    // outdated_api.rego
+    peer(
+        Trivy,
+        "KSV-0107",
+        &[rule("deprecated-api-version"), rule("removed-api-version")],
+    ),
+    // service_with_externalip.rego
+    peer(Trivy, "KSV-0108", &[rule("service-external-ips")]),
+    // configMap_with_secrets.rego, configmap_with_sensitive.rego
+    peer(Trivy, "KSV-0109", &[rule("secret-in-config-map")]),
+    peer(Trivy, "KSV-01010", &[rule("secret-in-config-map")]),
+    // net_raw_capability.rego: NET_RAW added
+    peer(Trivy, "KSV-0119", &[rule("net-raw-capability")]),
+    // uses_untrusted_registry.rego
+    peer(Trivy, "KSV-0125", &[rule("image-registry-not-allowed")]),
+    // apiserver_profiling.rego, controllermanager_profiling.rego, scheduler_profiling.rego
+    peer(Trivy, "KCV-0018", &[rule("profiling-enabled")]),
+    peer(Trivy, "KCV-0034", &[rule("profiling-enabled")]),
+    peer(Trivy, "KCV-0040", &[rule("profiling-enabled")]),
+    // apiserver_audit_log_path.rego
+    peer(Trivy, "KCV-0019", &[rule("audit-logging-disabled")]),
 ];
 
 /// The kubecheck rules `tool`'s check `id` stands for; empty for a check without one.

@@ -276,7 +276,7 @@ mod tests {
     }
 
     /// STYLE.md's doc sections, in their order. The first three are required (above); the
-    /// others are optional, and every rule ends with its references.
+    /// others are optional (references: see the next test).
     const DOC_SECTIONS: &[&str] = &[
         "## What it does",
         "## Why is this bad?",
@@ -316,7 +316,31 @@ mod tests {
                 "{}: sections out of order or repeated: {headings:?}",
                 rule.id
             );
-            assert_eq!(headings.last(), Some(&"## References"), "{}", rule.id);
+        }
+    }
+
+    /// The standards a rule checks are data (`crate::data::standards`), shown beside the
+    /// docs: a reference list that numbered them too would drift from it. A rule cites
+    /// a reference or a standard.
+    #[test]
+    fn references_are_cited_and_leave_standards_to_their_table() {
+        for rule in RULES {
+            let info = rule.info();
+            let Some(references) = info.help.split("## References").nth(1) else {
+                assert!(!info.standards.is_empty(), "{}: nothing cited", rule.id);
+                continue;
+            };
+            assert!(
+                references.lines().any(|line| line.starts_with("- ")),
+                "{}: an empty `## References`",
+                rule.id
+            );
+            assert!(
+                !references.contains("CIS Kubernetes Benchmark")
+                    && !references.contains("NSA/CISA"),
+                "{}: a standard in the references",
+                rule.id
+            );
         }
     }
 }

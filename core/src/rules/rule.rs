@@ -67,6 +67,7 @@ impl Rule {
             enabled_by_default: self.enabled_by_default,
             fix: crate::fix::rule_fix(self.id),
             equivalents: crate::rule_info::Equivalent::of(self.id),
+            standards: crate::rule_info::Standards::of(self.id),
         }
     }
 }
@@ -89,7 +90,8 @@ impl<'a> From<&'a Rule> for RuleView<'a> {
             id: rule.id,
             category: rule.category.as_str(),
             severity: rule.severity,
-            pss: rule.pss.is_some(),
+            pss: rule.pss.map(|p| p.level),
+            standards: crate::data::standards::of(rule.id),
             enabled_by_default: rule.enabled_by_default,
         }
     }

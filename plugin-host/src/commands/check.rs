@@ -18,7 +18,7 @@ use crate::{builtin_wasm, config, inputs};
 pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
     // No path reads stdin; alone on a terminal that would wait without a word, so it says
     // what it expects instead (`kubecheck check -` still reads a terminal, until Ctrl-D).
-    if args.paths.is_empty() {
+    if args.paths.is_empty() && args.helm.is_none() && args.kustomize.is_none() {
         args.paths.push(PathBuf::from("-"));
         if std::io::stdin().is_terminal() {
             bail!(
@@ -48,14 +48,15 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         .collect();
     if !unknown.is_empty() {
         bail!(
-            "unknown rule selector(s): {} (`kubecheck rules` lists rule ids)",
-            unknown.join(", ")
+            "{}",
+            kubecheck_core::options::unknown_selectors_message(&unknown)
         );
     }
     let config_file = config.as_ref().map(|(path, _)| path.as_path());
     let mut loaded = inputs::load_with(&args.paths, args.max_input_bytes, config_file);
     let roots = context_roots(config.as_ref())?;
     inputs::assign_contexts(&mut loaded.sources, args.context, &roots);
+    loaded.sources.extend(rendered(&args)?);
     let unreadable: Vec<ReportError> = loaded
         .unreadable
         .into_iter()
@@ -95,6 +96,28 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         .unwrap_or(FailOn::High);
     write_report(&report, &input, &rules, format, color)?;
     Ok(exit_code(&report, fail_on))
+}
+
+/// The sources of `--helm` and `--kustomize`, each rendering one cluster (one analysis
+/// context, unless `--context input` joins everything).
+fn rendered(args: &CheckArgs) -> Result<Vec<kubecheck_core::Source>> {
+    let mut sources = Vec::new();
+    if let Some(chart) = &args.helm {
+        let context = format!("helm template {}", chart.display());
+        for mut source in crate::render::helm(chart, &args.helm_values, args.max_input_bytes)? {
+            source.context = Some(context.clone());
+            sources.push(source);
+        }
+    }
+    if let Some(dir) = &args.kustomize {
+        let mut source = crate::render::kustomize(dir, args.max_input_bytes)?;
+        source.context = Some(source.name.clone());
+        sources.push(source);
+    }
+    if args.context == inputs::ContextMode::Input {
+        sources.iter_mut().for_each(|source| source.context = None);
+    }
+    Ok(sources)
 }
 
 /// An earlier JSON report: a file that is not one (another format, another version) is
@@ -161,6 +184,7 @@ pub(crate) fn context_roots(config: Option<&(PathBuf, Config)>) -> Result<Vec<(S
 pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
     let mut options = Options::default();
     if let Some(config) = config {
+        options.select = config.select.clone();
         options.enable = config.enable.clone();
         options.disable = config.disable.clone();
         options.only = config.only.clone();
@@ -169,9 +193,11 @@ pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Options {
         options.min_severity = config.min_severity;
         options.allowed_registries = config.allowed_registries.clone();
     }
-    options.enable.extend(args.enable.iter().cloned());
-    options.disable.extend(args.disable.iter().cloned());
-    options.only.extend(args.only.iter().cloned());
+    let rules = &args.rules;
+    options.select.extend(rules.select.iter().cloned());
+    options.enable.extend(rules.enable.iter().cloned());
+    options.disable.extend(rules.disable.iter().cloned());
+    options.only.extend(rules.only.iter().cloned());
     options.pss = args.pss;
     options.kubernetes_version = args.k8s_version.or(config.and_then(|c| c.k8s_version));
     let policy = &mut options.suppressions;

@@ -28,7 +28,14 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
             pss.level, pss.control
         )?;
     }
-    writeln!(out, "\n{}", rule.info().help)?;
+    let info = rule.info();
+    for cis in &info.standards.cis {
+        writeln!(out, "{} {}: {}", cis.benchmark, cis.item, cis.title)?;
+    }
+    if let Some(section) = info.standards.nsa {
+        writeln!(out, "NSA/CISA Kubernetes Hardening Guide: {section}")?;
+    }
+    writeln!(out, "\n{}", info.help)?;
     writeln!(out, "Remediation: {}", rule.remediation)?;
     match kubecheck_core::fix::rule_fix(rule.id) {
         Some(fix) => writeln!(
@@ -39,11 +46,11 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
         )?,
         None => writeln!(out, "Automatic fix: none.")?,
     }
-    let equivalents = kubecheck_core::rule_info::Equivalent::of(rule.id);
+    let equivalents = info.equivalents;
     if !equivalents.is_empty() {
         writeln!(
             out,
-            "Equivalent checks (their tools' suppression annotations silence this rule):"
+            "Equivalent checks (their suppression annotations silence this rule, but for kubesec and Trivy, which have none):"
         )?;
         let mut tools: Vec<&str> = equivalents.iter().map(|e| e.tool).collect();
         tools.dedup();

@@ -39,8 +39,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     }
     let check_args = as_check_args(&args);
     let config = config::load(args.config.as_deref())?;
-    let mut options = check::options(&check_args, config.as_ref().map(|(_, c)| c));
-    options.disable.extend(args.skip.iter().cloned());
+    let options = check::options(&check_args, config.as_ref().map(|(_, c)| c));
     let configured = check::plugins(&check_args, config.as_ref())?;
     let runtime = match configured.is_empty() {
         true => None,
@@ -59,8 +58,8 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         .collect();
     if !unknown.is_empty() {
         bail!(
-            "unknown rule selector(s): {} (`kubecheck rules` lists rule ids)",
-            unknown.join(", ")
+            "{}",
+            kubecheck_core::options::unknown_selectors_message(&unknown)
         );
     }
     let config_file = config.as_ref().map(|(path, _)| path.as_path());
@@ -179,14 +178,15 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
 fn as_check_args(args: &FixArgs) -> CheckArgs {
     CheckArgs {
         paths: args.paths.clone(),
+        helm: None,
+        helm_values: Vec::new(),
+        kustomize: None,
         format: Some(Format::Text),
         fail_on: Some(FailOn::Never),
         require_reason: false,
         no_inline_suppressions: false,
         no_foreign_suppressions: false,
-        enable: Vec::new(),
-        disable: Vec::new(),
-        only: args.only.clone(),
+        rules: args.rules.clone(),
         pss: args.pss,
         k8s_version: args.k8s_version,
         context: args.context,

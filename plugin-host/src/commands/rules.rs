@@ -14,6 +14,7 @@ pub fn run(args: RulesArgs) -> Result<ExitCode> {
         RulesFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rules)?)?,
         RulesFormat::Markdown => write!(out, "{}", kubecheck_core::output::rules_markdown(&rules))?,
         RulesFormat::Text => {
+            let width = rules.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
             for rule in &rules {
                 let pss = rule
                     .pss
@@ -28,10 +29,14 @@ pub fn run(args: RulesArgs) -> Result<ExitCode> {
                     .fix
                     .map(|f| format!("  [fix: {}]", f.label()))
                     .unwrap_or_default();
+                // As strings: their `Display` writes without the padding.
                 writeln!(
                     out,
-                    "{:<36} {:<9} {:<13} {}{pss}{fix}{off}",
-                    rule.id, rule.severity, rule.category, rule.title
+                    "{:<width$} {:<9} {:<13} {}{pss}{fix}{off}",
+                    rule.id,
+                    rule.severity.to_string(),
+                    rule.category.to_string(),
+                    rule.title
                 )?;
             }
         }

@@ -893,6 +893,7 @@ struct CheckQuery {
     #[serde(rename = "k8s-version")]
     k8s_version: Option<String>,
     /// Comma-separated selectors, as the CLI flags.
+    select: Option<String>,
     enable: Option<String>,
     disable: Option<String>,
     only: Option<String>,
@@ -1227,6 +1228,7 @@ fn options(base: &Options, rules: &[RuleInfo], query: &CheckQuery) -> Result<Opt
             .collect()
     };
     let mut options = base.clone();
+    options.select.extend(list(&query.select));
     options.enable.extend(list(&query.enable));
     options.disable.extend(list(&query.disable));
     options.only.extend(list(&query.only));
@@ -1241,7 +1243,7 @@ fn options(base: &Options, rules: &[RuleInfo], query: &CheckQuery) -> Result<Opt
     }
     let unknown = options.unknown_selectors(rules);
     if !unknown.is_empty() {
-        return Err(format!("unknown rule selectors: {}", unknown.join(", ")));
+        return Err(kubecheck_core::options::unknown_selectors_message(&unknown));
     }
     Ok(options)
 }
@@ -1483,9 +1485,9 @@ mod tests {
         ])
         .expect("parses");
         assert_eq!(args.config, Some(std::path::PathBuf::from("policy.yaml")));
-        assert_eq!(args.disable, ["latest-image-tag", "host-namespaces"]);
+        assert_eq!(args.rules.disable, ["latest-image-tag", "host-namespaces"]);
         let base = Options {
-            disable: args.disable.clone(),
+            disable: args.rules.disable.clone(),
             pss: args.pss,
             ..Options::default()
         };

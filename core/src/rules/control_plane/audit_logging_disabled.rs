@@ -42,10 +42,6 @@ declare_rule! {
     /// ## Known problems
     /// Managed control planes (EKS, GKE, AKS) audit outside the manifests; their API
     /// servers are not in the input.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.16 (`--audit-log-path` is set)
-    /// - NSA/CISA Kubernetes Hardening Guide: Audit logging and threat detection
     pub static AUDIT_LOGGING_DISABLED = Rule {
         id: "audit-logging-disabled",
         title: "API server without audit logging",

@@ -54,9 +54,6 @@ declare_rule! {
     /// ## Known problems
     /// A scheduler started with `--config` takes `enableProfiling` from that file,
     /// which is not read; it is not reported.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.15 (API server), 1.3.2 (controller manager), 1.4.1 (scheduler)
     pub static PROFILING_ENABLED = Rule {
         id: "profiling-enabled",
         title: "Control-plane component serves profiling endpoints",

@@ -38,10 +38,6 @@ declare_rule! {
     /// kind: KubeletConfiguration
     /// readOnlyPort: 0
     /// ```
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 4.2.4 (kubelet `--read-only-port` is 0)
-    /// - NSA/CISA Kubernetes Hardening Guide: Control plane hardening
     pub static UNAUTHENTICATED_PORT = Rule {
         id: "unauthenticated-port",
         title: "API server or kubelet port without authentication",

@@ -52,9 +52,6 @@ declare_rule! {
     ///     - kube-apiserver
     ///     - --enable-admission-plugins=NodeRestriction,PodSecurity
     /// ```
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.10 (`AlwaysAdmit` not set), 1.2.14 (`NodeRestriction` set)
     pub static WEAK_ADMISSION_PLUGINS = Rule {
         id: "weak-admission-plugins",
         title: "API server without the NodeRestriction admission plugin",

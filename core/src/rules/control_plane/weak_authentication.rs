@@ -75,10 +75,6 @@ declare_rule! {
     /// `AuthenticationConfiguration` whose `anonymous.conditions` allow only those
     /// paths (Kubernetes 1.32 and later), which this rule accepts. Settings in a config
     /// file that is not in the input are not seen.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.1 (`--anonymous-auth` false), 1.2.2 (`--token-auth-file` not set), 4.2.1 (kubelet `--anonymous-auth` false)
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static WEAK_AUTHENTICATION = Rule {
         id: "weak-authentication",
         title: "Control-plane component accepts unauthenticated or static credentials",

@@ -61,10 +61,6 @@ declare_rule! {
     /// ## Known problems
     /// An authorization webhook may enforce what `RBAC` would; a `Webhook`-only API
     /// server is still reported for lacking `Node` and `RBAC`.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.6 (not `AlwaysAllow`), 1.2.7 (includes `Node`), 1.2.8 (includes `RBAC`), 4.2.2 (kubelet not `AlwaysAllow`)
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static WEAK_AUTHORIZATION_MODE = Rule {
         id: "weak-authorization-mode",
         title: "API server or kubelet authorizes too much",

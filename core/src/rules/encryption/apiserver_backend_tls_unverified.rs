@@ -71,9 +71,6 @@ declare_rule! {
     /// `--kubelet-certificate-authority` needs kubelet serving certificates signed by
     /// that CA (`serverTLSBootstrap: true` and approved CSRs); kubeadm clusters do not
     /// have them by default, so every kubeadm configuration is reported.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.4 (kubelet client certificate and key), 1.2.5 (`--kubelet-certificate-authority`), 1.2.23 (etcd certificate and key), 1.2.26 (`--etcd-cafile`)
     pub static APISERVER_BACKEND_TLS_UNVERIFIED = Rule {
         id: "apiserver-backend-tls-unverified",
         title: "API server talks to etcd or kubelets without verified TLS",

@@ -55,9 +55,6 @@ declare_rule! {
     /// Setting `insecureSkipTLSVerify: false` alone breaks the APIService until its
     /// `caBundle` holds the CA that signed the service's certificate, so no fix is
     /// offered.
-    ///
-    /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening (encrypt traffic)
     pub static APISERVICE_INSECURE_SKIP_TLS = Rule {
         id: "apiservice-insecure-skip-tls",
         title: "APIService skips TLS verification",

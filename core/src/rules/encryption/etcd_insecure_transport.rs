@@ -70,9 +70,6 @@ declare_rule! {
     /// ## Known problems
     /// An etcd that only listens on loopback is not reported for plain HTTP. etcd's own
     /// password authentication (`etcdctl auth enable`) is not visible in manifests.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 2.2 (`--client-cert-auth` true), 2.3 (`--auto-tls` not true), 2.5 (`--peer-client-cert-auth` true), 2.6 (`--peer-auto-tls` not true)
     pub static ETCD_INSECURE_TRANSPORT = Rule {
         id: "etcd-insecure-transport",
         title: "etcd without TLS client authentication",

@@ -68,9 +68,6 @@ declare_rule! {
     /// ## Known problems
     /// TLS terminated in front of the cluster (a CDN, an external load balancer) is not
     /// visible in the manifest; suppress the finding with a reason.
-    ///
-    /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening (encrypt traffic)
     pub static INGRESS_WITHOUT_TLS = Rule {
         id: "ingress-without-tls",
         title: "Ingress or Gateway without TLS",

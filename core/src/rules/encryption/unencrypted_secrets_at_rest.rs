@@ -57,10 +57,6 @@ declare_rule! {
     /// During a migration to encryption `identity` comes second (to read old data),
     /// which is fine and not reported; while moving back to plain text it comes first,
     /// which is reported.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.27 (`--encryption-provider-config` is set), 1.2.28 (encryption providers are appropriately configured)
-    /// - NSA/CISA Kubernetes Hardening Guide: Secrets (encrypt at rest)
     pub static UNENCRYPTED_SECRETS_AT_REST = Rule {
         id: "unencrypted-secrets-at-rest",
         title: "Secrets stored in etcd without encryption",

@@ -62,10 +62,6 @@ declare_rule! {
     /// Providers kept after the first only to read data written before a key or
     /// provider change are reported at low severity (inline keys, KMS v1) until the
     /// data is rewritten and they can go.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.28 (encryption providers are appropriately configured)
-    /// - NSA/CISA Kubernetes Hardening Guide: Secrets (encrypt at rest)
     pub static WEAK_ENCRYPTION_PROVIDER = Rule {
         id: "weak-encryption-provider",
         title: "Secrets encrypted at rest with a weak or deprecated provider",

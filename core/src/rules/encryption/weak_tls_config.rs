@@ -40,7 +40,6 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark v1.10: 1.2.29 (API server strong ciphers), 4.2.12 (kubelet strong ciphers)
     /// - Go `crypto/tls`, `InsecureCipherSuites`: https://pkg.go.dev/crypto/tls#InsecureCipherSuites
     pub static WEAK_TLS_CONFIG = Rule {
         id: "weak-tls-config",

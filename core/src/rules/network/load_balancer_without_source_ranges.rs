@@ -62,9 +62,6 @@ declare_rule! {
     /// The fix adds `loadBalancerSourceRanges: [192.0.2.0/24]`, a documentation range
     /// (RFC 5737) that admits nobody: the Service is unreachable from outside until you
     /// put your clients' ranges there. It is offered only when no range is set.
-    ///
-    /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening
     pub static LOAD_BALANCER_WITHOUT_SOURCE_RANGES = Rule {
         id: "load-balancer-without-source-ranges",
         title: "LoadBalancer Service open to any address",

@@ -79,10 +79,6 @@ declare_rule! {
     /// ## Known problems
     /// A policy that exists only in the cluster, or in another input, is not seen:
     /// check the namespace's manifests together.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.3.2: Ensure that all Namespaces have Network Policies defined
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening
     pub static NAMESPACE_WITHOUT_DEFAULT_DENY = Rule {
         id: "namespace-without-default-deny",
         title: "Namespace without a default-deny NetworkPolicy",

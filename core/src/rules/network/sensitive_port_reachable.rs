@@ -81,7 +81,6 @@ declare_rule! {
     /// on an undeclared port is not seen.
     ///
     /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening
     /// - https://kubernetes.io/docs/reference/networking/ports-and-protocols/
     pub static SENSITIVE_PORT_REACHABLE = Rule {
         id: "sensitive-port-reachable",

@@ -48,10 +48,6 @@ declare_rule! {
     /// ## Known problems
     /// Bare-metal clusters sometimes route node addresses with `externalIPs` on
     /// purpose; suppress the finding there with a reason.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 1.2 (API Server): Ensure that the DenyServiceExternalIPs admission plugin is set
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening
     pub static SERVICE_EXTERNAL_IPS = Rule {
         id: "service-external-ips",
         title: "Service with external IPs",

@@ -67,9 +67,6 @@ declare_rule! {
     ///     - name: web
     ///       image: shop/web:1.4.2
     /// ```
-    ///
-    /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening
     pub static WORKLOAD_EGRESS_NOT_ISOLATED = Rule {
         id: "workload-egress-not-isolated",
         title: "Workload that no NetworkPolicy isolates for egress",

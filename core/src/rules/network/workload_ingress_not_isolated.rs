@@ -87,10 +87,6 @@ declare_rule! {
     /// Policies that exist only in the cluster are not seen: check a namespace's
     /// manifests together. Workloads and policies without `metadata.namespace` share a
     /// namespace only when they come from the same file.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.3.2: Ensure that all Namespaces have Network Policies defined
-    /// - NSA/CISA Kubernetes Hardening Guide: Network separation and hardening
     pub static WORKLOAD_INGRESS_NOT_ISOLATED = Rule {
         id: "workload-ingress-not-isolated",
         title: "Workload that no NetworkPolicy isolates for ingress",

@@ -51,7 +51,6 @@ declare_rule! {
     ///
     /// ## References
     /// - endoflife.date
-    /// - NSA/CISA Kubernetes Hardening Guide: keep applications up to date
     pub static END_OF_LIFE_IMAGE = Rule {
         id: "end-of-life-image",
         title: "Image of a software release past end of life",

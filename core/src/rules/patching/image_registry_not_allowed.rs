@@ -49,7 +49,6 @@ declare_rule! {
     /// check written as a plugin, with settings of its own.
     ///
     /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Container images (trusted repositories)
     /// - Kubernetes docs: Images
     pub static IMAGE_REGISTRY_NOT_ALLOWED = Rule {
         id: "image-registry-not-allowed",

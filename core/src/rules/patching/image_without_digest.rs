@@ -43,7 +43,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Kubernetes docs: Images, Image names
-    /// - NSA/CISA Kubernetes Hardening Guide: Container images
     pub static IMAGE_WITHOUT_DIGEST = Rule {
         id: "image-without-digest",
         title: "Image not pinned by digest",

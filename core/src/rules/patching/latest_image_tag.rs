@@ -55,7 +55,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Kubernetes docs, Configuration best practices: Container images
-    /// - NSA/CISA Kubernetes Hardening Guide: Container images
     pub static LATEST_IMAGE_TAG = Rule {
         id: "latest-image-tag",
         title: "Image without a tag or with `latest`",

@@ -58,7 +58,6 @@ declare_rule! {
     /// that does call the API server then fails to authenticate.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.6: Ensure that Service Account Tokens are only mounted where necessary
     /// - Kubernetes docs: Configure Service Accounts for Pods (opt out of API credential automounting)
     pub static AUTOMOUNT_SERVICE_ACCOUNT_TOKEN = Rule {
         id: "automount-service-account-token",

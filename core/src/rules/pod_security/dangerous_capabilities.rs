@@ -86,7 +86,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Pod Security Standards, baseline: Capabilities
-    /// - CIS Kubernetes Benchmark 5.2.8, 5.2.9
     pub static DANGEROUS_CAPABILITIES = Rule {
         id: "dangerous-capabilities",
         title: "Container adds a dangerous capability",

@@ -59,7 +59,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Pod Security Standards, baseline: Host Namespaces
-    /// - CIS Kubernetes Benchmark 5.2.3, 5.2.4, 5.2.5
     pub static HOST_NAMESPACES = Rule {
         id: "host-namespaces",
         title: "Pod shares a host namespace",

@@ -59,7 +59,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Kubernetes docs: Resource Management for Pods and Containers
-    /// - NSA/CISA Kubernetes Hardening Guide: Resource policies
     pub static MISSING_RESOURCE_LIMITS = Rule {
         id: "missing-resource-limits",
         title: "Container without CPU or memory limits",

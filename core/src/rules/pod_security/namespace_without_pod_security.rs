@@ -52,8 +52,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Kubernetes docs: Enforce Pod Security Standards with Namespace Labels
-    /// - CIS Kubernetes Benchmark 5.2.1: Ensure that the cluster has at least one active policy control mechanism in place
-    /// - NSA/CISA Kubernetes Hardening Guide: Pod security enforcement
     pub static NAMESPACE_WITHOUT_POD_SECURITY = Rule {
         id: "namespace-without-pod-security",
         title: "Namespace without an enforced Pod Security level",

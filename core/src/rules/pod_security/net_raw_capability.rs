@@ -69,7 +69,6 @@ declare_rule! {
     /// such as `ping` stop working in it.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.2.8: Minimize the admission of containers with the NET_RAW capability
     /// - Pod Security Standards, restricted: Capabilities
     pub static NET_RAW_CAPABILITY = Rule {
         id: "net-raw-capability",

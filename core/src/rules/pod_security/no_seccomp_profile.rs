@@ -78,7 +78,6 @@ declare_rule! {
     /// A program that needs a blocked system call (some debuggers, old JVMs) fails.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.7.2: Ensure that the seccomp profile is set to docker/default in your pod definitions
     /// - Kubernetes docs: Restrict a Container's Syscalls with seccomp
     pub static NO_SECCOMP_PROFILE = Rule {
         id: "no-seccomp-profile",

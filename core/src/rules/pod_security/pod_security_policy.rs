@@ -87,7 +87,6 @@ declare_rule! {
     /// ## References
     /// - Kubernetes docs: Migrate from PodSecurityPolicy to the Built-In PodSecurity Admission Controller
     /// - Kubernetes docs: Mapping PodSecurityPolicies to Pod Security Standards
-    /// - CIS Kubernetes Benchmark 5.2.1: Ensure that the cluster has at least one active policy control mechanism in place
     pub static POD_SECURITY_POLICY = Rule {
         id: "pod-security-policy",
         title: "PodSecurityPolicy (removed in Kubernetes 1.25)",

@@ -66,7 +66,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Pod Security Standards, restricted: Privilege Escalation
-    /// - CIS Kubernetes Benchmark 5.2.6
     pub static PRIVILEGE_ESCALATION = Rule {
         id: "privilege-escalation",
         title: "Privilege escalation not turned off",

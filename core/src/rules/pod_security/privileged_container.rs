@@ -60,7 +60,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Pod Security Standards, baseline: Privileged Containers
-    /// - CIS Kubernetes Benchmark 5.2.2
     pub static PRIVILEGED_CONTAINER = Rule {
         id: "privileged-container",
         title: "Privileged container",

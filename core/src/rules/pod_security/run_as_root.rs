@@ -66,7 +66,6 @@ declare_rule! {
     ///
     /// ## References
     /// - Pod Security Standards, restricted: Running as Non-root
-    /// - CIS Kubernetes Benchmark 5.2.7
     pub static RUN_AS_ROOT = Rule {
         id: "run-as-root",
         title: "Container may run as root",

@@ -82,9 +82,7 @@ declare_rule! {
     /// followed: `/var/run` is usually a link to `/run`, both are listed.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.2.12: Minimize the admission of HostPath volumes
     /// - Kubernetes docs, Volumes: hostPath (security warning)
-    /// - NSA/CISA Kubernetes Hardening Guide: Pod security
     pub static SENSITIVE_HOST_PATH = Rule {
         id: "sensitive-host-path",
         title: "hostPath volume exposes a sensitive node path",

@@ -57,7 +57,6 @@ declare_rule! {
     /// Severity: critical, a direct path to the node (see `docs/severity.md`).
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.2.9: Minimize the admission of containers with added capabilities
     /// - Pod Security Standards, baseline: Capabilities
     /// - man 7 capabilities (CAP_SYS_ADMIN)
     pub static SYS_ADMIN_CAPABILITY = Rule {

@@ -59,7 +59,6 @@ declare_rule! {
     /// `emptyDir` at each path it writes to.
     ///
     /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Use immutable container file systems
     /// - Kubernetes docs: Configure a Security Context for a Pod or Container
     pub static WRITABLE_ROOT_FILESYSTEM = Rule {
         id: "writable-root-filesystem",

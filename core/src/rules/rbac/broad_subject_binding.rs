@@ -59,10 +59,6 @@ declare_rule! {
     ///   kind: Group
     ///   name: auditors
     /// ```
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.5: Ensure that default service accounts are not actively used
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization (anonymous requests)
     pub static BROAD_SUBJECT_BINDING = Rule {
         id: "broad-subject-binding",
         title: "Role granted to anonymous users, all users, all service accounts or a default service account",

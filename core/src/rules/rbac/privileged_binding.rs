@@ -70,12 +70,6 @@ declare_rule! {
     /// ## Known problems
     /// Bindings and roles that exist only in the cluster are not seen; a binding to a
     /// role that is neither in the input nor a known default is `unknown-role-reference`.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.1: Ensure that the cluster-admin role is only used where required
-    /// - CIS Kubernetes Benchmark 5.1.5: Ensure that default service accounts are not actively used
-    /// - CIS Kubernetes Benchmark 5.1.8: Limit use of the Bind, Impersonate and Escalate permissions
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static PRIVILEGED_BINDING = Rule {
         id: "privileged-binding",
         title: "Binding grants a dangerous capability",

@@ -105,11 +105,6 @@ declare_rule! {
     /// Bindings and roles that exist only in the cluster are not seen. Operators (Argo CD,
     /// Calico's tigera-operator) need such rights by design; suppress the finding on
     /// their workload with a reason.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.5: Ensure that default service accounts are not actively used
-    /// - CIS Kubernetes Benchmark 5.1.6: Ensure that Service Account Tokens are only mounted where necessary
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static PRIVILEGED_SERVICE_ACCOUNT = Rule {
         id: "privileged-service-account",
         title: "Workload's mounted token carries a dangerous capability",

@@ -51,11 +51,6 @@ declare_rule! {
     /// is not reported; bindings to it are (`privileged-binding`). Operators that manage
     /// arbitrary resources (Argo CD) need this by design; suppress the finding with a
     /// reason.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.1: Ensure that the cluster-admin role is only used where required
-    /// - CIS Kubernetes Benchmark 5.1.3: Minimize wildcard use in Roles and ClusterRoles
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static RBAC_FULL_ACCESS = Rule {
         id: "rbac-full-access",
         title: "Role allows every verb on every resource",

@@ -50,10 +50,6 @@ declare_rule! {
     /// on their roles with a reason, and enforce Pod Security admission on the namespaces
     /// they deploy to. `update` and `patch` of existing workloads (which can change their
     /// service account) are not reported.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.4: Minimize access to create pods
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static RBAC_POD_CREATION = Rule {
         id: "rbac-pod-creation",
         title: "Role can create pods",

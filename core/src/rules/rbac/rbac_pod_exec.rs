@@ -53,7 +53,6 @@ declare_rule! {
     /// `--k8s-version 1.35` (or later) stops counting `get` on these subresources.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.1: RBAC and Service Accounts (no item names exec)
     /// - Kubernetes RBAC good practices: privilege escalation risks
     pub static RBAC_POD_EXEC = Rule {
         id: "rbac-pod-exec",

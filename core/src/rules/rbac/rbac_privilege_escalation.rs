@@ -59,14 +59,6 @@ declare_rule! {
     /// Kubernetes' own roles are not reported. Operators that manage RBAC (Calico's
     /// tigera-operator, OLM) and certificate controllers need some of these; suppress the
     /// finding with a reason.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.8: Limit use of the Bind, Impersonate and Escalate permissions
-    /// - CIS Kubernetes Benchmark 5.1.9: Minimize access to create persistent volumes
-    /// - CIS Kubernetes Benchmark 5.1.10: Minimize access to the proxy sub-resource of nodes
-    /// - CIS Kubernetes Benchmark 5.1.11: Minimize access to the approval sub-resource of certificatesigningrequests objects
-    /// - CIS Kubernetes Benchmark 5.1.12: Minimize access to webhook configuration objects
-    /// - CIS Kubernetes Benchmark 5.1.13: Minimize access to the service account token creation
     pub static RBAC_PRIVILEGE_ESCALATION = Rule {
         id: "rbac-privilege-escalation",
         title: "Role can escalate, bind, impersonate or mint credentials",

@@ -46,10 +46,6 @@ declare_rule! {
     /// ## Known problems
     /// Controllers whose job is Secrets (cert-manager, external-secrets, sealed-secrets)
     /// need this; suppress the finding on their roles with a reason.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.2: Minimize access to secrets
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static RBAC_SECRET_READ = Rule {
         id: "rbac-secret-read",
         title: "Role can read every Secret",

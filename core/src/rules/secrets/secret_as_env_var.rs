@@ -65,7 +65,6 @@ declare_rule! {
     /// finding is a note, not something to fix.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark 5.4.1: Prefer using secrets as files over secrets as environment variables
     /// - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
     pub static SECRET_AS_ENV_VAR = Rule {
         id: "secret-as-env-var",

@@ -59,7 +59,6 @@ declare_rule! {
     /// command line at run time; a file is better where the program can read one.
     ///
     /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Secrets
     /// - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
     pub static SECRET_IN_COMMAND_LINE = Rule {
         id: "secret-in-command-line",

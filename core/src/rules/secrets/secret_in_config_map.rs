@@ -45,10 +45,6 @@ declare_rule! {
     /// ## Known problems
     /// Files are read line by line: a credential in XML or in a multi-line JSON string
     /// is only found when its format is known.
-    ///
-    /// ## References
-    /// - NSA/CISA Kubernetes Hardening Guide: Secrets
-    /// - CIS Kubernetes Benchmark 5.4: Secrets Management
     pub static SECRET_IN_CONFIG_MAP = Rule {
         id: "secret-in-config-map",
         title: "Credential in a ConfigMap",

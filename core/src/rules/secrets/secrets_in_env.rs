@@ -68,10 +68,6 @@ declare_rule! {
     /// Example manifests use well-known demo passwords on purpose; they are still
     /// reported, since such manifests get copied. Vendors' documented example keys
     /// (`AKIAIOSFODNN7EXAMPLE`) say `EXAMPLE` and are not.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.4.1: Prefer using secrets as files over secrets as environment variables
-    /// - NSA/CISA Kubernetes Hardening Guide: Secrets
     pub static SECRETS_IN_ENV = Rule {
         id: "secrets-in-env",
         title: "Credential in a container environment variable",

@@ -53,10 +53,6 @@ declare_rule! {
     /// ## Known problems
     /// Clients outside the cluster that cannot request tokens still need a long-lived
     /// one; keep those few, and suppress the finding with a reason.
-    ///
-    /// ## References
-    /// - CIS Kubernetes Benchmark 5.1.6: Ensure that Service Account Tokens are only mounted where necessary
-    /// - NSA/CISA Kubernetes Hardening Guide: Authentication and authorization
     pub static SERVICE_ACCOUNT_TOKEN_SECRET = Rule {
         id: "service-account-token-secret",
         title: "Long-lived service account token Secret",

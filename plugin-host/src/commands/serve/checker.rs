@@ -59,8 +59,8 @@ impl Checker {
         let unknown = options.unknown_selectors(&rules);
         if !unknown.is_empty() {
             bail!(
-                "unknown rule selector(s): {} (`kubecheck rules` lists rule ids)",
-                unknown.join(", ")
+                "{}",
+                kubecheck_core::options::unknown_selectors_message(&unknown)
             );
         }
         Ok(Checker {
@@ -95,14 +95,15 @@ impl Checker {
 fn as_check_args(args: &ServeArgs) -> CheckArgs {
     CheckArgs {
         paths: Vec::new(),
+        helm: None,
+        helm_values: Vec::new(),
+        kustomize: None,
         format: Some(Format::Json),
         fail_on: Some(FailOn::Never),
         require_reason: false,
         no_inline_suppressions: false,
         no_foreign_suppressions: false,
-        enable: args.enable.clone(),
-        disable: args.disable.clone(),
-        only: args.only.clone(),
+        rules: args.rules.clone(),
         pss: args.pss,
         k8s_version: args.k8s_version,
         context: crate::inputs::ContextMode::Path,
