@@ -338,7 +338,11 @@ pub static RULE_STANDARDS: &[RuleStandards] = &[
     row("kubeconfig-insecure-skip-tls-verify", &[], Some(ENCRYPTION)),
     row("mesh-plaintext-allowed", &[], Some(ENCRYPTION)),
     row("metrics-scrape-insecure-tls", &[], Some(ENCRYPTION)),
-    row("operator-endpoint-insecure-transport", &[], Some(ENCRYPTION)),
+    row(
+        "operator-endpoint-insecure-transport",
+        &[],
+        Some(ENCRYPTION),
+    ),
     row(
         "unencrypted-secrets-at-rest",
         &["1.2.27", "1.2.28"],
