@@ -34,7 +34,7 @@ run() {
     local name="$1"
     shift
     /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/$name.json" 2>/dev/null || true
-    cat "$work/time"
+    tail -1 "$work/time"
 }
 median() { sort -n | sed -n "$((runs / 2 + 1))p"; }
 

@@ -30,7 +30,7 @@ measure() {
     local times=() rss=0 i line
     for ((i = 0; i < runs; i++)); do
         /usr/bin/time -f '%e %M' -o "$work/time" "$bin" "$@" >/dev/null || [[ $? -le 1 ]]
-        read -r line <"$work/time"
+        line=$(tail -1 "$work/time")
         times+=("${line% *}")
         ((${line#* } > rss)) && rss=${line#* }
     done
