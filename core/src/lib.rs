@@ -2,6 +2,8 @@
 //!
 //! A pure function from text to a report: no files, network, clock, threads or
 //! randomness, so the same verdicts come out natively, in the browser and in a plugin.
+//! The `parallel` feature (the command line's) spreads independent work over rayon's
+//! pool; results are joined in input order, so the report is the same.
 
 pub mod baseline;
 pub mod data;
@@ -13,6 +15,7 @@ pub mod netpol;
 pub mod objects;
 pub mod options;
 pub mod output;
+mod par;
 pub mod plugin_abi;
 pub mod pointer;
 pub mod pss;

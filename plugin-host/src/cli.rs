@@ -1,5 +1,6 @@
 //! The command line, declared with clap: each `///` is the help text.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -345,6 +346,11 @@ pub struct CheckArgs {
     /// not checked [default: 64 MiB].
     #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::DEFAULT_MAX_INPUT_BYTES, hide_default_value = true)]
     pub max_input_bytes: u64,
+    /// Threads that parse and check files, documents, rules and plugins side by side;
+    /// `1` checks one thing after another. The report is the same for every N
+    /// [default: the available cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
 }
 
 /// Exit codes: 0 no finding left (after the fixes, or in the diff: once it is applied),
@@ -538,6 +544,22 @@ mod tests {
         assert_eq!(paths.len(), 2);
         // Without paths there is nothing to ask.
         assert!(Cli::try_parse_from(["kubecheck", "access", "of", "User:jane"]).is_err());
+    }
+
+    #[test]
+    fn jobs_is_a_positive_thread_count() {
+        let jobs = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["kubecheck", "check"].iter().chain(args))?;
+            let Command::Check(check) = cli.command else {
+                panic!("not check")
+            };
+            Ok::<_, clap::Error>(check.jobs.map(NonZeroUsize::get))
+        };
+        assert_eq!(jobs(&[]).unwrap(), None);
+        assert_eq!(jobs(&["-j", "1"]).unwrap(), Some(1));
+        assert_eq!(jobs(&["--jobs", "4"]).unwrap(), Some(4));
+        assert!(jobs(&["-j", "0"]).is_err());
+        assert!(jobs(&["--jobs", "many"]).is_err());
     }
 
     #[test]

@@ -328,3 +328,246 @@ pub fn risky_deployments(bytes: usize) -> Vec<u8> {
     }
     out
 }
+
+/// Workloads per namespace in [`cluster`].
+pub const CLUSTER_WORKLOADS_PER_NAMESPACE: usize = 10;
+
+/// A generated cluster of `workloads` Deployments (about 1 KB of block YAML each, a
+/// different risk in each of five) with what grows with them: per workload a
+/// ServiceAccount, a Service and a NetworkPolicy; per namespace of
+/// [`CLUSTER_WORKLOADS_PER_NAMESPACE`] workloads a default-deny policy, a Secret, two
+/// Roles and their RoleBindings; per ten namespaces a ClusterRole and its
+/// ClusterRoleBinding. The input of the scaling benchmarks (`core/benches/scale.rs`,
+/// `scripts/bench-scale.sh`): the per-object rules, the secrets scan, RBAC paths and
+/// NetworkPolicy reachability all have work that grows with it.
+pub fn cluster(workloads: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(workloads * 2_400);
+    let namespaces = workloads.div_ceil(CLUSTER_WORKLOADS_PER_NAMESPACE);
+    for ns in 0..namespaces {
+        let _ = write!(
+            out,
+            "\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ns-{ns}
+  labels:
+    team: team-{team}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: ns-{ns}
+spec:
+  podSelector: {{}}
+  policyTypes: [Ingress, Egress]
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: ns-{ns}
+type: Opaque
+stringData:
+  username: app
+  password: hunter2-{ns}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: ns-{ns}
+rules:
+- apiGroups: [\"\"]
+  resources: [configmaps, services]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: deployer
+  namespace: ns-{ns}
+rules:
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [get, list, create, update, patch]
+- apiGroups: [\"\"]
+  resources: [secrets, pods/exec]
+  verbs: [get, create]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: readers
+  namespace: ns-{ns}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}}
+subjects:
+- {{kind: ServiceAccount, name: app-{first}, namespace: ns-{ns}}}
+- {{kind: Group, name: team-{team}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: deployers
+  namespace: ns-{ns}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}}
+subjects:
+- {{kind: ServiceAccount, name: app-{second}, namespace: ns-{ns}}}
+---
+",
+            team = ns % 7,
+            first = ns * CLUSTER_WORKLOADS_PER_NAMESPACE,
+            second = ns * CLUSTER_WORKLOADS_PER_NAMESPACE + 1,
+        );
+        if ns % 10 == 0 {
+            let _ = write!(
+                out,
+                "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: node-reader-{ns}
+rules:
+- apiGroups: [\"\"]
+  resources: [nodes, namespaces]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: node-readers-{ns}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-reader-{ns}}}
+subjects:
+- {{kind: ServiceAccount, name: app-{sa}, namespace: ns-{ns}}}
+---
+",
+                sa = ns * CLUSTER_WORKLOADS_PER_NAMESPACE + 2,
+            );
+        }
+    }
+    for i in 0..workloads {
+        let ns = i / CLUSTER_WORKLOADS_PER_NAMESPACE;
+        let tier = ["web", "api", "db"][i % 3];
+        // One risk in each of five workloads; the others are hardened.
+        let (image, privileged, host_volume, env) = match i % 5 {
+            0 => ("nginx:latest", "false", "", ""),
+            1 => ("registry.example.com/app:1.4.2", "true", "", ""),
+            2 => (
+                "registry.example.com/app:1.4.2",
+                "false",
+                "\n      - name: docker\n        hostPath: {path: /var/run/docker.sock}",
+                "",
+            ),
+            3 => (
+                "registry.example.com/app:1.4.2",
+                "false",
+                "",
+                "\n        - name: API_TOKEN\n          value: ghp_8xKq2Lm9Vb3Nc7Wd1Ye5Rf0Tg4Hj6Uk2Ia8S",
+            ),
+            _ => ("registry.example.com/app:1.4.2", "false", "", ""),
+        };
+        let _ = write!(
+            out,
+            "\
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app-{i}
+  namespace: ns-{ns}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+  namespace: ns-{ns}
+  labels: {{app: app-{i}, tier: {tier}}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: app-{i}}}
+  template:
+    metadata:
+      labels: {{app: app-{i}, tier: {tier}}}
+    spec:
+      serviceAccountName: app-{i}
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile: {{type: RuntimeDefault}}
+      containers:
+      - name: app
+        image: {image}
+        ports:
+        - {{name: http, containerPort: 8080}}
+        env:
+        - name: DB_PASSWORD
+          valueFrom:
+            secretKeyRef: {{name: db, key: password}}{env}
+        resources:
+          requests: {{cpu: 100m, memory: 128Mi}}
+          limits: {{cpu: 500m, memory: 256Mi}}
+        securityContext:
+          privileged: {privileged}
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          capabilities: {{drop: [ALL]}}
+        volumeMounts:
+        - {{name: tmp, mountPath: /tmp}}
+      volumes:
+      - name: tmp
+        emptyDir: {{}}{host_volume}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: app-{i}
+  namespace: ns-{ns}
+spec:
+  selector: {{app: app-{i}}}
+  ports:
+  - {{name: http, port: 80, targetPort: http}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: app-{i}
+  namespace: ns-{ns}
+spec:
+  podSelector:
+    matchLabels: {{app: app-{i}}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+  - from:
+    - podSelector:
+        matchExpressions: [{{key: tier, operator: In, values: [web, api]}}]
+    - namespaceSelector:
+        matchLabels: {{team: team-{team}}}
+    ports: [{{port: http}}]
+  egress:
+  - to:
+    - podSelector: {{matchLabels: {{tier: db}}}}
+---
+",
+            team = (ns + 1) % 7,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cluster_grows_with_its_workloads() {
+        let documents = |n| super::cluster(n).matches("\n---\n").count();
+        // Per workload four documents; per namespace seven, and two per ten namespaces.
+        assert_eq!(documents(10), 10 * 4 + 7 + 2);
+        assert_eq!(documents(1_000), 1_000 * 4 + 100 * 7 + 10 * 2);
+        let workload = super::cluster(1_000).len() / 1_000;
+        assert!(
+            (1_500..3_000).contains(&workload),
+            "{workload} bytes per workload"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::object::{Object, TypeMeta};
-use crate::yaml::{parse_documents_within, AliasBudget, DuplicateKey, Node, Pos};
+use crate::yaml::{parse_documents_within, AliasBudget, Document, DuplicateKey, Node, Pos};
 
 /// A named text to check: a file, stdin or a pasted buffer.
 #[derive(Clone, Debug)]
@@ -136,9 +136,8 @@ impl Input {
         let mut input = Input::default();
         // One budget for all sources: many small files must not each get the minimum.
         let total_len = sources.iter().map(|s| s.text.len()).sum();
-        let mut alias_budget = AliasBudget::for_input_len(total_len);
-        for (source_id, source) in sources.iter().enumerate() {
-            let documents = parse_documents_within(&source.text, &mut alias_budget);
+        let budget = AliasBudget::for_input_len(total_len);
+        for (source_id, documents) in parse_sources(&sources, budget).into_iter().enumerate() {
             if documents.is_empty() {
                 input.errors.push(InputError {
                     source: source_id,
@@ -179,73 +178,16 @@ impl Input {
     /// flattens them (see [`list_items`]), and an error for each document or item that is
     /// not a Kubernetes object.
     pub fn objects(&self) -> (Vec<Object<'_>>, Vec<InputError>) {
+        // Documents are read independently (on several threads with the `parallel`
+        // feature); ids are numbered once they are joined in document order.
         let mut objects = Vec::new();
         let mut errors = Vec::new();
-        for doc in &self.documents {
-            // Depth first, so objects keep the order they are written in.
-            let mut pending = vec![Pending {
-                prefix: String::new(),
-                node: &doc.root,
-                depth: 0,
-                type_meta: None,
-            }];
-            while let Some(Pending {
-                prefix,
-                node,
-                depth,
-                type_meta,
-            }) = pending.pop()
-            {
-                let error = |message| InputError {
-                    source: doc.source,
-                    document: Some(doc.index),
-                    pos: node.span.start,
-                    message,
-                };
-                let Some(items) = list_items(node) else {
-                    let id = objects.len();
-                    match Object::read(id, doc.source, doc.index, prefix, node, type_meta) {
-                        Ok(object) => objects.push(object),
-                        Err(message) => errors.push(error(message)),
-                    }
-                    continue;
-                };
-                if depth == MAX_LIST_DEPTH {
-                    errors.push(error(format!(
-                        "lists nested more than {MAX_LIST_DEPTH} levels deep: the items of this one are not checked"
-                    )));
-                    continue;
-                }
-                let field = |name| node.get(name).and_then(Node::as_str).unwrap_or_default();
-                let kind = field("kind");
-                // kubectl creates only the items, but a client that does not flatten (a
-                // plain API request) would create an object of another kind that happens
-                // to have `items`, so that object is checked too. A wrapper that is not
-                // an object is just a list, as it is for kubectl: no error.
-                if !kind.is_empty() && !kind.ends_with("List") {
-                    let id = objects.len();
-                    if let Ok(object) =
-                        Object::read(id, doc.source, doc.index, prefix.clone(), node, None)
-                    {
-                        objects.push(object);
-                    }
-                }
-                // Only the decoder of a whole document sets the type of kind-less items.
-                let item_type = match (depth, kind.strip_suffix("List").unwrap_or(kind)) {
-                    (0, item_kind) if !item_kind.is_empty() => {
-                        Some(TypeMeta::new(field("apiVersion"), item_kind))
-                    }
-                    _ => None,
-                };
-                for (i, item) in items.iter().enumerate().rev() {
-                    pending.push(Pending {
-                        prefix: format!("{prefix}/items/{i}"),
-                        node: item,
-                        depth: depth + 1,
-                        type_meta: item_type.clone(),
-                    });
-                }
+        for (doc_objects, doc_errors) in crate::par::map(&self.documents, objects_of) {
+            for mut object in doc_objects {
+                object.id = objects.len();
+                objects.push(object);
             }
+            errors.extend(doc_errors);
         }
         let patches = super::patches::patch_sources(self);
         for object in &mut objects {
@@ -271,6 +213,100 @@ impl Input {
                 .find(|d| d.source == source && d.index == index),
         }
     }
+}
+
+/// The documents of each source, parsed as if one after another under one shared alias
+/// budget. Each source is first parsed on its own (in parallel with the `parallel`
+/// feature) under the whole budget. A source that expanded no alias parses the same
+/// under any budget and spends none of it; the sources that did are parsed again, in
+/// order, under what the ones before them left, so the budget decides exactly as in a
+/// sequential parse. Manifests rarely use aliases: the parse is then done once.
+fn parse_sources(sources: &[Source], budget: AliasBudget) -> Vec<Vec<Document>> {
+    let parsed = crate::par::map(sources, |source| {
+        let mut own = budget.clone();
+        let documents = parse_documents_within(&source.text, &mut own);
+        (documents, own.is_untouched())
+    });
+    let mut shared = budget;
+    parsed
+        .into_iter()
+        .zip(sources)
+        .map(|((documents, untouched), source)| match untouched {
+            true => documents,
+            false => parse_documents_within(&source.text, &mut shared),
+        })
+        .collect()
+}
+
+/// The objects of one document (ids numbered from 0) and its errors, in the order they
+/// are written.
+fn objects_of(doc: &ParsedDocument) -> (Vec<Object<'_>>, Vec<InputError>) {
+    let mut objects = Vec::new();
+    let mut errors = Vec::new();
+    // Depth first, so objects keep the order they are written in.
+    let mut pending = vec![Pending {
+        prefix: String::new(),
+        node: &doc.root,
+        depth: 0,
+        type_meta: None,
+    }];
+    while let Some(Pending {
+        prefix,
+        node,
+        depth,
+        type_meta,
+    }) = pending.pop()
+    {
+        let error = |message| InputError {
+            source: doc.source,
+            document: Some(doc.index),
+            pos: node.span.start,
+            message,
+        };
+        let Some(items) = list_items(node) else {
+            let id = objects.len();
+            match Object::read(id, doc.source, doc.index, prefix, node, type_meta) {
+                Ok(object) => objects.push(object),
+                Err(message) => errors.push(error(message)),
+            }
+            continue;
+        };
+        if depth == MAX_LIST_DEPTH {
+            errors.push(error(format!(
+                    "lists nested more than {MAX_LIST_DEPTH} levels deep: the items of this one are not checked"
+                )));
+            continue;
+        }
+        let field = |name| node.get(name).and_then(Node::as_str).unwrap_or_default();
+        let kind = field("kind");
+        // kubectl creates only the items, but a client that does not flatten (a
+        // plain API request) would create an object of another kind that happens
+        // to have `items`, so that object is checked too. A wrapper that is not
+        // an object is just a list, as it is for kubectl: no error.
+        if !kind.is_empty() && !kind.ends_with("List") {
+            let id = objects.len();
+            if let Ok(object) = Object::read(id, doc.source, doc.index, prefix.clone(), node, None)
+            {
+                objects.push(object);
+            }
+        }
+        // Only the decoder of a whole document sets the type of kind-less items.
+        let item_type = match (depth, kind.strip_suffix("List").unwrap_or(kind)) {
+            (0, item_kind) if !item_kind.is_empty() => {
+                Some(TypeMeta::new(field("apiVersion"), item_kind))
+            }
+            _ => None,
+        };
+        for (i, item) in items.iter().enumerate().rev() {
+            pending.push(Pending {
+                prefix: format!("{prefix}/items/{i}"),
+                node: item,
+                depth: depth + 1,
+                type_meta: item_type.clone(),
+            });
+        }
+    }
+    (objects, errors)
 }
 
 /// How deep lists may nest in one another. kubectl sets no bound of its own (the YAML
@@ -308,6 +344,32 @@ fn list_items(node: &Node) -> Option<&[Node]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sources are parsed side by side with the `parallel` feature, yet the alias budget
+    /// decides as it does one source after another: the second of two sources that each
+    /// copy most of it fails, whatever runs first, and sources without aliases around
+    /// them are unaffected.
+    #[test]
+    fn sources_spend_the_shared_alias_budget_in_order() {
+        let big = "x".repeat(1 << 20);
+        let bomb = format!("a: &a {big}\nb: [{}]\n", ["*a"; 20].join(", "));
+        let plain = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+        let input = Input::parse(vec![
+            Source::new("plain-1.yaml", plain),
+            Source::new("bomb-1.yaml", bomb.clone()),
+            Source::new("plain-2.yaml", plain),
+            Source::new("bomb-2.yaml", bomb),
+            Source::new("plain-3.yaml", plain),
+        ]);
+        let failed: Vec<&str> = input
+            .errors
+            .iter()
+            .map(|e| input.sources[e.source].name.as_str())
+            .collect();
+        assert_eq!(failed, ["bomb-2.yaml"]);
+        assert!(input.errors[0].message.contains("alias"));
+        assert_eq!(input.documents.len(), 4);
+    }
 
     #[test]
     fn invalid_utf8_is_located() {

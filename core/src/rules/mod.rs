@@ -146,8 +146,14 @@ pub(crate) fn run(
     objects: &[Object<'_>],
     select: impl Fn(&Rule) -> bool,
 ) -> Vec<RawFinding> {
-    let mut findings = Vec::new();
-    for rule in RULES.iter().filter(|rule| select(rule) && ctx.runs(rule)) {
+    let selected: Vec<&Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|rule| select(rule) && ctx.runs(rule))
+        .collect();
+    // Rules are independent of one another: each may run on its own thread, and their
+    // findings are joined in registry order.
+    let mut findings: Vec<RawFinding> = crate::par::map(&selected, |rule| {
         let mut emitter = Emitter::new(rule.id);
         match rule.check {
             Check::Object(check) => {
@@ -161,8 +167,11 @@ pub(crate) fn run(
                 }
             }
         }
-        findings.extend(emitter.into_findings());
-    }
+        emitter.into_findings()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     partial::drop_omissions(objects, &mut findings);
     findings
 }

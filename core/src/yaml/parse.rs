@@ -50,6 +50,12 @@ impl AliasBudget {
             work_left: limit.saturating_mul(2),
         }
     }
+
+    /// Whether no alias has been expanded against this budget: a source that leaves a
+    /// budget untouched parses the same under any budget.
+    pub fn is_untouched(&self) -> bool {
+        self.remaining == self.limit && self.work_left == self.limit.saturating_mul(2)
+    }
 }
 
 /// What one node of a tree costs the alias budget besides its text.

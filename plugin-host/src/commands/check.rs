@@ -1,6 +1,7 @@
 //! `kubecheck check`: sources in, report out, exit code from the findings.
 
 use std::io::{IsTerminal, Write};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -69,14 +70,19 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
             plugin: None,
         })
         .collect();
-    let input = Input::parse(loaded.sources);
-    let session = Session::new(&input, &options);
-    let findings = match (&runtime, args.engine) {
-        (Some(runtime), Engine::Wasm) => builtin_wasm::run(&session, runtime)?,
-        _ => session.run_builtin(),
-    };
-    let plugin_run = plugin::run(&plugins, &session);
-    let mut report = plugin::report(&session, findings, &rules, plugin_run, unreadable);
+    let pool = thread_pool(args.jobs)?;
+    let input = pool.install(|| Input::parse(loaded.sources));
+    let mut report = pool.install(|| -> Result<Report> {
+        let session = Session::new(&input, &options);
+        let findings = match (&runtime, args.engine) {
+            (Some(runtime), Engine::Wasm) => builtin_wasm::run(&session, runtime)?,
+            _ => session.run_builtin(),
+        };
+        let plugin_run = plugin::run(&plugins, &session);
+        Ok(plugin::report(
+            &session, findings, &rules, plugin_run, unreadable,
+        ))
+    })?;
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &report)?;
     }
@@ -118,6 +124,22 @@ fn rendered(args: &CheckArgs) -> Result<Vec<kubecheck_core::Source>> {
         sources.iter_mut().for_each(|source| source.context = None);
     }
     Ok(sources)
+}
+
+/// The threads a check runs on: `jobs` of them, else one per available core. The calling
+/// thread is one of them, so `--jobs 1` starts no thread at all. The others get a main
+/// thread's stack (8 MiB): documents up to the nesting limit are read recursively in
+/// places, as they are on the main thread.
+pub(crate) fn thread_pool(jobs: Option<NonZeroUsize>) -> Result<rayon::ThreadPool> {
+    let jobs = jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .use_current_thread()
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("kubecheck-check-{i}"))
+        .build()?)
 }
 
 /// An earlier JSON report: a file that is not one (another format, another version) is

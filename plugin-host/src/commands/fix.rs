@@ -198,6 +198,7 @@ fn as_check_args(args: &FixArgs) -> CheckArgs {
         baseline: None,
         write_baseline: None,
         max_input_bytes: args.max_input_bytes,
+        jobs: None,
     }
 }
 

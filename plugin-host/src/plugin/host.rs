@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use kubecheck_core::report::ReportError;
 use kubecheck_core::rules::RawFinding;
 use kubecheck_core::{Category, Report, RuleInfo, Session};
+use rayon::prelude::*;
 use serde_json::Value as Json;
 
 use super::abi::{self, Resource};
@@ -279,16 +280,24 @@ pub fn run(loaded: &Loaded, session: &Session<'_>) -> PluginRun {
         return run;
     }
     let resources = resources(session);
-    for (plugin, settings, path) in wanted {
-        let input = abi::input_document(settings, &resources);
-        let started = Instant::now();
-        let output = plugin
-            .check(&input)
-            .and_then(|o| abi::validate(&o, plugin.metadata(), &resources).map(|()| o));
+    // Each call has its own store: plugins run side by side on the pool of the run
+    // (`check --jobs`), their results taken in the order they are configured.
+    let outputs: Vec<_> = wanted
+        .par_iter()
+        .map(|(plugin, settings, _)| {
+            let input = abi::input_document(settings, &resources);
+            let started = Instant::now();
+            let output = plugin
+                .check(&input)
+                .and_then(|o| abi::validate(&o, plugin.metadata(), &resources).map(|()| o));
+            (output, started.elapsed())
+        })
+        .collect();
+    for ((plugin, _, path), (output, took)) in wanted.into_iter().zip(outputs) {
         run.calls.push(PluginCall {
             plugin: plugin.name().to_owned(),
             outcome: output.as_ref().map_or_else(PluginError::kind, |_| "ok"),
-            took: started.elapsed(),
+            took,
         });
         match output {
             Ok(output) => run

@@ -116,5 +116,6 @@ fn as_check_args(args: &ServeArgs) -> CheckArgs {
         baseline: None,
         write_baseline: None,
         max_input_bytes: crate::inputs::DEFAULT_MAX_INPUT_BYTES,
+        jobs: None,
     }
 }
