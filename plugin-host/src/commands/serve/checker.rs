@@ -79,7 +79,22 @@ impl Checker {
     /// Checks `sources` with the built-in rules and the plugins, as `kubecheck check`
     /// does: a plugin that fails is an error of the report, next to its name. Also
     /// returns the plugin calls made, for the metrics.
+    ///
+    /// One request is checked on the calling thread alone: requests are what the server
+    /// runs side by side (`--max-checks`), and spreading one small review over rayon's
+    /// pool cost more CPU than it saved (idle workers spin: 0.46 → 0.63 ms per review).
     pub fn check(&self, sources: Vec<Source>, options: &Options) -> (Report, Vec<PluginCall>) {
+        thread_local! {
+            static ALONE: Option<rayon::ThreadPool> =
+                check::thread_pool(Some(std::num::NonZeroUsize::MIN)).ok();
+        }
+        ALONE.with(|pool| match pool {
+            Some(pool) => pool.install(|| self.check_here(sources, options)),
+            None => self.check_here(sources, options),
+        })
+    }
+
+    fn check_here(&self, sources: Vec<Source>, options: &Options) -> (Report, Vec<PluginCall>) {
         let input = Input::parse(sources);
         let session = Session::new(&input, options);
         let findings = session.run_builtin();
