@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 /// The newest policy version the Pod Security Standards define (`latest` means this).
 pub const LATEST_MINOR: u32 = 37;
 
+/// The prefix of the namespace labels Pod Security Admission reads
+/// (`pod-security.kubernetes.io/enforce`, `…/enforce-version`, `…/audit`, `…/warn`…).
+pub const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
+
 /// When the Pod Security Standards changed, by policy version (`v1.<minor>`): the one
 /// table the rules, their overlap checks and the admission view read, after the upstream
 /// checks (kubernetes/pod-security-admission, `policy/check_*.go`). A control without

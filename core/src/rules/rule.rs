@@ -135,7 +135,8 @@ impl<'a> Ctx<'a> {
     /// The RBAC model of `objects`, one analysis context of this run.
     pub fn rbac(&self, objects: &[Object<'_>]) -> Arc<Rbac> {
         let key = (objects.first().map_or(usize::MAX, |o| o.id), objects.len());
-        // Rules run on one thread; the lock only keeps `Ctx` shareable.
+        // With feature `parallel` the rules run side by side: the lock is held while the
+        // model is built, so it is built once and the other RBAC rules wait for it.
         let mut models = self.rbac_models.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, model)) = models.iter().find(|(k, _)| *k == key) {
             return Arc::clone(model);

@@ -9,10 +9,8 @@ use std::fmt;
 use crate::model::Object;
 use crate::options::Options;
 use crate::pointer;
-use crate::pss::{parse_minor, PssLevel, PssTarget, LATEST_MINOR};
+use crate::pss::{parse_minor, PssLevel, PssTarget, LABEL_PREFIX, LATEST_MINOR};
 use crate::rules::{self, Ctx, RawFinding};
-
-pub(crate) const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Mode {

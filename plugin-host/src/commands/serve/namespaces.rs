@@ -12,13 +12,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use kubecheck_core::pss::LABEL_PREFIX;
 use kubecheck_core::{Input, Source};
 use serde_json::json;
 
 use crate::read_limit::read_bounded;
-
-/// The label prefix Pod Security Admission reads; other labels are not kept.
-const POD_SECURITY_LABELS: &str = "pod-security.kubernetes.io/";
 
 /// Largest namespaces file read at start.
 const MAX_FILE_BYTES: u64 = 16 << 20;
@@ -79,7 +77,8 @@ impl NamespaceLabels {
                 .labels
                 .iter()
                 .flatten()
-                .filter(|(key, _)| key.starts_with(POD_SECURITY_LABELS))
+                // Only the labels Pod Security Admission reads are kept.
+                .filter(|(key, _)| key.starts_with(LABEL_PREFIX))
                 .collect();
             let manifest = json!({
                 "apiVersion": "v1",
