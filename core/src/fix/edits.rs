@@ -11,7 +11,8 @@ use serde_json::{Map, Value as Json};
 use super::apply::TextIndex;
 use crate::report::Edit;
 use crate::yaml::{
-    resolve_plain_is_string, to_json, CollectionStyle, Entry, Node, ScalarStyle, ScalarValue, Value,
+    resolve_plain_is_string, same_as_json, CollectionStyle, Entry, Node, ScalarStyle, ScalarValue,
+    Value,
 };
 
 /// How the document writes what a fix adds.
@@ -328,7 +329,7 @@ pub(crate) fn diff(
 impl Diff<'_, '_> {
     /// `parent`: the mapping holding `node` and its key.
     fn node(&mut self, node: &Node, target: &Json, parent: Option<(&Node, &Node)>) -> Option<()> {
-        if to_json(node) == *target {
+        if same_as_json(node, target) {
             return Some(());
         }
         match (&node.value, target) {

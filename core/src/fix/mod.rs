@@ -23,7 +23,7 @@ use crate::plugin_abi::PatchOp;
 use crate::pointer;
 use crate::report::{Edit, Fix};
 use crate::rules::FixSpec;
-use crate::yaml::{parse_documents, to_json, Node};
+use crate::yaml::{parse_documents, to_json, Node, Value};
 pub use edits::Layout;
 
 /// The report's fix for `spec` on the object at `prefix` (its pointer in the document
@@ -39,17 +39,26 @@ pub fn build(
     spec: &FixSpec,
 ) -> Option<Fix> {
     let object = pointer::resolve(root, prefix)?;
-    let mut value = to_json(object);
+    let paths = spec
+        .patch
+        .iter()
+        .map(|op| pointer::segments(op.path()))
+        .collect::<Option<Vec<_>>>()?;
+    // Patched and compared from the deepest node every operation works under, not the
+    // whole object: the same edits, without converting and comparing a workload for
+    // each of its findings.
+    let (base, depth) = common_base(object, &paths);
+    let mut value = to_json(base);
     let mut ops = Vec::new();
-    for op in &spec.patch {
-        let segments = pointer::segments(op.path())?;
+    for (op, segments) in spec.patch.iter().zip(&paths) {
+        let within = &segments[depth..];
         let path = format!("{prefix}{}", op.path());
-        let exists = patch::existing_prefix(&value, &segments);
+        let exists = depth + patch::existing_prefix(&value, within);
         let parent_is_list = || {
-            let parent = pointer::prefix(op.path(), segments.len() - 1);
-            pointer::segments(&parent)
-                .and_then(|s| json_at(&value, &s).map(Json::is_array))
-                .unwrap_or(false)
+            within
+                .split_last()
+                .and_then(|(_, parent)| json_at(&value, parent))
+                .is_some_and(Json::is_array)
         };
         ops.push(match op {
             PatchOp::Add { value: new, .. } if exists == segments.len() && !parent_is_list() => {
@@ -70,9 +79,9 @@ pub fn build(
             }
             PatchOp::Remove { .. } => json!({"op": "remove", "path": path}),
         });
-        patch::apply_abi(&mut value, op)?;
+        patch::apply_abi(&mut value, within, op)?;
     }
-    let edits = edits::diff(index, layout, object, &value)?;
+    let edits = edits::diff(index, layout, base, &value)?;
     if edits.is_empty() {
         return None;
     }
@@ -82,6 +91,43 @@ pub fn build(
         patch: ops,
         edits,
     })
+}
+
+/// The deepest mapping or list under `object` that holds the parent of every path, and
+/// how many segments lead to it. The walk stops where the whole object's comparison
+/// would behave differently from the subtree's: at a mapping with a merge key (no edit
+/// is possible there) or with the segment's key twice (each copy is compared).
+fn common_base<'n>(object: &'n Node, paths: &[Vec<String>]) -> (&'n Node, usize) {
+    let Some(shortest) = paths.iter().map(|p| p.len().saturating_sub(1)).min() else {
+        return (object, 0);
+    };
+    let mut node = object;
+    for (depth, segment) in paths[0][..shortest].iter().enumerate() {
+        if paths.iter().any(|p| p[depth] != *segment) {
+            return (node, depth);
+        }
+        let next = match &node.value {
+            Value::Map(entries) => {
+                let mut keyed = entries.iter().filter(|e| e.key_str() == Some(segment));
+                let merges = entries.iter().any(|e| e.key_str() == Some("<<"));
+                match (keyed.next(), keyed.next()) {
+                    (Some(entry), None) if !merges => Some(&entry.value),
+                    _ => None,
+                }
+            }
+            Value::Seq(items) => segment
+                .parse::<usize>()
+                .ok()
+                .filter(|_| segment == "0" || !segment.starts_with('0'))
+                .and_then(|i| items.get(i)),
+            Value::Scalar(_) => None,
+        };
+        match next {
+            Some(child) if matches!(child.value, Value::Map(_) | Value::Seq(_)) => node = child,
+            _ => return (node, depth),
+        }
+    }
+    (node, shortest)
 }
 
 fn json_at<'a>(value: &'a Json, segments: &[String]) -> Option<&'a Json> {

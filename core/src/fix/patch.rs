@@ -18,16 +18,16 @@ pub(crate) enum OnExisting {
     Merge,
 }
 
-/// Applies one ABI operation with a pointer relative to `value`.
-pub(crate) fn apply_abi(value: &mut Json, op: &PatchOp) -> Option<()> {
-    let segments = pointer::segments(op.path())?;
+/// Applies one ABI operation at `segments`, its pointer relative to `value` (the
+/// caller may have walked part of the operation's own pointer already).
+pub(crate) fn apply_abi(value: &mut Json, segments: &[String], op: &PatchOp) -> Option<()> {
     match op {
-        PatchOp::Add { value: new, .. } => add(value, &segments, new.clone(), OnExisting::Set),
+        PatchOp::Add { value: new, .. } => add(value, segments, new.clone(), OnExisting::Set),
         PatchOp::Replace { value: new, .. } => {
-            *get_mut(value, &segments)? = new.clone();
+            *get_mut(value, segments)? = new.clone();
             Some(())
         }
-        PatchOp::Remove { .. } => remove(value, &segments),
+        PatchOp::Remove { .. } => remove(value, segments),
     }
 }
 
@@ -199,6 +199,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn apply_whole(value: &mut Json, op: &PatchOp) -> Option<()> {
+        apply_abi(value, &pointer::segments(op.path())?, op)
+    }
+
     #[test]
     fn abi_add_creates_parents_sets_members_and_appends() {
         let mut value = json!({"spec": {"containers": [{"name": "a"}]}});
@@ -206,7 +210,7 @@ mod tests {
             path: path.into(),
             value,
         };
-        apply_abi(
+        apply_whole(
             &mut value,
             &add(
                 "/spec/containers/0/securityContext/capabilities/drop/-",
@@ -214,7 +218,7 @@ mod tests {
             ),
         )
         .unwrap();
-        apply_abi(
+        apply_whole(
             &mut value,
             &add(
                 "/spec/containers/0/securityContext/capabilities/drop/-",
@@ -222,17 +226,17 @@ mod tests {
             ),
         )
         .unwrap();
-        apply_abi(&mut value, &add("/spec/containers/0/name", json!("b"))).unwrap();
+        apply_whole(&mut value, &add("/spec/containers/0/name", json!("b"))).unwrap();
         assert_eq!(
             value,
             json!({"spec": {"containers": [{"name": "b", "securityContext": {"capabilities": {"drop": ["ALL", "NET_RAW"]}}}]}})
         );
-        assert!(apply_abi(&mut value, &add("/spec/containers/3/name", json!("c"))).is_none());
+        assert!(apply_whole(&mut value, &add("/spec/containers/3/name", json!("c"))).is_none());
         let remove = PatchOp::Remove {
             path: "/spec/containers/0/name".into(),
         };
-        apply_abi(&mut value, &remove).unwrap();
-        assert!(apply_abi(&mut value, &remove).is_none(), "must exist");
+        apply_whole(&mut value, &remove).unwrap();
+        assert!(apply_whole(&mut value, &remove).is_none(), "must exist");
     }
 
     #[test]

@@ -14,4 +14,4 @@ pub use parse::{
     ALIAS_BUDGET_RATIO, MAX_DEPTH, MIN_ALIAS_BUDGET,
 };
 pub use resolve::{resolve_plain, resolve_plain_is_string};
-pub use to_json::to_json;
+pub use to_json::{same_as_json, to_json};

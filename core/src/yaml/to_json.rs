@@ -31,3 +31,105 @@ pub fn to_json(node: &Node) -> Json {
         }
     }
 }
+
+/// Whether [`to_json`] of `node` equals `json`, found without building it: a fix compares
+/// each level of an object with the wanted value on its way down, and building the JSON
+/// of every level was most of a report's time.
+pub fn same_as_json(node: &Node, json: &Json) -> bool {
+    match (&node.value, json) {
+        (Value::Scalar(s), _) => match (&s.value, json) {
+            (ScalarValue::Null, Json::Null) => true,
+            (ScalarValue::Bool(b), Json::Bool(j)) => b == j,
+            (ScalarValue::Int(i), Json::Number(n)) => Number::from(*i) == *n,
+            (ScalarValue::Float(f), _) => match Number::from_f64(*f) {
+                Some(n) => matches!(json, Json::Number(j) if *j == n),
+                None => matches!(json, Json::String(j) if *j == s.text),
+            },
+            (ScalarValue::Str, Json::String(j)) => *j == s.text,
+            _ => false,
+        },
+        (Value::Seq(items), Json::Array(wanted)) => {
+            items.len() == wanted.len() && items.iter().zip(wanted).all(|(i, w)| same_as_json(i, w))
+        }
+        (Value::Map(entries), Json::Object(wanted)) => {
+            let keyed = || {
+                entries.iter().filter_map(|e| match &e.key.value {
+                    Value::Scalar(s) => Some((s.text.as_str(), &e.value)),
+                    _ => None,
+                })
+            };
+            // With every key distinct, the members are the entries; a duplicate key (the
+            // later one wins) is rare enough to compare the slow way.
+            if has_duplicate(keyed().map(|(k, _)| k)) {
+                return to_json(node) == *json;
+            }
+            keyed().count() == wanted.len()
+                && keyed().all(|(k, v)| wanted.get(k).is_some_and(|w| same_as_json(v, w)))
+        }
+        _ => false,
+    }
+}
+
+fn has_duplicate<'a>(keys: impl Iterator<Item = &'a str> + Clone) -> bool {
+    if keys.clone().nth(16).is_none() {
+        return keys
+            .clone()
+            .enumerate()
+            .any(|(i, k)| keys.clone().skip(i + 1).any(|other| other == k));
+    }
+    let mut seen = std::collections::HashSet::new();
+    keys.into_iter().any(|k| !seen.insert(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_documents;
+
+    /// Documents that differ in one way each: scalar types, a float JSON cannot hold, key
+    /// order, a duplicate key, a complex key, a merge key, list length.
+    const DOCUMENTS: &[&str] = &[
+        "a: 1\nb: [x, y]",
+        "b: [x, y]\na: 1",
+        "a: 1\nb: [x, y, z]",
+        "a: '1'\nb: [x, y]",
+        "a: 1.0\nb: [x, y]",
+        "a: 1\na: 2\nb: [x, y]",
+        "a: 2\nb: [x, y]",
+        "a: 2\na: 1\nb: [x, y]",
+        "a: .nan",
+        "a: .NaN",
+        "a: .inf",
+        "a: ~",
+        "a: null",
+        "a: true",
+        "a: 'true'",
+        "a: {}",
+        "a: []",
+        "? [k]\n: v\na: 1\nb: [x, y]",
+        "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2",
+        "base: {x: 1}\nother: {'<<': {x: 1}, y: 2}",
+        "k0: 0\nk1: 1\nk2: 2\nk3: 3\nk4: 4\nk5: 5\nk6: 6\nk7: 7\nk8: 8\nk9: 9\nk10: 10\nk11: 11\nk12: 12\nk13: 13\nk14: 14\nk15: 15\nk16: 16\nk0: 0",
+        "k0: 0\nk1: 1\nk2: 2\nk3: 3\nk4: 4\nk5: 5\nk6: 6\nk7: 7\nk8: 8\nk9: 9\nk10: 10\nk11: 11\nk12: 12\nk13: 13\nk14: 14\nk15: 15\nk16: 16",
+    ];
+
+    fn root(text: &str) -> Node {
+        let mut documents = parse_documents(text);
+        documents.remove(0).result.expect("the document parses")
+    }
+
+    #[test]
+    fn comparing_with_json_agrees_with_converting_to_it() {
+        let roots: Vec<Node> = DOCUMENTS.iter().map(|d| root(d)).collect();
+        for (a, text_a) in roots.iter().zip(DOCUMENTS) {
+            for (b, text_b) in roots.iter().zip(DOCUMENTS) {
+                let wanted = to_json(b);
+                assert_eq!(
+                    same_as_json(a, &wanted),
+                    to_json(a) == wanted,
+                    "{text_a:?} against the JSON of {text_b:?}"
+                );
+            }
+        }
+    }
+}
