@@ -1,5 +1,7 @@
 //! A run: objects from the input, findings from the rules, and the report.
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::fix;
 use crate::fold::{self, Candidate};
 use crate::model::{Input, InputError, Object};
@@ -104,7 +106,6 @@ impl<'a> Session<'a> {
         rules: &[RuleInfo],
         extra_errors: Vec<ReportError>,
     ) -> Report {
-        let mut candidates = Vec::new();
         // The enabled rules, indexed once: a scan of the rules per finding was
         // findings × rules, and plugins bring both in any number.
         let enabled: std::collections::HashMap<&str, &RuleInfo> = rules
@@ -112,103 +113,16 @@ impl<'a> Session<'a> {
             .filter(|r| self.options.is_enabled(*r))
             .map(|r| (r.id.as_str(), r))
             .collect();
-        // Line starts of each source with a fix, found once.
-        let mut text_indexes = std::collections::HashMap::new();
-        let mut layouts = std::collections::HashMap::new();
-        for raw in raw {
-            let Some(&rule) = enabled.get(raw.rule.as_str()) else {
-                continue;
-            };
-            let severity = self.options.severity_of(rule, raw.severity);
-            let (Some(object), Some(mut location)) = (
-                self.objects.get(raw.object),
-                self.locate(raw.object, &raw.pointer),
-            ) else {
-                continue;
-            };
-            let span = raw.span.or_else(|| {
-                let range = raw.within.clone()?;
-                self.locate_within(object, &raw.pointer, range)
-            });
-            if let Some(span) = span {
-                location.line = span.start.line;
-                location.column = span.start.column;
-                location.end_line = span.end.line;
-                location.end_column = span.end.column;
-            }
-            let related = raw
-                .related
-                .iter()
-                .filter_map(|r| {
-                    Some(Related {
-                        location: self.locate(r.object, &r.pointer)?,
-                        message: r.message.clone(),
-                    })
-                })
-                .collect();
-            let fix = raw.fix.as_ref().and_then(|spec| {
-                let doc = self.input.document(object.source, object.document)?;
-                let index = text_indexes.entry(object.source).or_insert_with(|| {
-                    fix::TextIndex::new(&self.input.sources[object.source].text)
-                });
-                let layout = layouts
-                    .entry((object.source, object.document))
-                    .or_insert_with(|| fix::Layout::of(index, &doc.root));
-                fix::build(index, layout, &doc.root, &object.prefix, spec)
-            });
-            let mut finding = Finding {
-                rule: rule.id.clone(),
-                severity,
-                category: rule.category.clone(),
-                message: raw.message,
-                resource: Resource {
-                    api_version: object.api_version.clone(),
-                    kind: object.kind.clone(),
-                    name: object.name().map(str::to_owned),
-                    namespace: object.namespace().map(str::to_owned),
-                },
-                location,
-                remediation: match place(object, &raw.pointer) {
-                    Some(place) => format!("{} Where: {place}.", rule.remediation),
-                    None => rule.remediation.clone(),
-                },
-                fix,
-                pss: rule.pss.map(|p| PssTag {
-                    level: p.level,
-                    control: p.control.to_owned(),
-                }),
-                suppression: None,
-                related,
-                related_rules: raw.related_rules,
-                context: self.context_of(object, &rule.id),
-            };
-            let suppressed = match suppress::judge(
-                &self.options.suppressions,
-                rule,
-                &finding.related_rules,
-                &raw.pointer,
-                object,
-                &finding.resource,
-                &finding.location.source,
-            ) {
-                Verdict::Suppressed(suppression) => {
-                    finding.suppression = Some(suppression);
-                    true
-                }
-                Verdict::Reported(note) => {
-                    if let Some(note) = note {
-                        finding.message = format!("{} [{note}]", finding.message);
-                    }
-                    false
-                }
-            };
-            candidates.push(Candidate {
-                finding,
-                object: raw.object,
-                pointer: raw.pointer,
-                suppressed,
-            });
-        }
+        let texts = FixTexts::of(self, &raw);
+        // Each finding is located, fixed and judged on its own: on rayon's pool with the
+        // `parallel` feature, in order either way.
+        let candidates: Vec<Candidate> = crate::par::map_vec(raw, |raw| {
+            let rule = enabled.get(raw.rule.as_str())?;
+            self.candidate(raw, rule, &texts)
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         // Folded before the severity floor, so a folded rule is named even when it
         // alone would fall below it.
         let (mut findings, mut suppressed) = fold::fold(candidates);
@@ -262,6 +176,140 @@ impl<'a> Session<'a> {
         };
         crate::redact::apply(self, &mut report);
         report
+    }
+}
+
+impl Session<'_> {
+    /// `raw` as the report shows it, with its location, fix and suppression; `None` when
+    /// its object or pointer is unknown.
+    fn candidate(
+        &self,
+        raw: RawFinding,
+        rule: &RuleInfo,
+        texts: &FixTexts<'_>,
+    ) -> Option<Candidate> {
+        let severity = self.options.severity_of(rule, raw.severity);
+        let object = self.objects.get(raw.object)?;
+        let mut location = self.locate(raw.object, &raw.pointer)?;
+        let span = raw.span.or_else(|| {
+            let range = raw.within.clone()?;
+            self.locate_within(object, &raw.pointer, range)
+        });
+        if let Some(span) = span {
+            location.line = span.start.line;
+            location.column = span.start.column;
+            location.end_line = span.end.line;
+            location.end_column = span.end.column;
+        }
+        let related = raw
+            .related
+            .iter()
+            .filter_map(|r| {
+                Some(Related {
+                    location: self.locate(r.object, &r.pointer)?,
+                    message: r.message.clone(),
+                })
+            })
+            .collect();
+        let fix = raw.fix.as_ref().and_then(|spec| {
+            let doc = self.input.document(object.source, object.document)?;
+            let index = texts.indexes.get(&object.source)?;
+            let layout = texts.layouts.get(&(object.source, object.document))?;
+            fix::build(index, layout, &doc.root, &object.prefix, spec)
+        });
+        let mut finding = Finding {
+            rule: rule.id.clone(),
+            severity,
+            category: rule.category.clone(),
+            message: raw.message,
+            resource: Resource {
+                api_version: object.api_version.clone(),
+                kind: object.kind.clone(),
+                name: object.name().map(str::to_owned),
+                namespace: object.namespace().map(str::to_owned),
+            },
+            location,
+            remediation: match place(object, &raw.pointer) {
+                Some(place) => format!("{} Where: {place}.", rule.remediation),
+                None => rule.remediation.clone(),
+            },
+            fix,
+            pss: rule.pss.map(|p| PssTag {
+                level: p.level,
+                control: p.control.to_owned(),
+            }),
+            suppression: None,
+            related,
+            related_rules: raw.related_rules,
+            context: self.context_of(object, &rule.id),
+        };
+        let suppressed = match suppress::judge(
+            &self.options.suppressions,
+            rule,
+            &finding.related_rules,
+            &raw.pointer,
+            object,
+            &finding.resource,
+            &finding.location.source,
+        ) {
+            Verdict::Suppressed(suppression) => {
+                finding.suppression = Some(suppression);
+                true
+            }
+            Verdict::Reported(note) => {
+                if let Some(note) = note {
+                    finding.message = format!("{} [{note}]", finding.message);
+                }
+                false
+            }
+        };
+        Some(Candidate {
+            finding,
+            object: raw.object,
+            pointer: raw.pointer,
+            suppressed,
+        })
+    }
+}
+
+/// The line starts of each source a fix edits and the layout of each document it edits,
+/// learned once per source and document before the findings are reported side by side.
+struct FixTexts<'t> {
+    indexes: HashMap<usize, fix::TextIndex<'t>>,
+    layouts: HashMap<(usize, usize), fix::Layout>,
+}
+
+impl<'t> FixTexts<'t> {
+    fn of(session: &Session<'t>, raw: &[RawFinding]) -> Self {
+        let documents: BTreeSet<(usize, usize)> = raw
+            .iter()
+            .filter(|r| r.fix.is_some())
+            .filter_map(|r| session.objects.get(r.object))
+            .map(|o| (o.source, o.document))
+            .collect();
+        let sources: Vec<usize> = documents
+            .iter()
+            .map(|d| d.0)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let input = session.input;
+        let indexes: HashMap<usize, fix::TextIndex<'t>> = crate::par::map(&sources, |&source| {
+            (source, fix::TextIndex::new(&input.sources[source].text))
+        })
+        .into_iter()
+        .collect();
+        let documents: Vec<(usize, usize)> = documents.into_iter().collect();
+        let layouts = crate::par::map(&documents, |&(source, document)| {
+            let layout = input
+                .document(source, document)
+                .map(|doc| fix::Layout::of(&indexes[&source], &doc.root));
+            ((source, document), layout)
+        })
+        .into_iter()
+        .filter_map(|(key, layout)| Some((key, layout?)))
+        .collect();
+        FixTexts { indexes, layouts }
     }
 }
 

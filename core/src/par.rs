@@ -18,3 +18,16 @@ pub(crate) fn map<'t, T: Sync, R: Send>(
 pub(crate) fn map<'t, T, R>(items: &'t [T], f: impl Fn(&'t T) -> R) -> Vec<R> {
     items.iter().map(f).collect()
 }
+
+/// `f` over owned `items`, results in item order.
+#[cfg(feature = "parallel")]
+pub(crate) fn map_vec<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    items.into_par_iter().map(f).collect()
+}
+
+/// `f` over owned `items`, results in item order.
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn map_vec<T, R>(items: Vec<T>, f: impl Fn(T) -> R) -> Vec<R> {
+    items.into_iter().map(f).collect()
+}
