@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use crate::engine::Session;
-use crate::model::span_in_value;
+use crate::model::{span_in_value, Object};
 use crate::output::escape::is_unsafe;
 use crate::report::{Finding, Location, Redaction, Report};
 use crate::rules::secrets::scan::{scan_object_and_overridden, Place, EVERY_PLACE};
@@ -106,57 +106,13 @@ pub fn mask_source(text: &str, source: &str, redactions: &[Redaction]) -> String
 /// Lists the secrets of `session`'s input in `report` and replaces them in its texts.
 pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
     let mut replacements: HashMap<String, String> = HashMap::new();
-    for object in &session.objects {
-        for found in scan_object_and_overridden(object, EVERY_PLACE) {
-            let Value::Scalar(scalar) = &found.node.value else {
-                continue;
-            };
-            // Every value of a Secret is secret, credential or not (`user: admin`), and
-            // so is a Secret's last applied configuration, which repeats them.
-            let whole = matches!(found.place, Place::SecretData | Place::SecretStringData)
-                || (found.place == Place::LastApplied && object.kind == "Secret");
-            if !whole && found.hits.is_empty() {
-                continue;
-            }
-            let source = &session.input.sources[object.source].name;
-            let mut push = |span: Span, masked: String| {
-                report.redactions.push(Redaction {
-                    location: Location {
-                        source: source.clone(),
-                        document: object.document,
-                        path: format!("{}{}", object.prefix, found.pointer),
-                        line: span.start.line,
-                        column: span.start.column,
-                        end_line: span.end.line,
-                        end_column: span.end.column,
-                    },
-                    masked,
-                })
-            };
-            if whole || found.decoded.is_some() {
-                // Named by the value, so a password is recognised in `stringData`, in
-                // `data` and in an environment variable alike.
-                push(found.node.span, mask(found.text()));
-            } else {
-                for hit in &found.hits {
-                    // Only the secret where it can be placed in the value (a password in
-                    // a connection string, a key in a config file), else the whole value.
-                    let span =
-                        span_in_value(session.input, object.source, found.node, hit.range.clone());
-                    push(span.unwrap_or(found.node.span), mask(found.secret(hit)));
-                }
-            }
-            for hit in &found.hits {
-                let secret = found.secret(hit);
-                if secret.chars().count() >= MIN_SCRUBBED_CHARS {
-                    replacements.insert(secret.to_owned(), mask(secret));
-                }
-            }
-            // Base64 found again elsewhere (a Secret's last applied configuration).
-            if !found.hits.is_empty() && found.decoded.is_some() {
-                replacements.insert(scalar.text.clone(), mask(found.text()));
-            }
-        }
+    // Each object is scanned on its own (side by side with the `parallel` feature); the
+    // results are added in object order, so a later text replaces an earlier one as in
+    // one pass.
+    let scanned = crate::par::map(&session.objects, |object| secrets_of(session, object));
+    for (redactions, texts) in scanned {
+        report.redactions.extend(redactions);
+        replacements.extend(texts);
     }
     if replacements.is_empty() {
         return;
@@ -182,6 +138,67 @@ pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
     }
 }
 
+/// The redactions of `object`'s secrets, and each secret text with its mask for finding
+/// it again in other texts.
+fn secrets_of(
+    session: &Session<'_>,
+    object: &Object<'_>,
+) -> (Vec<Redaction>, Vec<(String, String)>) {
+    let mut redactions = Vec::new();
+    let mut replacements = Vec::new();
+    for found in scan_object_and_overridden(object, EVERY_PLACE) {
+        let Value::Scalar(scalar) = &found.node.value else {
+            continue;
+        };
+        // Every value of a Secret is secret, credential or not (`user: admin`), and
+        // so is a Secret's last applied configuration, which repeats them.
+        let whole = matches!(found.place, Place::SecretData | Place::SecretStringData)
+            || (found.place == Place::LastApplied && object.kind == "Secret");
+        if !whole && found.hits.is_empty() {
+            continue;
+        }
+        let source = &session.input.sources[object.source].name;
+        let mut push = |span: Span, masked: String| {
+            redactions.push(Redaction {
+                location: Location {
+                    source: source.clone(),
+                    document: object.document,
+                    path: format!("{}{}", object.prefix, found.pointer),
+                    line: span.start.line,
+                    column: span.start.column,
+                    end_line: span.end.line,
+                    end_column: span.end.column,
+                },
+                masked,
+            })
+        };
+        if whole || found.decoded.is_some() {
+            // Named by the value, so a password is recognised in `stringData`, in
+            // `data` and in an environment variable alike.
+            push(found.node.span, mask(found.text()));
+        } else {
+            for hit in &found.hits {
+                // Only the secret where it can be placed in the value (a password in
+                // a connection string, a key in a config file), else the whole value.
+                let span =
+                    span_in_value(session.input, object.source, found.node, hit.range.clone());
+                push(span.unwrap_or(found.node.span), mask(found.secret(hit)));
+            }
+        }
+        for hit in &found.hits {
+            let secret = found.secret(hit);
+            if secret.chars().count() >= MIN_SCRUBBED_CHARS {
+                replacements.push((secret.to_owned(), mask(secret)));
+            }
+        }
+        // Base64 found again elsewhere (a Secret's last applied configuration).
+        if !found.hits.is_empty() && found.decoded.is_some() {
+            replacements.push((scalar.text.clone(), mask(found.text())));
+        }
+    }
+    (redactions, replacements)
+}
+
 /// A secret found in one place may be written again elsewhere (a password in a Secret
 /// and in a container's `args`, or in a comment): every occurrence in the source text is
 /// a redaction too, located in its document (path: the document root), so that a
@@ -192,7 +209,10 @@ fn add_other_occurrences(
     masks: &[String],
     redactions: &mut Vec<Redaction>,
 ) {
-    for (index, source) in session.input.sources.iter().enumerate() {
+    let sources: Vec<usize> = (0..session.input.sources.len()).collect();
+    let found = crate::par::map(&sources, |&index| {
+        let source = &session.input.sources[index];
+        let mut redactions = Vec::new();
         let mut line_starts: Option<Vec<usize>> = None;
         for found in matcher.find_iter(&source.text) {
             let starts = line_starts.get_or_insert_with(|| {
@@ -224,7 +244,9 @@ fn add_other_occurrences(
                 masked: masks[found.pattern().as_usize()].clone(),
             });
         }
-    }
+        redactions
+    });
+    redactions.extend(found.into_iter().flatten());
     // The value itself was found twice (as a node and as text): keep the node, and no
     // two redactions overlapping, which the text format relies on.
     redactions.sort_by(|a, b| {

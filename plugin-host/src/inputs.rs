@@ -139,6 +139,12 @@ pub fn assign_contexts(sources: &mut [Source], mode: ContextMode, roots: &[(Stri
     }
 }
 
+/// What walking a folder found, in walk order: files to read, and paths that are errors.
+enum Found {
+    File(String, PathBuf),
+    Error(String, String),
+}
+
 /// Reads the manifest files under `dir` in file-name order, so output is the same on
 /// every machine. What a pull request could add there is checked or reported:
 /// - hidden files and folders are read, as `kubectl apply -R -f` reads them (k8s.io/cli-runtime
@@ -150,10 +156,38 @@ pub fn assign_contexts(sources: &mut [Source], mode: ContextMode, roots: &[(Stri
 ///   are reported, and each file is read once, whatever links lead to it;
 /// - a FIFO, socket or device with a manifest's name is reported, not opened, so it cannot
 ///   block the run.
+///
+/// The files found are read side by side (on the caller's rayon pool) and added, with
+/// the walk's errors, in walk order.
 fn walk(dir: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) {
+    use rayon::prelude::*;
+    let outcomes: Vec<Result<_, _>> = find_manifests(dir, config)
+        .into_par_iter()
+        .map(|found| match found {
+            Found::File(name, path) => Ok((name, read_bounded(&path, max_bytes))),
+            Found::Error(name, message) => Err((name, message)),
+        })
+        .collect();
+    for outcome in outcomes {
+        match outcome {
+            Ok((name, read)) => loaded.add(name, read),
+            Err((name, message)) => loaded.error(name, message),
+        }
+    }
+}
+
+/// The manifests under `dir` and the paths that cannot be read, in a stable order.
+fn find_manifests(dir: &Path, config: Option<&Path>) -> Vec<Found> {
+    let mut found = Vec::new();
     let root = match dir.canonicalize() {
         Ok(root) => root,
-        Err(e) => return loaded.error(dir.display().to_string(), format!("cannot read: {e}")),
+        Err(e) => {
+            found.push(Found::Error(
+                dir.display().to_string(),
+                format!("cannot read: {e}"),
+            ));
+            return found;
+        }
     };
     // A file reached through several links is read once.
     let mut read = HashSet::new();
@@ -166,7 +200,7 @@ fn walk(dir: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) 
             Ok(entry) => entry,
             Err(error) => {
                 if let Some((name, message)) = walk_error(&error) {
-                    loaded.error(name, message);
+                    found.push(Found::Error(name, message));
                 }
                 continue;
             }
@@ -179,19 +213,19 @@ fn walk(dir: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) 
         let target = match entry.path().canonicalize() {
             Ok(target) => target,
             Err(e) => {
-                loaded.error(name, format!("cannot read: {e}"));
+                found.push(Found::Error(name, format!("cannot read: {e}")));
                 continue;
             }
         };
         if !target.starts_with(&root) {
-            loaded.error(
+            found.push(Found::Error(
                 name,
                 format!(
                     "symlink to {}, outside the checked folder {}: not followed (pass the target explicitly to check it)",
                     target.display(),
                     dir.display()
                 ),
-            );
+            ));
             if is_dir {
                 entries.skip_current_dir();
             }
@@ -210,14 +244,15 @@ fn walk(dir: &Path, max_bytes: u64, config: Option<&Path>, loaded: &mut Loaded) 
             continue;
         }
         if !entry.file_type().is_file() {
-            loaded.error(
+            found.push(Found::Error(
                 name,
                 "not a regular file (a FIFO, socket or device): not read".into(),
-            );
+            ));
             continue;
         }
-        loaded.add(name, read_bounded(entry.path(), max_bytes));
+        found.push(Found::File(name, entry.path().to_path_buf()));
     }
+    found
 }
 
 /// What to report of an error met while walking: a symlink loop, an unreadable folder or

@@ -54,7 +54,9 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         );
     }
     let config_file = config.as_ref().map(|(path, _)| path.as_path());
-    let mut loaded = inputs::load_with(&args.paths, args.max_input_bytes, config_file);
+    let pool = thread_pool(args.jobs)?;
+    let mut loaded =
+        pool.install(|| inputs::load_with(&args.paths, args.max_input_bytes, config_file));
     let roots = context_roots(config.as_ref())?;
     inputs::assign_contexts(&mut loaded.sources, args.context, &roots);
     loaded.sources.extend(rendered(&args)?);
@@ -70,7 +72,6 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
             plugin: None,
         })
         .collect();
-    let pool = thread_pool(args.jobs)?;
     let input = pool.install(|| Input::parse(loaded.sources));
     let mut report = pool.install(|| -> Result<Report> {
         let session = Session::new(&input, &options);
@@ -101,7 +102,11 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         .or(settings.and_then(|c| c.fail_on))
         .unwrap_or(FailOn::High);
     write_report(&report, &input, &rules, format, color)?;
-    Ok(exit_code(&report, fail_on))
+    let code = exit_code(&report, fail_on);
+    // The process ends next: freeing every node of a large input one by one only
+    // delays the exit (3% of a run over the real corpus).
+    std::mem::forget((report, input));
+    Ok(code)
 }
 
 /// The sources of `--helm` and `--kustomize`, each rendering one cluster (one analysis
