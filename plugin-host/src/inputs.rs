@@ -210,7 +210,7 @@ fn find_manifests(dir: &Path, config: Option<&Path>) -> Vec<Found> {
         if !is_dir && !is_manifest(entry.path()) {
             continue;
         }
-        let target = match entry.path().canonicalize() {
+        let target = match resolved(&entry, dir, &root) {
             Ok(target) => target,
             Err(e) => {
                 found.push(Found::Error(name, format!("cannot read: {e}")));
@@ -253,6 +253,21 @@ fn find_manifests(dir: &Path, config: Option<&Path>) -> Vec<Found> {
         found.push(Found::File(name, entry.path().to_path_buf()));
     }
     found
+}
+
+/// The real path of `entry`, a path under `dir` (whose real path is `root`). A folder
+/// that is a link is never walked into (see [`find_manifests`]), so only the entry itself
+/// can be a link: the others are `root` and the same relative path, found without the
+/// `readlink` of every component that `canonicalize` makes (a dozen system calls a file).
+fn resolved(entry: &walkdir::DirEntry, dir: &Path, root: &Path) -> std::io::Result<PathBuf> {
+    match entry.path_is_symlink() {
+        true => entry.path().canonicalize(),
+        false => match entry.path().strip_prefix(dir) {
+            Ok(relative) if relative.as_os_str().is_empty() => Ok(root.to_path_buf()),
+            Ok(relative) => Ok(root.join(relative)),
+            Err(_) => entry.path().canonicalize(),
+        },
+    }
 }
 
 /// What to report of an error met while walking: a symlink loop, an unreadable folder or

@@ -16,12 +16,19 @@ pub enum ReadError {
 
 /// The contents of the file at `path`, if they are at most `limit` bytes.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    read_to_limit(std::fs::File::open(path)?, limit)
+    let file = std::fs::File::open(path)?;
+    // Sized by what the file says it holds (a FIFO says 0), so a file is read in one
+    // call, not in doubling chunks.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(limit) as usize;
+    read_into(file, limit, Vec::with_capacity(expected.saturating_add(1)))
 }
 
 /// Everything `reader` gives, if it is at most `limit` bytes.
 pub fn read_to_limit(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_into(reader, limit, Vec::new())
+}
+
+fn read_into(reader: impl Read, limit: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>, ReadError> {
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
