@@ -1,5 +1,7 @@
 //! JSON pointers (RFC 6901) over the document tree.
 
+use std::borrow::Cow;
+
 use crate::yaml::{Node, Value};
 
 pub fn escape(segment: &str) -> String {
@@ -11,22 +13,36 @@ pub fn escape(segment: &str) -> String {
 }
 
 pub fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+    unescaped(segment).into_owned()
+}
+
+/// `segment` unescaped, borrowed when it has no escape (most do).
+fn unescaped(segment: &str) -> Cow<'_, str> {
+    match segment.contains('~') {
+        true => Cow::Owned(segment.replace("~1", "/").replace("~0", "~")),
+        false => Cow::Borrowed(segment),
+    }
+}
+
+/// The escaped segments of a pointer, as written; `None` if it is not a pointer.
+/// Locating findings walks many pointers: this walk allocates nothing.
+fn raw_segments(pointer: &str) -> Option<impl Iterator<Item = &str>> {
+    let rest = match pointer.is_empty() {
+        true => None,
+        false => Some(pointer.strip_prefix('/')?.split('/')),
+    };
+    Some(rest.into_iter().flatten())
 }
 
 /// Splits a pointer into unescaped segments; `None` if it is not a pointer.
 pub fn segments(pointer: &str) -> Option<Vec<String>> {
-    if pointer.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest = pointer.strip_prefix('/')?;
-    Some(rest.split('/').map(unescape).collect())
+    Some(raw_segments(pointer)?.map(unescape).collect())
 }
 
 /// The node a pointer names, if it exists.
 pub fn resolve<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
     let (node, consumed) = resolve_prefix(root, pointer)?;
-    (consumed == segments(pointer)?.len()).then_some(node)
+    (consumed == raw_segments(pointer)?.count()).then_some(node)
 }
 
 /// The deepest existing node along a pointer and how many segments led to it. Findings
@@ -34,7 +50,8 @@ pub fn resolve<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
 pub fn resolve_prefix<'a>(root: &'a Node, pointer: &str) -> Option<(&'a Node, usize)> {
     let mut node = root;
     let mut consumed = 0;
-    for segment in segments(pointer)? {
+    for segment in raw_segments(pointer)? {
+        let segment = unescaped(segment);
         let next = match &node.value {
             Value::Map(_) => node.get(&segment),
             Value::Seq(items) => segment
@@ -55,14 +72,18 @@ pub fn resolve_prefix<'a>(root: &'a Node, pointer: &str) -> Option<(&'a Node, us
     Some((node, consumed))
 }
 
-/// The first `count` segments of `pointer`, as a pointer.
+/// The first `count` segments of `pointer`, as a pointer (each escaped anew, so an
+/// escape the pointer wrote loosely comes out canonical).
 pub fn prefix(pointer: &str, count: usize) -> String {
-    segments(pointer)
-        .unwrap_or_default()
-        .iter()
-        .take(count)
-        .map(|s| format!("/{}", escape(s)))
-        .collect()
+    let mut out = String::new();
+    for segment in raw_segments(pointer).into_iter().flatten().take(count) {
+        out.push('/');
+        match segment.contains('~') {
+            true => out.push_str(&escape(&unescape(segment))),
+            false => out.push_str(segment),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -81,5 +102,17 @@ mod tests {
         let (node, n) = resolve_prefix(&doc, "/a~1b/0/missing").unwrap();
         assert_eq!((n, node.span.start.line), (2, 2));
         assert_eq!(prefix("/a~1b/0/missing", 2), "/a~1b/0");
+    }
+
+    #[test]
+    fn prefixes_and_segments_keep_escapes_and_reject_non_pointers() {
+        assert_eq!(prefix("/x~0y/a~1b/c", 2), "/x~0y/a~1b");
+        assert_eq!(prefix("/a/~2/c", 3), "/a/~02/c", "a loose `~` is escaped");
+        assert_eq!(prefix("/a/b", 9), "/a/b");
+        assert_eq!(prefix("a/b", 1), "");
+        assert_eq!(prefix("/", 1), "/");
+        assert_eq!(segments("/x~0y/a~1b/").unwrap(), ["x~y", "a/b", ""]);
+        assert_eq!(segments("").unwrap(), Vec::<String>::new());
+        assert!(segments("a").is_none());
     }
 }
