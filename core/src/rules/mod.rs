@@ -141,9 +141,9 @@ pub fn enabled(options: &Options) -> EnabledRules<'static> {
 /// A cross-object rule ([`Check::Input`]) runs once per analysis context, on that
 /// context's objects only: two projects checked together are two clusters, and a
 /// binding of one must not reach a workload of the other.
-pub(crate) fn run(
-    ctx: &Ctx<'_>,
-    objects: &[Object<'_>],
+pub(crate) fn run<'a>(
+    ctx: &Ctx<'a>,
+    objects: &'a [Object<'a>],
     select: impl Fn(&Rule) -> bool,
 ) -> Vec<RawFinding> {
     let selected: Vec<&Rule> = RULES

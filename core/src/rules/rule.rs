@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value as Json;
 
 use crate::model::{Input, Object};
+use crate::netpol::Network;
 use crate::options::{EnabledRules, Options};
 use crate::pss::PssControl;
 use crate::rbac::Rbac;
@@ -32,8 +33,10 @@ macro_rules! declare_rule {
 pub enum Check {
     /// One object at a time.
     Object(fn(&Ctx<'_>, &Object<'_>, &mut Emitter)),
-    /// All objects together (bindings reaching service accounts, policies covering pods).
-    Input(fn(&Ctx<'_>, &[Object<'_>], &mut Emitter)),
+    /// All objects together (bindings reaching service accounts, policies covering pods):
+    /// the objects of one analysis context, which live as long as the run's [`Ctx`], so
+    /// the models built from them can be shared by the rules.
+    Input(for<'a> fn(&Ctx<'a>, &'a [Object<'a>], &mut Emitter)),
 }
 
 pub struct Rule {
@@ -105,14 +108,40 @@ pub struct Ctx<'a> {
     pub enabled: &'a EnabledRules<'static>,
     /// The RBAC model of each analysis context, built on first use.
     pub(crate) rbac_models: RbacModels,
+    /// The network model of each analysis context, built on first use.
+    network_models: Models<Network<'a, 'a>>,
 }
 
 /// RBAC models by analysis context (its first object's id and its length: contexts of
 /// one run never share both). Built once per run and shared by the RBAC rules: one
 /// model per rule, with Kubernetes' default roles copied into each, was most of the
 /// time of checking one small object (an admission review).
-#[derive(Default)]
-pub(crate) struct RbacModels(Mutex<Vec<(ContextKey, Arc<Rbac>)>>);
+pub(crate) type RbacModels = Models<Rbac>;
+
+/// Models of `T` by analysis context, each built once and shared.
+pub(crate) struct Models<T>(Mutex<Vec<(ContextKey, Arc<T>)>>);
+
+impl<T> Default for Models<T> {
+    fn default() -> Self {
+        Models(Mutex::default())
+    }
+}
+
+impl<T> Models<T> {
+    /// The model of the context `objects`, built by `build` the first time. With feature
+    /// `parallel` the rules run side by side: the lock is held while the model is built,
+    /// so it is built once and the other rules wait for it.
+    fn get(&self, objects: &[Object<'_>], build: impl FnOnce() -> T) -> Arc<T> {
+        let key = (objects.first().map_or(usize::MAX, |o| o.id), objects.len());
+        let mut models = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, model)) = models.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(model);
+        }
+        let model = Arc::new(build());
+        models.push((key, Arc::clone(&model)));
+        model
+    }
+}
 
 /// An analysis context of a run: its first object's id and its number of objects.
 type ContextKey = (usize, usize);
@@ -124,6 +153,7 @@ impl<'a> Ctx<'a> {
             input,
             enabled,
             rbac_models: RbacModels::default(),
+            network_models: Models::default(),
         }
     }
 
@@ -134,16 +164,14 @@ impl<'a> Ctx<'a> {
 
     /// The RBAC model of `objects`, one analysis context of this run.
     pub fn rbac(&self, objects: &[Object<'_>]) -> Arc<Rbac> {
-        let key = (objects.first().map_or(usize::MAX, |o| o.id), objects.len());
-        // With feature `parallel` the rules run side by side: the lock is held while the
-        // model is built, so it is built once and the other RBAC rules wait for it.
-        let mut models = self.rbac_models.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, model)) = models.iter().find(|(k, _)| *k == key) {
-            return Arc::clone(model);
-        }
-        let model = Arc::new(Rbac::new(objects));
-        models.push((key, Arc::clone(&model)));
-        model
+        self.rbac_models.get(objects, || Rbac::new(objects))
+    }
+
+    /// The network model of `objects`, one analysis context of this run: seven rules
+    /// read it, and building it (every policy's selectors and peers) was most of their
+    /// time.
+    pub fn network(&self, objects: &'a [Object<'a>]) -> Arc<Network<'a, 'a>> {
+        self.network_models.get(objects, || Network::build(objects))
     }
 }
 

@@ -1,7 +1,6 @@
 use crate::declare_rule;
 use crate::model::Object;
 use crate::netpol::policy::Direction;
-use crate::netpol::Network;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -95,8 +94,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let network = Network::build(objects);
+fn check<'a>(ctx: &Ctx<'a>, objects: &'a [Object<'a>], out: &mut Emitter) {
+    let network = ctx.network(objects);
     if network.cluster_wide {
         return;
     }

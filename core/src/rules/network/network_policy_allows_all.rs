@@ -2,7 +2,7 @@ use super::{describe_ports, sensitive_ports};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::netpol::policy::Direction;
-use crate::netpol::{openness, Network, Openness};
+use crate::netpol::{openness, Openness};
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -66,8 +66,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let network = Network::build(objects);
+fn check<'a>(ctx: &Ctx<'a>, objects: &'a [Object<'a>], out: &mut Emitter) {
+    let network = ctx.network(objects);
     for (p, policy) in network.policies.iter().enumerate() {
         let object = network.object(policy.object);
         for direction in [Direction::Ingress, Direction::Egress] {

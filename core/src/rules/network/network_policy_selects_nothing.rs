@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::model::Object;
-use crate::netpol::Network;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
 
@@ -80,8 +79,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let network = Network::build(objects);
+fn check<'a>(ctx: &Ctx<'a>, objects: &'a [Object<'a>], out: &mut Emitter) {
+    let network = ctx.network(objects);
     for (p, policy) in network.policies.iter().enumerate() {
         let namespace = &network.namespaces[policy.namespace];
         let workloads = namespace.workloads.len();

@@ -98,8 +98,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let network = Network::build(objects);
+fn check<'a>(ctx: &Ctx<'a>, objects: &'a [Object<'a>], out: &mut Emitter) {
+    let network = ctx.network(objects);
     for (p, policy) in network.policies.iter().enumerate() {
         let rules = policy.rules(Direction::Ingress).unwrap_or_default();
         let mut selected = None;

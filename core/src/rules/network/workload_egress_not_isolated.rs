@@ -83,6 +83,7 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    super::workload_ingress_not_isolated::report_not_isolated(objects, out, Direction::Egress);
+fn check<'a>(ctx: &Ctx<'a>, objects: &'a [Object<'a>], out: &mut Emitter) {
+    let network = ctx.network(objects);
+    super::workload_ingress_not_isolated::report_not_isolated(&network, out, Direction::Egress);
 }

@@ -103,15 +103,18 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    report_not_isolated(objects, out, Direction::Ingress);
+fn check<'a>(ctx: &Ctx<'a>, objects: &'a [Object<'a>], out: &mut Emitter) {
+    report_not_isolated(&ctx.network(objects), out, Direction::Ingress);
 }
 
 /// Reports the workloads of judged namespaces that no policy isolates in `direction`.
-pub(super) fn report_not_isolated(objects: &[Object<'_>], out: &mut Emitter, direction: Direction) {
-    let network = Network::build(objects);
+pub(super) fn report_not_isolated(
+    network: &Network<'_, '_>,
+    out: &mut Emitter,
+    direction: Direction,
+) {
     for (w, workload) in network.workloads.iter().enumerate() {
-        if !judged_namespace(&network, workload.namespace)
+        if !judged_namespace(network, workload.namespace)
             || !network.isolating(w, direction).is_empty()
         {
             continue;
@@ -150,7 +153,7 @@ pub(super) fn report_not_isolated(objects: &[Object<'_>], out: &mut Emitter, dir
             ),
         };
         let sensitive = match direction {
-            Direction::Ingress => sensitive_ports(&network, w),
+            Direction::Ingress => sensitive_ports(network, w),
             Direction::Egress => Vec::new(),
         };
         if !sensitive.is_empty() {
