@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 
 import {
-  TIMEOUT, bigManifest, launch, pasteText, root, startServer, waitForRendered, watchRenders,
+  TIMEOUT, bigManifest, launch, nthPaste, pasteText, root, startServer, waitForRendered, watchRenders,
 } from './lib.mjs';
 
 const artifacts = join(root, 'tests/artifacts');
@@ -477,7 +477,7 @@ async function main() {
     await watchRenders(page);
     const pastes = [];
     for (let i = 0; i < 5; i++) {
-      await pasteText(page, i % 2 ? `${big}\n` : big);
+      await pasteText(page, nthPaste(big, i));
       pastes.push(await waitForRendered(page));
     }
     assert.ok(pastes.every((p) => p.findings > 0), 'findings after every paste');

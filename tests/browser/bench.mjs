@@ -5,7 +5,9 @@
 // findings appear). The input generator and the paste path are shared with app.test.mjs.
 
 import assert from 'node:assert/strict';
-import { bigManifest, launch, pasteText, startServer, waitForRendered, watchRenders } from './lib.mjs';
+import {
+  bigManifest, launch, nthPaste, pasteText, startServer, waitForRendered, watchRenders,
+} from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
@@ -19,8 +21,7 @@ async function pasteTimings(page, lines) {
   const fromInputs = [];
   const checks = [];
   for (let i = 0; i < RUNS; i++) {
-    // Alternate two texts, so every paste changes the text.
-    await pasteText(page, i % 2 ? `${text}\n` : text);
+    await pasteText(page, nthPaste(text, i));
     const { ms, fromInput, findings } = await waitForRendered(page);
     assert.ok(findings > 0, `findings after pasting ${lines} lines`);
     samples.push(ms);
@@ -31,11 +32,11 @@ async function pasteTimings(page, lines) {
 }
 
 /// The durations (ms) of the page's main-thread tasks while `action` runs, from a
-/// Chromium trace (`devtools.timeline`'s `RunTask` on the renderer's main thread): the
+/// Chromium trace (`RunTask` events on the renderer's main thread): the
 /// longest is how long input could have waited.
 async function mainThreadTasks(page, action) {
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,__metadata', transferMode: 'ReturnAsStream' });
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,__metadata', transferMode: 'ReturnAsStream' });
   await action();
   const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.end');

@@ -79,6 +79,8 @@ pub struct State {
     pub text: Rc<String>,
     /// The report for `text` as of the last check.
     pub report: Shared<Report>,
+    /// The check worker's name for `report` (0 before it sent one).
+    pub report_id: u64,
     /// The Network view of the last check's text.
     pub network: Shared<Option<network::View>>,
     /// The pair of the Network view whose answer is asked for, and the answer once the
@@ -138,8 +140,8 @@ pub enum Action {
     Shared(String),
     AddPlugin(LoadedPlugin),
     RemovePlugin(String),
-    /// The report of check `.0` with the plugins' findings joined.
-    Joined(u64, Report),
+    /// The report (`.1`, named `.2`) of check `.0` with the plugins' findings joined.
+    Joined(u64, Report, u64),
     /// Ask the Network view's answer for a pair (from, to).
     Explain(String, String),
     /// The answer for the pair asked, about check `.0`.
@@ -151,7 +153,11 @@ impl Action {
     pub fn of_reply(reply: Reply) -> Option<Action> {
         match reply {
             Reply::Checked(checked) => Some(Action::Checked(checked)),
-            Reply::Joined { seq, report } => Some(Action::Joined(seq, report)),
+            Reply::Joined {
+                seq,
+                report,
+                report_id,
+            } => Some(Action::Joined(seq, report, report_id)),
             Reply::Explained { seq, answer } => Some(Action::Explained(seq, answer)),
             Reply::Stale => None,
         }
@@ -176,6 +182,7 @@ impl State {
             check_ms: 0.0,
             text: Rc::new(text),
             report: Shared(Rc::new(nothing)),
+            report_id: 0,
             network: Shared(Rc::new(None)),
             question: None,
             answer: None,
@@ -209,6 +216,7 @@ impl State {
             text: (*self.text).clone(),
             settings: self.settings.clone(),
             plugins: self.plugins.iter().map(|p| p.plugin.clone()).collect(),
+            shown: self.report_id,
         }
     }
 
@@ -230,7 +238,11 @@ impl State {
         if checked.seq != self.check_seq {
             return;
         }
-        self.report = Shared(Rc::new(checked.report));
+        // The same report stays the same value: what renders from it does not re-render.
+        if let Some(report) = checked.report.apply(&self.report) {
+            self.report = Shared(Rc::new(report));
+        }
+        self.report_id = checked.report_id;
         self.network = Shared(Rc::new(checked.network));
         self.answer = None;
         self.plugin_input = checked.plugin_input.map(Rc::new);
@@ -372,9 +384,10 @@ impl Reducible for State {
                     .collect();
                 state.set_plugins(plugins);
             }
-            Action::Joined(seq, report) => {
+            Action::Joined(seq, report, report_id) => {
                 if seq == state.check_seq && !state.outdated() {
                     state.report = Shared(Rc::new(report));
+                    state.report_id = report_id;
                     state.generation += 1;
                     state.plugins_pending = false;
                 }
