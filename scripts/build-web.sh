@@ -38,7 +38,7 @@ wasm="$out/kubecheck-web_bg.wasm"
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 cp web-app/static/index.html web-app/static/style.css web-app/static/boot.js \
-  web-app/static/plugin-worker.js web-app/static/favicon.svg \
+  web-app/static/plugin-worker.js web-app/static/check-worker.js web-app/static/favicon.svg \
   web-app/static/manifest.webmanifest "$out/"
 
 # The service worker stores exactly the files written above, under a version that is a

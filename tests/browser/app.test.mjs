@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 
 import {
-  TIMEOUT, bigManifest, launch, pasteText, root, startServer, waitForRendered, watchRenders,
+  TIMEOUT, bigManifest, launch, nthPaste, pasteText, root, startServer, waitForRendered, watchRenders,
 } from './lib.mjs';
 
 const artifacts = join(root, 'tests/artifacts');
@@ -105,6 +105,18 @@ async function setText(page, text) {
   await page.getByTestId('manifest-input').fill(text);
 }
 
+/// Whether the gutter's number for `line` sits level with that line of the editor.
+async function gutterLineAligned(page, line) {
+  return page.evaluate((line) => {
+    const number = document.querySelector(`.gutter .ln[data-line="${line}"]`).getBoundingClientRect();
+    const ta = document.querySelector('[data-testid=manifest-input]');
+    const style = getComputedStyle(ta);
+    const top = ta.getBoundingClientRect().top + parseFloat(style.paddingTop)
+      + (line - 1) * parseFloat(style.lineHeight) - ta.scrollTop;
+    return Math.abs(number.top - top) < 1;
+  }, line);
+}
+
 async function generation(page) {
   return Number(await page.getByTestId('summary').getAttribute('data-generation'));
 }
@@ -189,8 +201,11 @@ async function main() {
     step('a paste is checked at once, not after the typing pause');
     before = await generation(page);
     await pasteText(page, PRIVILEGED_POD);
-    // No waiting: the paste's own input event ran the check and rendered it.
-    assert.ok((await generation(page)) > before, 'the paste was checked at once');
+    // The paste's own input event sent the check to the check worker: at no point does
+    // it wait for the typing pause.
+    assert.notEqual(await page.getByTestId('summary').getAttribute('data-pending'), 'typing',
+      'the paste was not held for the typing pause');
+    await waitForCheck(page, before);
     assert.equal(await page.getByTestId('summary').getAttribute('data-pending'), 'false');
     assert.equal(await finding.count(), 1, 'its finding is on screen');
 
@@ -204,6 +219,7 @@ async function main() {
     assert.deepEqual(selection, { focused: true, selected: 'true', line: PRIVILEGED_LINE });
     assert.equal(await page.locator('.backdrop mark').innerText(), 'true');
     await page.locator(`.gutter .ln.selected[data-line="${PRIVILEGED_LINE}"]`).waitFor();
+    assert.ok(await gutterLineAligned(page, PRIVILEGED_LINE), 'the gutter marks the line beside it');
 
     step('apply its fix: the finding disappears');
     before = await generation(page);
@@ -461,10 +477,19 @@ async function main() {
     await watchRenders(page);
     const pastes = [];
     for (let i = 0; i < 5; i++) {
-      await pasteText(page, i % 2 ? `${big}\n` : big);
+      await pasteText(page, nthPaste(big, i));
       pastes.push(await waitForRendered(page));
     }
     assert.ok(pastes.every((p) => p.findings > 0), 'findings after every paste');
+    const gutter = await page.locator('.gutter').evaluate((g) => ({
+      elements: g.childElementCount,
+      last: g.textContent.trimEnd().split('\n').pop(),
+    }));
+    assert.equal(gutter.last, '1000', 'the gutter numbers every line');
+    assert.ok(gutter.elements < 1000 / 2, `the gutter is not an element per line (${gutter.elements})`);
+    const lastMarked = Number(await page.locator('.gutter .ln[class*="mark-"]').last().getAttribute('data-line'));
+    await input.evaluate((ta) => { ta.scrollTop = ta.scrollHeight; ta.dispatchEvent(new Event('scroll')); });
+    assert.ok(await gutterLineAligned(page, lastMarked), `the gutter's line ${lastMarked} sits beside it, scrolled`);
     const samples = [];
     for (let i = 0; i < 7; i++) {
       await input.evaluate((ta) => {

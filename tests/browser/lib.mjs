@@ -96,6 +96,13 @@ spec:
   return out.slice(0, lines).join('\n');
 }
 
+/// The `i`th of a series of pastes of `text`: every other one renames the first resource,
+/// so consecutive pastes differ in their text and in their findings (a paste whose
+/// findings equal those shown renders nothing new).
+export function nthPaste(text, i) {
+  return i % 2 ? text.replace('name: web-0\n', 'name: web-zero\n') : text;
+}
+
 /// Records, in the page, when each check has rendered: the frame after the summary's
 /// generation changed (the findings are painted by then).
 export async function watchRenders(page) {

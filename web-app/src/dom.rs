@@ -60,9 +60,11 @@ pub fn copy_to_clipboard(text: &str) {
     }
 }
 
+/// `performance.now()`, in the page or in a worker.
 pub fn now_ms() -> f64 {
-    window()
-        .and_then(|w| w.performance())
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
         .map_or(0.0, |p| p.now())
 }
 

@@ -2,7 +2,9 @@
 //! editor's text, applying fixes, grouping and filtering findings, share links, settings.
 //! The page itself (`main.rs`, `state.rs`, `components/`) only presents.
 
+pub mod checker;
 pub mod examples;
+pub mod network;
 pub mod plugin;
 pub mod rule_docs;
 pub mod settings;

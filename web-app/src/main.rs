@@ -2,6 +2,8 @@
 //! logic it presents lives in the library and is tested there.
 
 #[cfg(target_arch = "wasm32")]
+mod check_worker;
+#[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod dom;
@@ -12,6 +14,11 @@ mod worker;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    // The check worker loads this same module: there is no window there and nothing to
+    // render, only `check_worker::answer_check_request` to answer.
+    if web_sys::window().is_none() {
+        return;
+    }
     yew::Renderer::<components::app::App>::new().render();
 }
 

@@ -8,6 +8,7 @@ use kubecheck_core::plugin_abi::{self, limits, CheckInput, CheckOutput, Metadata
 use kubecheck_core::report::{Report, ReportError};
 use kubecheck_core::rules::RawFinding;
 use kubecheck_core::{Input, RuleInfo};
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::settings::Settings;
@@ -18,7 +19,7 @@ pub const TIMEOUT_MS: u64 = limits::TIMEOUT_MS;
 /// Largest output document accepted, the CLI's default.
 pub const MAX_OUTPUT: usize = limits::OUTPUT_BYTES;
 /// A plugin the user loaded: its metadata and where it came from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plugin {
     pub name: String,
     pub version: String,

@@ -3,9 +3,10 @@
 use std::rc::Rc;
 
 use kubecheck_core::pss::PssLevel;
-use kubecheck_core::rules::RawFinding;
-use kubecheck_core::{Category, Input, Report, RuleInfo, Severity};
-use kubecheck_web::plugin::{self, Outcome, Plugin};
+use kubecheck_core::{Category, Options, Report, RuleInfo, Severity};
+use kubecheck_web::checker::{Checked, Reply, Request};
+use kubecheck_web::network::{self, PairAnswer};
+use kubecheck_web::plugin::Plugin;
 use kubecheck_web::settings::Settings;
 use kubecheck_web::text::{all_fix_edits, apply_edits, EditError};
 use kubecheck_web::view::Filters;
@@ -76,13 +77,18 @@ pub struct LoadedPlugin {
 #[derive(Clone, PartialEq)]
 pub struct State {
     pub text: Rc<String>,
-    /// `text` as parsed by the last check: the built-in rules and the plugins read
-    /// this one parse.
-    pub input: Shared<Input>,
-    /// The built-in rules' findings on `input`: the plugins' answers join these.
-    pub builtin: Shared<Vec<RawFinding>>,
     /// The report for `text` as of the last check.
     pub report: Shared<Report>,
+    /// The check worker's name for `report` (0 before it sent one).
+    pub report_id: u64,
+    /// The Network view of the last check's text.
+    pub network: Shared<Option<network::View>>,
+    /// The pair of the Network view whose answer is asked for, and the answer once the
+    /// check worker gave it.
+    pub question: Option<(String, String)>,
+    pub answer: Option<Rc<PairAnswer>>,
+    /// The plugins' input document for the last check's text.
+    pub plugin_input: Option<Rc<String>>,
     pub rules: Shared<Vec<RuleInfo>>,
     pub settings: Settings,
     pub filters: Filters,
@@ -91,8 +97,15 @@ pub struct State {
     pub doc: Option<String>,
     /// Counts rendered results (checks and plugin results), so tests can tell a fresh one.
     pub generation: u64,
-    /// Counts checks of the text; plugin results for an older check are dropped.
+    /// Counts checks asked of the check worker; answers for an older one are dropped.
     pub check_seq: u64,
+    /// The check whose report is shown.
+    pub checked_seq: u64,
+    /// A check was asked for and has not answered yet.
+    pub checking: bool,
+    /// "Apply all fixes" was pressed while the findings were out of date: it applies
+    /// once the check answers.
+    pub apply_all_when_checked: bool,
     pub plugins: Rc<Vec<LoadedPlugin>>,
     /// The plugins have not answered for the current check yet.
     pub plugins_pending: bool,
@@ -107,6 +120,8 @@ pub enum Action {
     /// The user typed: the check follows after a pause.
     Edit(String),
     Check,
+    /// The check worker's answer for a check.
+    Checked(Checked),
     /// Replaces the text (paste, example, files, share link) and checks at once.
     Load(String),
     Focus(Span),
@@ -125,15 +140,36 @@ pub enum Action {
     Shared(String),
     AddPlugin(LoadedPlugin),
     RemovePlugin(String),
-    /// The plugins' answers for check number `.0`.
-    PluginOutcomes(u64, Vec<Outcome>),
+    /// The report (`.1`, named `.2`) of check `.0` with the plugins' findings joined.
+    Joined(u64, Report, u64),
+    /// Ask the Network view's answer for a pair (from, to).
+    Explain(String, String),
+    /// The answer for the pair asked, about check `.0`.
+    Explained(u64, Option<PairAnswer>),
+}
+
+impl Action {
+    /// What a reply of the check worker does to the state (nothing, for a stale one).
+    pub fn of_reply(reply: Reply) -> Option<Action> {
+        match reply {
+            Reply::Checked(checked) => Some(Action::Checked(checked)),
+            Reply::Joined {
+                seq,
+                report,
+                report_id,
+            } => Some(Action::Joined(seq, report, report_id)),
+            Reply::Explained { seq, answer } => Some(Action::Explained(seq, answer)),
+            Reply::Stale => None,
+        }
+    }
 }
 
 const SETTINGS_KEY: &str = "kubecheck.settings";
 
 impl State {
     /// The first state: settings from local storage, text from a share link if the page
-    /// was opened with one, else the first example.
+    /// was opened with one, else the first example. Its check is asked of the check
+    /// worker as the page first renders.
     pub fn load() -> State {
         let settings = Settings::from_json(dom::storage_get(SETTINGS_KEY).as_deref());
         let (text, notice) = match share::decode(&dom::location_hash()) {
@@ -141,23 +177,26 @@ impl State {
             Ok(None) => (EXAMPLES[0].text.to_owned(), None),
             Err(e) => (String::new(), Some(e)),
         };
-        let started = dom::now_ms();
-        let input = kubecheck_web::parse(&text);
-        let builtin = plugin::builtin_findings(&input, &settings, &[]);
-        let report = plugin::report(&input, &settings, &[], &builtin, &[]);
+        let nothing = kubecheck_core::check(Vec::new(), &Options::default());
         State {
-            check_ms: dom::now_ms() - started,
+            check_ms: 0.0,
             text: Rc::new(text),
-            input: Shared(Rc::new(input)),
-            builtin: Shared(Rc::new(builtin)),
-            report: Shared(Rc::new(report)),
+            report: Shared(Rc::new(nothing)),
+            report_id: 0,
+            network: Shared(Rc::new(None)),
+            question: None,
+            answer: None,
+            plugin_input: None,
             rules: Shared(Rc::new(kubecheck_core::builtin_rules())),
             settings,
             filters: Filters::default(),
             focus: None,
             doc: None,
-            generation: 1,
+            generation: 0,
             check_seq: 1,
+            checked_seq: 0,
+            checking: true,
+            apply_all_when_checked: false,
             plugins: Rc::new(Vec::new()),
             plugins_pending: false,
             stale: false,
@@ -170,26 +209,58 @@ impl State {
         dom::storage_set(SETTINGS_KEY, &self.settings.to_json());
     }
 
-    fn plugin_list(&self) -> Vec<Plugin> {
-        self.plugins.iter().map(|p| p.plugin.clone()).collect()
+    /// The request for the check `check_seq` of the text as it is now.
+    pub fn check_request(&self) -> Request {
+        Request::Check {
+            seq: self.check_seq,
+            text: (*self.text).clone(),
+            settings: self.settings.clone(),
+            plugins: self.plugins.iter().map(|p| p.plugin.clone()).collect(),
+            shown: self.report_id,
+        }
     }
 
-    /// Parses and checks with the built-in rules now; plugins answer later
-    /// (`PluginOutcomes`) and their findings join these, with no second parse or run.
+    /// Asks for a check of the text (the app sends it to the check worker when
+    /// `check_seq` changes); the plugins run on its answer, and their findings join it
+    /// there, with no second parse or run.
     fn check(&mut self) {
-        let started = dom::now_ms();
-        let input = kubecheck_web::parse(&self.text);
-        let plugins = self.plugin_list();
-        let builtin = plugin::builtin_findings(&input, &self.settings, &plugins);
-        let report = plugin::report(&input, &self.settings, &plugins, &builtin, &[]);
-        self.input = Shared(Rc::new(input));
-        self.builtin = Shared(Rc::new(builtin));
-        self.report = Shared(Rc::new(report));
-        self.check_ms = dom::now_ms() - started;
-        self.generation += 1;
         self.check_seq += 1;
-        self.plugins_pending = !self.plugins.is_empty();
+        self.checking = true;
         self.stale = false;
+    }
+
+    /// The findings are not those of the text in the editor (yet).
+    fn outdated(&self) -> bool {
+        self.stale || self.checking
+    }
+
+    fn checked(&mut self, checked: Checked) {
+        if checked.seq != self.check_seq {
+            return;
+        }
+        // The same report stays the same value: what renders from it does not re-render.
+        if let Some(report) = checked.report.apply(&self.report) {
+            self.report = Shared(Rc::new(report));
+        }
+        self.report_id = checked.report_id;
+        self.network = Shared(Rc::new(checked.network));
+        self.answer = None;
+        self.plugin_input = checked.plugin_input.map(Rc::new);
+        self.check_ms = checked.check_ms;
+        self.checked_seq = checked.seq;
+        self.checking = false;
+        self.generation += 1;
+        self.plugins_pending = !self.plugins.is_empty();
+        if std::mem::take(&mut self.apply_all_when_checked) && !self.stale {
+            self.apply_all();
+        }
+    }
+
+    fn apply_all(&mut self) {
+        let edits = all_fix_edits(&self.report.findings);
+        if !edits.is_empty() {
+            self.apply(&edits);
+        }
     }
 
     fn set_plugins(&mut self, plugins: Vec<LoadedPlugin>) {
@@ -239,13 +310,17 @@ impl Reducible for State {
                 state.share_link = None;
             }
             Action::Check => state.check(),
+            Action::Checked(checked) => state.checked(checked),
             Action::Load(text) => state.replace_text(text),
             Action::Focus(span) => state.focus(span),
             Action::ApplyFix(index) => {
-                if state.stale {
-                    state.check();
-                    state.notice =
-                        Some("the text changed: the findings were refreshed, apply again".into());
+                if state.outdated() {
+                    if state.stale {
+                        state.check();
+                    }
+                    state.notice = Some(
+                        "the text changed: the findings are being refreshed, apply again".into(),
+                    );
                 } else if let Some(fix) =
                     state.report.findings.get(index).and_then(|f| f.fix.clone())
                 {
@@ -253,12 +328,13 @@ impl Reducible for State {
                 }
             }
             Action::ApplyAll => {
-                if state.stale {
-                    state.check();
-                }
-                let edits = all_fix_edits(&state.report.findings);
-                if !edits.is_empty() {
-                    state.apply(&edits);
+                if state.outdated() {
+                    if state.stale {
+                        state.check();
+                    }
+                    state.apply_all_when_checked = true;
+                } else {
+                    state.apply_all();
                 }
             }
             Action::SetPssLevel(level) => {
@@ -308,19 +384,26 @@ impl Reducible for State {
                     .collect();
                 state.set_plugins(plugins);
             }
-            Action::PluginOutcomes(seq, outcomes) => {
-                if seq == state.check_seq && !state.stale {
-                    let plugins = state.plugin_list();
-                    let report = plugin::report(
-                        &state.input,
-                        &state.settings,
-                        &plugins,
-                        &state.builtin,
-                        &outcomes,
-                    );
+            Action::Joined(seq, report, report_id) => {
+                if seq == state.check_seq && !state.outdated() {
                     state.report = Shared(Rc::new(report));
+                    state.report_id = report_id;
                     state.generation += 1;
                     state.plugins_pending = false;
+                }
+            }
+            Action::Explain(from, to) => {
+                state.question = Some((from, to));
+                state.answer = None;
+            }
+            Action::Explained(seq, answer) => {
+                let asked = |a: &PairAnswer| {
+                    state.question.as_ref() == Some(&(a.from.clone(), a.to.clone()))
+                };
+                if seq == state.checked_seq {
+                    if let Some(answer) = answer.filter(asked) {
+                        state.answer = Some(Rc::new(answer));
+                    }
                 }
             }
         }

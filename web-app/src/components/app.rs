@@ -1,10 +1,11 @@
-//! The root: owns the state, checks a paste at once and typing after a pause, persists
-//! settings.
+//! The root: owns the state and the check worker, checks a paste at once and typing
+//! after a pause, runs the plugins on each check, persists settings.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
+use kubecheck_web::checker::Request;
 use yew::prelude::*;
 
 use super::editor::{Edit, Editor};
@@ -15,12 +16,13 @@ use super::options::OptionsPanel;
 use super::rule_doc::RuleDoc;
 use super::summary::Summary;
 use super::toolbar::Toolbar;
+use crate::check_worker::CheckWorker;
 use crate::dom;
 use crate::state::{Action, State};
 use crate::worker::{self, Call};
 
-/// Pause after the last keystroke before re-checking: a check of a long text takes longer
-/// than a frame, and a check per keystroke would hold up the next keystrokes.
+/// Pause after the last keystroke before re-checking: the check runs in the check
+/// worker, but each answer re-renders the findings, which is wasted on a word half typed.
 const DEBOUNCE_MS: u32 = 120;
 
 #[function_component(App)]
@@ -37,22 +39,59 @@ pub fn app() -> Html {
         });
     }
 
-    // Each check of the text runs the plugins, one fresh worker per plugin call; answers
-    // for an older check are dropped by the reducer.
-    {
+    let checks = {
         let dispatch = state.dispatcher();
-        let (plugins, input) = (state.plugins.clone(), state.input.clone());
-        use_effect_with(state.check_seq, move |seq| {
+        use_memo((), move |_| {
+            CheckWorker::start(move |reply| {
+                if let Some(action) = Action::of_reply(reply) {
+                    dispatch.dispatch(action);
+                }
+            })
+        })
+    };
+
+    // Each check asked for goes to the check worker as soon as the state asking for it
+    // has rendered.
+    {
+        let (checks, request) = (checks.clone(), state.check_request());
+        let dispatch = state.dispatcher();
+        use_effect_with(state.check_seq, move |_| match &*checks {
+            Ok(checks) => checks.send(&request),
+            Err(e) => dispatch.dispatch(Action::Notice(Some(e.clone()))),
+        });
+    }
+
+    // Each check's answer runs the plugins, one fresh worker per plugin call, and their
+    // answers join the check in the check worker; answers for an older check are
+    // dropped there or by the reducer.
+    {
+        let checks = checks.clone();
+        let (plugins, input) = (state.plugins.clone(), state.plugin_input.clone());
+        use_effect_with(state.checked_seq, move |seq| {
             let seq = *seq;
-            if !plugins.is_empty() {
+            if let (Some(input), false, Ok(checks)) = (input, plugins.is_empty(), &*checks) {
+                let checks = checks.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let input = kubecheck_web::plugin::input_document(&input);
                     let mut outcomes = Vec::new();
                     for loaded in plugins.iter() {
                         let call = Call::Check(&input);
                         outcomes.push(worker::call(&loaded.plugin.name, &loaded.bytes, call).await);
                     }
-                    dispatch.dispatch(Action::PluginOutcomes(seq, outcomes));
+                    checks.send(&Request::Join { seq, outcomes });
+                });
+            }
+        });
+    }
+
+    // The Network view's question, asked again of each new check.
+    {
+        let question = state.question.clone();
+        use_effect_with((question, state.checked_seq), move |(question, seq)| {
+            if let (Some((from, to)), Ok(checks)) = (question, &*checks) {
+                checks.send(&Request::Explain {
+                    seq: *seq,
+                    from: from.clone(),
+                    to: to.clone(),
                 });
             }
         });
@@ -117,6 +156,7 @@ pub fn app() -> Html {
                         generation={state.generation}
                         check_ms={state.check_ms}
                         stale={state.stale}
+                        checking={state.checking}
                         plugins_pending={state.plugins_pending}
                         on_action={on_action.clone()}
                     />
@@ -128,7 +168,12 @@ pub fn app() -> Html {
                         focus={state.focus}
                         on_action={on_action.clone()}
                     />
-                    <NetworkView input={state.input.clone()} on_action={on_action.clone()} />
+                    <NetworkView
+                        network={state.network.clone()}
+                        question={state.question.clone()}
+                        answer={state.answer.clone()}
+                        on_action={on_action.clone()}
+                    />
                     <OptionsPanel
                         settings={state.settings.clone()}
                         rules={state.rules.clone()}

@@ -2,106 +2,62 @@
 //! its NetworkPolicies, as `kubecheck netpol` prints it. A cell opens the answer for its
 //! pair, and each deciding rule is a link that selects it in the editor.
 
-use kubecheck_core::netpol::matrix::{self, Answer, Located, Matrix, Reach, SideAnswer, OUTSIDE};
-use kubecheck_core::netpol::{Endpoint, Network};
-use kubecheck_core::Input;
+use std::rc::Rc;
+
+use kubecheck_web::network::{CellReach, PairAnswer, Rule, Side, View};
 use yew::prelude::*;
 
 use crate::state::{Action, Shared, Span};
 
-/// Most workloads in the matrix: it grows with their square, and a wider table is not
-/// readable beside the editor.
-const MAX_WORKLOADS: usize = 24;
-
 #[derive(Properties, PartialEq)]
 pub struct NetworkProps {
-    pub input: Shared<Input>,
+    /// The view of the last check's text, built by the check worker.
+    pub network: Shared<Option<View>>,
+    /// The pair whose answer is asked for (from, to), and the answer once it came.
+    pub question: Option<(String, String)>,
+    pub answer: Option<Rc<PairAnswer>>,
     pub on_action: Callback<Action>,
 }
 
-/// The matrix of the input, or why there is none (`Err`): built once per parse.
-struct View {
-    matrix: Result<Matrix, String>,
-}
-
-impl View {
-    fn of(input: &Input) -> Option<View> {
-        let (objects, _) = input.objects();
-        let network = Network::build(&objects);
-        match network.workloads.len() {
-            0 => None,
-            n if n > MAX_WORKLOADS => Some(View {
-                matrix: Err(format!(
-                    "{n} workloads: the view shows at most {MAX_WORKLOADS}; `kubecheck netpol` answers for any number"
-                )),
-            }),
-            _ => Some(View {
-                matrix: Ok(matrix::matrix(&network)),
-            }),
-        }
-    }
-}
-
-/// The answer for one pair of the matrix, `from` being a source row's name.
-fn answer(input: &Input, from: &str, to: &str) -> Option<Answer> {
-    let (objects, _) = input.objects();
-    let network = Network::build(&objects);
-    let names = network.names();
-    let endpoint = |name: &str| match name {
-        OUTSIDE => Some(Endpoint::Outside(None)),
-        _ => names.iter().position(|n| n == name).map(Endpoint::Workload),
-    };
-    let (from_endpoint, to_endpoint) = (endpoint(from)?, endpoint(to)?);
-    Some(matrix::explain(
-        input,
-        &network,
-        (from, from_endpoint),
-        (to, to_endpoint),
-        None,
-    ))
-}
-
-fn cell_text(reach: &Reach) -> String {
+fn cell_text(reach: &CellReach) -> String {
     match reach {
-        Reach::All => "all".into(),
-        Reach::Ports(ports) => ports
+        CellReach::All => "all".into(),
+        CellReach::Ports(ports) => ports
             .iter()
             .map(u16::to_string)
             .collect::<Vec<_>>()
             .join(", "),
-        Reach::None => "—".into(),
-        Reach::Unknown => "?".into(),
+        CellReach::None => "—".into(),
+        CellReach::Unknown => "?".into(),
     }
 }
 
-fn cell_class(reach: &Reach) -> &'static str {
+fn cell_class(reach: &CellReach) -> &'static str {
     match reach {
-        Reach::All => "reach-all",
-        Reach::Ports(_) => "reach-ports",
-        Reach::None => "reach-none",
-        Reach::Unknown => "reach-unknown",
+        CellReach::All => "reach-all",
+        CellReach::Ports(_) => "reach-ports",
+        CellReach::None => "reach-none",
+        CellReach::Unknown => "reach-unknown",
     }
 }
 
-fn cell_meaning(reach: &Reach) -> String {
+fn cell_meaning(reach: &CellReach) -> String {
     match reach {
-        Reach::All => "reaches every port".into(),
-        Reach::Ports(ports) => format!("reaches ports {}", cell_text(&Reach::Ports(ports.clone()))),
-        Reach::None => "cannot reach".into(),
-        Reach::Unknown => "not judged (Calico or Cilium policies)".into(),
+        CellReach::All => "reaches every port".into(),
+        CellReach::Ports(ports) => format!(
+            "reaches ports {}",
+            cell_text(&CellReach::Ports(ports.clone()))
+        ),
+        CellReach::None => "cannot reach".into(),
+        CellReach::Unknown => "not judged (Calico or Cilium policies)".into(),
     }
 }
 
 #[function_component(NetworkView)]
 pub fn network_view(props: &NetworkProps) -> Html {
-    let view = use_memo(props.input.clone(), |input| View::of(input));
-    let selected = use_state(|| None::<(String, String)>);
-    let Some(view) = view.as_ref() else {
-        return html! {};
-    };
-    let matrix = match &view.matrix {
-        Ok(matrix) => matrix,
-        Err(message) => {
+    let (workloads, cells) = match props.network.as_ref() {
+        None => return html! {},
+        Some(View::TooLarge(message)) => {
             return html! {
                 <details class="network" data-testid="network">
                     <summary>{ "Network" }</summary>
@@ -109,12 +65,10 @@ pub fn network_view(props: &NetworkProps) -> Html {
                 </details>
             }
         }
+        Some(View::Matrix { workloads, cells }) => (workloads, cells),
     };
-    let columns = matrix.workloads.len();
-    let rows = matrix.cells.chunks(columns.max(1));
-    let answer = selected
-        .as_ref()
-        .and_then(|(from, to)| Some((from, to, answer(&props.input, from, to)?)));
+    let columns = workloads.len();
+    let rows = cells.chunks(columns.max(1));
     html! {
         <details class="network" data-testid="network">
             <summary>{ format!("Network: which of the {columns} workloads reach which") }</summary>
@@ -124,7 +78,7 @@ pub fn network_view(props: &NetworkProps) -> Html {
                     <thead>
                         <tr>
                             <th scope="col">{ "from \\ to" }</th>
-                            { for matrix.workloads.iter().map(|w| html! { <th scope="col">{ w }</th> }) }
+                            { for workloads.iter().map(|w| html! { <th scope="col">{ w }</th> }) }
                         </tr>
                     </thead>
                     <tbody>
@@ -135,11 +89,10 @@ pub fn network_view(props: &NetworkProps) -> Html {
                                     <th scope="row">{ &from }</th>
                                     { for row.iter().map(|cell| {
                                         let pair = (cell.from.clone(), cell.to.clone());
-                                        let is_selected = selected.as_ref() == Some(&pair);
-                                        let onclick = {
-                                            let selected = selected.clone();
-                                            Callback::from(move |_| selected.set(Some(pair.clone())))
-                                        };
+                                        let is_selected = props.question.as_ref() == Some(&pair);
+                                        let onclick = props.on_action.reform(move |_| {
+                                            Action::Explain(pair.0.clone(), pair.1.clone())
+                                        });
                                         html! {
                                             <td class={classes!(cell_class(&cell.reach), is_selected.then_some("selected"))}>
                                                 <button type="button" data-testid="network-cell"
@@ -158,10 +111,10 @@ pub fn network_view(props: &NetworkProps) -> Html {
                     </tbody>
                 </table>
             </div>
-            if let Some((from, to, answer)) = answer {
+            if let Some(answer) = &props.answer {
                 <div class="network-answer" data-testid="network-answer" aria-live="polite">
                     <p>
-                        <code>{ from }</code>{ " → " }<code>{ to }</code>{ ": " }
+                        <code>{ &answer.from }</code>{ " → " }<code>{ &answer.to }</code>{ ": " }
                         <strong>{ if answer.allowed { "allowed" } else { "denied" } }</strong>
                     </p>
                     { side("egress", &answer.egress, &props.on_action) }
@@ -173,7 +126,7 @@ pub fn network_view(props: &NetworkProps) -> Html {
 }
 
 /// One direction of an answer: its verdict, why, and the deciding rules as links.
-fn side(direction: &str, side: &SideAnswer, on_action: &Callback<Action>) -> Html {
+fn side(direction: &str, side: &Side, on_action: &Callback<Action>) -> Html {
     html! {
         <div class={format!("side verdict-{}", side.verdict)}>
             <p><span class="direction">{ direction }</span>{ ": " }{ &side.explanation }</p>
@@ -186,7 +139,7 @@ fn side(direction: &str, side: &SideAnswer, on_action: &Callback<Action>) -> Htm
     }
 }
 
-fn located(rule: &Located, on_action: &Callback<Action>) -> Html {
+fn located(rule: &Rule, on_action: &Callback<Action>) -> Html {
     let span = Span {
         line: rule.line,
         column: rule.column,

@@ -13,7 +13,10 @@ pub struct SummaryProps {
     pub filters: Filters,
     pub generation: u64,
     pub check_ms: f64,
+    /// The text changed and the typing pause has not passed yet.
     pub stale: bool,
+    /// A check is with the check worker.
+    pub checking: bool,
     pub plugins_pending: bool,
     pub on_action: Callback<Action>,
 }
@@ -37,13 +40,24 @@ pub fn summary(props: &SummaryProps) -> Html {
         (n, 0) => format!("{n} finding{}", plural(n)),
         (n, e) => format!("{n} finding{}, {e} error{}", plural(n), plural(e)),
     };
+    // What the findings wait for, if anything (tests read it: a paste never waits for
+    // the typing pause).
+    let pending = if props.stale {
+        "typing"
+    } else if props.checking {
+        "checking"
+    } else if props.plugins_pending {
+        "plugins"
+    } else {
+        "false"
+    };
     html! {
         <section class="summary" data-testid="summary"
             data-generation={props.generation.to_string()}
             data-findings={s.findings.to_string()}
             data-errors={s.errors.to_string()}
             data-check-ms={format!("{:.2}", props.check_ms)}
-            data-pending={(props.stale || props.plugins_pending).to_string()}
+            data-pending={pending}
             aria-label="Summary">
             <p class="headline" aria-live="polite">
                 <strong>{ headline }</strong>
@@ -52,7 +66,7 @@ pub fn summary(props: &SummaryProps) -> Html {
                     { format!(" · {} suppressed", s.suppressed) }
                 }
                 <span class="timing">
-                    { if props.stale {
+                    { if props.stale || props.checking {
                         "checking…".to_owned()
                     } else if props.plugins_pending {
                         "running plugins…".to_owned()
