@@ -132,8 +132,8 @@ fn collect_texts(node: &Node, at: &mut String, texts: &mut ScalarTexts) {
                 // Non-finite floats: JSON has no number for them.
                 _ => None,
             };
-            if as_json.as_deref() != Some(s.text.as_str()) {
-                texts.insert(at.clone(), s.text.clone());
+            if as_json.as_deref() != Some(&*s.text) {
+                texts.insert(at.clone(), s.text.to_string());
             }
         }
         Value::Scalar(_) => {}
@@ -299,7 +299,7 @@ fn build(json: &Json, texts: &ScalarTexts, at: &mut String) -> Node {
 
 fn scalar(text: &str, style: ScalarStyle, value: ScalarValue) -> Value {
     Value::Scalar(Scalar {
-        text: text.to_owned(),
+        text: text.into(),
         style,
         value,
     })

@@ -193,7 +193,7 @@ fn secrets_of(
         }
         // Base64 found again elsewhere (a Secret's last applied configuration).
         if !found.hits.is_empty() && found.decoded.is_some() {
-            replacements.push((scalar.text.clone(), mask(found.text())));
+            replacements.push((scalar.text.to_string(), mask(found.text())));
         }
     }
     (redactions, replacements)

@@ -20,7 +20,7 @@ pub fn span_in_value(
     let Value::Scalar(scalar) = &node.value else {
         return None;
     };
-    let text = scalar.text.as_str();
+    let text = &*scalar.text;
     text.get(range.clone())?;
     let line_text = |line: u32| input.source_line(source, line);
     let columns = |s: &str| s.chars().count() as u32;

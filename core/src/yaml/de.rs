@@ -366,7 +366,7 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
         visitor: V,
     ) -> Result<V::Value, TypeError> {
         let r = match &self.node.value {
-            Value::Scalar(s) => visitor.visit_enum(s.text.as_str().into_deserializer()),
+            Value::Scalar(s) => visitor.visit_enum((&*s.text).into_deserializer()),
             _ => {
                 self.mismatch(&visitor)?;
                 visitor.visit_enum("".into_deserializer())

@@ -591,7 +591,7 @@ impl<'a> Builder<'a> {
                 Frame::Seq { items, .. } => out.push_str(&format!("/{}", items.len())),
                 Frame::Map { key, .. } => {
                     let k = key.as_ref().and_then(|k| match &k.value {
-                        Value::Scalar(s) => Some(s.text.as_str()),
+                        Value::Scalar(s) => Some(&*s.text),
                         _ => None,
                     });
                     out.push('/');
@@ -711,7 +711,11 @@ fn scalar_node(
         None => ScalarValue::Str,
     };
     Ok(Node {
-        value: Value::Scalar(Scalar { text, style, value }),
+        value: Value::Scalar(Scalar {
+            text: text.into(),
+            style,
+            value,
+        }),
         span,
         style: CollectionStyle::Block,
     })
@@ -722,7 +726,7 @@ fn scalar_node(
 fn as_json_key(mut node: Node) -> Node {
     if let Value::Scalar(s) = &mut node.value {
         if let Some(key) = json_key(&s.value) {
-            s.text = key;
+            s.text = key.into();
             s.value = ScalarValue::Str;
         }
     }

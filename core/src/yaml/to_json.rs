@@ -12,16 +12,16 @@ pub fn to_json(node: &Node) -> Json {
             ScalarValue::Bool(b) => Json::Bool(*b),
             ScalarValue::Int(i) => Json::Number((*i).into()),
             ScalarValue::Float(f) => {
-                Number::from_f64(*f).map_or_else(|| Json::String(s.text.clone()), Json::Number)
+                Number::from_f64(*f).map_or_else(|| Json::String(s.text.to_string()), Json::Number)
             }
-            ScalarValue::Str => Json::String(s.text.clone()),
+            ScalarValue::Str => Json::String(s.text.to_string()),
         },
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Map(entries) => {
             let mut map = Map::new();
             for e in entries {
                 let key = match &e.key.value {
-                    Value::Scalar(s) => s.text.clone(),
+                    Value::Scalar(s) => s.text.to_string(),
                     _ => continue,
                 };
                 // Later duplicates replace earlier ones, as in the API server.
@@ -43,9 +43,9 @@ pub fn same_as_json(node: &Node, json: &Json) -> bool {
             (ScalarValue::Int(i), Json::Number(n)) => Number::from(*i) == *n,
             (ScalarValue::Float(f), _) => match Number::from_f64(*f) {
                 Some(n) => matches!(json, Json::Number(j) if *j == n),
-                None => matches!(json, Json::String(j) if *j == s.text),
+                None => matches!(json, Json::String(j) if **j == *s.text),
             },
-            (ScalarValue::Str, Json::String(j)) => *j == s.text,
+            (ScalarValue::Str, Json::String(j)) => **j == *s.text,
             _ => false,
         },
         (Value::Seq(items), Json::Array(wanted)) => {
@@ -54,7 +54,7 @@ pub fn same_as_json(node: &Node, json: &Json) -> bool {
         (Value::Map(entries), Json::Object(wanted)) => {
             let keyed = || {
                 entries.iter().filter_map(|e| match &e.key.value {
-                    Value::Scalar(s) => Some((s.text.as_str(), &e.value)),
+                    Value::Scalar(s) => Some((&*s.text, &e.value)),
                     _ => None,
                 })
             };

@@ -168,7 +168,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
                     None => continue,
                 }
             } else {
-                scalar.text.as_str()
+                &*scalar.text
             };
             let Some(credentials) = judge(text) else {
                 continue;

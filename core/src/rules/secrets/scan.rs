@@ -438,7 +438,7 @@ fn scan<'a>(object: &Object<'a>, places: &[Place], overridden: bool) -> Vec<Foun
     let wants = |place: Place| places.contains(&place);
     let mut found = Vec::new();
     let scalar = |node: &'a Node| match &node.value {
-        Value::Scalar(s) => Some(s.text.as_str()),
+        Value::Scalar(s) => Some(&*s.text),
         _ => None,
     };
     let containers = object
