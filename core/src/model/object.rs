@@ -106,6 +106,13 @@ impl<'a> Object<'a> {
         from_node(self.at(pointer)?, pointer).ok()
     }
 
+    /// The typed view of the part of the object at `pointer` as the object's views were
+    /// read: values of the wrong type set aside (their errors were recorded then). For
+    /// the parts of a view that are read when a rule asks instead of held.
+    pub fn typed_as_read<T: DeserializeOwned>(&self, pointer: &str) -> Option<T> {
+        super::typed_with_repair(self.at(pointer)?, pointer).0.ok()
+    }
+
     /// `Kind/name` (or `Kind/namespace/name`) for messages.
     pub fn display_name(&self) -> String {
         match (self.namespace(), self.name()) {

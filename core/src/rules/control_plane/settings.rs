@@ -259,7 +259,11 @@ pub(crate) fn read(object: &Object<'_>) -> Vec<Settings> {
         _ => object
             .pods
             .iter()
-            .flat_map(|pod| pod.containers.iter().filter_map(command_line))
+            .flat_map(|pod| {
+                pod.containers
+                    .iter()
+                    .filter_map(|c| command_line(object, c))
+            })
             .collect(),
     }
 }
@@ -342,7 +346,7 @@ fn starts_program(words: &[Word<'_>], i: usize) -> bool {
 
 /// The component a container runs, from its command line or, without a command, its
 /// image; with its flags.
-fn command_line(c: &ContainerRef) -> Option<Settings> {
+fn command_line(object: &Object<'_>, c: &ContainerRef) -> Option<Settings> {
     let words = command_words(c);
     let start = words.iter().enumerate().find_map(|(i, w)| {
         if !starts_program(&words, i) {
@@ -377,7 +381,7 @@ fn command_line(c: &ContainerRef) -> Option<Settings> {
         None => return None,
     };
     let flags = if component == Component::Etcd {
-        let mut all = etcd_environment(c);
+        let mut all = etcd_environment(object, c);
         all.extend(flags);
         all
     } else {
@@ -395,11 +399,9 @@ fn command_line(c: &ContainerRef) -> Option<Settings> {
 
 /// etcd reads every flag from `ETCD_<FLAG>` too (`ETCD_CLIENT_CERT_AUTH=true`); a flag
 /// on the command line wins, so these come first.
-fn etcd_environment(c: &ContainerRef) -> Vec<Flag> {
-    c.container
-        .env
+fn etcd_environment(object: &Object<'_>, c: &ContainerRef) -> Vec<Flag> {
+    c.env(object)
         .iter()
-        .flatten()
         .enumerate()
         .filter_map(|(i, var)| {
             let name = var.name.strip_prefix("ETCD_")?;

@@ -89,7 +89,7 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
     if !enforced(ctx, &HOST_PATH_VOLUME, 0) {
         return;
     }
-    for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
+    for (i, volume) in pod.volumes(object).iter().enumerate() {
         if let Some(host_path) = &volume.host_path {
             let harmless = is_harmless(&host_path.path);
             let (mounted, read_only) = mounts(pod, &volume.name);

@@ -1,4 +1,4 @@
-use k8s_openapi::api::core::v1::{Container, LimitRangeSpec};
+use k8s_openapi::api::core::v1::{LimitRangeSpec, ResourceRequirements};
 
 use crate::declare_rule;
 use crate::model::{with_pods, ContainerKind, Object};
@@ -78,9 +78,13 @@ declare_rule! {
 
 const RESOURCES: [&str; 2] = ["cpu", "memory"];
 
-/// The resources among `cpu` and `memory` that `container` sets no limit for.
-fn missing_limits<'r>(container: &Container, defaulted: &[&'r str]) -> Vec<&'r str> {
-    let limits = container.resources.as_ref().and_then(|r| r.limits.as_ref());
+/// The resources among `cpu` and `memory` that a container's `resources` set no limit
+/// for.
+fn missing_limits<'r>(
+    resources: Option<&ResourceRequirements>,
+    defaulted: &[&'r str],
+) -> Vec<&'r str> {
+    let limits = resources.and_then(|r| r.limits.as_ref());
     RESOURCES
         .into_iter()
         .filter(|r| !limits.is_some_and(|l| l.contains_key(*r)))
@@ -115,7 +119,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             .iter()
             .filter(|c| c.kind != ContainerKind::Ephemeral)
         {
-            let missing = missing_limits(&c.container, &defaulted);
+            let missing = missing_limits(c.resources(object).as_ref(), &defaulted);
             if missing.is_empty() {
                 continue;
             }

@@ -138,7 +138,7 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
     if !enforced(ctx, &NON_RESTRICTED_VOLUME_TYPE, 0) {
         return;
     }
-    for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
+    for (i, volume) in pod.volumes(object).iter().enumerate() {
         if allowed(volume) {
             continue;
         }

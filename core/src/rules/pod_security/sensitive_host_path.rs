@@ -305,7 +305,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
 }
 
 fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
-    for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
+    for (i, volume) in pod.volumes(object).iter().enumerate() {
         let Some(host_path) = &volume.host_path else {
             continue;
         };

@@ -173,7 +173,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                     );
                 };
             for c in &pod.containers {
-                for (j, var) in c.container.env.iter().flatten().enumerate() {
+                for (j, var) in c.env(object).iter().enumerate() {
                     let Some(selector) = var
                         .value_from
                         .as_ref()
@@ -190,7 +190,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
                     );
                 }
             }
-            for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
+            for (i, volume) in pod.volumes(object).iter().enumerate() {
                 let who = format!("volume `{}`", volume.name);
                 if let Some(secret) = &volume.secret {
                     let Some(name) = &secret.secret_name else {

@@ -448,13 +448,11 @@ fn scan<'a>(object: &Object<'a>, places: &[Place], overridden: bool) -> Vec<Foun
         .filter(|_| wants(Place::Env) || wants(Place::CommandLine));
     for c in containers {
         let container = Some(format!("{} `{}`", c.kind.noun(), c.name()));
-        let env = c
-            .container
-            .env
-            .iter()
-            .flatten()
-            .filter(|_| wants(Place::Env));
-        for (j, var) in env.enumerate() {
+        let env = match wants(Place::Env) {
+            true => c.env(object),
+            false => Vec::new(),
+        };
+        for (j, var) in env.iter().enumerate() {
             let Some(value) = &var.value else { continue };
             let pointer = c.at(&format!("env/{j}/value"));
             let Some(node) = object.at(&pointer) else {

@@ -92,7 +92,7 @@ fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
 fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
     for c in &pod.containers {
         let container = format!("{} `{}`", c.kind.noun(), c.name());
-        for (j, var) in c.container.env.iter().flatten().enumerate() {
+        for (j, var) in c.env(object).iter().enumerate() {
             let Some(selector) = var
                 .value_from
                 .as_ref()

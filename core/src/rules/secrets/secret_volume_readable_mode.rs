@@ -122,7 +122,7 @@ fn check_pod(object: &Object<'_>, pod: &PodTemplate, out: &mut Emitter) {
             format!("{what} sets {shown}: {readers} can read its files"),
         );
     };
-    for (i, volume) in pod.spec.volumes.iter().flatten().enumerate() {
+    for (i, volume) in pod.volumes(object).iter().enumerate() {
         let at = |rest: &str| pod.at(&format!("volumes/{i}/{rest}"));
         if let Some(secret) = &volume.secret {
             let what = format!("secret volume `{}`", volume.name);
