@@ -174,8 +174,8 @@ impl Serialize for AsJson<'_> {
             Value::Scalar(s) => match &s.value {
                 ScalarValue::Null => serializer.serialize_unit(),
                 ScalarValue::Bool(b) => serializer.serialize_bool(*b),
-                ScalarValue::Int(i) => serializer.serialize_i64(*i),
-                ScalarValue::Float(f) => match Number::from_f64(*f) {
+                ScalarValue::Int(i) => serializer.serialize_i64(i.get()),
+                ScalarValue::Float(f) => match Number::from_f64(f.get()) {
                     Some(n) => n.serialize(serializer),
                     None => serializer.serialize_str(&s.text),
                 },
@@ -272,8 +272,8 @@ fn build(json: &Json, texts: &ScalarTexts, at: &mut String) -> Node {
         Json::Bool(b) => scalar(&b.to_string(), ScalarStyle::Plain, ScalarValue::Bool(*b)),
         Json::Number(n) => {
             let resolved = match n.as_i64() {
-                Some(i) => ScalarValue::Int(i),
-                None => ScalarValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+                Some(i) => ScalarValue::Int(i.into()),
+                None => ScalarValue::Float(n.as_f64().unwrap_or(f64::NAN).into()),
             };
             scalar(&n.to_string(), ScalarStyle::Plain, resolved)
         }

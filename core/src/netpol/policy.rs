@@ -368,7 +368,7 @@ fn read_port(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Option<
     };
     let number = |n: &Node| match &n.value {
         Value::Scalar(s) => match s.value {
-            ScalarValue::Int(i) => u16::try_from(i).ok().filter(|p| *p > 0),
+            ScalarValue::Int(i) => u16::try_from(i.get()).ok().filter(|p| *p > 0),
             _ => None,
         },
         _ => None,

@@ -113,8 +113,8 @@ impl De<'_, '_> {
             Value::Scalar(s) => match &s.value {
                 ScalarValue::Null => Unexpected::Unit,
                 ScalarValue::Bool(b) => Unexpected::Bool(*b),
-                ScalarValue::Int(i) => Unexpected::Signed(*i),
-                ScalarValue::Float(f) => Unexpected::Float(*f),
+                ScalarValue::Int(i) => Unexpected::Signed(i.get()),
+                ScalarValue::Float(f) => Unexpected::Float(f.get()),
                 ScalarValue::Str => Unexpected::Str(&s.text),
             },
             Value::Seq(_) => Unexpected::Seq,
@@ -151,8 +151,8 @@ macro_rules! integer {
     ($($method:ident: $ty:ty)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
             let value = match self.scalar_value() {
-                Some(ScalarValue::Int(i)) => Some(*i),
-                Some(ScalarValue::Float(f)) => json_integer(*f),
+                Some(ScalarValue::Int(i)) => Some(i.get()),
+                Some(ScalarValue::Float(f)) => json_integer(f.get()),
                 Some(ScalarValue::Null) => Some(0),
                 _ => None,
             };
@@ -193,8 +193,8 @@ macro_rules! float {
     ($($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
             let r = match self.scalar_value() {
-                Some(ScalarValue::Int(i)) => visitor.visit_f64(*i as f64),
-                Some(ScalarValue::Float(f)) => visitor.visit_f64(*f),
+                Some(ScalarValue::Int(i)) => visitor.visit_f64(i.get() as f64),
+                Some(ScalarValue::Float(f)) => visitor.visit_f64(f.get()),
                 Some(ScalarValue::Null) => visitor.visit_f64(0.0),
                 _ => {
                     self.mismatch(&visitor)?;
@@ -214,14 +214,14 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
             Value::Scalar(s) => match &s.value {
                 ScalarValue::Null => visitor.visit_unit(),
                 ScalarValue::Bool(b) => visitor.visit_bool(*b),
-                ScalarValue::Int(i) => visitor.visit_i64(*i),
+                ScalarValue::Int(i) => visitor.visit_i64(i.get()),
                 // A whole float is an integer in the decoder's JSON (`port: 8080.0` is
                 // `8080`), which an IntOrString or a plain JSON field then takes as one.
-                ScalarValue::Float(f) => match json_integer(*f) {
+                ScalarValue::Float(f) => match json_integer(f.get()) {
                     Some(i) => visitor.visit_i64(i),
-                    None => match json_unsigned(*f) {
+                    None => match json_unsigned(f.get()) {
                         Some(u) => visitor.visit_u64(u),
-                        None => visitor.visit_f64(*f),
+                        None => visitor.visit_f64(f.get()),
                     },
                 },
                 ScalarValue::Str => visitor.visit_str(&s.text),

@@ -15,10 +15,10 @@ pub fn resolve_plain(text: &str) -> ScalarValue {
             return ScalarValue::Bool(false)
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return ScalarValue::Float(f64::INFINITY)
+            return ScalarValue::Float(f64::INFINITY.into())
         }
-        "-.inf" | "-.Inf" | "-.INF" => return ScalarValue::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return ScalarValue::Float(f64::NAN),
+        "-.inf" | "-.Inf" | "-.INF" => return ScalarValue::Float(f64::NEG_INFINITY.into()),
+        ".nan" | ".NaN" | ".NAN" => return ScalarValue::Float(f64::NAN.into()),
         _ => {}
     }
     let first = text.as_bytes()[0];
@@ -26,11 +26,11 @@ pub fn resolve_plain(text: &str) -> ScalarValue {
         return ScalarValue::Str;
     }
     if let Some(i) = parse_int(text) {
-        return ScalarValue::Int(i);
+        return ScalarValue::Int(i.into());
     }
     if is_float(text) {
         if let Ok(f) = text.replace('_', "").parse::<f64>() {
-            return ScalarValue::Float(f);
+            return ScalarValue::Float(f.into());
         }
     }
     ScalarValue::Str
@@ -74,7 +74,7 @@ pub fn resolve_tagged(tag: &str, text: &str) -> Result<(ScalarValue, Option<Stri
             value
         }
         "float" => match resolve_plain(text) {
-            ScalarValue::Int(i) => ScalarValue::Float(i as f64),
+            ScalarValue::Int(i) => ScalarValue::Float((i.get() as f64).into()),
             value @ ScalarValue::Float(_) => value,
             other => return mismatch(&other),
         },
@@ -108,8 +108,8 @@ fn type_tag(value: &ScalarValue) -> &'static str {
 pub fn json_key(value: &ScalarValue) -> Option<String> {
     match value {
         ScalarValue::Bool(b) => Some(b.to_string()),
-        ScalarValue::Int(i) => Some(i.to_string()),
-        ScalarValue::Float(f) => Some(go_format_float32_g(*f)),
+        ScalarValue::Int(i) => Some(i.get().to_string()),
+        ScalarValue::Float(f) => Some(go_format_float32_g(f.get())),
         ScalarValue::Null | ScalarValue::Str => None,
     }
 }
@@ -377,18 +377,18 @@ mod tests {
     fn yaml_1_1_booleans_and_numbers() {
         assert_eq!(resolve_plain("yes"), ScalarValue::Bool(true));
         assert_eq!(resolve_plain("Off"), ScalarValue::Bool(false));
-        assert_eq!(resolve_plain("0x50"), ScalarValue::Int(80));
-        assert_eq!(resolve_plain("0755"), ScalarValue::Int(493));
-        assert_eq!(resolve_plain("-12"), ScalarValue::Int(-12));
-        assert_eq!(resolve_plain("1.5"), ScalarValue::Float(1.5));
-        assert_eq!(resolve_plain("1e3"), ScalarValue::Float(1000.0));
+        assert_eq!(resolve_plain("0x50"), ScalarValue::Int(80.into()));
+        assert_eq!(resolve_plain("0755"), ScalarValue::Int(493.into()));
+        assert_eq!(resolve_plain("-12"), ScalarValue::Int((-12).into()));
+        assert_eq!(resolve_plain("1.5"), ScalarValue::Float(1.5.into()));
+        assert_eq!(resolve_plain("1e3"), ScalarValue::Float(1000.0.into()));
         assert_eq!(resolve_plain("1.2.3"), ScalarValue::Str);
         assert_eq!(resolve_plain("nginx"), ScalarValue::Str);
         assert_eq!(resolve_plain("~"), ScalarValue::Null);
         assert_eq!(resolve_plain("-"), ScalarValue::Str);
         assert_eq!(
             resolve_plain("99999999999999999999"),
-            ScalarValue::Float(1e20)
+            ScalarValue::Float(1e20.into())
         );
     }
 
@@ -426,15 +426,18 @@ mod tests {
         );
         assert!(refused("bool", "").contains("!!null ``"));
         assert!(refused("bool", "1").contains("!!int `1`"));
-        assert_eq!(value("int", "0x50"), ScalarValue::Int(80));
-        assert_eq!(value("int", "0o17"), ScalarValue::Int(15));
-        assert_eq!(value("int", "-1_000"), ScalarValue::Int(-1000));
+        assert_eq!(value("int", "0x50"), ScalarValue::Int(80.into()));
+        assert_eq!(value("int", "0o17"), ScalarValue::Int(15.into()));
+        assert_eq!(value("int", "-1_000"), ScalarValue::Int((-1000).into()));
         assert!(refused("int", "1.5").contains("!!float"));
         assert!(refused("int", "true").contains("!!bool"));
-        assert_eq!(value("float", "1"), ScalarValue::Float(1.0));
-        assert_eq!(value("float", "0x10"), ScalarValue::Float(16.0));
-        assert_eq!(value("float", "1.5"), ScalarValue::Float(1.5));
-        assert_eq!(value("float", ".inf"), ScalarValue::Float(f64::INFINITY));
+        assert_eq!(value("float", "1"), ScalarValue::Float(1.0.into()));
+        assert_eq!(value("float", "0x10"), ScalarValue::Float(16.0.into()));
+        assert_eq!(value("float", "1.5"), ScalarValue::Float(1.5.into()));
+        assert_eq!(
+            value("float", ".inf"),
+            ScalarValue::Float(f64::INFINITY.into())
+        );
         assert!(refused("float", "x").contains("!!str"));
         assert_eq!(value("null", ""), ScalarValue::Null);
         assert_eq!(value("null", "~"), ScalarValue::Null);
@@ -501,7 +504,10 @@ mod tests {
     #[test]
     fn keys_are_printed_as_the_decoder_prints_them() {
         assert_eq!(json_key(&ScalarValue::Bool(true)).as_deref(), Some("true"));
-        assert_eq!(json_key(&ScalarValue::Int(-16)).as_deref(), Some("-16"));
+        assert_eq!(
+            json_key(&ScalarValue::Int((-16).into())).as_deref(),
+            Some("-16")
+        );
         assert_eq!(json_key(&ScalarValue::Str), None);
         assert_eq!(json_key(&ScalarValue::Null), None);
         for (f, text) in [
@@ -520,7 +526,7 @@ mod tests {
             (f64::NAN, ".nan"),
         ] {
             assert_eq!(
-                json_key(&ScalarValue::Float(f)).as_deref(),
+                json_key(&ScalarValue::Float(f.into())).as_deref(),
                 Some(text),
                 "{f}"
             );

@@ -10,10 +10,9 @@ pub fn to_json(node: &Node) -> Json {
         Value::Scalar(s) => match &s.value {
             ScalarValue::Null => Json::Null,
             ScalarValue::Bool(b) => Json::Bool(*b),
-            ScalarValue::Int(i) => Json::Number((*i).into()),
-            ScalarValue::Float(f) => {
-                Number::from_f64(*f).map_or_else(|| Json::String(s.text.to_string()), Json::Number)
-            }
+            ScalarValue::Int(i) => Json::Number(i.get().into()),
+            ScalarValue::Float(f) => Number::from_f64(f.get())
+                .map_or_else(|| Json::String(s.text.to_string()), Json::Number),
             ScalarValue::Str => Json::String(s.text.to_string()),
         },
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
@@ -40,8 +39,8 @@ pub fn same_as_json(node: &Node, json: &Json) -> bool {
         (Value::Scalar(s), _) => match (&s.value, json) {
             (ScalarValue::Null, Json::Null) => true,
             (ScalarValue::Bool(b), Json::Bool(j)) => b == j,
-            (ScalarValue::Int(i), Json::Number(n)) => Number::from(*i) == *n,
-            (ScalarValue::Float(f), _) => match Number::from_f64(*f) {
+            (ScalarValue::Int(i), Json::Number(n)) => Number::from(i.get()) == *n,
+            (ScalarValue::Float(f), _) => match Number::from_f64(f.get()) {
                 Some(n) => matches!(json, Json::Number(j) if *j == n),
                 None => matches!(json, Json::String(j) if **j == *s.text),
             },

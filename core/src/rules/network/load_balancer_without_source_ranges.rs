@@ -186,7 +186,7 @@ pub(super) fn service_ports(object: &Object<'_>) -> Vec<(u16, String)> {
 fn number(node: &Node) -> Option<u16> {
     match &node.value {
         Value::Scalar(s) => match s.value {
-            ScalarValue::Int(i) => u16::try_from(i).ok(),
+            ScalarValue::Int(i) => u16::try_from(i.get()).ok(),
             _ => None,
         },
         _ => None,

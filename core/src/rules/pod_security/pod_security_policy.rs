@@ -153,7 +153,7 @@ fn integer(node: &Node) -> Option<i64> {
         Value::Scalar(Scalar {
             value: ScalarValue::Int(i),
             ..
-        }) => Some(*i),
+        }) => Some(i.get()),
         _ => None,
     }
 }
