@@ -417,6 +417,9 @@ impl<'de> de::SeqAccess<'de> for SeqAccess<'_, '_> {
     }
 }
 
+/// Mappings up to this many entries find their duplicate keys by comparing, not hashing.
+const SMALL_MAP: usize = 16;
+
 struct MapAccess<'n, 'p> {
     entries: Vec<&'n Entry>,
     next: usize,
@@ -426,13 +429,27 @@ struct MapAccess<'n, 'p> {
 impl<'n, 'p> MapAccess<'n, 'p> {
     /// Only the last of duplicate keys is shown to the visitor.
     fn new(all: &'n [Entry], path: &'p Path<'p>) -> Self {
-        let mut seen = HashSet::new();
-        let mut entries: Vec<&Entry> = all
-            .iter()
-            .rev()
-            .filter(|e| e.key_str().is_none_or(|k| seen.insert(k)))
-            .collect();
-        entries.reverse();
+        let entries: Vec<&Entry> = if all.len() <= SMALL_MAP {
+            // Comparing each key with the later ones costs less than hashing them all,
+            // and views are read more than once now (volumes, env, resources).
+            all.iter()
+                .enumerate()
+                .filter(|(i, e)| {
+                    e.key_str()
+                        .is_none_or(|k| !all[i + 1..].iter().any(|l| l.key_str() == Some(k)))
+                })
+                .map(|(_, e)| e)
+                .collect()
+        } else {
+            let mut seen = HashSet::new();
+            let mut entries: Vec<&Entry> = all
+                .iter()
+                .rev()
+                .filter(|e| e.key_str().is_none_or(|k| seen.insert(k)))
+                .collect();
+            entries.reverse();
+            entries
+        };
         MapAccess {
             entries,
             next: 0,
