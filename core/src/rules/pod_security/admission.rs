@@ -4,6 +4,7 @@
 //! with a `pss` control in [`rules::RULES`]), run with the namespace's level and
 //! version, so there is one definition of each control.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::Object;
@@ -221,16 +222,24 @@ pub(crate) fn governed<'o, 'a>(
 ) -> Vec<(&'o Object<'a>, Vec<&'o Object<'a>>)> {
     let mut groups: Vec<(&Object<'a>, Vec<&Object<'a>>)> =
         namespaces(objects).map(|n| (n, Vec::new())).collect();
+    // The declarations of each name, in order: a workload looks up its namespace's, not
+    // every namespace of the input.
+    let mut declarations: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (namespace, _)) in groups.iter().enumerate() {
+        if let Some(name) = namespace.name() {
+            declarations.entry(name).or_default().push(i);
+        }
+    }
     for object in objects.iter().filter(|o| !o.pods.is_empty()) {
         let Some(name) = object.namespace() else {
             continue;
         };
-        let index = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, (n, _))| n.name() == Some(name))
-            .min_by_key(|(i, (n, _))| (n.source != object.source, *i))
-            .map(|(i, _)| i);
+        let index = declarations
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .min_by_key(|&i| (groups[i].0.source != object.source, i));
         if let Some(i) = index {
             groups[i].1.push(object);
         }

@@ -1,3 +1,5 @@
+use std::collections::{HashMap, HashSet};
+
 use serde_json::json;
 
 use crate::declare_rule;
@@ -79,8 +81,8 @@ declare_rule! {
 type AccountKey<'a> = (Option<&'a str>, &'a str);
 
 /// Service accounts that a binding in the input names as a subject.
-fn bound_accounts<'a>(objects: &'a [Object<'a>]) -> Vec<AccountKey<'a>> {
-    let mut bound = Vec::new();
+fn bound_accounts<'a>(objects: &'a [Object<'a>]) -> HashSet<AccountKey<'a>> {
+    let mut bound = HashSet::new();
     for binding in objects
         .iter()
         .filter(|o| o.group() == "rbac.authorization.k8s.io")
@@ -95,7 +97,7 @@ fn bound_accounts<'a>(objects: &'a [Object<'a>]) -> Vec<AccountKey<'a>> {
                 continue;
             }
             if let Some(name) = field("name") {
-                bound.push((field("namespace").or(binding.namespace()), name));
+                bound.insert((field("namespace").or(binding.namespace()), name));
             }
         }
     }
@@ -103,16 +105,18 @@ fn bound_accounts<'a>(objects: &'a [Object<'a>]) -> Vec<AccountKey<'a>> {
 }
 
 fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
-    let accounts: Vec<(AccountKey<'_>, Option<bool>)> = objects
+    // Looked up once per pod: by key, the first declaration of each account.
+    let mut accounts: HashMap<AccountKey<'_>, Option<bool>> = HashMap::new();
+    for o in objects
         .iter()
         .filter(|o| o.kind == "ServiceAccount" && o.api_version == "v1")
-        .filter_map(|o| {
-            let automount = o
-                .at("/automountServiceAccountToken")
-                .and_then(|n| n.as_bool());
-            Some(((o.namespace(), o.name()?), automount))
-        })
-        .collect();
+    {
+        let Some(name) = o.name() else { continue };
+        let automount = o
+            .at("/automountServiceAccountToken")
+            .and_then(|n| n.as_bool());
+        accounts.entry((o.namespace(), name)).or_insert(automount);
+    }
     let bound = bound_accounts(objects);
     for (object, pod) in with_pods(objects) {
         let account = pod
@@ -123,10 +127,7 @@ fn check(_ctx: &Ctx<'_>, objects: &[Object<'_>], out: &mut Emitter) {
             .filter(|name| !name.is_empty())
             .unwrap_or("default");
         let key = (object.namespace(), account);
-        let by_account = accounts
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, automount)| *automount);
+        let by_account = accounts.get(&key).copied().flatten();
         if pod.spec.automount_service_account_token.or(by_account) == Some(false)
             || bound.contains(&key)
         {
