@@ -54,11 +54,7 @@ pub fn resolve_prefix<'a>(root: &'a Node, pointer: &str) -> Option<(&'a Node, us
         let segment = unescaped(segment);
         let next = match &node.value {
             Value::Map(_) => node.get(&segment),
-            Value::Seq(items) => segment
-                .parse::<usize>()
-                .ok()
-                .filter(|_| segment == "0" || !segment.starts_with('0'))
-                .and_then(|i| items.get(i)),
+            Value::Seq(items) => list_index(&segment).and_then(|i| items.get(i)),
             Value::Scalar(_) => None,
         };
         match next {
@@ -70,6 +66,15 @@ pub fn resolve_prefix<'a>(root: &'a Node, pointer: &str) -> Option<(&'a Node, us
         }
     }
     Some((node, consumed))
+}
+
+/// A segment read as a list index: digits without a leading zero (RFC 6901), `0` itself
+/// allowed.
+pub(crate) fn list_index(segment: &str) -> Option<usize> {
+    if segment != "0" && segment.starts_with('0') {
+        return None;
+    }
+    segment.parse().ok()
 }
 
 /// The first `count` segments of `pointer`, as a pointer (each escaped anew, so an

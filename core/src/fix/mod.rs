@@ -115,11 +115,7 @@ fn common_base<'n>(object: &'n Node, paths: &[Vec<String>]) -> (&'n Node, usize)
                     _ => None,
                 }
             }
-            Value::Seq(items) => segment
-                .parse::<usize>()
-                .ok()
-                .filter(|_| segment == "0" || !segment.starts_with('0'))
-                .and_then(|i| items.get(i)),
+            Value::Seq(items) => pointer::list_index(segment).and_then(|i| items.get(i)),
             Value::Scalar(_) => None,
         };
         match next {

@@ -78,10 +78,7 @@ pub(crate) fn wrap(keys: &[String], value: Json) -> Json {
 }
 
 fn index(segment: &str, len: usize) -> Option<usize> {
-    if segment != "0" && segment.starts_with('0') {
-        return None;
-    }
-    segment.parse::<usize>().ok().filter(|&i| i < len)
+    pointer::list_index(segment).filter(|&i| i < len)
 }
 
 fn child<'a>(node: &'a Json, segment: &str) -> Option<&'a Json> {

@@ -6,12 +6,11 @@
 //! pointer and span of the offending value, so it can be reported where it is.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Unexpected, Visitor};
 
-use super::node::{Entry, Node, ScalarValue, Span, Value};
+use super::node::{entries_in_effect, Entry, Node, ScalarValue, Span, Value};
 use crate::pointer;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -417,9 +416,6 @@ impl<'de> de::SeqAccess<'de> for SeqAccess<'_, '_> {
     }
 }
 
-/// Mappings up to this many entries find their duplicate keys by comparing, not hashing.
-const SMALL_MAP: usize = 16;
-
 struct MapAccess<'n, 'p> {
     entries: Vec<&'n Entry>,
     next: usize,
@@ -429,27 +425,7 @@ struct MapAccess<'n, 'p> {
 impl<'n, 'p> MapAccess<'n, 'p> {
     /// Only the last of duplicate keys is shown to the visitor.
     fn new(all: &'n [Entry], path: &'p Path<'p>) -> Self {
-        let entries: Vec<&Entry> = if all.len() <= SMALL_MAP {
-            // Comparing each key with the later ones costs less than hashing them all,
-            // and views are read more than once now (volumes, env, resources).
-            all.iter()
-                .enumerate()
-                .filter(|(i, e)| {
-                    e.key_str()
-                        .is_none_or(|k| !all[i + 1..].iter().any(|l| l.key_str() == Some(k)))
-                })
-                .map(|(_, e)| e)
-                .collect()
-        } else {
-            let mut seen = HashSet::new();
-            let mut entries: Vec<&Entry> = all
-                .iter()
-                .rev()
-                .filter(|e| e.key_str().is_none_or(|k| seen.insert(k)))
-                .collect();
-            entries.reverse();
-            entries
-        };
+        let entries: Vec<&Entry> = entries_in_effect(all).collect();
         MapAccess {
             entries,
             next: 0,

@@ -91,6 +91,32 @@ pub struct Entry {
     pub value: Node,
 }
 
+/// Mappings up to this many entries find their repeated keys by comparing, not hashing.
+const SMALL_MAP: usize = 16;
+
+/// The entries the API server reads, in order: of a repeated key only the last (complex
+/// keys, which it never reads by name, all kept). Comparing keys costs less than hashing
+/// them for the small mappings nearly every manifest has.
+pub(crate) fn entries_in_effect(entries: &[Entry]) -> impl Iterator<Item = &Entry> {
+    let last: Option<std::collections::HashMap<&str, usize>> =
+        (entries.len() > SMALL_MAP).then(|| {
+            entries
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| Some((e.key_str()?, i)))
+                .collect()
+        });
+    entries
+        .iter()
+        .enumerate()
+        .filter(move |(i, e)| match (e.key_str(), &last) {
+            (None, _) => true,
+            (Some(key), Some(last)) => last.get(key) == Some(i),
+            (Some(key), None) => !entries[i + 1..].iter().any(|l| l.key_str() == Some(key)),
+        })
+        .map(|(_, e)| e)
+}
+
 impl Entry {
     /// The key as text; complex (non-scalar) keys have none.
     pub fn key_str(&self) -> Option<&str> {

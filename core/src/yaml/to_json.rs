@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Number, Value as Json};
 
-use super::node::{Node, ScalarValue, Value};
+use super::node::{entries_in_effect, Node, ScalarValue, Value};
 
 /// Recursion is bounded by the parser's nesting limit.
 pub fn to_json(node: &Node) -> Json {
@@ -51,33 +51,19 @@ pub fn same_as_json(node: &Node, json: &Json) -> bool {
             items.len() == wanted.len() && items.iter().zip(wanted).all(|(i, w)| same_as_json(i, w))
         }
         (Value::Map(entries), Json::Object(wanted)) => {
-            let keyed = || {
-                entries.iter().filter_map(|e| match &e.key.value {
-                    Value::Scalar(s) => Some((&*s.text, &e.value)),
-                    _ => None,
-                })
-            };
-            // With every key distinct, the members are the entries; a duplicate key (the
-            // later one wins) is rare enough to compare the slow way.
-            if has_duplicate(keyed().map(|(k, _)| k)) {
-                return to_json(node) == *json;
-            }
-            keyed().count() == wanted.len()
-                && keyed().all(|(k, v)| wanted.get(k).is_some_and(|w| same_as_json(v, w)))
+            // The members are the entries in effect (a repeated key's last) with a
+            // scalar key, as `to_json` builds them.
+            let mut members = 0;
+            let same = entries_in_effect(entries)
+                .filter_map(|e| Some((e.key_str()?, &e.value)))
+                .all(|(key, value)| {
+                    members += 1;
+                    wanted.get(key).is_some_and(|w| same_as_json(value, w))
+                });
+            same && members == wanted.len()
         }
         _ => false,
     }
-}
-
-fn has_duplicate<'a>(keys: impl Iterator<Item = &'a str> + Clone) -> bool {
-    if keys.clone().nth(16).is_none() {
-        return keys
-            .clone()
-            .enumerate()
-            .any(|(i, k)| keys.clone().skip(i + 1).any(|other| other == k));
-    }
-    let mut seen = std::collections::HashSet::new();
-    keys.into_iter().any(|k| !seen.insert(k))
 }
 
 #[cfg(test)]
