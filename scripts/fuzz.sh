@@ -6,7 +6,8 @@
 #
 # Targets: check_bytes (`check` on arbitrary bytes), check_yaml (YAML streams from a
 # grammar of Kubernetes-shaped documents), plugin_output (a plugin's output document
-# parsed, validated, reported and rendered). Each target's corpus grows in
+# parsed, validated, reported and rendered), quick_scan (the quick YAML scan against saphyr:
+# the same trees for texts built at the edge of its subset). Each target's corpus grows in
 # <target dir>/fuzz-corpus/<target>, seeded from fuzz/seeds/<target>; a crash is written to
 # fuzz/artifacts/<target>/ and stops that target's run. Keep each crash as a regression
 # test (core/tests/fuzz_regressions.rs) once fixed.
@@ -18,7 +19,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(check_bytes check_yaml plugin_output)
+    targets=(check_bytes check_yaml plugin_output quick_scan)
 fi
 corpora="$(cargo_target_dir)/fuzz-corpus"
 status=0

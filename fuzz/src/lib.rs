@@ -474,3 +474,101 @@ fn write_flow(out: &mut String, node: &Node, depth: usize) {
         }
     }
 }
+
+/// Text built a line at a time from the pieces the quick YAML scan
+/// (`core/src/yaml/quick_scan.rs`) decides on: indentation, keys, dashes, quotes,
+/// escapes, comments, block scalar headers, trailing blanks. Most such texts sit at the
+/// edge of the scan's subset, where it must agree with saphyr or leave the document to it.
+#[derive(Arbitrary, Debug)]
+pub struct Lines {
+    pub lines: Vec<LineOfPieces>,
+    /// Whether the text ends with a line break.
+    pub final_break: bool,
+}
+
+#[derive(Arbitrary, Debug)]
+pub struct LineOfPieces {
+    pub indent: u8,
+    pub pieces: Vec<Piece>,
+    pub trailing_blanks: u8,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Piece {
+    Word(u8),
+    KeyIndicator,
+    Dash,
+    Space,
+    DoubleQuote,
+    SingleQuote,
+    Escape(u8),
+    Comment,
+    BlockHeader(u8),
+    Flow(u8),
+    Indicator(u8),
+    Unicode(u8),
+}
+
+impl Piece {
+    fn text(self) -> &'static str {
+        const WORDS: &[&str] = &[
+            "a", "b", "key", "name", "1", "-1", "0x1F", "yes", "null", "~", "true", "1e3", "x y",
+            "a:b", "a#b", "--flag", "<<", "é", "v1", ".5", "...", "---", "''", "-",
+        ];
+        const ESCAPES: &[&str] = &[
+            "\\\\", "\\\"", "\\n", "\\t", "\\ ", "\\/", "\\0", "\\x41", "\\u00e9", "\\U0001F600",
+            "\\uD800", "\\x4", "\\q", "\\N", "\\_", "\\L", "\\P", "\\e", "\\",
+        ];
+        const HEADERS: &[&str] = &["|", ">", "|-", ">-", "|+", ">+", "|2", ">1-", "|#", "| #c"];
+        const FLOWS: &[&str] = &["[]", "{}", "[ ]", "[a]", "{a: 1}", "[", "]", "{", "}", ","];
+        const INDICATORS: &[&str] = &["&a ", "*a", "!t ", "? ", "%", "@", "`", "!!str ", "\t", "\r"];
+        const UNICODE: &[&str] = &["ü", "\u{85}", "\u{a0}", "\u{feff}", "\u{2028}", "日本", "\u{fffe}"];
+        fn pick(list: &'static [&'static str], n: u8) -> &'static str {
+            list[n as usize % list.len()]
+        }
+        match self {
+            Piece::Word(n) => pick(WORDS, n),
+            Piece::KeyIndicator => ":",
+            Piece::Dash => "-",
+            Piece::Space => " ",
+            Piece::DoubleQuote => "\"",
+            Piece::SingleQuote => "'",
+            Piece::Escape(n) => pick(ESCAPES, n),
+            Piece::Comment => " #",
+            Piece::BlockHeader(n) => pick(HEADERS, n),
+            Piece::Flow(n) => pick(FLOWS, n),
+            Piece::Indicator(n) => pick(INDICATORS, n),
+            Piece::Unicode(n) => pick(UNICODE, n),
+        }
+    }
+}
+
+impl Lines {
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            text.extend(std::iter::repeat_n(' ', usize::from(line.indent % 9)));
+            for piece in &line.pieces {
+                text.push_str(piece.text());
+            }
+            text.extend(std::iter::repeat_n(' ', usize::from(line.trailing_blanks % 3)));
+            if i + 1 < self.lines.len() || self.final_break {
+                text.push('\n');
+            }
+        }
+        text
+    }
+}
+
+/// Panics where the quick scan and saphyr give different documents for `text`.
+pub fn assert_quick_scan_agrees(text: &str) {
+    use kubecheck_core::yaml::{parse_documents, parse_documents_with_saphyr};
+    let quick = parse_documents(text);
+    let reference = parse_documents_with_saphyr(text);
+    assert_eq!(quick.len(), reference.len(), "document count of {text:?}");
+    for (q, r) in quick.iter().zip(&reference) {
+        assert_eq!(q.index, r.index, "{text:?}");
+        assert_eq!(q.result, r.result, "{text:?}");
+        assert_eq!(q.duplicate_keys, r.duplicate_keys, "{text:?}");
+    }
+}

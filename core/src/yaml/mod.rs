@@ -4,6 +4,7 @@ mod de;
 pub mod lines;
 mod node;
 mod parse;
+mod quick_scan;
 mod resolve;
 mod to_json;
 
@@ -12,8 +13,9 @@ pub use node::{
     CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Unaligned, Value,
 };
 pub use parse::{
-    parse_documents, parse_documents_within, AliasBudget, Document, DuplicateKey, ParseError,
-    ALIAS_BUDGET_RATIO, MAX_DEPTH, MIN_ALIAS_BUDGET,
+    parse_documents, parse_documents_with_saphyr, parse_documents_within, quick_scan_refusals,
+    AliasBudget, Document, DuplicateKey, ParseError, ALIAS_BUDGET_RATIO, MAX_DEPTH,
+    MIN_ALIAS_BUDGET,
 };
 pub use resolve::{resolve_plain, resolve_plain_is_string};
 pub use to_json::{same_as_json, to_json};

@@ -13,6 +13,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle as EventStyle, Span as Ev
 use super::node::{
     CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value,
 };
+use super::quick_scan;
 use super::resolve::{json_key, resolve_plain, resolve_tagged};
 use crate::pointer;
 
@@ -101,6 +102,32 @@ pub fn parse_documents_within(text: &str, budget: &mut AliasBudget) -> Vec<Docum
     documents
 }
 
+/// The documents of `text` the quick scan leaves to saphyr: why, and their size in bytes.
+/// Tests hold the share read quickly up (or the fast path could quietly stop being
+/// taken) and show what the rest uses.
+#[doc(hidden)]
+pub fn quick_scan_refusals(text: &str) -> Vec<(&'static str, usize)> {
+    split_documents(text)
+        .iter()
+        .filter_map(|chunk| {
+            let refusal = quick_scan::scan(chunk.text, |_, _| {}).err()?;
+            Some((refusal.0, chunk.text.len()))
+        })
+        .collect()
+}
+
+/// [`parse_documents`] with saphyr's scanner for every document: what the quick scan is
+/// compared against, in tests and the `quick_scan` fuzz target.
+#[doc(hidden)]
+pub fn parse_documents_with_saphyr(text: &str) -> Vec<Document> {
+    let mut budget = AliasBudget::for_input_len(text.len());
+    let mut documents = Vec::new();
+    for chunk in split_documents(text) {
+        parse_chunk_with_saphyr(&chunk, &mut budget, &mut documents);
+    }
+    documents
+}
+
 struct Chunk<'a> {
     text: &'a str,
     /// Lines before the chunk in the whole source.
@@ -144,7 +171,33 @@ fn is_document_start(line: &str) -> bool {
 }
 
 fn parse_chunk(chunk: Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Document>) {
-    let mut builder = Builder::new(&chunk, budget.clone());
+    if parse_chunk_quickly(&chunk, budget, out).is_err() {
+        parse_chunk_with_saphyr(&chunk, budget, out);
+    }
+}
+
+/// The chunk read by [`quick_scan`], or nothing done if it uses YAML left to saphyr.
+fn parse_chunk_quickly(
+    chunk: &Chunk<'_>,
+    budget: &mut AliasBudget,
+    out: &mut Vec<Document>,
+) -> Result<(), quick_scan::Unsupported> {
+    let mut builder = Builder::new(chunk, budget.clone());
+    let mut built = None;
+    quick_scan::scan(chunk.text, |event, span| {
+        if let Some(doc) = builder.on_event(event, span) {
+            built = Some(doc);
+        }
+    })?;
+    if let Some(doc) = built {
+        push_document(out, doc);
+    }
+    *budget = builder.alias_budget;
+    Ok(())
+}
+
+fn parse_chunk_with_saphyr(chunk: &Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Document>) {
+    let mut builder = Builder::new(chunk, budget.clone());
     let mut parser = Parser::new_from_str(chunk.text);
     loop {
         match parser.next_event() {
