@@ -92,7 +92,7 @@ pub struct Entry {
 }
 
 /// Mappings up to this many entries find their repeated keys by comparing, not hashing.
-const SMALL_MAP: usize = 16;
+pub(super) const SMALL_MAP: usize = 16;
 
 /// The entries the API server reads, in order: of a repeated key only the last (complex
 /// keys, which it never reads by name, all kept). Comparing keys costs less than hashing

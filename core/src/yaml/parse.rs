@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle as EventStyle, Span as EventSpan};
 
 use super::node::{
-    CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value,
+    CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value, SMALL_MAP,
 };
 use super::quick_scan;
 use super::resolve::{json_key, resolve_plain, resolve_tagged};
@@ -153,7 +153,7 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
                 start_line = line_no;
             }
             has_content = true;
-        } else if !(line.starts_with(['%', '#']) || line.trim().is_empty()) {
+        } else if !(has_content || line.starts_with(['%', '#']) || line.trim().is_empty()) {
             has_content = true;
         }
         offset += line.len();
@@ -247,9 +247,12 @@ struct Built {
     duplicate_keys: Vec<DuplicateKey>,
 }
 
+/// An open collection. Its items, or entries, wait on the builder's shared stacks from
+/// `from` on: a finished collection then takes exactly its length, where vectors of
+/// their own grew by doubling and were shrunk again.
 enum Frame {
     Seq {
-        items: Vec<Node>,
+        from: usize,
         start: Pos,
         anchor: usize,
         style: CollectionStyle,
@@ -257,7 +260,7 @@ enum Frame {
         cost: Cost,
     },
     Map {
-        entries: Vec<Entry>,
+        from: usize,
         key: Option<Node>,
         /// The pending key is a merge key (`<<`).
         key_is_merge: bool,
@@ -272,8 +275,12 @@ enum Frame {
 
 struct Builder<'a> {
     chunk: &'a Chunk<'a>,
-    line_starts: Vec<usize>,
+    /// Lines of the chunk, as YAML counts them.
+    lines: usize,
     stack: Vec<Frame>,
+    /// Items of the open sequences and entries of the open mappings, innermost last.
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     root: Option<Node>,
     /// Anchored nodes with what a copy costs.
     anchors: HashMap<usize, (Node, Cost)>,
@@ -292,14 +299,23 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(chunk: &'a Chunk<'a>, alias_budget: AliasBudget) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(super::lines::line_break_ends(chunk.text));
-        let last = line_starts.last().copied().unwrap_or(0);
+        let text = chunk.text.as_bytes();
+        // Without a CR, every line but the last ends with a LF: counted in one pass.
+        let (lines, last) = match memchr::memchr(b'\r', text) {
+            None => (
+                1 + memchr::memchr_iter(b'\n', text).count(),
+                memchr::memrchr(b'\n', text).map_or(0, |i| i + 1),
+            ),
+            Some(_) => super::lines::line_break_ends(chunk.text)
+                .fold((1, 0), |(lines, _), end| (lines + 1, end)),
+        };
         let last_line_chars = chunk.text[last..].chars().count() as u32;
         Builder {
             chunk,
-            line_starts,
+            lines,
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             root: None,
             anchors: HashMap::new(),
             alias_budget,
@@ -315,9 +331,9 @@ impl<'a> Builder<'a> {
     fn pos(&self, marker: Marker) -> Pos {
         // At the end of a text without a final newline the parser reports the start of
         // a line that does not exist: the end of the last line is where that is.
-        if marker.line() > self.line_starts.len() {
+        if marker.line() > self.lines {
             return Pos {
-                line: self.chunk.line_offset + self.line_starts.len() as u32,
+                line: self.chunk.line_offset + self.lines as u32,
                 column: self.last_line_chars + 1,
             };
         }
@@ -415,7 +431,7 @@ impl<'a> Builder<'a> {
                 let style = self.style_at(span.start);
                 let frame = if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
-                        items: Vec::new(),
+                        from: self.items.len(),
                         start,
                         anchor,
                         style,
@@ -423,7 +439,7 @@ impl<'a> Builder<'a> {
                     }
                 } else {
                     Frame::Map {
-                        entries: Vec::new(),
+                        from: self.entries.len(),
                         key: None,
                         key_is_merge: false,
                         merges: Vec::new(),
@@ -440,14 +456,17 @@ impl<'a> Builder<'a> {
                 let frame = self.stack.pop()?;
                 let (value, start, anchor, style, cost) = match frame {
                     Frame::Seq {
-                        items,
+                        from,
                         start,
                         anchor,
                         style,
                         cost,
-                    } => (Value::Seq(shrunk(items)), start, anchor, style, cost),
+                    } => {
+                        let items = self.items.drain(from..).collect();
+                        (Value::Seq(items), start, anchor, style, cost)
+                    }
                     Frame::Map {
-                        entries,
+                        from,
                         merges,
                         start,
                         anchor,
@@ -455,7 +474,8 @@ impl<'a> Builder<'a> {
                         cost,
                         ..
                     } => {
-                        let entries = shrunk(self.finish_map(entries, merges));
+                        let entries = self.entries.drain(from..).collect();
+                        let entries = self.finish_map(entries, merges);
                         (Value::Map(entries), start, anchor, style, cost)
                     }
                 };
@@ -504,12 +524,12 @@ impl<'a> Builder<'a> {
         let mut bad_merge = None;
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, cost, .. }) => {
+            Some(Frame::Seq { cost, .. }) => {
                 cost.add_child(node_cost);
-                items.push(node)
+                self.items.push(node)
             }
             Some(Frame::Map {
-                entries,
+                from,
                 key,
                 key_is_merge,
                 merges,
@@ -525,9 +545,9 @@ impl<'a> Builder<'a> {
                     Some(k) => {
                         if std::mem::take(key_is_merge) {
                             bad_merge = not_mergeable(&node, origin == Origin::Alias);
-                            merges.push(entries.len());
+                            merges.push(self.entries.len() - *from);
                         }
-                        entries.push(Entry {
+                        self.entries.push(Entry {
                             key: k,
                             value: node,
                         })
@@ -557,20 +577,10 @@ impl<'a> Builder<'a> {
     /// server does not.) Each key ends up with one entry, the winner, with the span it
     /// was written at; duplicates among the explicit keys are kept and reported as before.
     fn finish_map(&mut self, entries: Vec<Entry>, merges: Vec<usize>) -> Vec<Entry> {
+        self.find_duplicates(&entries, &merges);
         if merges.is_empty() {
-            self.find_duplicates(entries.iter());
             return entries;
         }
-        let mut merge_at = merges.iter().copied().peekable();
-        let explicit = entries.iter().enumerate().filter_map(|(i, e)| {
-            if merge_at.peek() == Some(&i) {
-                merge_at.next();
-                None
-            } else {
-                Some(e)
-            }
-        });
-        self.find_duplicates(explicit);
         let mut out: Vec<Option<Entry>> = Vec::with_capacity(entries.len());
         // Live entries of each key in `out`: position, and whether a merge wrote it.
         let mut live: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
@@ -617,31 +627,65 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        out.into_iter().flatten().collect()
+        let mut entries: Vec<Entry> = out.into_iter().flatten().collect();
+        entries.shrink_to_fit();
+        entries
     }
 
-    fn find_duplicates<'e>(&mut self, entries: impl Iterator<Item = &'e Entry>) {
-        let mut seen: HashMap<&str, &Entry> = HashMap::new();
-        for entry in entries {
-            let Some(key) = entry.key_str() else { continue };
-            if let Some(first) = seen.insert(key, entry) {
-                let pointer = format!("{}/{}", self.current_pointer(), pointer::escape(key));
-                self.duplicate_keys.push(DuplicateKey {
-                    pointer,
-                    key: key.to_owned(),
-                    first: first.key.span,
-                    second: entry.key.span,
-                });
+    /// Records each key written again, with the closest earlier writing of it; the
+    /// entries at `merges` (merge keys) are not written keys. Nearly every mapping is
+    /// small: its keys are compared, not hashed.
+    fn find_duplicates(&mut self, entries: &[Entry], merges: &[usize]) {
+        let written = |i: &usize| !merges.contains(i);
+        let mut repeats = Vec::new();
+        if entries.len() <= SMALL_MAP {
+            for (i, entry) in entries.iter().enumerate().filter(|(i, _)| written(i)) {
+                let Some(key) = entry.key_str() else { continue };
+                let first = (0..i)
+                    .rev()
+                    .filter(written)
+                    .map(|j| &entries[j])
+                    .find(|e| e.key_str() == Some(key));
+                if let Some(first) = first {
+                    repeats.push((first, entry, key));
+                }
             }
+        } else {
+            let mut seen: HashMap<&str, &Entry> = HashMap::new();
+            for (_, entry) in entries.iter().enumerate().filter(|(i, _)| written(i)) {
+                let Some(key) = entry.key_str() else { continue };
+                if let Some(first) = seen.insert(key, entry) {
+                    repeats.push((first, entry, key));
+                }
+            }
+        }
+        for (first, second, key) in repeats {
+            let pointer = format!("{}/{}", self.current_pointer(), pointer::escape(key));
+            self.duplicate_keys.push(DuplicateKey {
+                pointer,
+                key: key.to_owned(),
+                first: first.key.span,
+                second: second.key.span,
+            });
         }
     }
 
     /// Pointer of the collection being completed, built from the open frames.
     fn current_pointer(&self) -> String {
         let mut out = String::new();
-        for frame in &self.stack {
+        for (depth, frame) in self.stack.iter().enumerate() {
             match frame {
-                Frame::Seq { items, .. } => out.push_str(&format!("/{}", items.len())),
+                Frame::Seq { from, .. } => {
+                    // The items of this sequence end where the next open one's begin.
+                    let end = self.stack[depth + 1..]
+                        .iter()
+                        .find_map(|deeper| match deeper {
+                            Frame::Seq { from, .. } => Some(*from),
+                            Frame::Map { .. } => None,
+                        })
+                        .unwrap_or(self.items.len());
+                    out.push_str(&format!("/{}", end - from));
+                }
                 Frame::Map { key, .. } => {
                     let k = key.as_ref().and_then(|k| match &k.value {
                         Value::Scalar(s) => Some(&*s.text),
@@ -658,6 +702,8 @@ impl<'a> Builder<'a> {
     fn finish(&mut self) -> Built {
         let duplicate_keys = std::mem::take(&mut self.duplicate_keys);
         self.stack.clear();
+        self.items.clear();
+        self.entries.clear();
         self.anchors.clear();
         if self.error.is_none() {
             self.alias_budget.remaining -= self.alias_spent;
@@ -690,6 +736,15 @@ impl CharCursor {
         if char_index < self.chars {
             *self = CharCursor::default();
         }
+        // Runs of ASCII, nearly all text, are one byte a character.
+        let ahead = &text.as_bytes()[self.bytes..];
+        let ahead = &ahead[..ahead.len().min(char_index - self.chars)];
+        let ascii = match ahead.is_ascii() {
+            true => ahead.len(),
+            false => ahead.iter().take_while(|b| b.is_ascii()).count(),
+        };
+        self.chars += ascii;
+        self.bytes += ascii;
         let mut rest = text[self.bytes..].chars();
         while self.chars < char_index {
             let Some(c) = rest.next() else { break };
@@ -698,13 +753,6 @@ impl CharCursor {
         }
         self.bytes
     }
-}
-
-/// Finished collections never grow again: dropping the spare capacity of the growing
-/// vectors cuts the tree of a large input by about a third.
-fn shrunk<T>(mut items: Vec<T>) -> Vec<T> {
-    items.shrink_to_fit();
-    items
 }
 
 /// What copying a node costs: bytes of tree for the alias budget, and the collection
