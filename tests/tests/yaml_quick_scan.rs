@@ -160,6 +160,16 @@ fn edge_documents_parse_the_same() {
         "a: |\n  x\n \n",
         "k: \u{e9}t\u{e9} # \u{fc}\nl: \"\u{e9}\"\n",
         "- k: [ ]\n- []\n- {}  # c\n",
+        "a: []  # c\nb: {}  # c\nc: []  \nd: { }\n",
+        "k: [a, \"b\" , c ]\nl: [ x ]  # c\nm: ['y', -1, a b]\n",
+        "- [x]\n- [\"a b\",  'c'] # c\n- [a,]\n",
+        "- [a, , b]\n",
+        "- [-]\n",
+        "- [a: 1]\n",
+        "- [\"a\":1]\n",
+        "- [a, [b]]\n",
+        "- [a\n  , b]\n",
+        "k:\n- [a]\n- b\n",
         "k:\n- []\n",
         "a: -1\nb: --x\nc: ~\nd: null\ne: yes\nf: 0x10\n",
         "a:    # c\n  - 1\n",
@@ -171,6 +181,21 @@ fn edge_documents_parse_the_same() {
         "a: 1\n...\n",
     ];
     for text in documents {
+        assert_eq!(difference(text), None, "{text:?}");
+    }
+}
+
+/// The shapes manifests are made of are read quickly, not only read the same.
+#[test]
+fn common_shapes_are_read_quickly() {
+    let documents = [
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a  # c\n  labels: {}\nspec:\n  containers:\n  - name: a\n    image: \"nginx:1.27\"\n    args: [\"--port\", '8080', -v]\n    command:\n      - sh\n",
+        "data:\n  config: |\n    key = value\n\n    other = 1\n  folded: >-\n    one\n    two\n",
+        "description: A long text\n  wrapped over lines\n\n  with a paragraph.\nquoted: \"first line\n  second \\u00e9 line\"\n",
+        "---\n# comment\nitems:\n-\n  a: 1\n- - x\n  - y\n- []\n",
+    ];
+    for text in documents {
+        assert_eq!(quick_scan_refusals(text), [], "{text:?}");
         assert_eq!(difference(text), None, "{text:?}");
     }
 }

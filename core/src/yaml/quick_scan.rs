@@ -1,14 +1,14 @@
 //! The events of a document in the plain block style nearly every manifest is written
 //! in, read a line at a time.
 //!
-//! saphyr's scanner looks at every character through a lookahead buffer and takes about
+//! saphyr's scanner looks at every character through a lookahead buffer and took about
 //! a third of a check. Most documents use a small part of YAML: block mappings and
-//! sequences indented with spaces, single-line plain and quoted scalars, literal and
-//! folded block scalars, empty `[]` and `{}`, comments. This scan reads that part and
-//! gives up ([`Unsupported`]) on anything else — anchors, aliases, tags, flow
-//! collections with content, multi-line plain or quoted scalars, escapes, tabs, CR line
-//! breaks, directives, block scalars with an indentation indicator, control characters
-//! — and the document is then parsed by saphyr from its start.
+//! sequences indented with spaces; plain, quoted and block scalars (multi-line plain and
+//! quoted ones folded, escapes resolved); flow sequences of scalars on one line and empty
+//! `{}`; comments. This scan reads that part and gives up ([`Unsupported`]) on anything
+//! else — anchors, aliases, tags, other flow collections, tabs, CR line breaks,
+//! directives, block scalars with an indentation indicator or more-indented folded
+//! lines, control characters — and the document is then parsed by saphyr from its start.
 //!
 //! The events carry the markers saphyr gives for the same text (the tree's spans come
 //! from them), quirks included: a quoted scalar ends after the blanks and comment that
@@ -485,23 +485,97 @@ impl<'a, S: FnMut(Event<'a>, Span)> Scan<'a, S> {
         match self.bytes[at] {
             quote @ (b'"' | b'\'') => self.quoted_value(at, quote),
             b'|' | b'>' => self.block_scalar(at),
-            open @ (b'[' | b'{') => {
-                let close = if open == b'[' { b']' } else { b'}' };
-                if self.bytes.get(at + 1) != Some(&close) || !self.rest_is_blank(at + 2) {
-                    return Err(Unsupported("flow collection with content"));
+            b'[' => self.flow_sequence(at),
+            b'{' => {
+                let close = self.skip_spaces(at + 1);
+                if self.bytes.get(close) != Some(&b'}') {
+                    return Err(Unsupported("flow mapping with content"));
                 }
-                let (start, end) = match open {
-                    b'[' => (Event::SequenceStart(0, None), Event::SequenceEnd),
-                    _ => (Event::MappingStart(0, None), Event::MappingEnd),
-                };
-                let (first, second, third) =
-                    (self.marker(at), self.marker(at + 1), self.marker(at + 2));
-                (self.sink)(start, Span::new(first, second));
-                (self.sink)(end, Span::new(second, third));
+                let after = self
+                    .end_of_line_token(close + 1)
+                    .ok_or(Unsupported("text after a flow collection"))?;
+                let (open, close, after) =
+                    (self.marker(at), self.marker(close), self.marker(after));
+                (self.sink)(Event::MappingStart(0, None), Span::new(open, open));
+                (self.sink)(Event::MappingEnd, Span::new(close, after));
                 Ok(())
             }
             _ if self.plain_may_start(at) => self.plain(at),
             _ => Err(Unsupported("node property or indicator")),
+        }
+    }
+
+    /// A flow sequence of plain and quoted scalars closed on its own line, such as
+    /// `[a, "b c"]`; nested collections, implicit keys (`[a: 1]`), empty or trailing
+    /// entries and comments inside are left to saphyr.
+    fn flow_sequence(&mut self, open: usize) -> Scanned<()> {
+        let mut items = Vec::new();
+        let mut at = self.skip_spaces(open + 1);
+        let close = loop {
+            match self.bytes.get(at) {
+                Some(b']') if items.is_empty() => break at,
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let (text, end_quote) = self
+                        .quoted_on_line(at, quote)?
+                        .ok_or(Unsupported("multi-line quoted scalar in a flow sequence"))?;
+                    let after = self.skip_spaces(end_quote + 1);
+                    items.push((text, quoted_style(quote), at, after));
+                    at = after;
+                }
+                Some(b'-') if matches!(self.bytes.get(at + 1), Some(b',' | b']')) => {
+                    return Err(Unsupported("`-` entry in a flow sequence"));
+                }
+                Some(_) if self.plain_may_start(at) => {
+                    let stop = at
+                        + self.bytes[at..self.line.end]
+                            .iter()
+                            .position(|b| {
+                                matches!(b, b',' | b']' | b'[' | b'{' | b'}' | b':' | b'#')
+                            })
+                            .ok_or(Unsupported("flow sequence left open"))?;
+                    let end = at + self.text[at..stop].trim_end_matches(' ').len();
+                    items.push((
+                        Cow::Borrowed(&self.text[at..end]),
+                        ScalarStyle::Plain,
+                        at,
+                        end,
+                    ));
+                    at = stop;
+                }
+                _ => return Err(Unsupported("flow sequence with other content")),
+            }
+            match self.bytes.get(at) {
+                Some(b']') => break at,
+                Some(b',') => {
+                    at = self.skip_spaces(at + 1);
+                    if matches!(self.bytes.get(at), Some(b',' | b']')) {
+                        return Err(Unsupported("empty entry in a flow sequence"));
+                    }
+                }
+                _ => return Err(Unsupported("flow sequence with other content")),
+            }
+        };
+        let after = self
+            .end_of_line_token(close + 1)
+            .ok_or(Unsupported("text after a flow collection"))?;
+        let start = Span::new(self.marker(open), self.marker(open + 1));
+        (self.sink)(Event::SequenceStart(0, None), start);
+        for (text, style, from, to) in items {
+            self.emit_scalar(text, style, self.marker(from), self.marker(to));
+        }
+        let (close, after) = (self.marker(close), self.marker(after));
+        (self.sink)(Event::SequenceEnd, Span::new(close, after));
+        Ok(())
+    }
+
+    /// Where saphyr ends a token that closes at `at`: past the blanks, and past a
+    /// comment to the line's end; `None` if other text follows.
+    fn end_of_line_token(&self, at: usize) -> Option<usize> {
+        let after = self.skip_spaces(at);
+        match after == self.line.end {
+            true => Some(after),
+            false if after > at && self.bytes[after] == b'#' => Some(self.line.end),
+            false => None,
         }
     }
 
@@ -683,12 +757,9 @@ impl<'a, S: FnMut(Event<'a>, Span)> Scan<'a, S> {
             Some(text) => Cow::Owned(text),
             None => Cow::Borrowed(&self.text[at + 1..close]),
         };
-        let after = self.skip_spaces(close + 1);
-        let end = match after == self.line.end {
-            true => after,
-            false if after > close + 1 && self.bytes[after] == b'#' => self.line.end,
-            false => return Err(Unsupported("text after a quoted scalar")),
-        };
+        let end = self
+            .end_of_line_token(close + 1)
+            .ok_or(Unsupported("text after a quoted scalar"))?;
         self.emit_scalar(text, quoted_style(quote), start, self.marker(end));
         Ok(())
     }
