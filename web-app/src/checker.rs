@@ -12,9 +12,10 @@ use kubecheck_core::rules::RawFinding;
 use kubecheck_core::{Input, Report};
 use serde::{Deserialize, Serialize};
 
-use crate::network::{self, PairAnswer, View};
+use crate::network::{self, View};
 use crate::plugin::{self, Outcome, Plugin};
 use crate::settings::Settings;
+use kubecheck_core::netpol::matrix::Answer;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
@@ -45,7 +46,7 @@ pub enum Reply {
     },
     Explained {
         seq: u64,
-        answer: Option<PairAnswer>,
+        answer: Option<Answer>,
     },
     /// Nothing to say: the request was for a check the worker no longer holds.
     Stale,
@@ -294,7 +295,7 @@ mod tests {
         assert_eq!(checked.plugin_input, None, "no plugins, no input for them");
         assert!(matches!(
             checked.network,
-            Some(View::Matrix { ref workloads, .. }) if workloads == &["-/p"]
+            Some(View::Matrix(ref matrix)) if matrix.workloads == ["-/p"]
         ));
     }
 

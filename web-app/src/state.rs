@@ -2,10 +2,11 @@
 
 use std::rc::Rc;
 
+use kubecheck_core::netpol::matrix::Answer;
 use kubecheck_core::pss::PssLevel;
 use kubecheck_core::{Category, Options, Report, RuleInfo, Severity};
 use kubecheck_web::checker::{Checked, Reply, Request};
-use kubecheck_web::network::{self, PairAnswer};
+use kubecheck_web::network;
 use kubecheck_web::plugin::Plugin;
 use kubecheck_web::settings::Settings;
 use kubecheck_web::text::{all_fix_edits, apply_edits, EditError};
@@ -86,7 +87,7 @@ pub struct State {
     /// The pair of the Network view whose answer is asked for, and the answer once the
     /// check worker gave it.
     pub question: Option<(String, String)>,
-    pub answer: Option<Rc<PairAnswer>>,
+    pub answer: Option<Rc<Answer>>,
     /// The plugins' input document for the last check's text.
     pub plugin_input: Option<Rc<String>>,
     pub rules: Shared<Vec<RuleInfo>>,
@@ -145,7 +146,7 @@ pub enum Action {
     /// Ask the Network view's answer for a pair (from, to).
     Explain(String, String),
     /// The answer for the pair asked, about check `.0`.
-    Explained(u64, Option<PairAnswer>),
+    Explained(u64, Option<Answer>),
 }
 
 impl Action {
@@ -397,9 +398,8 @@ impl Reducible for State {
                 state.answer = None;
             }
             Action::Explained(seq, answer) => {
-                let asked = |a: &PairAnswer| {
-                    state.question.as_ref() == Some(&(a.from.clone(), a.to.clone()))
-                };
+                let asked =
+                    |a: &Answer| state.question.as_ref() == Some(&(a.from.clone(), a.to.clone()));
                 if seq == state.checked_seq {
                     if let Some(answer) = answer.filter(asked) {
                         state.answer = Some(Rc::new(answer));

@@ -1,8 +1,11 @@
 //! Reachability as people read it: the matrix of which workload reaches which (and from
 //! outside), and one question answered with the located rules that decide it. The CLI
-//! (`kubecheck netpol`) prints these; they are data so that other front ends can too.
+//! (`kubecheck netpol`) prints these; they are data so that other front ends can too (the
+//! web app's check worker sends them to its page).
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use super::policy::Direction;
 use super::{Endpoint, Network, PortQuery, RuleRef, Side};
@@ -12,7 +15,7 @@ use crate::model::{Input, Object};
 pub const OUTSIDE: &str = "outside";
 
 /// What a source reaches of a destination.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "reach", content = "ports")]
 pub enum Reach {
     /// Every port the destination declares (or, when it declares none, some port).
@@ -24,7 +27,7 @@ pub enum Reach {
     Unknown,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cell {
     pub from: String,
@@ -33,7 +36,7 @@ pub struct Cell {
     pub reach: Reach,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Matrix {
     /// Workload names, in input order: the destinations, and with [`OUTSIDE`] first
@@ -115,7 +118,7 @@ fn reach(network: &Network<'_, '_>, from: Endpoint, to: usize) -> Reach {
 }
 
 /// A place in the input: `file:line:column`, the object and what is there.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Located {
     pub location: String,
@@ -129,17 +132,17 @@ pub struct Located {
 }
 
 /// One side of an answer.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SideAnswer {
     /// `not-applicable`, `open`, `unknown`, `allowed` or `denied`.
-    pub verdict: &'static str,
+    pub verdict: Cow<'static, str>,
     pub explanation: String,
     /// The allowing rules (`allowed`) or the isolating policies (`denied`).
     pub rules: Vec<Located>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Answer {
     pub from: String,
@@ -222,29 +225,29 @@ pub fn explain(
         let field = direction.field();
         match side {
             Side::NotApplicable => SideAnswer {
-                verdict: "not-applicable",
+                verdict: Cow::Borrowed("not-applicable"),
                 explanation: format!("{who} is outside the cluster: no {field} policy applies"),
                 rules: Vec::new(),
             },
             Side::Open => SideAnswer {
-                verdict: "open",
+                verdict: Cow::Borrowed("open"),
                 explanation: format!("no NetworkPolicy isolates {who} for {field}"),
                 rules: Vec::new(),
             },
             Side::Unknown => SideAnswer {
-                verdict: "unknown",
+                verdict: Cow::Borrowed("unknown"),
                 explanation: format!(
                     "{who}'s namespace has Calico or Cilium policies, or the input a cluster-wide policy, which are not evaluated"
                 ),
                 rules: Vec::new(),
             },
             Side::Allowed(rules) => SideAnswer {
-                verdict: "allowed",
+                verdict: Cow::Borrowed("allowed"),
                 explanation: format!("{who} is isolated for {field}, and these rules allow it"),
                 rules: rules.iter().map(rule_located).collect(),
             },
             Side::Denied(policies) => SideAnswer {
-                verdict: "denied",
+                verdict: Cow::Borrowed("denied"),
                 explanation: format!(
                     "{who} is isolated for {field} by these policies, and none of their rules allows it"
                 ),

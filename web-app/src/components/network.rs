@@ -4,7 +4,8 @@
 
 use std::rc::Rc;
 
-use kubecheck_web::network::{CellReach, PairAnswer, Rule, Side, View};
+use kubecheck_core::netpol::matrix::{Answer, Located, Reach, SideAnswer};
+use kubecheck_web::network::View;
 use yew::prelude::*;
 
 use crate::state::{Action, Shared, Span};
@@ -15,41 +16,38 @@ pub struct NetworkProps {
     pub network: Shared<Option<View>>,
     /// The pair whose answer is asked for (from, to), and the answer once it came.
     pub question: Option<(String, String)>,
-    pub answer: Option<Rc<PairAnswer>>,
+    pub answer: Option<Rc<Answer>>,
     pub on_action: Callback<Action>,
 }
 
-fn cell_text(reach: &CellReach) -> String {
+fn cell_text(reach: &Reach) -> String {
     match reach {
-        CellReach::All => "all".into(),
-        CellReach::Ports(ports) => ports
+        Reach::All => "all".into(),
+        Reach::Ports(ports) => ports
             .iter()
             .map(u16::to_string)
             .collect::<Vec<_>>()
             .join(", "),
-        CellReach::None => "—".into(),
-        CellReach::Unknown => "?".into(),
+        Reach::None => "—".into(),
+        Reach::Unknown => "?".into(),
     }
 }
 
-fn cell_class(reach: &CellReach) -> &'static str {
+fn cell_class(reach: &Reach) -> &'static str {
     match reach {
-        CellReach::All => "reach-all",
-        CellReach::Ports(_) => "reach-ports",
-        CellReach::None => "reach-none",
-        CellReach::Unknown => "reach-unknown",
+        Reach::All => "reach-all",
+        Reach::Ports(_) => "reach-ports",
+        Reach::None => "reach-none",
+        Reach::Unknown => "reach-unknown",
     }
 }
 
-fn cell_meaning(reach: &CellReach) -> String {
+fn cell_meaning(reach: &Reach) -> String {
     match reach {
-        CellReach::All => "reaches every port".into(),
-        CellReach::Ports(ports) => format!(
-            "reaches ports {}",
-            cell_text(&CellReach::Ports(ports.clone()))
-        ),
-        CellReach::None => "cannot reach".into(),
-        CellReach::Unknown => "not judged (Calico or Cilium policies)".into(),
+        Reach::All => "reaches every port".into(),
+        Reach::Ports(ports) => format!("reaches ports {}", cell_text(&Reach::Ports(ports.clone()))),
+        Reach::None => "cannot reach".into(),
+        Reach::Unknown => "not judged (Calico or Cilium policies)".into(),
     }
 }
 
@@ -65,7 +63,7 @@ pub fn network_view(props: &NetworkProps) -> Html {
                 </details>
             }
         }
-        Some(View::Matrix { workloads, cells }) => (workloads, cells),
+        Some(View::Matrix(matrix)) => (&matrix.workloads, &matrix.cells),
     };
     let columns = workloads.len();
     let rows = cells.chunks(columns.max(1));
@@ -126,7 +124,7 @@ pub fn network_view(props: &NetworkProps) -> Html {
 }
 
 /// One direction of an answer: its verdict, why, and the deciding rules as links.
-fn side(direction: &str, side: &Side, on_action: &Callback<Action>) -> Html {
+fn side(direction: &str, side: &SideAnswer, on_action: &Callback<Action>) -> Html {
     html! {
         <div class={format!("side verdict-{}", side.verdict)}>
             <p><span class="direction">{ direction }</span>{ ": " }{ &side.explanation }</p>
@@ -139,7 +137,7 @@ fn side(direction: &str, side: &Side, on_action: &Callback<Action>) -> Html {
     }
 }
 
-fn located(rule: &Rule, on_action: &Callback<Action>) -> Html {
+fn located(rule: &Located, on_action: &Callback<Action>) -> Html {
     let span = Span {
         line: rule.line,
         column: rule.column,
