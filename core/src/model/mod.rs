@@ -15,4 +15,4 @@ pub(crate) use patches::evidently_partial;
 pub use pod::{ContainerKind, ContainerRef, PodTemplate};
 pub use typed::typed_with_repair;
 pub use value_span::span_in_value;
-pub use views::{ContainerView, MetadataView, PodSpecView};
+pub use views::{ContainerView, MetadataView, PodSpecView, StringMap};
