@@ -255,10 +255,7 @@ fn after_colon(index: &TextIndex<'_>, key: &Node) -> Option<usize> {
 /// insert keys and items only into block collections.
 fn is_flow(index: &TextIndex<'_>, node: &Node) -> bool {
     !matches!(node.value, Value::Scalar(_))
-        && index
-            .offset(node.span.start)
-            .and_then(|at| index.text[at..].chars().next())
-            .is_some_and(|c| c == '{' || c == '[')
+        && matches!(index.char_at(node.span.start), Some('{' | '['))
 }
 
 /// Where a node's own text ends (a block collection's span runs on to the next line).
