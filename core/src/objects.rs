@@ -21,8 +21,7 @@ use crate::options::Options;
 use crate::pointer;
 use crate::rules::{self, Ctx, RawFinding};
 use crate::yaml::{
-    resolve_plain, to_json, CollectionStyle, Entry, Node, Scalar, ScalarStyle, ScalarValue, Span,
-    Value,
+    resolve_plain, to_json, Entry, Node, Scalar, ScalarStyle, ScalarValue, Span, Value,
 };
 use crate::Session;
 
@@ -309,7 +308,6 @@ fn node(value: Value) -> Node {
     Node {
         value,
         span: Span::default(),
-        style: CollectionStyle::Block,
     }
 }
 

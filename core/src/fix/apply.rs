@@ -39,6 +39,9 @@ pub struct TextIndex<'a> {
 /// Bytes between two character-count marks.
 const MARK_EVERY: usize = 1024;
 
+/// Columns [`TextIndex::char_at`] walks to from the line's start.
+const NEAR_LINE_START: usize = 64;
+
 impl<'a> TextIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
@@ -83,6 +86,23 @@ impl<'a> TextIndex<'a> {
         let wanted = pos.column.saturating_sub(1) as usize;
         let at = self.char_offset(self.chars_before(start) + wanted);
         Some(at.min(self.line_end(start)))
+    }
+
+    /// The character at a position: `None` at or past the end of its line. A position
+    /// near its line's start (most are) is walked to from there, which costs less than
+    /// [`TextIndex::offset`]'s mark lookups; a long line's far columns take those.
+    pub fn char_at(&self, pos: Pos) -> Option<char> {
+        let line = pos.line.checked_sub(1)? as usize;
+        let start = *self.starts.get(line)?;
+        let wanted = pos.column.checked_sub(1)? as usize;
+        let (at, skip) = match wanted < NEAR_LINE_START {
+            true => (start, wanted),
+            false => (self.offset(pos)?, 0),
+        };
+        self.text[at..]
+            .chars()
+            .take_while(|&c| c != '\n' && c != '\r')
+            .nth(skip)
     }
 
     /// The position of a byte offset (on a character boundary).
@@ -173,6 +193,35 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Near a line's start and far along a long line, with multi-byte characters and
+    /// each kind of line break, `char_at` finds the character `offset` finds.
+    #[test]
+    fn char_at_agrees_with_offset() {
+        let long: String = (0..300)
+            .map(|i| if i % 7 == 0 { 'é' } else { 'x' })
+            .collect();
+        let text = format!("a: [1]\r\nü: {{b: 2}}\r{long}[\nend");
+        let index = TextIndex::new(&text);
+        for (line, chars) in [(1, 6), (2, 9), (3, 301), (4, 3)] {
+            for column in 1..=chars + 2 {
+                let pos = Pos { line, column };
+                let expected = index
+                    .offset(pos)
+                    .and_then(|at| text[at..].chars().next())
+                    .filter(|c| *c != '\r' && *c != '\n');
+                assert_eq!(index.char_at(pos), expected, "{line}:{column}");
+            }
+        }
+        assert_eq!(
+            index.char_at(Pos {
+                line: 3,
+                column: 301
+            }),
+            Some('[')
+        );
+        assert_eq!(index.char_at(Pos { line: 5, column: 1 }), None);
+    }
 
     fn edit(line: u32, column: u32, end_line: u32, end_column: u32, text: &str) -> Edit {
         Edit {

@@ -11,8 +11,7 @@ use serde_json::{Map, Value as Json};
 use super::apply::TextIndex;
 use crate::report::Edit;
 use crate::yaml::{
-    resolve_plain_is_string, same_as_json, CollectionStyle, Entry, Node, ScalarStyle, ScalarValue,
-    Value,
+    resolve_plain_is_string, same_as_json, Entry, Node, ScalarStyle, ScalarValue, Value,
 };
 
 /// How the document writes what a fix adds.
@@ -38,7 +37,7 @@ impl Layout {
             .and_then(|e| e.first())
             .and_then(|e| index.offset(e.key.span.start))
             .and_then(|at| index.text[at..].chars().next());
-        let json = root.style == CollectionStyle::Flow
+        let json = is_flow(index, root)
             && (first_key_quote == Some('"') || root.as_map().is_some_and(|e| e.is_empty()));
         let mut layout = Layout {
             json,
@@ -93,7 +92,7 @@ impl Layout {
     }
 
     fn learn_nesting(&mut self, index: &TextIndex<'_>, map: &Node, entry: &Entry) {
-        if map.style != CollectionStyle::Block || entry.value.style != CollectionStyle::Block {
+        if is_flow(index, map) || is_flow(index, &entry.value) {
             return;
         }
         let key = entry.key.span.start.column as usize;
@@ -251,9 +250,17 @@ fn after_colon(index: &TextIndex<'_>, key: &Node) -> Option<usize> {
         .then_some(end + colon + 1)
 }
 
+/// Whether `node` is a collection written in flow style (`{…}`, `[…]`): its text starts
+/// with the bracket (a block collection's starts at its first key or dash). Text fixes
+/// insert keys and items only into block collections.
+fn is_flow(index: &TextIndex<'_>, node: &Node) -> bool {
+    !matches!(node.value, Value::Scalar(_))
+        && matches!(index.char_at(node.span.start), Some('{' | '['))
+}
+
 /// Where a node's own text ends (a block collection's span runs on to the next line).
 fn content_end(index: &TextIndex<'_>, node: &Node) -> Option<usize> {
-    if node.style == CollectionStyle::Flow {
+    if is_flow(index, node) {
         return index.offset(node.span.end);
     }
     match &node.value {
@@ -402,7 +409,7 @@ impl Diff<'_, '_> {
             let colon = after_colon(self.index, key)?;
             let indent = key.span.start.column.saturating_sub(1) as usize;
             let mut text = String::new();
-            if map.style == CollectionStyle::Block {
+            if !is_flow(self.index, map) {
                 self.layout.block_value(target, indent, &mut text);
             } else {
                 text = format!(" {}", self.layout.flow(target));
@@ -419,7 +426,7 @@ impl Diff<'_, '_> {
         // A block mapping replaced by a mapping stays a block mapping, at its own
         // column: `pods:` keeps its members one a line.
         if let (Value::Map(entries), Json::Object(members)) = (&node.value, target) {
-            if node.style == CollectionStyle::Block && !entries.is_empty() && !members.is_empty() {
+            if !is_flow(self.index, node) && !entries.is_empty() && !members.is_empty() {
                 let indent = node.span.start.column.saturating_sub(1) as usize;
                 let mut text = String::new();
                 for (key, value) in members {
@@ -441,7 +448,7 @@ impl Diff<'_, '_> {
         added: &Map<String, Json>,
     ) -> Option<()> {
         let layout = self.layout;
-        if map.style == CollectionStyle::Flow {
+        if is_flow(self.index, map) {
             let members: Vec<String> = added
                 .iter()
                 .map(|(k, v)| format!("{}: {}", layout.key(k), layout.flow(v)))
@@ -499,7 +506,7 @@ impl Diff<'_, '_> {
 
     fn append_items(&mut self, seq: &Node, items: &[Node], added: &[Json]) -> Option<()> {
         let layout = self.layout;
-        if seq.style == CollectionStyle::Flow {
+        if is_flow(self.index, seq) {
             let rendered: Vec<String> = added.iter().map(|v| layout.flow(v)).collect();
             let Some(last) = items.last() else {
                 let start = self.index.offset(seq.span.start)?;
@@ -556,7 +563,7 @@ impl Diff<'_, '_> {
             false => content_end(self.index, &entry.value)?,
         };
         let next = entries.get(i + 1);
-        if map.style == CollectionStyle::Block {
+        if !is_flow(self.index, map) {
             let line_start = self.index.line_start(start);
             let alone = self.index.text[line_start..start].chars().all(|c| c == ' ');
             if !rest_of_line_is_blank(self.index, end) && self.index.line_start(end) != end {
@@ -594,5 +601,31 @@ impl Diff<'_, '_> {
             }
         }
         Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_documents;
+
+    #[test]
+    fn flow_style_is_read_off_the_text() {
+        let json = "{\"é\": \"ü\", \"b\": [1, {\"c\": 2}], \"d\": {\"e\": [3]}}";
+        let root = parse_documents(json).remove(0).result.unwrap();
+        let index = TextIndex::new(json);
+        let b = root.get("b").unwrap();
+        for node in [&root, b, b.index(1).unwrap(), root.get("d").unwrap()] {
+            assert!(is_flow(&index, node));
+        }
+        let yaml = "x: é\nz:\n  - [1]\n  - k: v\n  - '[not a list]'\n";
+        let root = parse_documents(yaml).remove(0).result.unwrap();
+        let index = TextIndex::new(yaml);
+        let z = root.get("z").unwrap();
+        assert!(!is_flow(&index, &root));
+        assert!(!is_flow(&index, z));
+        assert!(is_flow(&index, z.index(0).unwrap()));
+        assert!(!is_flow(&index, z.index(1).unwrap()));
+        assert!(!is_flow(&index, z.index(2).unwrap()));
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::object::{Object, TypeMeta};
+use crate::yaml::lines::LineMarks;
 use crate::yaml::{parse_documents_within, AliasBudget, Document, DuplicateKey, Node, Pos};
 
 /// A named text to check: a file, stdin or a pasted buffer.
@@ -96,29 +97,23 @@ pub struct Input {
     pub sources: Vec<Source>,
     pub documents: Vec<ParsedDocument>,
     pub errors: Vec<InputError>,
-    /// Where each line of each source starts, indexed on first use (a secret's place
+    /// Where the lines of each source start, indexed on first use (a secret's place
     /// inside a multi-line value).
-    line_starts: std::sync::OnceLock<Vec<Vec<usize>>>,
+    line_marks: std::sync::OnceLock<Vec<LineMarks>>,
 }
 
 impl Input {
     /// Line `line` (1-based) of source `source`, without its line break.
     pub fn source_line(&self, source: usize, line: u32) -> Option<&str> {
-        let starts = self.line_starts.get_or_init(|| {
+        let marks = self.line_marks.get_or_init(|| {
             self.sources
                 .iter()
-                .map(|s| {
-                    std::iter::once(0)
-                        .chain(crate::yaml::lines::line_break_ends(&s.text))
-                        .collect()
-                })
+                .map(|s| LineMarks::new(&s.text))
                 .collect()
         });
         let text = &self.sources.get(source)?.text;
-        let starts = starts.get(source)?;
-        let start = *starts.get(line.checked_sub(1)? as usize)?;
-        let end = starts.get(line as usize).copied().unwrap_or(text.len());
-        Some(crate::yaml::lines::strip_line_break(&text[start..end]))
+        let range = marks.get(source)?.line_range(text, line)?;
+        Some(crate::yaml::lines::strip_line_break(&text[range]))
     }
 
     /// Parses every source. Sources are grouped by analysis context (stably: in the order

@@ -6,6 +6,7 @@ mod patches;
 mod pod;
 mod typed;
 mod value_span;
+mod views;
 pub mod workloads;
 
 pub use input::{Input, InputError, ParsedDocument, Source};
@@ -14,3 +15,4 @@ pub(crate) use patches::evidently_partial;
 pub use pod::{ContainerKind, ContainerRef, PodTemplate};
 pub use typed::typed_with_repair;
 pub use value_span::span_in_value;
+pub use views::{ContainerView, MetadataView, PodSpecView, StringMap};

@@ -4,6 +4,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
 
 use super::pod::PodTemplate;
+use super::views::MetadataView;
 use crate::yaml::{from_node, Node, TypeError};
 
 /// The `apiVersion` and `kind` a list gives those of its items that have neither.
@@ -39,7 +40,7 @@ pub struct Object<'a> {
     /// `api_version` and `kind` come from the enclosing list, not from `node`: kubectl
     /// gives them to list items that have neither (`PodList` items are Pods).
     pub type_from_list: bool,
-    pub metadata: ObjectMeta,
+    pub metadata: MetadataView,
     /// Every pod template of the object, each with its own pointers: one for a Pod or a
     /// built-in workload, several for custom resources such as a RayCluster (head and
     /// worker groups) or a JobSet (one per replicated job).
@@ -162,9 +163,9 @@ impl<'a> Object<'a> {
             Some(meta) => {
                 let (meta, errors) = super::typed_with_repair::<ObjectMeta>(meta, "/metadata");
                 type_errors.extend(errors);
-                meta?
+                MetadataView::from(meta?)
             }
-            None => ObjectMeta::default(),
+            None => MetadataView::default(),
         };
         let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
         let pods = PodTemplate::read_all(group, &kind, node, &metadata, &mut type_errors)?;

@@ -1,10 +1,15 @@
 //! One view of the pod template of every workload kind, so each rule is written once.
 
-use k8s_openapi::api::core::v1::{Container, EnvVar, PodSpec, ResourceRequirements, Volume};
+use k8s_openapi::api::core::v1::{
+    Container, EnvVar, Lifecycle, PodSpec, Probe, ResourceRequirements, Volume,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use serde::de::DeserializeOwned;
 
 use super::object::Object;
 use super::typed::typed_with_repair;
+use super::views::{ContainerView, MetadataView, PodSpecView};
 use crate::yaml::{Node, TypeError};
 
 pub use kubecheck_plugin_abi::input::ContainerKind;
@@ -18,7 +23,7 @@ pub struct ContainerRef {
     pub kind: ContainerKind,
     pub index: usize,
     pub pointer: String,
-    pub container: Container,
+    pub container: ContainerView,
 }
 
 impl ContainerRef {
@@ -46,6 +51,29 @@ impl ContainerRef {
             .flatten()
             .unwrap_or_default()
     }
+
+    /// The container's probe at `field` (`livenessProbe`, `readinessProbe`,
+    /// `startupProbe`), read from `object` when asked: three probes and the lifecycle
+    /// hooks were 1.5 KB a container, held for one rule.
+    pub fn probe(&self, object: &Object<'_>, field: &str) -> Option<Probe> {
+        self.field_as_read(object, field)
+    }
+
+    /// The container's `lifecycle`, read from `object` when asked (see
+    /// [`ContainerRef::probe`]).
+    pub fn lifecycle(&self, object: &Object<'_>) -> Option<Lifecycle> {
+        self.field_as_read(object, "lifecycle")
+    }
+
+    /// The container's `field` as [`Object::typed_as_read`] reads it; a field the
+    /// container does not set costs no pointer and no typed read.
+    fn field_as_read<T: DeserializeOwned>(&self, object: &Object<'_>, field: &str) -> Option<T> {
+        let node = object.at(&self.pointer)?.get(field)?;
+        typed_with_repair::<Option<T>>(node, &self.at(field))
+            .0
+            .ok()
+            .flatten()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -54,11 +82,11 @@ pub struct PodTemplate {
     pub spec_pointer: String,
     /// Pointer to the pod's metadata (the template's, or the Pod's own).
     pub meta_pointer: String,
-    /// The pod spec, without its `containers` and `initContainers`: those moved to
-    /// [`PodTemplate::containers`] (with ephemeral containers), so each is held once;
-    /// and without its `volumes`, which [`PodTemplate::volumes`] reads when asked.
-    pub spec: PodSpec,
-    pub metadata: ObjectMeta,
+    /// The pod spec's fields the rules read: its containers are in
+    /// [`PodTemplate::containers`] (with ephemeral containers), and
+    /// [`PodTemplate::volumes`] reads its volumes when asked.
+    pub spec: PodSpecView,
+    pub metadata: MetadataView,
     /// Containers, then init containers, then ephemeral containers.
     pub containers: Vec<ContainerRef>,
     /// An overlay that an operator completes, or part of a patch: judged only for what
@@ -90,7 +118,7 @@ impl PodTemplate {
         group: &str,
         kind: &str,
         root: &Node,
-        object_meta: &ObjectMeta,
+        object_meta: &MetadataView,
         errors: &mut Vec<TypeError>,
     ) -> Result<Vec<PodTemplate>, String> {
         let found = match POD_SPEC_PATHS.iter().find(|(k, _)| *k == kind) {
@@ -137,7 +165,7 @@ impl PodTemplate {
         spec_pointer: String,
         spec_node: &Node,
         root: &Node,
-        object_meta: &ObjectMeta,
+        object_meta: &MetadataView,
         errors: &mut Vec<TypeError>,
     ) -> Result<PodTemplate, String> {
         let meta_pointer = match spec_pointer.strip_suffix("/spec") {
@@ -147,15 +175,14 @@ impl PodTemplate {
         let (spec, spec_errors) = typed_with_repair::<PodSpec>(spec_node, &spec_pointer);
         errors.extend(spec_errors);
         let mut spec = spec?;
-        spec.volumes = None;
         let metadata = match crate::pointer::resolve(root, &meta_pointer) {
             Some(node) if meta_pointer != "/metadata" => {
                 let (meta, meta_errors) = typed_with_repair::<ObjectMeta>(node, &meta_pointer);
                 errors.extend(meta_errors);
-                meta?
+                meta?.into()
             }
             Some(_) => object_meta.clone(),
-            None => ObjectMeta::default(),
+            None => MetadataView::default(),
         };
         let mut containers = Vec::new();
         for kind in [
@@ -181,21 +208,21 @@ impl PodTemplate {
                     }
                 }
             };
-            containers.extend(list.into_iter().enumerate().map(|(index, mut container)| {
-                container.resources = None;
-                container.env = None;
+            containers.extend(list.into_iter().enumerate().map(|(index, container)| {
                 ContainerRef {
                     kind,
                     index,
                     pointer: format!("{spec_pointer}/{}/{index}", kind.field()),
-                    container,
+                    container: container.into(),
                 }
             }));
         }
+        // A vector grown from empty holds four containers at least: most pods have one.
+        containers.shrink_to_fit();
         Ok(PodTemplate {
             spec_pointer,
             meta_pointer,
-            spec,
+            spec: spec.into(),
             metadata,
             containers,
             partial: false,

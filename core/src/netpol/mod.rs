@@ -281,10 +281,9 @@ impl<'o, 'a> Network<'o, 'a> {
                 let namespace = &mut namespaces[ns];
                 namespace.object.get_or_insert(index);
                 for (k, v) in object.metadata.labels.iter().flatten() {
-                    namespace
-                        .labels
-                        .entry(k.clone())
-                        .or_insert_with(|| v.clone());
+                    if !namespace.labels.contains_key(k) {
+                        namespace.labels.insert(k.clone(), v.clone());
+                    }
                 }
             } else if is_network_policy(object) {
                 let ns = namespace_of(namespace_key(object), &mut namespaces);

@@ -11,13 +11,13 @@
 //!   values, or an invalid label key or value make the selector an error (the API server
 //!   refuses the object), which kubecheck reports and which selects nothing here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::pointer::escape;
 use crate::yaml::Node;
 
 /// Labels of a pod or a namespace.
-pub type Labels = BTreeMap<String, String>;
+pub type Labels = crate::model::StringMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {

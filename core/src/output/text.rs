@@ -18,7 +18,7 @@ use super::escape::{escape, push_escaped};
 use crate::model::Source;
 use crate::report::{Finding, Redaction, Report, ReportError};
 use crate::severity::Severity;
-use crate::yaml::lines::{line_break_ends, strip_line_break};
+use crate::yaml::lines::{strip_line_break, LineMarks};
 
 struct Palette {
     color: bool,
@@ -255,12 +255,12 @@ fn render_finding(out: &mut String, p: &Palette, f: &Finding, lines: &SourceLine
     out.push('\n');
 }
 
-/// Where each line of each source starts, indexed once: scanning the text for every
+/// Where the lines of each source start, indexed once: scanning the text for every
 /// finding made the output quadratic in the input (minutes for a few megabytes). Lines
 /// end where the YAML parser counts a line break (CR LF, CR or LF), so a location's line
 /// is the line shown.
 struct SourceLines<'s> {
-    by_name: HashMap<&'s str, (&'s str, Vec<usize>)>,
+    by_name: HashMap<&'s str, (&'s str, LineMarks)>,
     /// Secret spans per source, sorted by start; they do not overlap.
     secrets: HashMap<&'s str, Vec<&'s Redaction>>,
     last: RefCell<Option<LastLine>>,
@@ -280,12 +280,9 @@ impl<'s> SourceLines<'s> {
     fn new(sources: &'s [Source], redactions: &'s [Redaction]) -> Self {
         let mut by_name = HashMap::new();
         for source in sources {
-            by_name.entry(source.name.as_str()).or_insert_with(|| {
-                let starts = std::iter::once(0)
-                    .chain(line_break_ends(&source.text))
-                    .collect();
-                (source.text.as_str(), starts)
-            });
+            by_name
+                .entry(source.name.as_str())
+                .or_insert_with(|| (source.text.as_str(), LineMarks::new(&source.text)));
         }
         let mut secrets: HashMap<&str, Vec<&Redaction>> = HashMap::new();
         for r in redactions {
@@ -306,14 +303,12 @@ impl<'s> SourceLines<'s> {
 
     /// Line `line` (1-based) of source `name`, without its line break.
     fn text(&self, name: &str, line: u32) -> Option<&'s str> {
-        let (text, starts) = self.by_name.get(name)?;
-        let index = line.checked_sub(1)? as usize;
-        let start = *starts.get(index)?;
-        if start == text.len() {
+        let (text, marks) = self.by_name.get(name)?;
+        let range = marks.line_range(text, line)?;
+        if range.start == text.len() {
             return None; // after the final line break: `str::lines` has no such line
         }
-        let end = starts.get(index + 1).copied().unwrap_or(text.len());
-        Some(strip_line_break(&text[start..end]))
+        Some(strip_line_break(&text[range]))
     }
 
     /// Line `line` of source `name` with the secrets on it to mask.

@@ -555,7 +555,13 @@ impl Rbac {
                 own: own_grants(role_index, &rules, !cluster),
                 rules: rules.into(),
                 aggregation,
-                labels: object.metadata.labels.clone().unwrap_or_default(),
+                labels: object
+                    .metadata
+                    .labels
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 name,
                 kubernetes_default,
             });

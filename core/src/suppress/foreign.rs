@@ -20,7 +20,7 @@
 //!
 //! Only the object's own `metadata.annotations` are read, as for `kubecheck.io/ignore`.
 
-use std::collections::BTreeMap;
+use crate::model::StringMap;
 
 use crate::data::peer_checks::Tool;
 
@@ -55,7 +55,7 @@ pub struct ForeignSuppression<'a> {
 }
 
 /// Every foreign suppression among `annotations`, in key order.
-pub fn read(annotations: &BTreeMap<String, String>) -> Vec<ForeignSuppression<'_>> {
+pub fn read(annotations: &StringMap) -> Vec<ForeignSuppression<'_>> {
     let mut found = Vec::new();
     for (key, value) in annotations {
         let key = key.as_str();
@@ -143,7 +143,7 @@ fn rfc3339_day(text: &str) -> Result<&str, &str> {
 mod tests {
     use super::*;
 
-    fn annotations(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn annotations(pairs: &[(&str, &str)]) -> StringMap {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

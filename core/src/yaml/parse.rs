@@ -10,9 +10,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle as EventStyle, Span as EventSpan};
 
-use super::node::{
-    CollectionStyle, Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value, SMALL_MAP,
-};
+use super::node::{Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value, SMALL_MAP};
 use super::quick_scan;
 use super::resolve::{json_key, resolve_plain, resolve_tagged};
 use crate::pointer;
@@ -255,7 +253,6 @@ enum Frame {
         from: usize,
         start: Pos,
         anchor: usize,
-        style: CollectionStyle,
         /// What the collection has cost so far, with the frame itself.
         cost: Cost,
     },
@@ -268,7 +265,6 @@ enum Frame {
         merges: Vec<usize>,
         start: Pos,
         anchor: usize,
-        style: CollectionStyle,
         cost: Cost,
     },
 }
@@ -290,7 +286,6 @@ struct Builder<'a> {
     alias_spent: usize,
     /// Length of the last line in characters, for positions at the end of the text.
     last_line_chars: u32,
-    cursor: CharCursor,
     error: Option<ParseError>,
     /// Nesting depth of events skipped after an error inside the current document.
     skip_depth: usize,
@@ -321,7 +316,6 @@ impl<'a> Builder<'a> {
             alias_budget,
             alias_spent: 0,
             last_line_chars,
-            cursor: CharCursor::default(),
             error: None,
             skip_depth: 0,
             duplicate_keys: Vec::new(),
@@ -347,15 +341,6 @@ impl<'a> Builder<'a> {
         Span {
             start: self.pos(span.start),
             end: self.pos(span.end),
-        }
-    }
-
-    /// `{` or `[` at the collection's first marker means flow style.
-    fn style_at(&mut self, marker: Marker) -> CollectionStyle {
-        let offset = self.cursor.byte_offset(self.chunk.text, marker.index());
-        match self.chunk.text[offset..].chars().next() {
-            Some('{' | '[') => CollectionStyle::Flow,
-            _ => CollectionStyle::Block,
         }
     }
 
@@ -428,13 +413,11 @@ impl<'a> Builder<'a> {
                     self.fail(start, format!("nesting deeper than {MAX_DEPTH} levels"));
                     return None;
                 }
-                let style = self.style_at(span.start);
                 let frame = if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
                         from: self.items.len(),
                         start,
                         anchor,
-                        style,
                         cost: Cost::EMPTY_COLLECTION,
                     }
                 } else {
@@ -445,7 +428,6 @@ impl<'a> Builder<'a> {
                         merges: Vec::new(),
                         start,
                         anchor,
-                        style,
                         cost: Cost::EMPTY_COLLECTION,
                     }
                 };
@@ -454,35 +436,32 @@ impl<'a> Builder<'a> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let end = self.pos(span.end);
                 let frame = self.stack.pop()?;
-                let (value, start, anchor, style, cost) = match frame {
+                let (value, start, anchor, cost) = match frame {
                     Frame::Seq {
                         from,
                         start,
                         anchor,
-                        style,
                         cost,
                     } => {
                         let items = self.items.drain(from..).collect();
-                        (Value::Seq(items), start, anchor, style, cost)
+                        (Value::Seq(items), start, anchor, cost)
                     }
                     Frame::Map {
                         from,
                         merges,
                         start,
                         anchor,
-                        style,
                         cost,
                         ..
                     } => {
                         let entries = self.entries.drain(from..).collect();
                         let entries = self.finish_map(entries, merges);
-                        (Value::Map(entries), start, anchor, style, cost)
+                        (Value::Map(entries), start, anchor, cost)
                     }
                 };
                 let node = Node {
                     value,
                     span: Span { start, end },
-                    style,
                 };
                 if anchor > 0 && !self.anchor(anchor, &node, cost, start) {
                     return None;
@@ -722,39 +701,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Maps the parser's character indices to byte offsets. Events arrive in text order, so
-/// walking on from the previous answer keeps a document linear; counting from the line
-/// start each time made a long single line (minified JSON) quadratic.
-#[derive(Default)]
-struct CharCursor {
-    chars: usize,
-    bytes: usize,
-}
-
-impl CharCursor {
-    fn byte_offset(&mut self, text: &str, char_index: usize) -> usize {
-        if char_index < self.chars {
-            *self = CharCursor::default();
-        }
-        // Runs of ASCII, nearly all text, are one byte a character.
-        let ahead = &text.as_bytes()[self.bytes..];
-        let ahead = &ahead[..ahead.len().min(char_index - self.chars)];
-        let ascii = match ahead.is_ascii() {
-            true => ahead.len(),
-            false => ahead.iter().take_while(|b| b.is_ascii()).count(),
-        };
-        self.chars += ascii;
-        self.bytes += ascii;
-        let mut rest = text[self.bytes..].chars();
-        while self.chars < char_index {
-            let Some(c) = rest.next() else { break };
-            self.chars += 1;
-            self.bytes += c.len_utf8();
-        }
-        self.bytes
-    }
-}
-
 /// What copying a node costs: bytes of tree for the alias budget, and the collection
 /// levels it adds where it lands.
 #[derive(Clone, Copy, Debug)]
@@ -818,7 +764,6 @@ fn scalar_node(
             value,
         }),
         span,
-        style: CollectionStyle::Block,
     })
 }
 
@@ -1127,9 +1072,7 @@ mod tests {
     #[test]
     fn flow_collections_on_one_line_are_located_by_characters() {
         let node = one("{\"é\": \"ü\", \"b\": [1, {\"c\": 2}], \"d\": {\"e\": [3]}}");
-        assert_eq!(node.style, CollectionStyle::Flow);
         let b = node.get("b").unwrap();
-        assert_eq!(b.style, CollectionStyle::Flow);
         assert_eq!(
             b.span.start,
             Pos {
@@ -1137,16 +1080,9 @@ mod tests {
                 column: 17
             }
         );
-        assert_eq!(b.index(1).unwrap().style, CollectionStyle::Flow);
+        assert_eq!(b.index(1).unwrap().span.start.column, 21);
         let d = node.get("d").unwrap();
-        assert_eq!(d.style, CollectionStyle::Flow);
         assert_eq!(d.get("e").unwrap().span.start.column, 43);
-        let block = one("x: é\nz:\n  - [1]\n  - k: v\n");
-        let y = block.get("z").unwrap();
-        assert_eq!(block.style, CollectionStyle::Block);
-        assert_eq!(y.style, CollectionStyle::Block);
-        assert_eq!(y.index(0).unwrap().style, CollectionStyle::Flow);
-        assert_eq!(y.index(1).unwrap().style, CollectionStyle::Block);
     }
 
     #[test]

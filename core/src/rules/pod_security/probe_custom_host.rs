@@ -1,7 +1,7 @@
-use k8s_openapi::api::core::v1::{Container, HTTPGetAction, TCPSocketAction};
+use k8s_openapi::api::core::v1::{HTTPGetAction, TCPSocketAction};
 
 use crate::declare_rule;
-use crate::model::{Object, PodTemplate};
+use crate::model::{ContainerRef, Object, PodTemplate};
 use crate::pss::{since, PssLevel};
 use crate::rules::{Check, Ctx, Emitter, PssControl};
 use crate::severity::{Category, Severity};
@@ -76,39 +76,29 @@ declare_rule! {
 }
 
 /// `(pointer below the container, host)` of every probe or hook action that sets a host.
-fn custom_hosts(c: &Container) -> Vec<(String, &str)> {
-    let mut actions: Vec<(&str, Option<&HTTPGetAction>, Option<&TCPSocketAction>)> = Vec::new();
-    for (field, probe) in [
-        ("livenessProbe", &c.liveness_probe),
-        ("readinessProbe", &c.readiness_probe),
-        ("startupProbe", &c.startup_probe),
-    ] {
-        if let Some(p) = probe {
-            actions.push((field, p.http_get.as_ref(), p.tcp_socket.as_ref()));
+fn custom_hosts(c: &ContainerRef, object: &Object<'_>) -> Vec<(String, String)> {
+    let mut actions: Vec<(&str, Option<HTTPGetAction>, Option<TCPSocketAction>)> = Vec::new();
+    for field in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(p) = c.probe(object, field) {
+            actions.push((field, p.http_get, p.tcp_socket));
         }
     }
-    if let Some(lifecycle) = &c.lifecycle {
+    if let Some(lifecycle) = c.lifecycle(object) {
         for (field, hook) in [
-            ("lifecycle/postStart", &lifecycle.post_start),
-            ("lifecycle/preStop", &lifecycle.pre_stop),
+            ("lifecycle/postStart", lifecycle.post_start),
+            ("lifecycle/preStop", lifecycle.pre_stop),
         ] {
             if let Some(h) = hook {
-                actions.push((field, h.http_get.as_ref(), h.tcp_socket.as_ref()));
+                actions.push((field, h.http_get, h.tcp_socket));
             }
         }
     }
     let mut found = Vec::new();
     for (field, http, tcp) in actions {
-        if let Some(host) = http
-            .and_then(|a| a.host.as_deref())
-            .filter(|h| !h.is_empty())
-        {
+        if let Some(host) = http.and_then(|a| a.host).filter(|h| !h.is_empty()) {
             found.push((format!("{field}/httpGet/host"), host));
         }
-        if let Some(host) = tcp
-            .and_then(|a| a.host.as_deref())
-            .filter(|h| !h.is_empty())
-        {
+        if let Some(host) = tcp.and_then(|a| a.host).filter(|h| !h.is_empty()) {
             found.push((format!("{field}/tcpSocket/host"), host));
         }
     }
@@ -126,7 +116,7 @@ fn check_pod(ctx: &Ctx<'_>, object: &Object<'_>, pod: &PodTemplate, out: &mut Em
         return;
     }
     for c in &pod.containers {
-        for (relative, host) in custom_hosts(&c.container) {
+        for (relative, host) in custom_hosts(c, object) {
             // `lifecycle/postStart/httpGet/host` reads as `lifecycle.postStart`.
             let what = relative
                 .rsplitn(3, '/')

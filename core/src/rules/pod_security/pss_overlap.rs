@@ -18,7 +18,7 @@ pub(crate) fn control_in_effect(ctx: &Ctx<'_>, control: &str, since_minor: u32) 
 }
 
 /// Windows pods ignore Linux-only security settings; `spec.os.name` says which.
-pub(crate) fn is_windows(spec: &k8s_openapi::api::core::v1::PodSpec) -> bool {
+pub(crate) fn is_windows(spec: &crate::model::PodSpecView) -> bool {
     spec.os.as_ref().is_some_and(|os| os.name == "windows")
 }
 

@@ -49,7 +49,7 @@ pub(crate) fn annotation_at(pod: &PodTemplate, key: &str) -> String {
     format!("{}/annotations/{}", pod.meta_pointer, pointer::escape(key))
 }
 
-/// The pod's annotations in a stable order (the map is a `BTreeMap`).
+/// The pod's annotations in a stable order (by key).
 pub(crate) fn annotations(pod: &PodTemplate) -> impl Iterator<Item = (&str, &str)> {
     pod.metadata
         .annotations
