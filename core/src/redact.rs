@@ -129,8 +129,12 @@ pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
             *text = matcher.replace_all(text, &masks);
         }
     };
-    for finding in report.findings.iter_mut().chain(&mut report.suppressed) {
-        scrub_finding(finding, &scrub);
+    // Findings are scrubbed side by side: every text of every finding is searched.
+    for findings in [&mut report.findings, &mut report.suppressed] {
+        *findings = crate::par::map_vec(std::mem::take(findings), |mut finding| {
+            scrub_finding(&mut finding, &scrub);
+            finding
+        });
     }
     for error in &mut report.errors {
         scrub(&mut error.message);
