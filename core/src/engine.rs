@@ -11,6 +11,7 @@ use crate::report::{
     Finding, Location, PssTag, Related, Report, ReportError, Resource, Summary, Tool,
     REPORT_VERSION,
 };
+use crate::rules::secrets::scan::SecretScans;
 use crate::rules::{self, Check, Ctx, RawFinding, RuleInfo};
 use crate::suppress::{self, Verdict};
 
@@ -26,6 +27,8 @@ pub struct Session<'a> {
     pub enabled: EnabledRules<'static>,
     /// How many analysis contexts the input forms ([`Input::context_count`]).
     pub contexts: usize,
+    /// The secrets of `objects`, for the secrets rules and the report's redaction.
+    pub(crate) secrets: SecretScans<'a>,
 }
 
 impl<'a> Session<'a> {
@@ -33,10 +36,12 @@ impl<'a> Session<'a> {
         let (objects, object_errors) = input.objects();
         let mut errors = input.errors.clone();
         errors.extend(object_errors);
+        let secrets = SecretScans::of(&objects);
         Session {
             input,
             options,
             objects,
+            secrets,
             errors,
             enabled: rules::enabled(options),
             contexts: input.context_count(),
@@ -46,6 +51,7 @@ impl<'a> Session<'a> {
     /// What the rules of this run see.
     pub(crate) fn ctx(&self) -> Ctx<'_> {
         Ctx::new(self.options, self.input, &self.enabled)
+            .with_secret_scans(&self.objects, &self.secrets)
     }
 
     /// Runs the enabled built-in rules.

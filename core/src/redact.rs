@@ -18,7 +18,6 @@ use crate::engine::Session;
 use crate::model::{span_in_value, Object};
 use crate::output::escape::is_unsafe;
 use crate::report::{Finding, Location, Redaction, Report};
-use crate::rules::secrets::scan::{scan_object_and_overridden, Place, EVERY_PLACE};
 use crate::yaml::lines::{line_break_ends, lines_inclusive, strip_line_break};
 use crate::yaml::{Span, Value};
 
@@ -130,8 +129,12 @@ pub(crate) fn apply(session: &Session<'_>, report: &mut Report) {
             *text = matcher.replace_all(text, &masks);
         }
     };
-    for finding in report.findings.iter_mut().chain(&mut report.suppressed) {
-        scrub_finding(finding, &scrub);
+    // Findings are scrubbed side by side: every text of every finding is searched.
+    for findings in [&mut report.findings, &mut report.suppressed] {
+        *findings = crate::par::map_vec(std::mem::take(findings), |mut finding| {
+            scrub_finding(&mut finding, &scrub);
+            finding
+        });
     }
     for error in &mut report.errors {
         scrub(&mut error.message);
@@ -146,14 +149,11 @@ fn secrets_of(
 ) -> (Vec<Redaction>, Vec<(String, String)>) {
     let mut redactions = Vec::new();
     let mut replacements = Vec::new();
-    for found in scan_object_and_overridden(object, EVERY_PLACE) {
+    for found in session.secrets.of_object(object.id) {
         let Value::Scalar(scalar) = &found.node.value else {
             continue;
         };
-        // Every value of a Secret is secret, credential or not (`user: admin`), and
-        // so is a Secret's last applied configuration, which repeats them.
-        let whole = matches!(found.place, Place::SecretData | Place::SecretStringData)
-            || (found.place == Place::LastApplied && object.kind == "Secret");
+        let whole = found.is_secret_as_a_whole(object);
         if !whole && found.hits.is_empty() {
             continue;
         }

@@ -90,9 +90,32 @@ where
     W: std::io::Write,
     T: serde::Serialize + ?Sized,
 {
-    let formatter = LogSafe(serde_json::ser::PrettyFormatter::new());
+    to_writer_pretty_log_safe_at(writer, value, 0)
+}
+
+/// As [`to_writer_pretty_log_safe`], for a value that stands `depth` levels deep in a
+/// document written that way: its lines are indented as they would be there, so a
+/// document can be written in parts (side by side) and joined.
+pub(crate) fn to_writer_pretty_log_safe_at<W, T>(
+    mut writer: W,
+    value: &T,
+    depth: usize,
+) -> serde_json::Result<()>
+where
+    W: std::io::Write,
+    T: serde::Serialize + ?Sized,
+{
+    use serde_json::ser::Formatter;
+    let mut formatter = LogSafe(serde_json::ser::PrettyFormatter::new());
+    for _ in 0..depth {
+        // Opening a level is what indents the next; what it writes is not wanted here.
+        formatter
+            .begin_object(&mut std::io::sink())
+            .map_err(serde_json::Error::io)?;
+    }
     value.serialize(&mut serde_json::Serializer::with_formatter(
-        writer, formatter,
+        &mut writer,
+        formatter,
     ))
 }
 

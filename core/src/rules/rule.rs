@@ -12,6 +12,7 @@ use crate::options::{EnabledRules, Options};
 use crate::pss::PssControl;
 use crate::rbac::Rbac;
 use crate::rule_info::{RuleInfo, RuleView};
+use crate::rules::secrets::scan::{Found, SecretScans};
 use crate::severity::{Category, Severity};
 use crate::yaml::Span;
 
@@ -110,6 +111,8 @@ pub struct Ctx<'a> {
     pub(crate) rbac_models: RbacModels,
     /// The network model of each analysis context, built on first use.
     network_models: Models<Network<'a, 'a>>,
+    /// The secrets of the session's objects, when the rules run over them.
+    secret_scans: Option<(&'a [Object<'a>], &'a SecretScans<'a>)>,
 }
 
 /// RBAC models by analysis context (its first object's id and its length: contexts of
@@ -154,7 +157,28 @@ impl<'a> Ctx<'a> {
             enabled,
             rbac_models: RbacModels::default(),
             network_models: Models::default(),
+            secret_scans: None,
         }
+    }
+
+    /// This context, reading the secrets of `objects` from `scans` (made of them).
+    pub(crate) fn with_secret_scans(
+        self,
+        objects: &'a [Object<'a>],
+        scans: &'a SecretScans<'a>,
+    ) -> Self {
+        Ctx {
+            secret_scans: Some((objects, scans)),
+            ..self
+        }
+    }
+
+    /// What the run's secret scans found in `object`, if it is one of the objects they
+    /// were made of.
+    pub(crate) fn secret_scans(&self, object: &Object<'_>) -> Option<&'a [Found<'a>]> {
+        let (objects, scans) = self.secret_scans?;
+        let scanned = objects.get(object.id)?;
+        std::ptr::addr_eq(scanned, object).then(|| scans.of_object(object.id))
     }
 
     /// Whether `rule` runs in this check.

@@ -268,10 +268,20 @@ pub(crate) fn read(object: &Object<'_>) -> Vec<Settings> {
     }
 }
 
-/// One word of a container's command line with the pointer of the list item it is in.
+/// One word of a container's command line with the list item it is in (`command` or
+/// `args`, and its index). The item's pointer is made only for a flag that is kept:
+/// nearly every container runs no control-plane component.
 struct Word<'a> {
     text: &'a str,
-    pointer: String,
+    item: (&'static str, usize),
+}
+
+impl Word<'_> {
+    /// The pointer of the list item the word is in.
+    fn pointer(&self, container: &ContainerRef) -> String {
+        let (field, index) = self.item;
+        container.at(&format!("{field}/{index}"))
+    }
 }
 
 /// The words of `command` then `args`; list items holding a shell line are split at
@@ -287,7 +297,7 @@ fn command_words(container: &ContainerRef) -> Vec<Word<'_>> {
             for text in item.split_whitespace() {
                 words.push(Word {
                     text,
-                    pointer: container.at(&format!("{field}/{i}")),
+                    item: (field, i),
                 });
             }
         }
@@ -295,8 +305,8 @@ fn command_words(container: &ContainerRef) -> Vec<Word<'_>> {
     words
 }
 
-/// The flags of a command line, from `words` on.
-fn flags_of(words: &[Word<'_>]) -> Vec<Flag> {
+/// The flags of a command line of `container`, from `words` on.
+fn flags_of(container: &ContainerRef, words: &[Word<'_>]) -> Vec<Flag> {
     let mut flags = Vec::new();
     for (i, word) in words.iter().enumerate() {
         let Some(body) = word
@@ -321,7 +331,7 @@ fn flags_of(words: &[Word<'_>]) -> Vec<Flag> {
         flags.push(Flag {
             name: name.to_owned(),
             value: value.trim_matches(|c| c == '"' || c == '\'').to_owned(),
-            pointer: word.pointer.clone(),
+            pointer: word.pointer(container),
             shown,
         });
     }
@@ -341,7 +351,7 @@ fn starts_program(words: &[Word<'_>], i: usize) -> bool {
         return true;
     };
     matches!(before.text, "exec" | "-c" | "&&" | "||" | ";")
-        || (before.pointer != words[i].pointer && !before.text.starts_with('-'))
+        || (before.item != words[i].item && !before.text.starts_with('-'))
 }
 
 /// The component a container runs, from its command line or, without a command, its
@@ -364,11 +374,7 @@ fn command_line(object: &Object<'_>, c: &ContainerRef) -> Option<Settings> {
         Some((Component::from_word(w.text)?, i))
     });
     let (component, flags, anchor) = match start {
-        Some((component, i)) => (
-            component,
-            flags_of(&words[i + 1..]),
-            words[i].pointer.clone(),
-        ),
+        Some((component, i)) => (component, flags_of(c, &words[i + 1..]), words[i].pointer(c)),
         None if c.container.command.is_none() => {
             let component = Component::from_image(c.container.image.as_deref()?)?;
             let field = if c.container.args.is_some() {
@@ -376,7 +382,7 @@ fn command_line(object: &Object<'_>, c: &ContainerRef) -> Option<Settings> {
             } else {
                 "image"
             };
-            (component, flags_of(&words), c.at(field))
+            (component, flags_of(c, &words), c.at(field))
         }
         None => return None,
     };

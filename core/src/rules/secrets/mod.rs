@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 
 use crate::model::Object;
+use crate::rules::Ctx;
 use crate::rules::Emitter;
-use scan::{scan_object, Found, Hit, Place, EVERY_PLACE};
+use scan::{found_in, Found, Hit, Place, EVERY_PLACE};
 
 pub mod detectors;
 pub mod missing_secret_key;
@@ -214,13 +215,14 @@ pub fn decode_base64_bytes(text: &str) -> Option<Vec<u8>> {
 /// message. A secret that the last applied configuration repeats from the object's own
 /// fields is reported there only.
 fn report_hits(
+    ctx: &Ctx<'_>,
     object: &Object<'_>,
     out: &mut Emitter,
     places: &[Place],
     describe: impl Fn(&Found<'_>, &Hit) -> String,
 ) {
     let mut own: Option<HashSet<String>> = None;
-    for found in scan_object(object, places) {
+    for found in found_in(ctx, object, places).iter() {
         for hit in &found.hits {
             if found.place == Place::LastApplied {
                 let own = own.get_or_insert_with(|| {
@@ -229,7 +231,7 @@ fn report_hits(
                         .copied()
                         .filter(|&p| p != Place::LastApplied)
                         .collect();
-                    scan_object(object, &others)
+                    found_in(ctx, object, &others)
                         .iter()
                         .flat_map(|f| f.hits.iter().map(|h| f.secret(h).to_owned()))
                         .collect()
@@ -238,7 +240,7 @@ fn report_hits(
                     continue;
                 }
             }
-            let finding = out.report(object, found.pointer.clone(), describe(&found, hit));
+            let finding = out.report(object, found.pointer.clone(), describe(found, hit));
             if found.decoded.is_none() {
                 finding.within(hit.range.clone());
             }

@@ -77,8 +77,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    report_hits(object, out, &[Place::CommandLine], |found, hit| {
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    report_hits(ctx, object, out, &[Place::CommandLine], |found, hit| {
         format!(
             "{} passes {} in `{}`{}",
             found.container.as_deref().unwrap_or("container"),

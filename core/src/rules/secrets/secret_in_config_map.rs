@@ -62,9 +62,9 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let places = [Place::ConfigMapData, Place::ConfigMapBinaryData];
-    report_hits(object, out, &places, |found, hit| {
+    report_hits(ctx, object, out, &places, |found, hit| {
         let key = match found.place {
             Place::ConfigMapBinaryData => "binary key",
             _ => "key",

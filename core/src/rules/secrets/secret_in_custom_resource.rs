@@ -75,8 +75,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    report_hits(object, out, &[Place::CustomResource], |found, hit| {
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    report_hits(ctx, object, out, &[Place::CustomResource], |found, hit| {
         format!(
             "`{}` of {} `{}` holds {}{}",
             found.label,

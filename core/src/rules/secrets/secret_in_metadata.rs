@@ -82,9 +82,9 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     let places = [Place::Annotation, Place::Label, Place::LastApplied];
-    report_hits(object, out, &places, |found, hit| {
+    report_hits(ctx, object, out, &places, |found, hit| {
         let field = match found.place {
             Place::Label => "label",
             _ => "annotation",

@@ -1,5 +1,5 @@
 use super::looks_like_placeholder;
-use super::scan::{scan_object, Found, Place};
+use super::scan::{found_in, Found, Place};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Check, Ctx, Emitter};
@@ -81,19 +81,17 @@ declare_rule! {
 /// Keys named in a message, at most.
 const KEYS_SHOWN: usize = 5;
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
     if object.kind != "Secret" || object.api_version != "v1" || object.at("/sops").is_some() {
         return;
     }
     // Keys in name order within `data`, then `stringData`: the order a mapping is
     // written in does not survive every path to the rules (a plugin receives the object
     // as JSON, whose members are sorted), and the finding must not depend on it.
-    let mut values: Vec<_> = scan_object(object, &[Place::SecretData, Place::SecretStringData])
-        .into_iter()
-        .filter(|f| is_real_value(f.text()))
-        .collect();
+    let found = found_in(ctx, object, &[Place::SecretData, Place::SecretStringData]);
+    let mut values: Vec<&Found<'_>> = found.iter().filter(|f| is_real_value(f.text())).collect();
     values.sort_by(|a, b| {
-        let rank = |f: &Found<'_>| f.place == Place::SecretStringData;
+        let rank = |f: &&Found<'_>| f.place == Place::SecretStringData;
         (rank(a), &a.label).cmp(&(rank(b), &b.label))
     });
     let Some(pointer) = values.first().map(|f| f.pointer.clone()) else {

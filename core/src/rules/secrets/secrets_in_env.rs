@@ -85,8 +85,8 @@ declare_rule! {
     };
 }
 
-fn check(_ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
-    report_hits(object, out, &[Place::Env], |found, hit| {
+fn check(ctx: &Ctx<'_>, object: &Object<'_>, out: &mut Emitter) {
+    report_hits(ctx, object, out, &[Place::Env], |found, hit| {
         format!(
             "{} sets `{}` to {}{}",
             found.container.as_deref().unwrap_or("container"),
