@@ -4,7 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::object::{Object, TypeMeta};
 use crate::yaml::lines::LineMarks;
-use crate::yaml::{parse_documents_within, AliasBudget, Document, DuplicateKey, Node, Pos};
+use crate::yaml::{
+    parse_documents_apart, parse_documents_within, AliasBudget, Document, DuplicateKey, Node, Pos,
+};
 
 /// A named text to check: a file, stdin or a pasted buffer.
 #[derive(Clone, Debug)]
@@ -221,17 +223,15 @@ impl Input {
 /// sequential parse. Manifests rarely use aliases: the parse is then done once.
 fn parse_sources(sources: &[Source], budget: AliasBudget) -> Vec<Vec<Document>> {
     let parsed = crate::par::map(sources, |source| {
-        let mut own = budget.clone();
-        let documents = parse_documents_within(&source.text, &mut own);
-        (documents, own.is_untouched())
+        parse_documents_apart(&source.text, &budget)
     });
     let mut shared = budget;
     parsed
         .into_iter()
         .zip(sources)
-        .map(|((documents, untouched), source)| match untouched {
-            true => documents,
-            false => parse_documents_within(&source.text, &mut shared),
+        .map(|(documents, source)| match documents {
+            Some(documents) => documents,
+            None => parse_documents_within(&source.text, &mut shared),
         })
         .collect()
 }

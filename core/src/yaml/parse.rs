@@ -95,9 +95,31 @@ pub fn parse_documents(text: &str) -> Vec<Document> {
 pub fn parse_documents_within(text: &str, budget: &mut AliasBudget) -> Vec<Document> {
     let mut documents = Vec::new();
     for chunk in split_documents(text) {
-        parse_chunk(chunk, budget, &mut documents);
+        parse_chunk(&chunk, budget, &mut documents);
     }
     documents
+}
+
+/// [`parse_documents_within`], the documents side by side on the thread pool (with the
+/// `parallel` feature): one large file no longer parses on one thread while the others
+/// wait. `None` if a document expanded an alias: the shared budget then decides, and the
+/// caller parses the text in order.
+pub fn parse_documents_apart(text: &str, budget: &AliasBudget) -> Option<Vec<Document>> {
+    let parsed = crate::par::map(&split_documents(text), |chunk| {
+        let mut own = budget.clone();
+        let mut documents = Vec::new();
+        parse_chunk(chunk, &mut own, &mut documents);
+        own.is_untouched().then_some(documents)
+    });
+    let mut documents = Vec::new();
+    for chunk_documents in parsed {
+        for mut document in chunk_documents? {
+            // Numbered as in one pass: empty documents count for nothing.
+            document.index = documents.len();
+            documents.push(document);
+        }
+    }
+    Some(documents)
 }
 
 /// The documents of `text` the quick scan leaves to saphyr: why, and their size in bytes.
@@ -168,9 +190,9 @@ fn is_document_start(line: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
 }
 
-fn parse_chunk(chunk: Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Document>) {
-    if parse_chunk_quickly(&chunk, budget, out).is_err() {
-        parse_chunk_with_saphyr(&chunk, budget, out);
+fn parse_chunk(chunk: &Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Document>) {
+    if parse_chunk_quickly(chunk, budget, out).is_err() {
+        parse_chunk_with_saphyr(chunk, budget, out);
     }
 }
 
@@ -1067,6 +1089,20 @@ mod tests {
             .unwrap_err()
             .message
             .contains("alias"));
+    }
+
+    #[test]
+    fn documents_parsed_apart_are_those_parsed_in_order_unless_an_alias_is_expanded() {
+        let budget = AliasBudget::for_input_len(0);
+        let plain = "a: 1\n---\n---\n# none\n---\nb: [2]\n---\nc: {d: \n";
+        let apart = parse_documents_apart(plain, &budget).expect("no alias");
+        let in_order = parse_documents(plain);
+        assert_eq!(apart.len(), 3);
+        for (a, b) in apart.iter().zip(&in_order) {
+            assert_eq!((a.index, &a.result), (b.index, &b.result));
+        }
+        let aliased = "a: 1\n---\nb: &x 1\nc: *x\n";
+        assert!(parse_documents_apart(aliased, &budget).is_none());
     }
 
     #[test]
