@@ -565,10 +565,6 @@ pub fn assert_quick_scan_agrees(text: &str) {
     use kubecheck_core::yaml::{parse_documents, parse_documents_with_saphyr};
     let quick = parse_documents(text);
     let reference = parse_documents_with_saphyr(text);
-    assert_eq!(quick.len(), reference.len(), "document count of {text:?}");
-    for (q, r) in quick.iter().zip(&reference) {
-        assert_eq!(q.index, r.index, "{text:?}");
-        assert_eq!(q.result, r.result, "{text:?}");
-        assert_eq!(q.duplicate_keys, r.duplicate_keys, "{text:?}");
-    }
+    // Compared as printed: a `.nan` is not equal to itself.
+    assert_eq!(format!("{quick:?}"), format!("{reference:?}"), "{text:?}");
 }

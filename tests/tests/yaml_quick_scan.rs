@@ -51,8 +51,9 @@ fn difference(text: &str) -> Option<String> {
         .map(|(q, r)| format!("document {}:\nquick:  {q:?}\nsaphyr: {r:?}", r.index))
 }
 
+/// Compared as printed: a `.nan` is not equal to itself.
 fn same(a: &Document, b: &Document) -> bool {
-    a.index == b.index && a.result == b.result && a.duplicate_keys == b.duplicate_keys
+    format!("{a:?}") == format!("{b:?}")
 }
 
 /// Parses every file both ways; returns the share of bytes read quickly, and prints what
@@ -171,7 +172,7 @@ fn edge_documents_parse_the_same() {
         "- [a\n  , b]\n",
         "k:\n- [a]\n- b\n",
         "k:\n- []\n",
-        "a: -1\nb: --x\nc: ~\nd: null\ne: yes\nf: 0x10\n",
+        "a: -1\nb: --x\nc: ~\nd: null\ne: yes\nf: 0x10\ng: .NaN\nh: [.nan]\n",
         "a:    # c\n  - 1\n",
         "",
         "# nothing\n",
