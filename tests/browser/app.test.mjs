@@ -310,7 +310,11 @@ async function main() {
     await error.waitFor();
 
     step('apply all fixes: fewer findings, still valid YAML');
+    // Counted once this text's check has rendered: the opened files' findings are on
+    // screen until then.
+    before = await generation(page);
     await setText(page, PRIVILEGED_POD);
+    await waitForCheck(page, before);
     await finding.waitFor();
     const countBefore = await page.getByTestId('finding').count();
     before = await generation(page);

@@ -184,6 +184,15 @@ fn edge_documents_parse_the_same() {
     for text in documents {
         assert_eq!(difference(text), None, "{text:?}");
     }
+    // Deeper than the builder takes: left to saphyr, whose refusal is the same either
+    // way, and no stack spent a level at a time.
+    for text in [
+        format!("{}x\n", "- ".repeat(10_000)),
+        (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect(),
+    ] {
+        assert_eq!(difference(&text), None);
+        assert_eq!(quick_scan_refusals(&text).len(), 1);
+    }
 }
 
 /// The shapes manifests are made of are read quickly, not only read the same.

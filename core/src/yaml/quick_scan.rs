@@ -21,6 +21,8 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 
+use super::parse::MAX_DEPTH;
+
 /// The document uses YAML this scan leaves to saphyr.
 /// Says what, for tests and anyone widening the subset.
 #[derive(Debug)]
@@ -356,6 +358,11 @@ impl<'a, S: FnMut(Event<'a>, Span)> Scan<'a, S> {
 
     /// A collection starting at `at`: a sequence at its dash or a mapping at its key.
     fn node(&mut self, at: usize) -> Scanned<()> {
+        if self.open.len() >= MAX_DEPTH {
+            // Left to saphyr's parse, whose refusal says where; and `- - - …` on one
+            // line recurses here once a level.
+            return Err(Unsupported("nesting deeper than the tree builder takes"));
+        }
         let column = at - self.line.start;
         if self.is_dash(at) {
             self.open.push(Open {
