@@ -21,7 +21,7 @@ use crate::options::Options;
 use crate::pointer;
 use crate::rules::{self, Ctx, RawFinding};
 use crate::yaml::{
-    resolve_plain, to_json, Entry, Node, Scalar, ScalarStyle, ScalarValue, Span, Value,
+    resolve_plain, to_json, Entry, Node, Resolved, Scalar, ScalarStyle, ScalarValue, Span, Value,
 };
 use crate::Session;
 
@@ -170,15 +170,15 @@ pub struct AsJson<'a>(pub &'a Node);
 impl Serialize for AsJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0.value {
-            Value::Scalar(s) => match &s.value {
-                ScalarValue::Null => serializer.serialize_unit(),
-                ScalarValue::Bool(b) => serializer.serialize_bool(*b),
-                ScalarValue::Int(i) => serializer.serialize_i64(i.get()),
-                ScalarValue::Float(f) => match Number::from_f64(f.get()) {
+            Value::Scalar(s) => match s.resolved() {
+                Resolved::Null => serializer.serialize_unit(),
+                Resolved::Bool(b) => serializer.serialize_bool(b),
+                Resolved::Int(i) => serializer.serialize_i64(i),
+                Resolved::Float(f) => match Number::from_f64(f) {
                     Some(n) => n.serialize(serializer),
                     None => serializer.serialize_str(&s.text),
                 },
-                ScalarValue::Str => serializer.serialize_str(&s.text),
+                Resolved::Str(text) => serializer.serialize_str(text),
             },
             Value::Seq(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
@@ -270,9 +270,10 @@ fn build(json: &Json, texts: &ScalarTexts, at: &mut String) -> Node {
         Json::Null => scalar("null", ScalarStyle::Plain, ScalarValue::Null),
         Json::Bool(b) => scalar(&b.to_string(), ScalarStyle::Plain, ScalarValue::Bool(*b)),
         Json::Number(n) => {
+            // The number is read again from this text when asked for.
             let resolved = match n.as_i64() {
-                Some(i) => ScalarValue::Int(i.into()),
-                None => ScalarValue::Float(n.as_f64().unwrap_or(f64::NAN).into()),
+                Some(_) => ScalarValue::Int,
+                None => ScalarValue::Float,
             };
             scalar(&n.to_string(), ScalarStyle::Plain, resolved)
         }

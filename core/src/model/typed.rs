@@ -110,7 +110,9 @@ fn set_aside(root: &mut Node, relative: &str) -> bool {
     match &mut node.value {
         Value::Map(entries) => {
             let before = entries.len();
-            entries.retain(|e| e.key_str() != Some(last.as_str()));
+            let mut kept = std::mem::take(entries).into_vec();
+            kept.retain(|e| e.key_str() != Some(last.as_str()));
+            *entries = kept.into_boxed_slice();
             entries.len() < before
         }
         Value::Seq(items) => match last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {

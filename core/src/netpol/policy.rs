@@ -11,7 +11,7 @@
 use std::net::IpAddr;
 
 use super::selector::{self, Problem, Selector};
-use crate::yaml::{Node, ScalarValue, Value};
+use crate::yaml::{Node, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Direction {
@@ -367,10 +367,10 @@ fn read_port(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Option<
         },
     };
     let number = |n: &Node| match &n.value {
-        Value::Scalar(s) => match s.value {
-            ScalarValue::Int(i) => u16::try_from(i.get()).ok().filter(|p| *p > 0),
-            _ => None,
-        },
+        Value::Scalar(s) => s
+            .int()
+            .and_then(|i| u16::try_from(i).ok())
+            .filter(|p| *p > 0),
         _ => None,
     };
     let port = match node.get("port").filter(|n| !n.is_null()) {

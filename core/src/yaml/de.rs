@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Unexpected, Visitor};
 
-use super::node::{entries_in_effect, Entry, Node, ScalarValue, Span, Value};
+use super::node::{entries_in_effect, Entry, Node, Resolved, ScalarValue, Span, Value};
 use crate::pointer;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -109,12 +109,12 @@ impl De<'_, '_> {
 
     fn unexpected(&self) -> Unexpected<'_> {
         match &self.node.value {
-            Value::Scalar(s) => match &s.value {
-                ScalarValue::Null => Unexpected::Unit,
-                ScalarValue::Bool(b) => Unexpected::Bool(*b),
-                ScalarValue::Int(i) => Unexpected::Signed(i.get()),
-                ScalarValue::Float(f) => Unexpected::Float(f.get()),
-                ScalarValue::Str => Unexpected::Str(&s.text),
+            Value::Scalar(s) => match s.resolved() {
+                Resolved::Null => Unexpected::Unit,
+                Resolved::Bool(b) => Unexpected::Bool(b),
+                Resolved::Int(i) => Unexpected::Signed(i),
+                Resolved::Float(f) => Unexpected::Float(f),
+                Resolved::Str(text) => Unexpected::Str(text),
             },
             Value::Seq(_) => Unexpected::Seq,
             Value::Map(_) => Unexpected::Map,
@@ -138,9 +138,9 @@ impl De<'_, '_> {
         }
     }
 
-    fn scalar_value(&self) -> Option<&ScalarValue> {
+    fn scalar_value(&self) -> Option<Resolved<'_>> {
         match &self.node.value {
-            Value::Scalar(s) => Some(&s.value),
+            Value::Scalar(s) => Some(s.resolved()),
             _ => None,
         }
     }
@@ -150,9 +150,9 @@ macro_rules! integer {
     ($($method:ident: $ty:ty)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
             let value = match self.scalar_value() {
-                Some(ScalarValue::Int(i)) => Some(i.get()),
-                Some(ScalarValue::Float(f)) => json_integer(f.get()),
-                Some(ScalarValue::Null) => Some(0),
+                Some(Resolved::Int(i)) => Some(i),
+                Some(Resolved::Float(f)) => json_integer(f),
+                Some(Resolved::Null) => Some(0),
                 _ => None,
             };
             let value = match value {
@@ -192,9 +192,9 @@ macro_rules! float {
     ($($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
             let r = match self.scalar_value() {
-                Some(ScalarValue::Int(i)) => visitor.visit_f64(i.get() as f64),
-                Some(ScalarValue::Float(f)) => visitor.visit_f64(f.get()),
-                Some(ScalarValue::Null) => visitor.visit_f64(0.0),
+                Some(Resolved::Int(i)) => visitor.visit_f64(i as f64),
+                Some(Resolved::Float(f)) => visitor.visit_f64(f),
+                Some(Resolved::Null) => visitor.visit_f64(0.0),
                 _ => {
                     self.mismatch(&visitor)?;
                     visitor.visit_f64(0.0)
@@ -210,20 +210,20 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
         let r = match &self.node.value {
-            Value::Scalar(s) => match &s.value {
-                ScalarValue::Null => visitor.visit_unit(),
-                ScalarValue::Bool(b) => visitor.visit_bool(*b),
-                ScalarValue::Int(i) => visitor.visit_i64(i.get()),
+            Value::Scalar(s) => match s.resolved() {
+                Resolved::Null => visitor.visit_unit(),
+                Resolved::Bool(b) => visitor.visit_bool(b),
+                Resolved::Int(i) => visitor.visit_i64(i),
                 // A whole float is an integer in the decoder's JSON (`port: 8080.0` is
                 // `8080`), which an IntOrString or a plain JSON field then takes as one.
-                ScalarValue::Float(f) => match json_integer(f.get()) {
+                Resolved::Float(f) => match json_integer(f) {
                     Some(i) => visitor.visit_i64(i),
-                    None => match json_unsigned(f.get()) {
+                    None => match json_unsigned(f) {
                         Some(u) => visitor.visit_u64(u),
-                        None => visitor.visit_f64(f.get()),
+                        None => visitor.visit_f64(f),
                     },
                 },
-                ScalarValue::Str => visitor.visit_str(&s.text),
+                Resolved::Str(text) => visitor.visit_str(text),
             },
             Value::Seq(items) => visitor.visit_seq(SeqAccess::new(items, self.path)),
             Value::Map(entries) => visitor.visit_map(MapAccess::new(entries, self.path)),
@@ -233,8 +233,8 @@ impl<'de> de::Deserializer<'de> for De<'_, '_> {
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypeError> {
         let r = match self.scalar_value() {
-            Some(ScalarValue::Bool(b)) => visitor.visit_bool(*b),
-            Some(ScalarValue::Null) => visitor.visit_bool(false),
+            Some(Resolved::Bool(b)) => visitor.visit_bool(b),
+            Some(Resolved::Null) => visitor.visit_bool(false),
             _ => {
                 self.mismatch(&visitor)?;
                 visitor.visit_bool(false)

@@ -9,7 +9,7 @@ mod resolve;
 mod to_json;
 
 pub use de::{from_node, from_node_collecting, TypeError};
-pub use node::{Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Unaligned, Value};
+pub use node::{Entry, Node, Pos, Resolved, Scalar, ScalarStyle, ScalarValue, Span, Value};
 pub use parse::{
     parse_documents, parse_documents_apart, parse_documents_with_saphyr, parse_documents_within,
     quick_scan_refusals, AliasBudget, Document, DuplicateKey, ParseError, ALIAS_BUDGET_RATIO,

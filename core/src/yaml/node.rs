@@ -1,7 +1,5 @@
 //! The document tree: every value keeps the span it was read from.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// A position in a source text. Lines and columns are 1-based and count Unicode scalar
@@ -28,45 +26,17 @@ pub enum ScalarStyle {
     Block,
 }
 
-/// What a scalar resolves to.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What a scalar resolves to. A number is not held: it is read again from the scalar's
+/// text when asked for ([`Scalar::int`], [`Scalar::float`]), by the resolution that
+/// found it a number. Holding it made every node of the tree 8 bytes larger, for the few
+/// numbers a check reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScalarValue {
     Null,
     Bool(bool),
-    Int(Unaligned<i64>),
-    Float(Unaligned<f64>),
+    Int,
+    Float,
     Str,
-}
-
-/// A number stored without its alignment: a [`ScalarValue`] then takes 9 bytes, not 16,
-/// and with it every node of the tree 48, not 56 (a tree is mostly mapping entries of
-/// two nodes each). Read it with [`Unaligned::get`].
-#[derive(Clone, Copy)]
-#[repr(C, packed)]
-pub struct Unaligned<T: Copy>(T);
-
-impl<T: Copy> Unaligned<T> {
-    pub fn get(self) -> T {
-        self.0
-    }
-}
-
-impl<T: Copy> From<T> for Unaligned<T> {
-    fn from(value: T) -> Self {
-        Unaligned(value)
-    }
-}
-
-impl<T: Copy + PartialEq> PartialEq for Unaligned<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.get() == other.get()
-    }
-}
-
-impl<T: Copy + fmt::Debug> fmt::Debug for Unaligned<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.get().fmt(f)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -78,11 +48,13 @@ pub struct Scalar {
     pub value: ScalarValue,
 }
 
+/// A collection's items are a boxed slice, not a `Vec`: the tree is built once and not
+/// grown, and a `Vec`'s capacity word made every node 8 bytes larger.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Scalar(Scalar),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Seq(Box<[Node]>),
+    Map(Box<[Entry]>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -117,6 +89,47 @@ pub(crate) fn entries_in_effect(entries: &[Entry]) -> impl Iterator<Item = &Entr
         .map(|(_, e)| e)
 }
 
+/// A scalar's value with its number read ([`Scalar::resolved`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Resolved<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+}
+
+impl Scalar {
+    pub fn resolved(&self) -> Resolved<'_> {
+        match self.value {
+            ScalarValue::Null => Resolved::Null,
+            ScalarValue::Bool(b) => Resolved::Bool(b),
+            ScalarValue::Int => match self.int() {
+                Some(i) => Resolved::Int(i),
+                None => Resolved::Float(super::resolve::float_of(&self.text)),
+            },
+            ScalarValue::Float => Resolved::Float(super::resolve::float_of(&self.text)),
+            ScalarValue::Str => Resolved::Str(&self.text),
+        }
+    }
+
+    /// An integer's value (`None` unless the scalar resolved to an integer).
+    pub fn int(&self) -> Option<i64> {
+        match self.value {
+            ScalarValue::Int => super::resolve::int_of(&self.text),
+            _ => None,
+        }
+    }
+
+    /// A number's value as a float: an integer's converted (`None` for anything else).
+    pub fn float(&self) -> Option<f64> {
+        match self.value {
+            ScalarValue::Int | ScalarValue::Float => Some(super::resolve::float_of(&self.text)),
+            _ => None,
+        }
+    }
+}
+
 impl Entry {
     /// The key as text; complex (non-scalar) keys have none.
     pub fn key_str(&self) -> Option<&str> {
@@ -128,7 +141,7 @@ impl Entry {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-/// A value and where it was read. 48 bytes, and a tree is mostly nodes: whether a
+/// A value and where it was read. 40 bytes, and a tree is mostly nodes: whether a
 /// collection was written in flow style (`{}`, `[]`) is read off the text at its start
 /// by the few that ask (`crate::fix`), not held in every node.
 pub struct Node {
@@ -216,8 +229,8 @@ impl Node {
             Value::Scalar(s) => match s.value {
                 ScalarValue::Null => "null",
                 ScalarValue::Bool(_) => "boolean",
-                ScalarValue::Int(_) => "integer",
-                ScalarValue::Float(_) => "number",
+                ScalarValue::Int => "integer",
+                ScalarValue::Float => "number",
                 ScalarValue::Str => "string",
             },
             Value::Seq(_) => "list",
@@ -230,7 +243,7 @@ impl Node {
 mod tests {
     /// The tree is most of a check's memory: a field added to every node shows here.
     #[test]
-    fn a_node_is_48_bytes() {
-        assert_eq!(std::mem::size_of::<super::Node>(), 48);
+    fn a_node_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<super::Node>(), 40);
     }
 }

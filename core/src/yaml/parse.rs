@@ -478,7 +478,7 @@ impl<'a> Builder<'a> {
                     } => {
                         let entries = self.entries.drain(from..).collect();
                         let entries = self.finish_map(entries, merges);
-                        (Value::Map(entries), start, anchor, cost)
+                        (Value::Map(entries.into()), start, anchor, cost)
                     }
                 };
                 let node = Node {
@@ -613,6 +613,7 @@ impl<'a> Builder<'a> {
             let sources = match entry.value.value {
                 Value::Map(source) => vec![source],
                 Value::Seq(items) => items
+                    .into_vec()
                     .into_iter()
                     .rev()
                     .filter_map(|item| match item.value {
@@ -623,7 +624,7 @@ impl<'a> Builder<'a> {
                 Value::Scalar(_) => Vec::new(),
             };
             for source in sources {
-                for e in source {
+                for e in source.into_vec() {
                     write(e, true);
                 }
             }
@@ -793,7 +794,7 @@ fn scalar_node(
 /// `"16"`, whatever the tag made of it.
 fn as_json_key(mut node: Node) -> Node {
     if let Value::Scalar(s) = &mut node.value {
-        if let Some(key) = json_key(&s.value) {
+        if let Some(key) = json_key(s) {
             s.text = key.into();
             s.value = ScalarValue::Str;
         }
@@ -839,6 +840,7 @@ fn not_mergeable(value: &Node, from_alias: bool) -> Option<Pos> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::Resolved;
 
     fn one(text: &str) -> Node {
         let mut docs = parse_documents(text);
@@ -896,12 +898,12 @@ mod tests {
 
     /// The value of `key` in `m`, as the line and column it was written at, and its
     /// resolved value.
-    fn at(m: &Node, key: &str) -> (u32, u32, ScalarValue) {
+    fn at<'a>(m: &'a Node, key: &str) -> (u32, u32, Resolved<'a>) {
         let v = m.get(key).unwrap_or_else(|| panic!("no {key} in {m:?}"));
         let Value::Scalar(s) = &v.value else {
             panic!("{v:?}")
         };
-        (v.span.start.line, v.span.start.column, s.value)
+        (v.span.start.line, v.span.start.column, s.resolved())
     }
 
     #[test]
@@ -909,13 +911,13 @@ mod tests {
         // go-yaml v2 `decoder.mapping` writes entries in order into one map: last wins.
         let node = one("sc:\n  privileged: false\n  <<: {privileged: true}\n");
         let sc = node.get("sc").unwrap();
-        assert_eq!(at(sc, "privileged"), (3, 20, ScalarValue::Bool(true)));
+        assert_eq!(at(sc, "privileged"), (3, 20, Resolved::Bool(true)));
         assert_eq!(sc.as_map().unwrap().len(), 1);
         // Through an alias, the winner is located at its anchor.
         let node = one("a: &a {privileged: true}\nsc:\n  privileged: false\n  <<: *a\n");
         assert_eq!(
             at(node.get("sc").unwrap(), "privileged"),
-            (1, 20, ScalarValue::Bool(true))
+            (1, 20, Resolved::Bool(true))
         );
         // Not a duplicate key: the key is written once in the mapping.
         assert!(parse_documents("sc:\n  p: 1\n  <<: {p: 2}\n")[0]
@@ -927,8 +929,8 @@ mod tests {
     fn of_two_merge_keys_the_second_wins() {
         let node = one("sc:\n  <<: {privileged: false, a: 1}\n  <<: {privileged: true}\n");
         let sc = node.get("sc").unwrap();
-        assert_eq!(at(sc, "privileged"), (3, 20, ScalarValue::Bool(true)));
-        assert_eq!(at(sc, "a"), (2, 30, ScalarValue::Int(1.into())));
+        assert_eq!(at(sc, "privileged"), (3, 20, Resolved::Bool(true)));
+        assert_eq!(at(sc, "a"), (2, 30, Resolved::Int(1)));
     }
 
     #[test]
@@ -936,14 +938,11 @@ mod tests {
         // v2 `decoder.merge` steps backwards through the sequence.
         let node = one("a: &a {p: 1}\nb: &b {p: 2, q: 3}\nm:\n  <<: [*a, *b]\n");
         let m = node.get("m").unwrap();
-        assert_eq!(at(m, "p"), (1, 11, ScalarValue::Int(1.into())));
-        assert_eq!(at(m, "q"), (2, 17, ScalarValue::Int(3.into())));
+        assert_eq!(at(m, "p"), (1, 11, Resolved::Int(1)));
+        assert_eq!(at(m, "q"), (2, 17, Resolved::Int(3)));
         // ...and an explicit key after the sequence still wins over both.
         let node = one("a: &a {p: 1}\nm:\n  <<: [*a, {p: 2}]\n  p: 3\n");
-        assert_eq!(
-            at(node.get("m").unwrap(), "p"),
-            (4, 6, ScalarValue::Int(3.into()))
-        );
+        assert_eq!(at(node.get("m").unwrap(), "p"), (4, 6, Resolved::Int(3)));
     }
 
     #[test]
@@ -986,10 +985,7 @@ mod tests {
         assert_eq!(dup.len(), 1, "{dup:?}");
         assert_eq!((dup[0].first.start.line, dup[0].second.start.line), (2, 4));
         let node = docs[0].result.as_ref().unwrap();
-        assert_eq!(
-            at(node.get("m").unwrap(), "x"),
-            (4, 6, ScalarValue::Int(3.into()))
-        );
+        assert_eq!(at(node.get("m").unwrap(), "x"), (4, 6, Resolved::Int(3)));
     }
 
     #[test]
@@ -1149,10 +1145,7 @@ mod tests {
         assert_eq!(node.get("c").unwrap().as_str(), Some("yes"));
         assert!(matches!(
             &node.get("d").unwrap().value,
-            Value::Scalar(Scalar {
-                value: ScalarValue::Int(i),
-                ..
-            }) if i.get() == 80
+            Value::Scalar(s) if s.int() == Some(80)
         ));
         assert_eq!(node.get("e").unwrap().as_str(), Some("1"));
         assert_eq!(node.get("f").unwrap().as_bool(), Some(true));

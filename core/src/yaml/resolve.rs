@@ -3,37 +3,73 @@
 //! The API server reads `privileged: yes` as `true` and `port: 0x50` as 80. A checker that
 //! read them as YAML 1.2 strings would miss what the cluster will actually run.
 
-use super::node::ScalarValue;
+use super::node::{Scalar, ScalarValue};
 
 pub fn resolve_plain(text: &str) -> ScalarValue {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return ScalarValue::Null,
+        "" | "~" | "null" | "Null" | "NULL" => ScalarValue::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return ScalarValue::Bool(true)
+            ScalarValue::Bool(true)
         }
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return ScalarValue::Bool(false)
+            ScalarValue::Bool(false)
         }
+        _ => match resolve_number(text) {
+            Some(Number::Int(_)) => ScalarValue::Int,
+            Some(Number::Float(_)) => ScalarValue::Float,
+            None => ScalarValue::Str,
+        },
+    }
+}
+
+/// A number as go-yaml resolves a plain scalar's text (the texts of null and the
+/// booleans, which [`resolve_plain`] takes first, are none).
+enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+fn resolve_number(text: &str) -> Option<Number> {
+    match text {
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return ScalarValue::Float(f64::INFINITY.into())
+            return Some(Number::Float(f64::INFINITY))
         }
-        "-.inf" | "-.Inf" | "-.INF" => return ScalarValue::Float(f64::NEG_INFINITY.into()),
-        ".nan" | ".NaN" | ".NAN" => return ScalarValue::Float(f64::NAN.into()),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Number::Float(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Some(Number::Float(f64::NAN)),
         _ => {}
     }
-    let first = text.as_bytes()[0];
+    let first = *text.as_bytes().first()?;
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return ScalarValue::Str;
+        return None;
     }
     if let Some(i) = parse_int(text) {
-        return ScalarValue::Int(i.into());
+        return Some(Number::Int(i));
     }
     if is_float(text) {
         if let Ok(f) = text.replace('_', "").parse::<f64>() {
-            return ScalarValue::Float(f.into());
+            return Some(Number::Float(f));
         }
     }
-    ScalarValue::Str
+    None
+}
+
+/// The value of a scalar resolved to an integer ([`ScalarValue::Int`]), from its text.
+pub(super) fn int_of(text: &str) -> Option<i64> {
+    match resolve_number(text)? {
+        Number::Int(i) => Some(i),
+        Number::Float(_) => None,
+    }
+}
+
+/// The value of a scalar resolved to a number, from its text: a YAML number as it
+/// resolved, or the text of a JSON number (`1e5`, an integer beyond 64 bits) as JSON
+/// reads it.
+pub(super) fn float_of(text: &str) -> f64 {
+    match resolve_number(text) {
+        Some(Number::Int(i)) => i as f64,
+        Some(Number::Float(f)) => f,
+        None => text.parse().unwrap_or(f64::NAN),
+    }
 }
 
 /// Prefix of the YAML tags that `!!` stands for.
@@ -74,8 +110,7 @@ pub fn resolve_tagged(tag: &str, text: &str) -> Result<(ScalarValue, Option<Stri
             value
         }
         "float" => match resolve_plain(text) {
-            ScalarValue::Int(i) => ScalarValue::Float((i.get() as f64).into()),
-            value @ ScalarValue::Float(_) => value,
+            ScalarValue::Int | ScalarValue::Float => ScalarValue::Float,
             other => return mismatch(&other),
         },
         "timestamp" if is_timestamp(text) => ScalarValue::Str,
@@ -95,8 +130,8 @@ fn type_tag(value: &ScalarValue) -> &'static str {
     match value {
         ScalarValue::Null => "null",
         ScalarValue::Bool(_) => "bool",
-        ScalarValue::Int(_) => "int",
-        ScalarValue::Float(_) => "float",
+        ScalarValue::Int => "int",
+        ScalarValue::Float => "float",
         ScalarValue::Str => "str",
     }
 }
@@ -105,11 +140,11 @@ fn type_tag(value: &ScalarValue) -> &'static str {
 /// printed by sigs.k8s.io/yaml `convertToJSONableObject` (`yes:` is the key `"true"`,
 /// `0x10:` is `"16"`, floats as 32-bit `%g`). `None` keeps the text: strings, and null
 /// keys (which the decoder refuses anyway).
-pub fn json_key(value: &ScalarValue) -> Option<String> {
-    match value {
+pub fn json_key(scalar: &Scalar) -> Option<String> {
+    match scalar.value {
         ScalarValue::Bool(b) => Some(b.to_string()),
-        ScalarValue::Int(i) => Some(i.get().to_string()),
-        ScalarValue::Float(f) => Some(go_format_float32_g(f.get())),
+        ScalarValue::Int => scalar.int().map(|i| i.to_string()),
+        ScalarValue::Float => scalar.float().map(go_format_float32_g),
         ScalarValue::Null | ScalarValue::Str => None,
     }
 }
@@ -377,19 +412,26 @@ mod tests {
     fn yaml_1_1_booleans_and_numbers() {
         assert_eq!(resolve_plain("yes"), ScalarValue::Bool(true));
         assert_eq!(resolve_plain("Off"), ScalarValue::Bool(false));
-        assert_eq!(resolve_plain("0x50"), ScalarValue::Int(80.into()));
-        assert_eq!(resolve_plain("0755"), ScalarValue::Int(493.into()));
-        assert_eq!(resolve_plain("-12"), ScalarValue::Int((-12).into()));
-        assert_eq!(resolve_plain("1.5"), ScalarValue::Float(1.5.into()));
-        assert_eq!(resolve_plain("1e3"), ScalarValue::Float(1000.0.into()));
+        for (text, int) in [("0x50", 80), ("0755", 493), ("-12", -12), ("0b101", 5)] {
+            assert_eq!(resolve_plain(text), ScalarValue::Int, "{text}");
+            assert_eq!(int_of(text), Some(int), "{text}");
+            assert_eq!(float_of(text), int as f64, "{text}");
+        }
+        for (text, float) in [("1.5", 1.5), ("1e3", 1000.0), ("-.inf", f64::NEG_INFINITY)] {
+            assert_eq!(resolve_plain(text), ScalarValue::Float, "{text}");
+            assert_eq!(int_of(text), None, "{text}");
+            assert_eq!(float_of(text), float, "{text}");
+        }
+        assert!(float_of(".nan").is_nan());
         assert_eq!(resolve_plain("1.2.3"), ScalarValue::Str);
         assert_eq!(resolve_plain("nginx"), ScalarValue::Str);
         assert_eq!(resolve_plain("~"), ScalarValue::Null);
         assert_eq!(resolve_plain("-"), ScalarValue::Str);
-        assert_eq!(
-            resolve_plain("99999999999999999999"),
-            ScalarValue::Float(1e20.into())
-        );
+        assert_eq!(resolve_plain("99999999999999999999"), ScalarValue::Float);
+        assert_eq!(float_of("99999999999999999999"), 1e20);
+        // The texts JSON numbers are read from (`objects::from_json`).
+        assert_eq!(float_of("18446744073709551615"), 18446744073709551615.0);
+        assert_eq!(float_of("1e300"), 1e300);
     }
 
     fn tagged(tag: &str, text: &str) -> Result<(ScalarValue, Option<String>), String> {
@@ -426,18 +468,22 @@ mod tests {
         );
         assert!(refused("bool", "").contains("!!null ``"));
         assert!(refused("bool", "1").contains("!!int `1`"));
-        assert_eq!(value("int", "0x50"), ScalarValue::Int(80.into()));
-        assert_eq!(value("int", "0o17"), ScalarValue::Int(15.into()));
-        assert_eq!(value("int", "-1_000"), ScalarValue::Int((-1000).into()));
+        for (text, int) in [("0x50", 80), ("0o17", 15), ("-1_000", -1000)] {
+            assert_eq!(value("int", text), ScalarValue::Int, "{text}");
+            assert_eq!(int_of(text), Some(int), "{text}");
+        }
         assert!(refused("int", "1.5").contains("!!float"));
         assert!(refused("int", "true").contains("!!bool"));
-        assert_eq!(value("float", "1"), ScalarValue::Float(1.0.into()));
-        assert_eq!(value("float", "0x10"), ScalarValue::Float(16.0.into()));
-        assert_eq!(value("float", "1.5"), ScalarValue::Float(1.5.into()));
-        assert_eq!(
-            value("float", ".inf"),
-            ScalarValue::Float(f64::INFINITY.into())
-        );
+        // A `!!float` keeps its text; the value is read from it as it resolved.
+        for (text, float) in [
+            ("1", 1.0),
+            ("0x10", 16.0),
+            ("1.5", 1.5),
+            (".inf", f64::INFINITY),
+        ] {
+            assert_eq!(value("float", text), ScalarValue::Float, "{text}");
+            assert_eq!(float_of(text), float, "{text}");
+        }
         assert!(refused("float", "x").contains("!!str"));
         assert_eq!(value("null", ""), ScalarValue::Null);
         assert_eq!(value("null", "~"), ScalarValue::Null);
@@ -503,32 +549,36 @@ mod tests {
 
     #[test]
     fn keys_are_printed_as_the_decoder_prints_them() {
-        assert_eq!(json_key(&ScalarValue::Bool(true)).as_deref(), Some("true"));
-        assert_eq!(
-            json_key(&ScalarValue::Int((-16).into())).as_deref(),
-            Some("-16")
-        );
-        assert_eq!(json_key(&ScalarValue::Str), None);
-        assert_eq!(json_key(&ScalarValue::Null), None);
-        for (f, text) in [
-            (1000.0, "1000"),
-            (1.5, "1.5"),
-            (0.1, "0.1"),
-            (123456.0, "123456"),
-            (1e6, "1e+06"),
-            (1234567.0, "1.234567e+06"),
-            (1.5e-5, "1.5e-05"),
-            (0.0001, "0.0001"),
-            (-2.5, "-2.5"),
-            (0.0, "0"),
-            (1e300, ".inf"),
-            (f64::NEG_INFINITY, "-.inf"),
-            (f64::NAN, ".nan"),
+        let key = |text: &str, value| {
+            json_key(&Scalar {
+                text: text.into(),
+                style: super::super::ScalarStyle::Plain,
+                value,
+            })
+        };
+        assert_eq!(key("yes", ScalarValue::Bool(true)).as_deref(), Some("true"));
+        assert_eq!(key("-0x10", ScalarValue::Int).as_deref(), Some("-16"));
+        assert_eq!(key("x", ScalarValue::Str), None);
+        assert_eq!(key("~", ScalarValue::Null), None);
+        for (float, printed) in [
+            ("1000.0", "1000"),
+            ("1.5", "1.5"),
+            ("0.1", "0.1"),
+            ("123456.0", "123456"),
+            ("1e6", "1e+06"),
+            ("1234567.0", "1.234567e+06"),
+            ("1.5e-5", "1.5e-05"),
+            ("0.0001", "0.0001"),
+            ("-2.5", "-2.5"),
+            ("0.0", "0"),
+            ("1e300", ".inf"),
+            ("-.inf", "-.inf"),
+            (".nan", ".nan"),
         ] {
             assert_eq!(
-                json_key(&ScalarValue::Float(f.into())).as_deref(),
-                Some(text),
-                "{f}"
+                key(float, ScalarValue::Float).as_deref(),
+                Some(printed),
+                "{float}"
             );
         }
     }

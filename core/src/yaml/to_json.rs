@@ -2,18 +2,19 @@
 
 use serde_json::{Map, Number, Value as Json};
 
-use super::node::{entries_in_effect, Node, ScalarValue, Value};
+use super::node::{entries_in_effect, Node, Resolved, Value};
 
 /// Recursion is bounded by the parser's nesting limit.
 pub fn to_json(node: &Node) -> Json {
     match &node.value {
-        Value::Scalar(s) => match &s.value {
-            ScalarValue::Null => Json::Null,
-            ScalarValue::Bool(b) => Json::Bool(*b),
-            ScalarValue::Int(i) => Json::Number(i.get().into()),
-            ScalarValue::Float(f) => Number::from_f64(f.get())
-                .map_or_else(|| Json::String(s.text.to_string()), Json::Number),
-            ScalarValue::Str => Json::String(s.text.to_string()),
+        Value::Scalar(s) => match s.resolved() {
+            Resolved::Null => Json::Null,
+            Resolved::Bool(b) => Json::Bool(b),
+            Resolved::Int(i) => Json::Number(i.into()),
+            Resolved::Float(f) => {
+                Number::from_f64(f).map_or_else(|| Json::String(s.text.to_string()), Json::Number)
+            }
+            Resolved::Str(text) => Json::String(text.to_owned()),
         },
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Map(entries) => {
@@ -36,15 +37,15 @@ pub fn to_json(node: &Node) -> Json {
 /// of every level was most of a report's time.
 pub fn same_as_json(node: &Node, json: &Json) -> bool {
     match (&node.value, json) {
-        (Value::Scalar(s), _) => match (&s.value, json) {
-            (ScalarValue::Null, Json::Null) => true,
-            (ScalarValue::Bool(b), Json::Bool(j)) => b == j,
-            (ScalarValue::Int(i), Json::Number(n)) => Number::from(i.get()) == *n,
-            (ScalarValue::Float(f), _) => match Number::from_f64(f.get()) {
+        (Value::Scalar(s), _) => match (s.resolved(), json) {
+            (Resolved::Null, Json::Null) => true,
+            (Resolved::Bool(b), Json::Bool(j)) => b == *j,
+            (Resolved::Int(i), Json::Number(n)) => Number::from(i) == *n,
+            (Resolved::Float(f), _) => match Number::from_f64(f) {
                 Some(n) => matches!(json, Json::Number(j) if *j == n),
                 None => matches!(json, Json::String(j) if **j == *s.text),
             },
-            (ScalarValue::Str, Json::String(j)) => **j == *s.text,
+            (Resolved::Str(text), Json::String(j)) => j == text,
             _ => false,
         },
         (Value::Seq(items), Json::Array(wanted)) => {

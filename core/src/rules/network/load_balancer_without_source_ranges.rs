@@ -5,7 +5,7 @@ use crate::netpol::policy::Cidr;
 use crate::netpol::ports::sensitive;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
-use crate::yaml::{Node, ScalarValue, Value};
+use crate::yaml::{Node, Value};
 use serde_json::json;
 
 declare_rule! {
@@ -185,10 +185,7 @@ pub(super) fn service_ports(object: &Object<'_>) -> Vec<(u16, String)> {
 
 fn number(node: &Node) -> Option<u16> {
     match &node.value {
-        Value::Scalar(s) => match s.value {
-            ScalarValue::Int(i) => u16::try_from(i.get()).ok(),
-            _ => None,
-        },
+        Value::Scalar(s) => s.int().and_then(|i| u16::try_from(i).ok()),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ use crate::model::Object;
 use crate::rules::pod_security::pss_overlap::capability_name;
 use crate::rules::{Check, Ctx, Emitter};
 use crate::severity::{Category, Severity};
-use crate::yaml::{Node, Scalar, ScalarValue, Value};
+use crate::yaml::{Node, Value};
 
 declare_rule! {
     /// ## What it does
@@ -150,10 +150,7 @@ fn strings(node: Option<&Node>) -> Vec<&str> {
 
 fn integer(node: &Node) -> Option<i64> {
     match &node.value {
-        Value::Scalar(Scalar {
-            value: ScalarValue::Int(i),
-            ..
-        }) => Some(i.get()),
+        Value::Scalar(s) => s.int(),
         _ => None,
     }
 }
