@@ -1,5 +1,6 @@
 //! The document tree: every value keeps the span it was read from.
 
+use ecow::EcoString;
 use serde::{Deserialize, Serialize};
 
 /// A position in a source text. Lines and columns are 1-based and count Unicode scalar
@@ -41,9 +42,11 @@ pub enum ScalarValue {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
-    /// The scalar's text after unescaping; for strings this is the value. Boxed: a
-    /// `String`'s capacity word made every node of the tree 8 bytes larger.
-    pub text: Box<str>,
+    /// The scalar's text after unescaping; for strings this is the value. An `EcoString`
+    /// is 16 bytes, as a `Box<str>` (a `String`'s capacity word made every node of the
+    /// tree 8 bytes larger), and holds up to 15 bytes without an allocation: most keys
+    /// and values of a manifest (`name`, `image`, `containerPort`, `true`, `8080`).
+    pub text: EcoString,
     pub style: ScalarStyle,
     pub value: ScalarValue,
 }
@@ -153,7 +156,7 @@ impl Node {
     pub fn null_at(span: Span) -> Node {
         Node {
             value: Value::Scalar(Scalar {
-                text: Box::default(),
+                text: EcoString::new(),
                 style: ScalarStyle::Plain,
                 value: ScalarValue::Null,
             }),

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use ecow::EcoString;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle as EventStyle, Span as EventSpan};
 
 use super::node::{Entry, Node, Pos, Scalar, ScalarStyle, ScalarValue, Span, Value, SMALL_MAP};
@@ -390,12 +391,9 @@ impl<'a> Builder<'a> {
                 let sp = self.span(span);
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let merge_key = is_merge_key(&text, style, tag.as_deref());
-                // The parser hands over its scanning buffer, ~128 bytes for a word: kept
-                // as is, the scalars' spare capacity was half the tree. Copied, not shrunk
-                // in place, so the buffer's memory goes back to the next scalar's buffer
-                // instead of leaving a hole behind each scalar.
-                let text = String::from(&*text);
-                let node = match scalar_node(text, style, tag.as_deref(), sp) {
+                // Copied: the parser hands over its scanning buffer (~128 bytes for a
+                // word), and a short text is held inline.
+                let node = match scalar_node(&text, style, tag.as_deref(), sp) {
                     Ok(node) => node,
                     Err(message) => {
                         self.fail(sp.start, message);
@@ -759,7 +757,7 @@ impl Cost {
 /// quoted and block ones as strings, and explicitly tagged ones by their tag (`tag` in
 /// full), which may refuse the document.
 fn scalar_node(
-    mut text: String,
+    text: &str,
     style: EventStyle,
     tag: Option<&str>,
     span: Span,
@@ -769,23 +767,16 @@ fn scalar_node(
         EventStyle::SingleQuoted | EventStyle::DoubleQuoted => ScalarStyle::Quoted,
         EventStyle::Literal | EventStyle::Folded => ScalarStyle::Block,
     };
-    let value = match tag {
+    let (value, text) = match tag {
         Some(tag) => {
-            let (value, decoded) = resolve_tagged(tag, &text)?;
-            if let Some(decoded) = decoded {
-                text = decoded;
-            }
-            value
+            let (value, decoded) = resolve_tagged(tag, text)?;
+            (value, decoded.map_or_else(|| text.into(), EcoString::from))
         }
-        None if style == ScalarStyle::Plain => resolve_plain(&text),
-        None => ScalarValue::Str,
+        None if style == ScalarStyle::Plain => (resolve_plain(text), text.into()),
+        None => (ScalarValue::Str, text.into()),
     };
     Ok(Node {
-        value: Value::Scalar(Scalar {
-            text: text.into(),
-            style,
-            value,
-        }),
+        value: Value::Scalar(Scalar { text, style, value }),
         span,
     })
 }
