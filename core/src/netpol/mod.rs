@@ -306,7 +306,7 @@ impl<'o, 'a> Network<'o, 'a> {
             for (pod_index, pod) in pods.filter(|(_, p)| !p.partial) {
                 let ns = namespace_of(namespace_key(object), &mut namespaces);
                 namespaces[ns].workloads.push(network.workloads.len());
-                let ports = pod
+                let mut ports: Vec<ContainerPort> = pod
                     .containers
                     .iter()
                     .flat_map(|c| {
@@ -330,6 +330,8 @@ impl<'o, 'a> Network<'o, 'a> {
                             })
                     })
                     .collect();
+                // Collected from a `flat_map`, the list had room for four ports.
+                ports.shrink_to_fit();
                 network.workloads.push(Workload {
                     object: index,
                     pod: pod_index,

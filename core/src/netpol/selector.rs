@@ -154,6 +154,9 @@ pub fn parse(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Option<
             ),
         }
     }
+    // Pushed one by one, the list has room for four: held by every policy of a large
+    // cluster (a selector has one or two), that room was most of the network model.
+    requirements.shrink_to_fit();
     (problems.len() == before).then_some(Selector { requirements })
 }
 
@@ -259,6 +262,7 @@ fn expression(
         }
         _ => {}
     }
+    values.shrink_to_fit();
     ok.then(|| Requirement {
         key: key.to_owned(),
         op,
