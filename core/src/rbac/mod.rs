@@ -26,11 +26,13 @@ use eval::PolicyRule;
 pub const GROUP: &str = "rbac.authorization.k8s.io";
 
 /// Where a rule grants a probe: role index in [`Rbac::roles`], rule index, verb index.
+/// 32-bit: every role holds one per probe twice (its own grants and its effective
+/// ones), 3 KB a role with 64-bit indexes (a model can't hold 2³² roles or rules).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
-    pub role: usize,
-    pub rule: usize,
-    pub verb: usize,
+    pub role: u32,
+    pub rule: u32,
+    pub verb: u32,
 }
 
 /// For each of [`PROBES`], the first rule that allows it.
@@ -380,9 +382,9 @@ fn own_grants(role_index: usize, rules: &[Option<PolicyRule>], namespaced: bool)
             rules.iter().enumerate().find_map(|(i, rule)| {
                 let rule = rule.as_ref()?;
                 probe.allowed_by(rule).then(|| Hit {
-                    role: role_index,
-                    rule: i,
-                    verb: capability::verb_index(rule, probe).unwrap_or(0),
+                    role: role_index as u32,
+                    rule: i as u32,
+                    verb: capability::verb_index(rule, probe).unwrap_or(0) as u32,
                 })
             })
         })
@@ -604,7 +606,7 @@ impl Rbac {
                 .iter()
                 .map(|hit| {
                     hit.map(|hit| Hit {
-                        role: role_index,
+                        role: role_index as u32,
                         ..hit
                     })
                 })

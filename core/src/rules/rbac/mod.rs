@@ -51,7 +51,7 @@ fn hit_pointer(hit: &Hit) -> String {
 /// rule, the verbs and the resources of its hits (the API groups are on the rule line),
 /// and the objects it is limited to, if `resourceNames` limits it.
 fn allows_text(rbac: &Rbac, hits: &[(usize, Hit)]) -> String {
-    let mut by_rule: BTreeMap<(usize, usize), (Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut by_rule: BTreeMap<(u32, u32), (Vec<String>, Vec<String>)> = BTreeMap::new();
     for (probe, hit) in hits {
         let p = &PROBES[*probe];
         let (verbs, resources) = by_rule.entry((hit.role, hit.rule)).or_default();
@@ -78,9 +78,9 @@ fn allows_text(rbac: &Rbac, hits: &[(usize, Hit)]) -> String {
     by_rule
         .iter()
         .map(|((role, rule), (verbs, resources))| {
-            let names = rbac.roles[*role]
+            let names = rbac.roles[*role as usize]
                 .rules
-                .get(*rule)
+                .get(*rule as usize)
                 .and_then(Option::as_ref)
                 .map(|r| &r.resource_names[..])
                 .unwrap_or_default();
@@ -128,7 +128,7 @@ fn relate_hits(
             continue;
         }
         seen.push(*hit);
-        let Some(object) = rbac.role_object(hit.role) else {
+        let Some(object) = rbac.role_object(hit.role as usize) else {
             continue;
         };
         finding.related(
@@ -137,7 +137,7 @@ fn relate_hits(
             format!(
                 "rule {} of {} allows {}",
                 hit.rule,
-                rbac.roles[hit.role].describe(),
+                rbac.roles[hit.role as usize].describe(),
                 PROBES[*probe].describe()
             ),
         );

@@ -65,7 +65,7 @@ fn aggregation_reaches_any_depth() {
         // The hit is the leaf's rule 0.
         let leaf = rbac.cluster_role("leaf").unwrap();
         let hits = &capabilities(&rbac.effective[top], false, None)[0].hits;
-        assert_eq!((hits[0].1.role, hits[0].1.rule), (leaf, 0));
+        assert_eq!((hits[0].1.role as usize, hits[0].1.rule), (leaf, 0));
     }
 }
 
