@@ -95,22 +95,37 @@ pub fn parse_documents(text: &str) -> Vec<Document> {
 /// A document that fails gives back what its aliases took: its tree is dropped.
 pub fn parse_documents_within(text: &str, budget: &mut AliasBudget) -> Vec<Document> {
     let mut documents = Vec::new();
+    let mut keys = Keys::default();
     for chunk in split_documents(text) {
-        parse_chunk(&chunk, budget, &mut documents);
+        parse_chunk(&chunk, budget, &mut keys, &mut documents);
     }
     documents
 }
+
+/// Runs of documents parsed by one worker, sharing its [`Keys`]: at most this many
+/// runs per file, so a file of a few documents still parses them side by side.
+const RUNS_PER_FILE: usize = 64;
 
 /// [`parse_documents_within`], the documents side by side on the thread pool (with the
 /// `parallel` feature): one large file no longer parses on one thread while the others
 /// wait. `None` if a document expanded an alias: the shared budget then decides, and the
 /// caller parses the text in order.
 pub fn parse_documents_apart(text: &str, budget: &AliasBudget) -> Option<Vec<Document>> {
-    let parsed = crate::par::map(&split_documents(text), |chunk| {
-        let mut own = budget.clone();
+    let chunks = split_documents(text);
+    let runs: Vec<&[Chunk<'_>]> = chunks
+        .chunks(chunks.len().div_ceil(RUNS_PER_FILE).max(1))
+        .collect();
+    let parsed = crate::par::map(&runs, |run| {
+        let mut keys = Keys::default();
         let mut documents = Vec::new();
-        parse_chunk(chunk, &mut own, &mut documents);
-        own.is_untouched().then_some(documents)
+        for chunk in run.iter() {
+            let mut own = budget.clone();
+            parse_chunk(chunk, &mut own, &mut keys, &mut documents);
+            if !own.is_untouched() {
+                return None;
+            }
+        }
+        Some(documents)
     });
     let mut documents = Vec::new();
     for chunk_documents in parsed {
@@ -143,8 +158,9 @@ pub fn quick_scan_refusals(text: &str) -> Vec<(&'static str, usize)> {
 pub fn parse_documents_with_saphyr(text: &str) -> Vec<Document> {
     let mut budget = AliasBudget::for_input_len(text.len());
     let mut documents = Vec::new();
+    let mut keys = Keys::default();
     for chunk in split_documents(text) {
-        parse_chunk_with_saphyr(&chunk, &mut budget, &mut documents);
+        parse_chunk_with_saphyr(&chunk, &mut budget, &mut keys, &mut documents);
     }
     documents
 }
@@ -191,9 +207,43 @@ fn is_document_start(line: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
 }
 
-fn parse_chunk(chunk: &Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Document>) {
-    if parse_chunk_quickly(chunk, budget, out).is_err() {
-        parse_chunk_with_saphyr(chunk, budget, out);
+/// Mapping keys longer than an `EcoString` holds inline, one copy of each shared by the
+/// trees of the documents parsed in a row: keys repeat from object to object
+/// (`automountServiceAccountToken`, `allowPrivilegeEscalation`,
+/// `deployment.kubernetes.io/revision`), and each was an allocation of its own. Values
+/// are not shared: most long ones are unique (uids, names), and secrets among them
+/// must not outlive their document's tree in a table.
+#[derive(Default)]
+struct Keys(std::collections::HashSet<EcoString>);
+
+impl Keys {
+    /// Distinct keys shared at most: a document of generated keys must not grow the
+    /// table without bound.
+    const MAX: usize = 4096;
+
+    fn text(&mut self, key: &str) -> EcoString {
+        if key.len() <= EcoString::INLINE_LIMIT {
+            return key.into();
+        }
+        if let Some(shared) = self.0.get(key) {
+            return shared.clone();
+        }
+        let text = EcoString::from(key);
+        if self.0.len() < Self::MAX {
+            self.0.insert(text.clone());
+        }
+        text
+    }
+}
+
+fn parse_chunk(
+    chunk: &Chunk<'_>,
+    budget: &mut AliasBudget,
+    keys: &mut Keys,
+    out: &mut Vec<Document>,
+) {
+    if parse_chunk_quickly(chunk, budget, keys, out).is_err() {
+        parse_chunk_with_saphyr(chunk, budget, keys, out);
     }
 }
 
@@ -201,9 +251,10 @@ fn parse_chunk(chunk: &Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Docume
 fn parse_chunk_quickly(
     chunk: &Chunk<'_>,
     budget: &mut AliasBudget,
+    keys: &mut Keys,
     out: &mut Vec<Document>,
 ) -> Result<(), quick_scan::Unsupported> {
-    let mut builder = Builder::new(chunk, budget.clone());
+    let mut builder = Builder::new(chunk, budget.clone(), keys);
     let mut built = None;
     quick_scan::scan(chunk.text, |event, span| {
         if let Some(doc) = builder.on_event(event, span) {
@@ -217,8 +268,13 @@ fn parse_chunk_quickly(
     Ok(())
 }
 
-fn parse_chunk_with_saphyr(chunk: &Chunk<'_>, budget: &mut AliasBudget, out: &mut Vec<Document>) {
-    let mut builder = Builder::new(chunk, budget.clone());
+fn parse_chunk_with_saphyr(
+    chunk: &Chunk<'_>,
+    budget: &mut AliasBudget,
+    keys: &mut Keys,
+    out: &mut Vec<Document>,
+) {
+    let mut builder = Builder::new(chunk, budget.clone(), keys);
     let mut parser = Parser::new_from_str(chunk.text);
     loop {
         match parser.next_event() {
@@ -294,6 +350,7 @@ enum Frame {
 
 struct Builder<'a> {
     chunk: &'a Chunk<'a>,
+    keys: &'a mut Keys,
     /// Lines of the chunk, as YAML counts them.
     lines: usize,
     stack: Vec<Frame>,
@@ -316,7 +373,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(chunk: &'a Chunk<'a>, alias_budget: AliasBudget) -> Self {
+    fn new(chunk: &'a Chunk<'a>, alias_budget: AliasBudget, keys: &'a mut Keys) -> Self {
         let text = chunk.text.as_bytes();
         // Without a CR, every line but the last ends with a LF: counted in one pass.
         let (lines, last) = match memchr::memchr(b'\r', text) {
@@ -330,6 +387,7 @@ impl<'a> Builder<'a> {
         let last_line_chars = chunk.text[last..].chars().count() as u32;
         Builder {
             chunk,
+            keys,
             lines,
             stack: Vec::new(),
             items: Vec::new(),
@@ -393,7 +451,9 @@ impl<'a> Builder<'a> {
                 let merge_key = is_merge_key(&text, style, tag.as_deref());
                 // Copied: the parser hands over its scanning buffer (~128 bytes for a
                 // word), and a short text is held inline.
-                let node = match scalar_node(&text, style, tag.as_deref(), sp) {
+                let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                let keys = is_key.then_some(&mut *self.keys);
+                let node = match scalar_node(&text, style, tag.as_deref(), sp, keys) {
                     Ok(node) => node,
                     Err(message) => {
                         self.fail(sp.start, message);
@@ -761,19 +821,24 @@ fn scalar_node(
     style: EventStyle,
     tag: Option<&str>,
     span: Span,
+    keys: Option<&mut Keys>,
 ) -> Result<Node, String> {
     let style = match style {
         EventStyle::Plain => ScalarStyle::Plain,
         EventStyle::SingleQuoted | EventStyle::DoubleQuoted => ScalarStyle::Quoted,
         EventStyle::Literal | EventStyle::Folded => ScalarStyle::Block,
     };
+    let owned = |text: &str| match keys {
+        Some(keys) => keys.text(text),
+        None => text.into(),
+    };
     let (value, text) = match tag {
         Some(tag) => {
             let (value, decoded) = resolve_tagged(tag, text)?;
-            (value, decoded.map_or_else(|| text.into(), EcoString::from))
+            (value, decoded.map_or_else(|| owned(text), EcoString::from))
         }
-        None if style == ScalarStyle::Plain => (resolve_plain(text), text.into()),
-        None => (ScalarValue::Str, text.into()),
+        None if style == ScalarStyle::Plain => (resolve_plain(text), owned(text)),
+        None => (ScalarValue::Str, owned(text)),
     };
     Ok(Node {
         value: Value::Scalar(Scalar { text, style, value }),
@@ -895,6 +960,35 @@ mod tests {
             panic!("{v:?}")
         };
         (v.span.start.line, v.span.start.column, s.resolved())
+    }
+
+    /// Long keys are one copy for the documents parsed in a row; values and short keys
+    /// are their own.
+    #[test]
+    fn long_keys_are_shared_between_documents() {
+        // Enough documents that a run of those parsed side by side holds several.
+        let text = "automountServiceAccountToken: false\nv: automountServiceAccountToken\n---\n"
+            .repeat(4 * RUNS_PER_FILE);
+        let text = text.as_str();
+        let key_and_value = |doc: &Document| {
+            let root = doc.result.as_ref().unwrap();
+            let entries = root.as_map().unwrap();
+            let text = |n: &Node| match &n.value {
+                Value::Scalar(s) => s.text.clone(),
+                _ => panic!("{n:?}"),
+            };
+            (text(&entries[0].key), text(&entries[1].value))
+        };
+        for docs in [
+            parse_documents(text),
+            parse_documents_apart(text, &AliasBudget::for_input_len(text.len())).unwrap(),
+        ] {
+            let (key1, value1) = key_and_value(&docs[0]);
+            let (key2, value2) = key_and_value(&docs[1]);
+            assert_eq!((&key1, &value1), (&key2, &value2));
+            assert_eq!(key1.as_ptr(), key2.as_ptr(), "one copy of the key");
+            assert_ne!(value1.as_ptr(), value2.as_ptr(), "values are not shared");
+        }
     }
 
     #[test]
