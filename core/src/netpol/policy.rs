@@ -10,6 +10,8 @@
 
 use std::net::IpAddr;
 
+use ecow::EcoString;
+
 use super::selector::{self, Problem, Selector};
 use crate::yaml::{Node, Value};
 
@@ -72,13 +74,13 @@ pub enum Peer {
     /// Pods: of the policy's namespace (`namespaces: None`) or of the namespaces the
     /// selector picks; every pod there when `pods` is `None`.
     Pods {
-        pointer: String,
+        pointer: EcoString,
         namespaces: Option<Selector>,
         pods: Option<Selector>,
     },
     /// Addresses outside the cluster.
     Block {
-        pointer: String,
+        pointer: EcoString,
         cidr: Cidr,
         except: Vec<Cidr>,
     },
@@ -94,20 +96,20 @@ pub enum PortRef {
     /// `port` to `endPort`, inclusive.
     Range(u16, u16),
     /// A named container port of the pod the traffic goes to.
-    Name(String),
+    Name(EcoString),
 }
 
 #[derive(Clone, Debug)]
 pub struct PortSpec {
-    pub pointer: String,
-    pub protocol: String,
+    pub pointer: EcoString,
+    pub protocol: EcoString,
     pub port: PortRef,
 }
 
 /// One entry of `ingress` or `egress`.
 #[derive(Clone, Debug)]
 pub struct PolicyRule {
-    pub pointer: String,
+    pub pointer: EcoString,
     /// `None`: every peer (`from`/`to` absent or empty).
     pub peers: Option<Vec<Peer>>,
     /// `None`: every port.
@@ -250,7 +252,7 @@ fn read_rule(
         }
     });
     PolicyRule {
-        pointer: pointer.to_owned(),
+        pointer: pointer.into(),
         peers,
         ports,
     }
@@ -313,7 +315,7 @@ fn read_peer(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Peer {
             }
         }
         return Peer::Block {
-            pointer: at,
+            pointer: at.into(),
             cidr,
             except,
         };
@@ -333,7 +335,7 @@ fn read_peer(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Peer {
         return Peer::Nothing;
     }
     Peer::Pods {
-        pointer: pointer.to_owned(),
+        pointer: pointer.into(),
         namespaces: namespaces.flatten(),
         pods: pods.flatten(),
     }
@@ -401,7 +403,7 @@ fn read_port(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Option<
                     );
                     return None;
                 }
-                PortRef::Name(name.to_owned())
+                PortRef::Name(name.into())
             }
             _ => {
                 problem(
@@ -413,8 +415,8 @@ fn read_port(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Option<
         },
     };
     Some(PortSpec {
-        pointer: pointer.to_owned(),
-        protocol,
+        pointer: pointer.into(),
+        protocol: protocol.into(),
         port,
     })
 }

@@ -13,6 +13,8 @@
 
 use std::collections::HashMap;
 
+use ecow::EcoString;
+
 use crate::pointer::escape;
 use crate::yaml::Node;
 
@@ -27,11 +29,12 @@ pub enum Op {
     DoesNotExist,
 }
 
+/// Keys and values are `EcoString`s: a selector's are short, held inline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Requirement {
-    pub key: String,
+    pub key: EcoString,
     pub op: Op,
-    pub values: Vec<String>,
+    pub values: Vec<EcoString>,
 }
 
 impl Requirement {
@@ -110,9 +113,9 @@ pub fn parse(node: &Node, pointer: &str, problems: &mut Vec<Problem>) -> Option<
                                 problem(here, format!("label value `{value}` is invalid: {why}"));
                             }
                             requirements.push(Requirement {
-                                key: key.to_owned(),
+                                key: key.into(),
                                 op: Op::In,
-                                values: vec![value.to_owned()],
+                                values: vec![value.into()],
                             });
                         }
                         None => problem(
@@ -204,7 +207,7 @@ fn expression(
             return None;
         }
     };
-    let mut values = Vec::new();
+    let mut values: Vec<EcoString> = Vec::new();
     let values_node = item.get("values").filter(|n| !n.is_null());
     if let Some(node) = values_node {
         match node.as_seq() {
@@ -219,7 +222,7 @@ fn expression(
                                 );
                                 ok = false;
                             }
-                            values.push(text.to_owned());
+                            values.push(text.into());
                         }
                         None => {
                             problem(
@@ -264,7 +267,7 @@ fn expression(
     }
     values.shrink_to_fit();
     ok.then(|| Requirement {
-        key: key.to_owned(),
+        key: key.into(),
         op,
         values,
     })
@@ -324,7 +327,7 @@ fn name_shape(name: &str) -> Option<&'static str> {
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Needs<'s> {
     /// The label `key` with one of these values (`matchLabels`, `In`).
-    Values(&'s str, &'s [String]),
+    Values(&'s str, &'s [EcoString]),
     /// The label `key`, with any value (`Exists`).
     Key(&'s str),
 }

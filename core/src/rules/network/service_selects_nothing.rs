@@ -105,9 +105,9 @@ fn selector(object: &Object<'_>) -> Option<Selector> {
         .filter(|e| !e.key_str().is_some_and(|k| CONTROLLER_LABELS.contains(&k)))
         .filter_map(|e| {
             Some(Requirement {
-                key: e.key_str()?.to_owned(),
+                key: e.key_str()?.into(),
                 op: Op::In,
-                values: vec![e.value.as_str()?.to_owned()],
+                values: vec![e.value.as_str()?.into()],
             })
         })
         .collect();
