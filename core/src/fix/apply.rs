@@ -2,7 +2,7 @@
 //! command line (`kubecheck fix`) and the web page use.
 
 use crate::report::Edit;
-use crate::yaml::lines::{line_break_ends, LineMarks};
+use crate::yaml::lines::line_break_ends;
 use crate::yaml::Pos;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,16 +24,14 @@ impl std::fmt::Display for EditError {
 
 impl std::error::Error for EditError {}
 
-/// Line and character marks of a text, built once, to turn positions (1-based lines and
-/// columns in Unicode scalar values, lines broken as the parser breaks them: CR LF, CR or
-/// LF) into byte offsets and back. Each conversion costs two binary searches and walks
-/// of a few lines and at most [`MARK_EVERY`] bytes, whatever the line's length: one
-/// finding per object on a single-line JSON list would otherwise rescan the line per
-/// finding (quadratic). Lines are marked sparsely ([`LineMarks`]): an offset per line
-/// was 7 MB for the 20 MB generated cluster, held while its findings were reported.
+/// Line starts of a text, built once, to turn positions (1-based lines and columns in
+/// Unicode scalar values, lines broken as the parser breaks them: CR LF, CR or LF) into
+/// byte offsets and back. Each conversion costs a binary search and a walk of at most
+/// [`MARK_EVERY`] bytes, whatever the line's length: one finding per object on a
+/// single-line JSON list would otherwise rescan the line per finding (quadratic).
 pub struct TextIndex<'a> {
     pub text: &'a str,
-    lines: LineMarks,
+    starts: LineStarts,
     /// `(byte offset, characters before it)`, about every [`MARK_EVERY`] bytes.
     marks: Vec<(usize, usize)>,
 }
@@ -46,6 +44,7 @@ const NEAR_LINE_START: usize = 64;
 
 impl<'a> TextIndex<'a> {
     pub fn new(text: &'a str) -> Self {
+        let starts = LineStarts::new(text);
         // A mark at the first character at least MARK_EVERY bytes past the last one.
         // The characters between two marks are counted a block at a time (a loop the
         // compiler vectorises): byte by byte, this was most of the time of learning a
@@ -68,7 +67,7 @@ impl<'a> TextIndex<'a> {
         }
         TextIndex {
             text,
-            lines: LineMarks::new(text),
+            starts,
             marks,
         }
     }
@@ -91,7 +90,8 @@ impl<'a> TextIndex<'a> {
     /// The byte offset of a position. A column past the end of its line clamps to the
     /// line's end (before its line break); a line past the end is `None`.
     pub fn offset(&self, pos: Pos) -> Option<usize> {
-        let start = self.lines.line_range(self.text, pos.line)?.start;
+        let line = pos.line.checked_sub(1)? as usize;
+        let start = self.starts.get(line)?;
         let wanted = pos.column.saturating_sub(1) as usize;
         let at = self.char_offset(self.chars_before(start) + wanted);
         Some(at.min(self.line_end(start)))
@@ -101,7 +101,8 @@ impl<'a> TextIndex<'a> {
     /// near its line's start (most are) is walked to from there, which costs less than
     /// [`TextIndex::offset`]'s mark lookups; a long line's far columns take those.
     pub fn char_at(&self, pos: Pos) -> Option<char> {
-        let start = self.lines.line_range(self.text, pos.line)?.start;
+        let line = pos.line.checked_sub(1)? as usize;
+        let start = self.starts.get(line)?;
         let wanted = pos.column.checked_sub(1)? as usize;
         let (at, skip) = match wanted < NEAR_LINE_START {
             true => (start, wanted),
@@ -115,48 +116,87 @@ impl<'a> TextIndex<'a> {
 
     /// The position of a byte offset (on a character boundary).
     pub fn pos(&self, offset: usize) -> Pos {
-        let (line, start) = self.lines.line_at(self.text, offset);
-        let column = self.chars_before(offset) - self.chars_before(start) + 1;
+        let line = self.starts.after(offset) - 1;
+        let column = self.chars_before(offset) - self.chars_before(self.starts.at(line)) + 1;
         Pos {
-            line,
+            line: line as u32 + 1,
             column: column as u32,
         }
     }
 
     /// The offset of the line break ending the line that holds `offset` (or the text's end).
     pub fn line_end(&self, offset: usize) -> usize {
-        let (line, start) = self.lines.line_at(self.text, offset);
-        let next = self
-            .lines
-            .line_range(self.text, line)
-            .map_or(self.text.len(), |range| range.end);
-        let line = &self.text[start..next];
-        match line.as_bytes().last() {
-            _ if line.ends_with("\r\n") => (next - 2).max(offset),
-            Some(b'\n' | b'\r') => next - 1,
-            _ => self.text.len(),
+        match self.starts.get(self.starts.after(offset)) {
+            Some(next) if self.text[..next].ends_with("\r\n") => (next - 2).max(offset),
+            Some(next) => next - 1,
+            None => self.text.len(),
         }
     }
 
     /// The offset where the line holding `offset` starts.
     pub fn line_start(&self, offset: usize) -> usize {
-        self.lines.line_at(self.text, offset).1
+        self.starts.at(self.starts.after(offset) - 1)
     }
 
     /// The offset just past the line break after `offset` (the text's end on the last line).
     pub fn next_line(&self, offset: usize) -> usize {
-        let (line, _) = self.lines.line_at(self.text, offset);
-        self.lines
-            .line_range(self.text, line)
-            .map_or(self.text.len(), |range| range.end)
+        self.starts
+            .get(self.starts.after(offset))
+            .unwrap_or(self.text.len())
     }
 
     /// The text's own line break: CR LF, CR or LF, as its first line break is.
     pub fn eol(&self) -> &'static str {
-        match line_break_ends(self.text).next() {
+        match self.starts.get(1) {
             Some(at) if self.text[..at].ends_with("\r\n") => "\r\n",
             Some(at) if self.text[..at].ends_with('\r') => "\r",
             _ => "\n",
+        }
+    }
+}
+
+/// Where each line of a text starts, in 32 bits where the text fits: an offset per line
+/// is 3.4 MB for the 20 MB generated cluster's 857,700 lines (8.4 MB as `usize`s in a
+/// vector grown by doubling), held while its findings are reported. Every line, not one
+/// in 16: finding the end of a line from a sparse mark scans the line, and one finding per
+/// object on a single-line JSON list then rescans the whole text per finding.
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let starts = || std::iter::once(0).chain(line_break_ends(text));
+        let count = starts().count();
+        match u32::try_from(text.len()) {
+            Ok(_) => {
+                let mut narrow = Vec::with_capacity(count);
+                narrow.extend(starts().map(|s| s as u32));
+                LineStarts::Narrow(narrow)
+            }
+            Err(_) => LineStarts::Wide(starts().collect()),
+        }
+    }
+
+    /// Where line `index` (0-based) starts.
+    fn get(&self, index: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(starts) => starts.get(index).map(|&s| s as usize),
+            LineStarts::Wide(starts) => starts.get(index).copied(),
+        }
+    }
+
+    /// Where line `index` starts; the index must be a line's.
+    fn at(&self, index: usize) -> usize {
+        self.get(index).expect("a line of the text")
+    }
+
+    /// How many lines start at or before `offset` (at least one: the first).
+    fn after(&self, offset: usize) -> usize {
+        match self {
+            LineStarts::Narrow(starts) => starts.partition_point(|&s| s as usize <= offset),
+            LineStarts::Wide(starts) => starts.partition_point(|&s| s <= offset),
         }
     }
 }
@@ -321,9 +361,10 @@ mod tests {
         }
     }
 }
-/// The sparse line marks give what an offset per line gave (the index before them).
+
+/// The compact line starts give what an offset per line in a `Vec<usize>` gave.
 #[cfg(test)]
-mod line_marks_tests {
+mod line_starts_tests {
     use super::*;
 
     #[test]

@@ -62,21 +62,6 @@ impl LineMarks {
         };
         Some(start..breaks.next().unwrap_or(text.len()))
     }
-
-    /// The line (1-based) of `text` that holds byte `offset`, and where that line
-    /// starts. A line break belongs to the line it ends.
-    pub fn line_at(&self, text: &str, offset: usize) -> (u32, usize) {
-        let mark = self.0.partition_point(|&start| start <= offset).max(1) - 1;
-        let (mut line, mut start) = (mark * LINES_PER_MARK, self.0[mark]);
-        let base = start;
-        for end in line_break_ends(&text[base..]).map(|end| base + end) {
-            if end > offset {
-                break;
-            }
-            (line, start) = (line + 1, end);
-        }
-        (line as u32 + 1, start)
-    }
 }
 
 /// `line` without its line break.
@@ -121,17 +106,7 @@ mod tests {
             }
             for (i, line) in expected.iter().enumerate() {
                 let range = marks.line_range(&text, i as u32 + 1);
-                assert_eq!(
-                    range.clone().map(|r| &text[r]),
-                    Some(*line),
-                    "line {}",
-                    i + 1
-                );
-                // Every byte of the line, its break included, is found on it.
-                let range = range.expect("checked above");
-                for offset in range.start..range.end.max(range.start + 1).min(text.len() + 1) {
-                    assert_eq!(marks.line_at(&text, offset), (i as u32 + 1, range.start));
-                }
+                assert_eq!(range.map(|r| &text[r]), Some(*line), "line {}", i + 1);
             }
             assert_eq!(marks.line_range(&text, expected.len() as u32 + 1), None);
             assert_eq!(marks.line_range(&text, 0), None);
