@@ -122,13 +122,10 @@ impl<'a> Session<'a> {
         let texts = FixTexts::of(self, &raw);
         // Each finding is located, fixed and judged on its own: on rayon's pool with the
         // `parallel` feature, in order either way.
-        let candidates: Vec<Candidate> = crate::par::map_vec(raw, |raw| {
+        let candidates: Vec<Candidate> = crate::par::filter_map_vec(raw, |raw| {
             let rule = enabled.get(raw.rule.as_str())?;
             self.candidate(raw, rule, &texts)
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+        });
         // Folded before the severity floor, so a folded rule is named even when it
         // alone would fall below it.
         let (mut findings, mut suppressed) = fold::fold(candidates);
@@ -230,8 +227,8 @@ impl Session<'_> {
             category: rule.category.clone(),
             message: raw.message,
             resource: Resource {
-                api_version: object.api_version.clone(),
-                kind: object.kind.clone(),
+                api_version: object.api_version.to_string(),
+                kind: object.kind.to_string(),
                 name: object.name().map(str::to_owned),
                 namespace: object.namespace().map(str::to_owned),
             },

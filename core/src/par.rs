@@ -31,3 +31,20 @@ pub(crate) fn map_vec<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync
 pub(crate) fn map_vec<T, R>(items: Vec<T>, f: impl Fn(T) -> R) -> Vec<R> {
     items.into_iter().map(f).collect()
 }
+
+/// The results `f` gives for owned `items`, in item order: no vector of the `None`s
+/// first.
+#[cfg(feature = "parallel")]
+pub(crate) fn filter_map_vec<T: Send, R: Send>(
+    items: Vec<T>,
+    f: impl Fn(T) -> Option<R> + Sync + Send,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    items.into_par_iter().filter_map(f).collect()
+}
+
+/// The results `f` gives for owned `items`, in item order.
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn filter_map_vec<T, R>(items: Vec<T>, f: impl Fn(T) -> Option<R>) -> Vec<R> {
+    items.into_iter().filter_map(f).collect()
+}
