@@ -55,7 +55,7 @@ fn cases(source: &Source) -> Vec<(String, String)> {
         .filter_map(|o| {
             let name = o.name()?;
             (name.starts_with("fire-") || name.starts_with("dont-fire-"))
-                .then(|| (o.kind.clone(), name.to_owned()))
+                .then(|| (o.kind.to_string(), name.to_owned()))
         })
         .collect()
 }

@@ -406,7 +406,7 @@ mod tests {
             .map(|o| {
                 (
                     o.prefix.clone(),
-                    o.kind.clone(),
+                    o.kind.to_string(),
                     o.name().unwrap_or("").to_owned(),
                 )
             })

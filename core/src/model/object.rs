@@ -35,8 +35,8 @@ pub struct Object<'a> {
     /// (`/items/N/items/M` inside nested lists).
     pub prefix: String,
     pub node: &'a Node,
-    pub api_version: String,
-    pub kind: String,
+    pub api_version: ecow::EcoString,
+    pub kind: ecow::EcoString,
     /// `api_version` and `kind` come from the enclosing list, not from `node`: kubectl
     /// gives them to list items that have neither (`PodList` items are Pods).
     pub type_from_list: bool,
@@ -119,7 +119,7 @@ impl<'a> Object<'a> {
         match (self.namespace(), self.name()) {
             (Some(ns), Some(name)) => format!("{}/{ns}/{name}", self.kind),
             (None, Some(name)) => format!("{}/{name}", self.kind),
-            _ => self.kind.clone(),
+            _ => self.kind.to_string(),
         }
     }
 
@@ -175,8 +175,8 @@ impl<'a> Object<'a> {
             document,
             prefix,
             node,
-            api_version,
-            kind,
+            api_version: api_version.into(),
+            kind: kind.into(),
             type_from_list,
             metadata,
             pods,

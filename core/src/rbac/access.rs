@@ -100,7 +100,7 @@ fn place(objects: &[Object<'_>], object: usize, path: String) -> Place {
         file: String::new(),
         line: start.line,
         column: start.column,
-        kind: o.kind.clone(),
+        kind: o.kind.to_string(),
         name: o.name().unwrap_or_default().to_owned(),
         namespace: o.namespace().map(str::to_owned),
         path,
